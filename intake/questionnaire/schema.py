@@ -1,0 +1,197 @@
+"""The questionnaire model: plain frozen data that every other part of the app reads.
+
+Nothing here knows about Flask, WTForms or SQLAlchemy. Answers are a dict keyed by
+`link_id`; the value's Python type follows the item type:
+
+    single, open text, email, phone  -> str (a choice code for `single`)
+    multi                            -> list[str] of choice codes, in choice order
+    boolean, consent                 -> bool
+    integer, scale                   -> int
+    date                             -> "YYYY-MM-DD"
+    month_year                       -> "YYYY-MM"
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any, Iterator, Mapping
+
+
+def N_(text: str) -> str:
+    """Mark a string for translation without translating it (Babel extracts `N_`)."""
+    return text
+
+
+class ItemType(StrEnum):
+    SINGLE = "single"  # radio buttons
+    MULTI = "multi"  # checkbox group; a choice may be exclusive ("None of these")
+    BOOLEAN = "boolean"  # yes / no radio pair
+    CONSENT = "consent"  # one checkbox that must be ticked
+    TEXT = "text"  # one line
+    LONG_TEXT = "long_text"  # a text area with a length limit
+    EMAIL = "email"
+    PHONE = "phone"
+    INTEGER = "integer"  # bounded whole number
+    SCALE = "scale"  # 0-10 rating
+    DATE = "date"
+    MONTH_YEAR = "month_year"
+
+
+CHOICE_TYPES = frozenset({ItemType.SINGLE, ItemType.MULTI})
+TEXT_TYPES = frozenset(
+    {ItemType.TEXT, ItemType.LONG_TEXT, ItemType.EMAIL, ItemType.PHONE}
+)
+NUMBER_TYPES = frozenset({ItemType.INTEGER, ItemType.SCALE})
+
+
+class Operator(StrEnum):
+    EQUALS = "="  # for a multi item: the answer list contains the code
+    NOT_EQUALS = "!="
+    EXISTS = "exists"  # answered (answer=True) or not answered (answer=False)
+
+
+@dataclass(frozen=True)
+class Choice:
+    code: str
+    display: str
+    exclusive: bool = False  # ticking it clears every other choice ("None of these")
+    ordinal: int | None = None  # score value of the option (GAD-7, PHQ)
+
+
+@dataclass(frozen=True)
+class EnableWhen:
+    question: str
+    operator: Operator
+    answer: str | bool
+
+    def holds(self, answers: Mapping[str, Any]) -> bool:
+        given = answers.get(self.question)
+        if self.operator is Operator.EXISTS:
+            return (given not in (None, "", [])) is self.answer
+        matched = (
+            self.answer in given if isinstance(given, list) else given == self.answer
+        )
+        return matched if self.operator is Operator.EQUALS else not matched
+
+
+@dataclass(frozen=True)
+class Coding:
+    """A standard code for an item (e.g. LOINC for GAD-7 questions)."""
+
+    system: str
+    code: str
+    display: str
+
+
+@dataclass(frozen=True)
+class Item:
+    link_id: str
+    text: str
+    type: ItemType
+    required: bool = False
+    help: str | None = None
+    choices: tuple[Choice, ...] = ()
+    enable_when: tuple[EnableWhen, ...] = ()
+    enable_behavior: str = "any"  # "any" or "all", as in FHIR
+    min_value: int | None = None
+    max_value: int | None = None
+    max_length: int | None = None
+    not_future: bool = False  # dates and months
+    max_years_ago: int | None = None  # e.g. 120 for a date of birth
+    choices_from: str | None = None  # offer only the codes answered to this item
+    fixed_wording: bool = False  # validated instrument text: never reworded
+    code: Coding | None = None
+    min_label: str | None = None  # what the ends of a scale mean
+    max_label: str | None = None
+
+    def enabled(self, answers: Mapping[str, Any]) -> bool:
+        # "Which of the places you chose did it start in?" means nothing for one place.
+        if self.choices_from and len(answers.get(self.choices_from) or []) < 2:
+            return False
+        if not self.enable_when:
+            return True
+        results = (condition.holds(answers) for condition in self.enable_when)
+        return all(results) if self.enable_behavior == "all" else any(results)
+
+    def choice(self, code: str) -> Choice | None:
+        return next((c for c in self.choices if c.code == code), None)
+
+    @property
+    def exclusive_codes(self) -> frozenset[str]:
+        return frozenset(c.code for c in self.choices if c.exclusive)
+
+
+@dataclass(frozen=True)
+class AtLeastOne:
+    """A step rule: at least one of these items must be answered."""
+
+    link_ids: tuple[str, ...]
+    message: str
+
+
+@dataclass(frozen=True)
+class Step:
+    id: str
+    title: str
+    items: tuple[Item, ...]
+    intro: str | None = None
+    rules: tuple[AtLeastOne, ...] = ()
+    footnote: str | None = None  # e.g. the GAD-7 reproduction notice
+
+
+@dataclass(frozen=True)
+class Questionnaire:
+    id: str
+    version: str
+    title: str
+    url: str
+    steps: tuple[Step, ...]
+    _items: dict[str, Item] = field(init=False, repr=False, compare=False)
+    _step_of: dict[str, Step] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        items = {item.link_id: item for step in self.steps for item in step.items}
+        step_of = {item.link_id: step for step in self.steps for item in step.items}
+        object.__setattr__(self, "_items", items)
+        object.__setattr__(self, "_step_of", step_of)
+
+    def items(self) -> Iterator[Item]:
+        for step in self.steps:
+            yield from step.items
+
+    def item(self, link_id: str) -> Item:
+        return self._items[link_id]
+
+    def has_item(self, link_id: str) -> bool:
+        return link_id in self._items
+
+    def step(self, step_id: str) -> Step | None:
+        return next((s for s in self.steps if s.id == step_id), None)
+
+    def step_of(self, link_id: str) -> Step:
+        return self._step_of[link_id]
+
+    def step_index(self, step_id: str) -> int:
+        return [s.id for s in self.steps].index(step_id)
+
+    def enabled_answers(self, answers: Mapping[str, Any]) -> dict[str, Any]:
+        """Drop answers to unknown items and to items their enableWhen turns off.
+
+        Items are walked in order, so a chain (C depends on B depends on A) collapses
+        when A changes.
+        """
+        kept: dict[str, Any] = {}
+        for item in self.items():
+            if item.link_id in answers and item.enabled(kept):
+                kept[item.link_id] = answers[item.link_id]
+        return kept
+
+    def missing_required(self, step: Step, answers: Mapping[str, Any]) -> list[Item]:
+        return [
+            item
+            for item in step.items
+            if item.required
+            and item.enabled(answers)
+            and answers.get(item.link_id) in (None, "", [])
+        ]

@@ -1,0 +1,846 @@
+"""The facial-twitching intake questionnaire (steps 0-6 of QUESTIONNAIRE.md), as data.
+
+Pure Python: no Flask, WTForms or SQLAlchemy. Every patient-facing string is wrapped in
+`N_` so Babel can extract it; translation happens where the text is shown.
+
+The `link_id`s and choice codes are a contract: answers, exports and scores are keyed by
+them, so never rename one once shipped. Add new items instead.
+
+Wording rules (see QUESTIONNAIRE.md): plain language (reading age about 12), and the form
+never names a condition as something the patient has or may have. Conditions are named only
+in "Has a doctor ever told you that you have..." questions. GAD-7 and PHQ-2 items keep
+their official wording (`fixed_wording=True`).
+"""
+
+from __future__ import annotations
+
+from .schema import (
+    N_,
+    AtLeastOne,
+    Choice,
+    Coding,
+    EnableWhen,
+    Item,
+    ItemType,
+    Operator,
+    Questionnaire,
+    Step,
+)
+
+LOINC = "http://loinc.org"
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _choices(*pairs: tuple[str, str], exclusive: tuple[str, ...] = ()) -> tuple[Choice, ...]:
+    """Build choices from (code, display) pairs; codes in `exclusive` clear the others."""
+    return tuple(
+        Choice(code=code, display=display, exclusive=code in exclusive)
+        for code, display in pairs
+    )
+
+
+def _when(question: str, answer: str | bool) -> tuple[EnableWhen, ...]:
+    """Enable an item when `question` is answered with `answer` (or contains it, for multi)."""
+    return (EnableWhen(question, Operator.EQUALS, answer),)
+
+
+YES_NO_NOT_SURE = _choices(
+    ("yes", N_("Yes")),
+    ("no", N_("No")),
+    ("not_sure", N_("Not sure")),
+)
+
+YES_NO_DONT_KNOW = _choices(
+    ("yes", N_("Yes")),
+    ("no", N_("No")),
+    ("dont_know", N_("Don't know")),
+)
+
+TICK_ALL = N_("Check all that apply.")
+
+# The GAD-7 / PHQ answer options: exact official wording, scored 0-3.
+FREQUENCY_OPTIONS = tuple(
+    Choice(code=str(score), display=display, ordinal=score)
+    for score, display in enumerate(
+        (
+            N_("Not at all"),
+            N_("Several days"),
+            N_("More than half the days"),
+            N_("Nearly every day"),
+        )
+    )
+)
+
+GAD7_NOTICE = N_(
+    "GAD-7 developed by Drs. Robert L. Spitzer, Janet B.W. Williams, Kurt Kroenke and "
+    "colleagues, with an educational grant from Pfizer Inc. No permission required to "
+    "reproduce, translate, display or distribute."
+)
+
+
+# Shown under the first GAD-7 item: the items are optional (a skipped one makes the score
+# "incomplete"), so the form asks for every answer without forcing it.
+PLEASE_ANSWER_ALL = N_("Please answer every question in this group, even if you are not sure.")
+
+
+def _instrument_item(link_id: str, text: str, loinc: str, help: str | None = None) -> Item:
+    """One item of a validated instrument: official wording, 0-3 options, a LOINC code.
+
+    Optional on purpose: a skipped item makes the score show as "incomplete".
+    """
+    return Item(
+        link_id=link_id,
+        text=text,
+        type=ItemType.SINGLE,
+        help=help,
+        choices=FREQUENCY_OPTIONS,
+        fixed_wording=True,
+        code=Coding(LOINC, loinc, text),
+    )
+
+
+def _gad_item(n: int, text: str, loinc: str, help: str | None = None) -> Item:
+    return _instrument_item(f"stress.gad7.{n}", text, loinc, help)
+
+
+def _phq_item(n: int, text: str, loinc: str) -> Item:
+    return _instrument_item(f"stress.phq2.{n}", text, loinc)
+
+
+# The places on the face; `twitch.start_place` offers the ones ticked in `twitch.where`.
+TWITCH_PLACES = _choices(
+    ("upper_eyelid", N_("Upper eyelid")),
+    ("lower_eyelid", N_("Lower eyelid")),
+    ("cheek", N_("Cheek")),
+    ("mouth_corner", N_("Corner of the mouth")),
+    ("lips", N_("Lips")),
+    ("chin", N_("Chin")),
+    ("forehead", N_("Forehead or eyebrow")),
+    ("neck", N_("Neck")),
+)
+
+SIDES = (
+    ("left", N_("Left side")),
+    ("right", N_("Right side")),
+    ("both", N_("Both sides")),
+)
+
+# --------------------------------------------------------------------------- step 0
+
+WELCOME = Step(
+    id="welcome",
+    title=N_("Welcome"),
+    intro=N_(
+        "This form helps the clinic's doctors get ready for your visit. "
+        "It takes about 10 minutes. You can stop and come back later. "
+        "Only the clinic's clinicians will read your answers."
+    ),
+    items=(
+        Item(
+            link_id="consent.agree",
+            text=N_(
+                "I understand this form does not diagnose or give medical advice, and I "
+                "agree to share my answers with the clinic's clinicians."
+            ),
+            type=ItemType.CONSENT,
+            required=True,
+        ),
+        Item(
+            link_id="consent.language",
+            text=N_("Which language would you like to use for this form?"),
+            type=ItemType.SINGLE,
+            required=True,
+            choices=_choices(("en", N_("English")), ("es", N_("Español"))),
+        ),
+    ),
+)
+
+# --------------------------------------------------------------------------- step 1
+
+SAFETY = Step(
+    id="safety",
+    title=N_("First, a quick safety check"),
+    intro=N_("Some signs need care right away. Please check any that apply to you now."),
+    items=(
+        Item(
+            link_id="safety.signs",
+            text=N_(
+                "Do you have any of these right now, or did they start in the last few days?"
+            ),
+            type=ItemType.MULTI,
+            required=True,
+            help=TICK_ALL,
+            choices=_choices(
+                # Emergency: any one shows the "Call 911 now" page.
+                ("face_droop", N_("Face drooping on one side that came on suddenly")),
+                ("limb_weakness", N_("Weakness or numbness in an arm or leg")),
+                (
+                    "speech",
+                    N_("Slurred or jumbled speech, or trouble understanding what people say"),
+                ),
+                ("vision", N_("Sudden trouble seeing, or double vision")),
+                ("balance", N_("Sudden trouble walking, dizziness or loss of balance")),
+                ("headache", N_("A sudden, very bad headache, unlike any headache before")),
+                # Urgent: contact a doctor or urgent care today.
+                (
+                    "face_weakness_new",
+                    N_("New weakness on one side of the face that started in the last 3 days"),
+                ),
+                (
+                    "eye_not_closing",
+                    N_("An eye that will not fully close, or a painful or red eye"),
+                ),
+                ("ear_rash", N_("A painful rash with blisters in or around the ear")),
+                ("hearing_loss", N_("Sudden loss of hearing")),
+                ("none", N_("None of these")),
+                exclusive=("none",),
+            ),
+        ),
+    ),
+)
+
+# --------------------------------------------------------------------------- step 2
+
+ABOUT = Step(
+    id="about",
+    title=N_("About you"),
+    intro=N_("The clinic uses these details to find your record and to contact you."),
+    rules=(
+        AtLeastOne(
+            ("about.email", "about.phone"),
+            N_(
+                "Enter an email address or a mobile phone number so the clinic can reach you"
+            ),
+        ),
+    ),
+    items=(
+        Item(
+            link_id="about.first_name",
+            text=N_("First name"),
+            type=ItemType.TEXT,
+            required=True,
+            max_length=100,
+        ),
+        Item(
+            link_id="about.last_name",
+            text=N_("Last name"),
+            type=ItemType.TEXT,
+            required=True,
+            max_length=100,
+        ),
+        Item(
+            link_id="about.birth_date",
+            text=N_("Date of birth"),
+            type=ItemType.DATE,
+            required=True,
+            not_future=True,
+            max_years_ago=120,
+        ),
+        Item(
+            link_id="about.email",
+            text=N_("Email address"),
+            type=ItemType.EMAIL,
+            max_length=254,
+            help=N_("Give an email address, a mobile phone number, or both."),
+        ),
+        Item(
+            link_id="about.phone",
+            text=N_("Mobile phone number"),
+            type=ItemType.PHONE,
+            max_length=30,
+            help=N_("Include the area code."),
+        ),
+        Item(
+            link_id="about.contact_method",
+            text=N_("How should the clinic contact you?"),
+            type=ItemType.SINGLE,
+            required=True,
+            choices=_choices(
+                ("email", N_("Email")),
+                ("phone_call", N_("Phone call")),
+                ("text_message", N_("Text message")),
+            ),
+        ),
+        Item(
+            link_id="about.language",
+            text=N_("Which language would you like the clinic to use with you?"),
+            type=ItemType.SINGLE,
+            choices=_choices(
+                ("en", N_("English")),
+                ("es", N_("Spanish")),
+                ("other", N_("Another language")),
+            ),
+        ),
+        Item(
+            link_id="about.language_other",
+            text=N_("Which language?"),
+            type=ItemType.TEXT,
+            max_length=100,
+            enable_when=_when("about.language", "other"),
+        ),
+        Item(
+            link_id="about.referrer",
+            text=N_("Did a doctor send you to us? If so, what is their name?"),
+            type=ItemType.TEXT,
+            max_length=200,
+        ),
+        Item(
+            link_id="about.heard_from",
+            text=N_("How did you hear about the clinic?"),
+            type=ItemType.SINGLE,
+            choices=_choices(
+                ("doctor", N_("From a doctor")),
+                ("internet", N_("Internet search")),
+                ("social_media", N_("Social media")),
+                ("friend_family", N_("A friend or family member")),
+                ("other", N_("Another way")),
+            ),
+        ),
+        Item(
+            link_id="about.heard_from_other",
+            text=N_("How did you hear about us?"),
+            type=ItemType.TEXT,
+            max_length=200,
+            enable_when=_when("about.heard_from", "other"),
+        ),
+    ),
+)
+
+# --------------------------------------------------------------------------- step 3
+
+TWITCHING = Step(
+    id="twitching",
+    title=N_("Your twitching"),
+    intro=N_(
+        "These questions are about the twitching in your face. "
+        "If you are not sure, pick the answer that fits best."
+    ),
+    items=(
+        Item(
+            link_id="twitch.where",
+            text=N_("Where do you feel the twitching?"),
+            type=ItemType.MULTI,
+            required=True,
+            help=TICK_ALL,
+            choices=TWITCH_PLACES,
+        ),
+        Item(
+            link_id="twitch.side",
+            text=N_("Which side of your face does it happen on?"),
+            type=ItemType.SINGLE,
+            required=True,
+            help=N_("Your own left or right, not as others see you."),
+            choices=_choices(*SIDES, ("not_sure", N_("Not sure"))),
+        ),
+        Item(
+            # Shown only when two or more places are ticked (the form layer checks that).
+            link_id="twitch.start_place",
+            text=N_("Where did the twitching start?"),
+            type=ItemType.SINGLE,
+            help=N_("Pick the place where you first noticed it."),
+            choices=TWITCH_PLACES,
+            choices_from="twitch.where",
+            enable_when=(EnableWhen("twitch.where", Operator.EXISTS, True),),
+        ),
+        Item(
+            link_id="twitch.onset",
+            text=N_("When did the twitching start?"),
+            type=ItemType.MONTH_YEAR,
+            help=N_("Your best guess is fine."),
+            not_future=True,
+            max_years_ago=120,
+        ),
+        Item(
+            link_id="twitch.onset_manner",
+            text=N_("How did it start?"),
+            type=ItemType.SINGLE,
+            required=True,
+            choices=_choices(
+                ("sudden", N_("Suddenly (over hours or days)")),
+                ("gradual", N_("Slowly (over weeks or longer)")),
+                ("not_sure", N_("Not sure")),
+            ),
+        ),
+        Item(
+            link_id="twitch.spread",
+            text=N_("Since it began, has it spread to other parts of your face?"),
+            type=ItemType.SINGLE,
+            choices=YES_NO_NOT_SURE,
+        ),
+        Item(
+            link_id="twitch.frequency",
+            text=N_("How often does it happen?"),
+            type=ItemType.SINGLE,
+            required=True,
+            choices=_choices(
+                ("constant", N_("All the time")),
+                ("many_daily", N_("Many times a day")),
+                ("few_daily", N_("A few times a day")),
+                ("few_weekly", N_("A few times a week")),
+                ("less_often", N_("Less often")),
+            ),
+        ),
+        Item(
+            link_id="twitch.episode_length",
+            text=N_("When it happens, how long does it last?"),
+            type=ItemType.SINGLE,
+            choices=_choices(
+                ("seconds", N_("A few seconds")),
+                ("minutes", N_("Minutes")),
+                ("longer", N_("Longer than that")),
+                ("constant", N_("It does not stop")),
+            ),
+        ),
+        Item(
+            link_id="twitch.eye_closes",
+            text=N_("When your eyelid twitches, does the eye close all the way?"),
+            type=ItemType.SINGLE,
+            choices=YES_NO_NOT_SURE,
+            enable_when=(
+                EnableWhen("twitch.where", Operator.EQUALS, "upper_eyelid"),
+                EnableWhen("twitch.where", Operator.EQUALS, "lower_eyelid"),
+            ),
+            enable_behavior="any",
+        ),
+        Item(
+            link_id="twitch.in_sleep",
+            text=N_("Has anyone seen it keep going while you sleep?"),
+            type=ItemType.SINGLE,
+            choices=YES_NO_DONT_KNOW,
+        ),
+        Item(
+            link_id="twitch.urge",
+            text=N_("Do you feel an urge or a build-up just before it happens?"),
+            type=ItemType.SINGLE,
+            choices=YES_NO_NOT_SURE,
+        ),
+        Item(
+            link_id="twitch.suppressible",
+            text=N_("Can you hold it back for a while if you try?"),
+            type=ItemType.SINGLE,
+            choices=YES_NO_NOT_SURE,
+        ),
+        Item(
+            link_id="twitch.triggers",
+            text=N_("What brings it on or makes it worse?"),
+            type=ItemType.MULTI,
+            help=TICK_ALL,
+            choices=_choices(
+                ("stress", N_("Stress")),
+                ("tiredness", N_("Tiredness or poor sleep")),
+                ("caffeine", N_("Caffeine (coffee, tea, energy drinks)")),
+                ("alcohol", N_("Alcohol")),
+                ("face_movement", N_("Talking, eating or smiling")),
+                ("bright_light", N_("Bright light")),
+                ("screens", N_("Screens or reading")),
+                ("none", N_("None noticed")),
+                ("other", N_("Something else")),
+                exclusive=("none",),
+            ),
+        ),
+        Item(
+            link_id="twitch.triggers_other",
+            text=N_("What else brings it on?"),
+            type=ItemType.TEXT,
+            max_length=200,
+            enable_when=_when("twitch.triggers", "other"),
+        ),
+        Item(
+            link_id="twitch.course",
+            text=N_("Over the last few months, how has it changed?"),
+            type=ItemType.SINGLE,
+            choices=_choices(
+                ("worse", N_("Getting worse")),
+                ("better", N_("Getting better")),
+                ("same", N_("About the same")),
+                ("comes_and_goes", N_("It comes and goes")),
+            ),
+        ),
+        Item(
+            link_id="twitch.bother",
+            text=N_("How much does the twitching bother you?"),
+            type=ItemType.SCALE,
+            help=N_("Pick a number from 0 to 10."),
+            min_value=0,
+            max_value=10,
+            min_label=N_("Not at all"),
+            max_label=N_("Very much"),
+        ),
+        Item(
+            link_id="twitch.affects",
+            text=N_("Does it get in the way of any of these?"),
+            type=ItemType.MULTI,
+            help=TICK_ALL,
+            choices=_choices(
+                ("reading", N_("Reading")),
+                ("driving", N_("Driving")),
+                ("work", N_("Work or school")),
+                ("social", N_("Being with other people")),
+                ("sleep", N_("Sleep")),
+                ("none", N_("None of these")),
+                exclusive=("none",),
+            ),
+        ),
+    ),
+)
+
+# --------------------------------------------------------------------------- step 4
+
+_AFTER_PARALYSIS = _when("history.paralysis", "yes")
+_AFTER_BOTOX = _when("history.treatments", "botox")
+
+HISTORY = Step(
+    id="history",
+    title=N_("Your health history"),
+    intro=N_("These questions are about your face, your nerves and your health in general."),
+    items=(
+        Item(
+            link_id="history.paralysis",
+            text=N_(
+                "Has your face ever been paralyzed (unable to move)? "
+                "Or has a doctor ever told you that you had Bell's palsy?"
+            ),
+            type=ItemType.SINGLE,
+            choices=YES_NO_NOT_SURE,
+        ),
+        Item(
+            link_id="history.paralysis_side",
+            text=N_("Which side of the face was it?"),
+            type=ItemType.SINGLE,
+            choices=_choices(*SIDES),
+            enable_when=_AFTER_PARALYSIS,
+        ),
+        Item(
+            link_id="history.paralysis_year",
+            text=N_("In what year did it happen?"),
+            type=ItemType.INTEGER,
+            help=N_("If it happened more than once, give the year of the last time."),
+            min_value=1900,
+            max_value=2026,
+            enable_when=_AFTER_PARALYSIS,
+        ),
+        Item(
+            link_id="history.paralysis_recovery",
+            text=N_("How well did your face get better?"),
+            type=ItemType.SINGLE,
+            choices=_choices(
+                ("full", N_("It got fully better")),
+                ("partial", N_("It got partly better")),
+                ("none", N_("It did not get better")),
+            ),
+            enable_when=_AFTER_PARALYSIS,
+        ),
+        Item(
+            link_id="history.synkinesis_eye",
+            text=N_("Does your eye close when you smile or chew?"),
+            type=ItemType.SINGLE,
+            choices=YES_NO_NOT_SURE,
+            enable_when=_AFTER_PARALYSIS,
+        ),
+        Item(
+            link_id="history.synkinesis_tears",
+            text=N_("Do tears run from your eye when you eat?"),
+            type=ItemType.SINGLE,
+            choices=YES_NO_NOT_SURE,
+            enable_when=_AFTER_PARALYSIS,
+        ),
+        Item(
+            link_id="history.face_weakness_now",
+            text=N_("Is any part of your face weak right now?"),
+            type=ItemType.BOOLEAN,
+        ),
+        Item(
+            link_id="history.injury",
+            text=N_(
+                "Have you ever had an injury or surgery to your face, head or ear? "
+                "Or to the saliva gland in front of your ear?"
+            ),
+            type=ItemType.BOOLEAN,
+        ),
+        Item(
+            link_id="history.injury_details",
+            text=N_("What happened, and when?"),
+            type=ItemType.LONG_TEXT,
+            max_length=500,
+            enable_when=_when("history.injury", True),
+        ),
+        Item(
+            link_id="history.other_symptoms",
+            text=N_("Do you have any of these now?"),
+            type=ItemType.MULTI,
+            help=TICK_ALL,
+            choices=_choices(
+                ("hearing_loss", N_("Hearing loss")),
+                ("tinnitus", N_("Ringing or buzzing in the ear")),
+                ("dizziness", N_("Dizziness")),
+                ("ear_pain", N_("Ear pain")),
+                ("taste", N_("A change in taste")),
+                ("dry_eye", N_("Dry eye")),
+                ("numbness", N_("Numbness of the face")),
+                ("double_vision", N_("Double vision")),
+                ("none", N_("None of these")),
+                exclusive=("none",),
+            ),
+        ),
+        Item(
+            link_id="history.diagnoses",
+            text=N_("Has a doctor ever told you that you have any of these?"),
+            type=ItemType.MULTI,
+            help=TICK_ALL,
+            choices=_choices(
+                ("multiple_sclerosis", N_("Multiple sclerosis (MS)")),
+                (
+                    "dystonia",
+                    N_("Dystonia (including blepharospasm or cervical dystonia)"),
+                ),
+                ("tourette", N_("Tourette syndrome or another tic disorder")),
+                (
+                    "tumour",
+                    N_(
+                        "A tumour, growth or lesion in the head or near a facial nerve "
+                        "(for example an acoustic neuroma)"
+                    ),
+                ),
+                ("stroke", N_("Stroke")),
+                ("parkinsons", N_("Parkinson's disease")),
+                ("anxiety", N_("An anxiety disorder")),
+                ("none", N_("None of these")),
+                ("other", N_("Something else")),
+                exclusive=("none",),
+            ),
+        ),
+        Item(
+            link_id="history.diagnoses_other",
+            text=N_("What else did a doctor tell you?"),
+            type=ItemType.TEXT,
+            max_length=200,
+            enable_when=_when("history.diagnoses", "other"),
+        ),
+        Item(
+            link_id="history.family",
+            text=N_(
+                "Has anyone in your close family had any of these? "
+                "(Parents, brothers, sisters or children.)"
+            ),
+            type=ItemType.MULTI,
+            help=TICK_ALL,
+            choices=_choices(
+                ("twitching", N_("Twitching or spasms of the face")),
+                ("dystonia", N_("Dystonia")),
+                ("tics", N_("Tics or Tourette syndrome")),
+                ("multiple_sclerosis", N_("Multiple sclerosis (MS)")),
+                ("none", N_("None of these")),
+                ("dont_know", N_("I don't know")),
+                exclusive=("none", "dont_know"),
+            ),
+        ),
+        Item(
+            link_id="history.imaging",
+            text=N_("Have you ever had an MRI or CT scan of your head?"),
+            type=ItemType.SINGLE,
+            choices=YES_NO_DONT_KNOW,
+        ),
+        Item(
+            link_id="history.imaging_when",
+            text=N_("When was the scan?"),
+            type=ItemType.MONTH_YEAR,
+            help=N_("If there was more than one, give the last one."),
+            not_future=True,
+            max_years_ago=120,
+            enable_when=_when("history.imaging", "yes"),
+        ),
+        Item(
+            link_id="history.imaging_told",
+            text=N_("What were you told about the scan?"),
+            type=ItemType.LONG_TEXT,
+            max_length=500,
+            enable_when=_when("history.imaging", "yes"),
+        ),
+        Item(
+            link_id="history.medicines",
+            text=N_("What medicines do you take now?"),
+            type=ItemType.LONG_TEXT,
+            help=N_(
+                "Include vitamins and anything you buy without a prescription. "
+                "Write the dose if you know it."
+            ),
+            max_length=2000,
+        ),
+        Item(
+            link_id="history.treatments",
+            text=N_("What have you tried for the twitching?"),
+            type=ItemType.MULTI,
+            help=TICK_ALL,
+            choices=_choices(
+                ("botox", N_("Botox (botulinum toxin) injections")),
+                ("medicine", N_("Medicine")),
+                ("surgery", N_("Surgery (for example microvascular decompression)")),
+                ("physical_therapy", N_("Physical therapy")),
+                ("none", N_("None of these")),
+                exclusive=("none",),
+            ),
+        ),
+        Item(
+            link_id="history.botox_last",
+            text=N_("When was your last Botox injection?"),
+            type=ItemType.MONTH_YEAR,
+            not_future=True,
+            max_years_ago=120,
+            enable_when=_AFTER_BOTOX,
+        ),
+        Item(
+            link_id="history.botox_effect",
+            text=N_("How well did Botox work?"),
+            type=ItemType.SINGLE,
+            choices=_choices(
+                ("much_better", N_("Much better")),
+                ("little_better", N_("A little better")),
+                ("no_change", N_("No change")),
+            ),
+            enable_when=_AFTER_BOTOX,
+        ),
+        Item(
+            link_id="history.botox_weeks",
+            text=N_("For how many weeks did it help?"),
+            type=ItemType.INTEGER,
+            help=N_("Enter 0 if it did not help."),
+            min_value=0,
+            max_value=52,
+            enable_when=_AFTER_BOTOX,
+        ),
+    ),
+)
+
+# --------------------------------------------------------------------------- step 5
+
+STRESS = Step(
+    id="stress",
+    title=N_("Stress and daily life"),
+    # The official GAD-7 / PHQ stem, word for word (kept as one string for translation).
+    intro=N_(
+        "Over the last 2 weeks, how often have you been bothered by the following problems?"
+    ),
+    footnote=GAD7_NOTICE,
+    items=(
+        _gad_item(
+            1, N_("Feeling nervous, anxious, or on edge"), "69725-0", PLEASE_ANSWER_ALL
+        ),
+        _gad_item(2, N_("Not being able to stop or control worrying"), "68509-9"),
+        _gad_item(3, N_("Worrying too much about different things"), "69733-4"),
+        _gad_item(4, N_("Trouble relaxing"), "69734-2"),
+        _gad_item(5, N_("Being so restless that it is hard to sit still"), "69735-9"),
+        _gad_item(6, N_("Becoming easily annoyed or irritable"), "69689-8"),
+        _gad_item(7, N_("Feeling afraid, as if something awful might happen"), "69736-7"),
+        _phq_item(1, N_("Little interest or pleasure in doing things"), "44250-9"),
+        _phq_item(2, N_("Feeling down, depressed, or hopeless"), "44255-8"),
+        Item(
+            link_id="stress.level",
+            text=N_("Over the last month, how stressed have you felt?"),
+            type=ItemType.SCALE,
+            help=N_("Pick a number from 0 to 10."),
+            min_value=0,
+            max_value=10,
+            min_label=N_("Not at all"),
+            max_label=N_("Very stressed"),
+        ),
+        Item(
+            link_id="stress.life_change",
+            text=N_("In the last 6 months, has there been a big, stressful change in your life?"),
+            type=ItemType.BOOLEAN,
+            help=N_("For example a move, a loss, or a change at work or at home."),
+        ),
+        Item(
+            link_id="stress.life_change_details",
+            text=N_("If you like, tell us a little about it."),
+            type=ItemType.LONG_TEXT,
+            max_length=500,
+            enable_when=_when("stress.life_change", True),
+        ),
+        Item(
+            link_id="stress.adrenaline",
+            text=N_(
+                "How often do you get a racing heart, feel shaky, "
+                "or feel a sudden \"adrenaline rush\"?"
+            ),
+            type=ItemType.SINGLE,
+            choices=_choices(
+                ("never", N_("Never")),
+                ("sometimes", N_("Sometimes")),
+                ("often", N_("Often")),
+            ),
+        ),
+        Item(
+            link_id="stress.caffeine",
+            text=N_("On a usual day, how many drinks with caffeine do you drink?"),
+            type=ItemType.INTEGER,
+            help=N_("For example coffee, tea, cola or energy drinks."),
+            min_value=0,
+            max_value=30,
+        ),
+        Item(
+            link_id="stress.alcohol",
+            text=N_("In a usual week, how many drinks with alcohol do you drink?"),
+            type=ItemType.INTEGER,
+            help=N_("One drink is a can of beer, a glass of wine or a shot of liquor."),
+            min_value=0,
+            max_value=100,
+        ),
+        Item(
+            link_id="stress.sleep_hours",
+            text=N_("On most nights, how many hours do you sleep?"),
+            type=ItemType.INTEGER,
+            min_value=0,
+            max_value=16,
+        ),
+        Item(
+            link_id="stress.sleep_quality",
+            text=N_("How well do you sleep most nights?"),
+            type=ItemType.SINGLE,
+            choices=_choices(
+                ("good", N_("Well")),
+                ("fair", N_("Fairly well")),
+                ("poor", N_("Poorly")),
+            ),
+        ),
+    ),
+)
+
+# --------------------------------------------------------------------------- step 6
+
+VISIT = Step(
+    id="visit",
+    title=N_("Your visit"),
+    intro=N_("Last page. Tell us what you want from your visit."),
+    items=(
+        Item(
+            link_id="visit.goals",
+            text=N_("What would you most like the doctor to help you with?"),
+            type=ItemType.LONG_TEXT,
+            help=N_("Use your own words."),
+            max_length=2000,
+        ),
+        Item(
+            link_id="visit.times",
+            text=N_("When would you like your appointment?"),
+            type=ItemType.SINGLE,
+            choices=_choices(
+                ("mornings", N_("Mornings")),
+                ("afternoons", N_("Afternoons")),
+                ("any", N_("Any time")),
+            ),
+        ),
+    ),
+)
+
+# --------------------------------------------------------------------------- the questionnaire
+
+QUESTIONNAIRE = Questionnaire(
+    id="facial-twitching-intake",
+    version="1.0.0",
+    title=N_("Facial twitching: before your visit"),
+    url="https://nyfacialparalysis.example/fhir/Questionnaire/facial-twitching-intake",
+    steps=(WELCOME, SAFETY, ABOUT, TWITCHING, HISTORY, STRESS, VISIT),
+)
+
+__all__ = ["QUESTIONNAIRE"]
