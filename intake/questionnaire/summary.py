@@ -1,0 +1,499 @@
+"""The clinician's pre-visit summary, built from one submission's answers.
+
+Sections follow "The clinician's pre-visit summary" in QUESTIONNAIRE.md. Everything here
+reports what the patient answered; nothing names a condition the patient may have or
+weighs a likelihood ("reported features", never conclusions).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import Any, Mapping
+
+from .safety import SafetyAssessment, assess
+from .schema import Item, ItemType, Questionnaire
+from .scoring import GAD2, GAD7, PHQ2, Score, score_all
+
+MONTHS = (
+    "January", "February", "March", "April", "May", "June", "July",
+    "August", "September", "October", "November", "December",
+)  # fmt: skip
+EMPTY = (None, "", [])
+# The "about" step is shown as `Who`; its free text is not the patient's account.
+NOT_OWN_WORDS_STEPS = frozenset({"about"})
+
+
+@dataclass(frozen=True)
+class Fact:
+    label: str
+    value: str
+
+
+@dataclass(frozen=True)
+class Who:
+    name: str
+    age: int | None  # whole years on the day the summary is built
+    birth_date: str | None
+    email: str | None
+    phone: str | None
+    contact_method: str | None
+    language: str | None
+    referrer: str | None
+
+
+@dataclass(frozen=True)
+class AnswerLine:
+    link_id: str
+    step: str
+    question: str
+    value: str
+
+
+@dataclass(frozen=True)
+class PreVisitSummary:
+    safety: SafetyAssessment  # flags: emergency first, in the option's own wording
+    who: Who
+    twitching: tuple[Fact, ...]
+    history: tuple[Fact, ...]
+    scores: tuple[Score, ...]
+    daily_life: tuple[Fact, ...]  # stress, adrenaline, caffeine, alcohol, sleep
+    own_words: tuple[Fact, ...]  # (question, free text)
+    visit_times: str | None  # preferred appointment times
+    features: tuple[str, ...]  # "reported features to explore"
+    answers: tuple[AnswerLine, ...]  # every answer, in questionnaire order
+
+
+# --------------------------------------------------------------------------- display
+
+
+def display_answer(item: Item, value: Any) -> str:
+    """An answer as a person reads it ("" when unanswered); reused by review and export."""
+    if value in EMPTY:
+        return ""
+    if item.type in (ItemType.BOOLEAN, ItemType.CONSENT) and isinstance(value, bool):
+        return "Yes" if value else "No"
+    if item.type is ItemType.MULTI:
+        codes = value if isinstance(value, list) else [value]
+        # "; " because some choice wordings contain commas.
+        return "; ".join(_choice_display(item, code) for code in codes)
+    if item.type is ItemType.SINGLE:
+        return _choice_display(item, value)
+    if item.type is ItemType.DATE:
+        return _date_display(str(value))
+    if item.type is ItemType.MONTH_YEAR:
+        return _month_year_display(str(value))
+    return str(value).strip()
+
+
+def _choice_display(item: Item, code: Any) -> str:
+    choice = item.choice(code) if isinstance(code, str) else None
+    return choice.display if choice else str(code)
+
+
+def _date_display(value: str) -> str:
+    parsed = _parse_date(value)
+    return f"{MONTHS[parsed.month - 1]} {parsed.day}, {parsed.year}" if parsed else value
+
+
+def _month_year_display(value: str) -> str:
+    parsed = _parse_date(f"{value}-01")
+    return f"{MONTHS[parsed.month - 1]} {parsed.year}" if parsed else value
+
+
+def _parse_date(value: str) -> date | None:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def age_on(birth: date, today: date) -> int:
+    """Whole years; someone born on 29 February turns a year older on 1 March."""
+    before_birthday = (today.month, today.day) < (birth.month, birth.day)
+    return today.year - birth.year - before_birthday
+
+
+# --------------------------------------------------------------------------- reading
+
+
+class _Answers:
+    """Enabled answers plus the questionnaire, with the few lookups the sections need."""
+
+    def __init__(self, questionnaire: Questionnaire, answers: Mapping[str, Any]) -> None:
+        self.questionnaire = questionnaire
+        self.values = questionnaire.enabled_answers(answers)
+
+    def get(self, link_id: str) -> Any:
+        value = self.values.get(link_id)
+        return None if value in EMPTY else value
+
+    def show(self, link_id: str) -> str | None:
+        if self.get(link_id) is None:
+            return None
+        return display_answer(self.questionnaire.item(link_id), self.get(link_id)) or None
+
+    def codes(self, link_id: str) -> list[str]:
+        value = self.get(link_id)
+        return value if isinstance(value, list) else [] if value is None else [value]
+
+    def has(self, link_id: str, code: Any) -> bool:
+        value = self.get(link_id)
+        return code in value if isinstance(value, list) else value == code
+
+    def choice(self, link_id: str, code: str) -> str:
+        return _choice_display(self.questionnaire.item(link_id), code)
+
+    def with_other(self, link_id: str, other_link_id: str) -> str | None:
+        """A multi answer with its "other" choice replaced by what the patient wrote."""
+        other = self.show(other_link_id)
+        parts = [
+            f"Other: {other}" if code == "other" and other else self.choice(link_id, code)
+            for code in self.codes(link_id)
+        ]
+        return "; ".join(parts) or None
+
+
+def _facts(*pairs: tuple[str, str | None]) -> tuple[Fact, ...]:
+    return tuple(Fact(label, value) for label, value in pairs if value)
+
+
+def _out_of_ten(value: Any) -> str | None:
+    return None if value is None else f"{value}/10"
+
+
+def _join(*parts: str | None) -> str | None:
+    return "; ".join(p for p in parts if p) or None
+
+
+def _labelled(label: str, value: str | None) -> str | None:
+    return f"{label}: {value}" if value else None
+
+
+# --------------------------------------------------------------------------- sections
+
+
+def _safety(a: _Answers) -> SafetyAssessment:
+    assessment = assess(a.values)
+    order = {"emergency": 0, "urgent": 1}
+    # The flag's wording comes from the questionnaire, so it matches what the patient saw.
+    worded = (replace(f, display=a.choice("safety.signs", f.code)) for f in assessment.flags)
+    flags = sorted(worded, key=lambda flag: order.get(str(flag.tier), 2))
+    return replace(assessment, flags=tuple(flags))
+
+
+def _who(a: _Answers, today: date) -> Who:
+    birth = _parse_date(str(a.get("about.birth_date") or ""))
+    language = a.show("about.language")
+    if a.has("about.language", "other") and a.show("about.language_other"):
+        language = a.show("about.language_other")
+    return Who(
+        name=" ".join(filter(None, (a.show("about.first_name"), a.show("about.last_name")))),
+        age=age_on(birth, today) if birth else None,
+        birth_date=a.show("about.birth_date"),
+        email=a.show("about.email"),
+        phone=a.show("about.phone"),
+        contact_method=a.show("about.contact_method"),
+        language=language,
+        referrer=a.show("about.referrer"),
+    )
+
+
+def _since(a: _Answers, today: date) -> str | None:
+    onset = a.get("twitch.onset")
+    started = _parse_date(f"{onset}-01") if isinstance(onset, str) else None
+    how_long = _ago(started, today) if started else None
+    since = f"{a.show('twitch.onset')} ({how_long})" if how_long else a.show("twitch.onset")
+    return _join(since, _labelled("began", a.show("twitch.onset_manner")))
+
+
+def _ago(month: date, today: date) -> str | None:
+    months = (today.year - month.year) * 12 + today.month - month.month
+    if months < 0:
+        return None
+    if months < 2:
+        return ("this month", "last month")[months]
+    return f"{months} months ago" if months < 24 else f"{months // 12} years ago"
+
+
+def _twitching(a: _Answers, today: date) -> tuple[Fact, ...]:
+    several_places = len(a.codes("twitch.where")) > 1
+    start = a.show("twitch.start_place") if several_places else None
+    return _facts(
+        ("Side", a.show("twitch.side")),
+        ("Started at" if start else "Where", start or a.show("twitch.where")),
+        ("Now at", a.show("twitch.where") if start else None),
+        ("Since", _since(a, today)),
+        ("Spread to other parts of the face", a.show("twitch.spread")),
+        (
+            "How often",
+            _join(
+                a.show("twitch.frequency"),
+                _labelled("each episode", a.show("twitch.episode_length")),
+            ),
+        ),
+        ("Eye closes fully during a spasm", a.show("twitch.eye_closes")),
+        ("Seen to continue during sleep", a.show("twitch.in_sleep")),
+        (
+            "Urge / can hold it back",
+            _join(
+                _labelled("urge before it", a.show("twitch.urge")),
+                _labelled("can hold it back", a.show("twitch.suppressible")),
+            ),
+        ),
+        ("Triggers", a.with_other("twitch.triggers", "twitch.triggers_other")),
+        ("Course over the last months", a.show("twitch.course")),
+        (
+            "Bother",
+            _join(
+                _out_of_ten(a.get("twitch.bother")),
+                _labelled("affects", a.show("twitch.affects")),
+            ),
+        ),
+    )
+
+
+def _history(a: _Answers) -> tuple[Fact, ...]:
+    return _facts(
+        (
+            "Prior facial paralysis",
+            _join(
+                a.show("history.paralysis"),
+                a.show("history.paralysis_side"),
+                _labelled("year", a.show("history.paralysis_year")),
+                _labelled("recovery", a.show("history.paralysis_recovery")),
+            ),
+        ),
+        (
+            "After the paralysis",
+            _join(
+                _labelled("eye closes on smiling or chewing", a.show("history.synkinesis_eye")),
+                _labelled("tears when eating", a.show("history.synkinesis_tears")),
+            ),
+        ),
+        ("Face weakness now", a.show("history.face_weakness_now")),
+        (
+            "Injury or surgery to face, head, ear or parotid",
+            _join(a.show("history.injury"), a.show("history.injury_details")),
+        ),
+        ("Other symptoms now", a.show("history.other_symptoms")),
+        (
+            "A doctor has told them they have",
+            a.with_other("history.diagnoses", "history.diagnoses_other"),
+        ),
+        ("Family history", a.show("history.family")),
+        (
+            "Head MRI or CT",
+            _join(
+                a.show("history.imaging"),
+                a.show("history.imaging_when"),
+                _labelled("told", a.show("history.imaging_told")),
+            ),
+        ),
+        ("Medicines", a.show("history.medicines")),
+        ("Treatments tried", a.show("history.treatments")),
+        (
+            "Botox",
+            _join(
+                _labelled("last injection", a.show("history.botox_last")),
+                _labelled("effect", a.show("history.botox_effect")),
+                _labelled("weeks it helped", a.show("history.botox_weeks")),
+            ),
+        ),
+    )
+
+
+def _daily_life(a: _Answers) -> tuple[Fact, ...]:
+    hours = a.get("stress.sleep_hours")
+    return _facts(
+        ("Stress over the last month", _out_of_ten(a.get("stress.level"))),
+        ("Big stressful change in the last 6 months", a.show("stress.life_change")),
+        ("Racing heart, shakiness or adrenaline rush", a.show("stress.adrenaline")),
+        ("Caffeinated drinks a day", a.show("stress.caffeine")),
+        ("Alcoholic drinks a week", a.show("stress.alcohol")),
+        (
+            "Sleep",
+            _join(
+                f"{hours} hours a night" if hours is not None else None,
+                _labelled("sleeps", a.show("stress.sleep_quality")),
+            ),
+        ),
+    )
+
+
+def _own_words(a: _Answers) -> tuple[Fact, ...]:
+    return _facts(
+        *(
+            (item.text, a.show(item.link_id))
+            for step in a.questionnaire.steps
+            if step.id not in NOT_OWN_WORDS_STEPS
+            for item in step.items
+            if item.type in (ItemType.TEXT, ItemType.LONG_TEXT)
+        )
+    )
+
+
+def _all_answers(a: _Answers) -> tuple[AnswerLine, ...]:
+    shown = (
+        (step, item, a.show(item.link_id))
+        for step in a.questionnaire.steps
+        for item in step.items
+    )
+    return tuple(
+        AnswerLine(item.link_id, step.title, item.text, value)
+        for step, item, value in shown
+        if value
+    )
+
+
+# --------------------------------------------------------------------------- features
+
+# (item, answer, statement): shown when the item's answer is, or includes, that answer.
+# Plain reports of what the patient ticked; never a conclusion or a likelihood.
+TWITCHING_FEATURES: tuple[tuple[str, str | bool, str], ...] = (
+    ("twitch.side", "both", "Twitching reported on both sides of the face"),
+    ("twitch.onset_manner", "sudden", "Twitching reported to have begun suddenly"),
+    ("twitch.spread", "yes", "Twitching reported to have spread"),
+    ("twitch.frequency", "constant", "Twitching reported to be present all the time"),
+    ("twitch.eye_closes", "yes", "Eye reported to close completely during spasms"),
+    ("twitch.in_sleep", "yes", "Twitching reported to continue during sleep"),
+    ("twitch.urge", "yes", "Reports an urge or build-up before the twitching"),
+    ("twitch.suppressible", "yes", "Reports being able to hold back the twitching"),
+    (
+        "twitch.triggers",
+        "face_movement",
+        "Reports the twitching is brought on by talking, eating or smiling",
+    ),
+    ("twitch.course", "worse", "Twitching reported to be getting worse"),
+    ("twitch.affects", "driving", "Reports the twitching gets in the way of driving"),
+)
+HISTORY_FEATURES: tuple[tuple[str, str | bool, str], ...] = (
+    ("history.paralysis_recovery", "partial", "Reports partial recovery after the paralysis"),
+    ("history.paralysis_recovery", "none", "Reports no recovery after the paralysis"),
+    ("history.synkinesis_eye", "yes", "Reports the eye closing when smiling or chewing"),
+    ("history.synkinesis_tears", "yes", "Reports tears running when eating"),
+    ("history.face_weakness_now", True, "Reports weakness of the face now"),
+    (
+        "history.injury",
+        True,
+        "Reports a past injury or surgery to the face, head, ear or parotid area",
+    ),
+    ("history.imaging", "yes", "Reports a previous MRI or CT scan of the head"),
+    ("history.treatments", "surgery", "Reports previous surgery for the twitching"),
+)
+DAILY_LIFE_FEATURES: tuple[tuple[str, str | bool, str], ...] = (
+    ("stress.life_change", True, "Reports a big, stressful change in the last 6 months"),
+    (
+        "stress.adrenaline",
+        "often",
+        "Reports often having a racing heart, shakiness or an adrenaline rush",
+    ),
+    ("stress.sleep_quality", "poor", "Reports sleeping poorly most nights"),
+)
+# Choices that say "nothing to report" rather than a feature.
+NO_FEATURE_CODES = frozenset({"none", "dont_know", "other"})
+
+
+def _from_table(a: _Answers, table: tuple[tuple[str, str | bool, str], ...]) -> list[str]:
+    return [text for link_id, answer, text in table if a.has(link_id, answer)]
+
+
+def _spread_pattern(a: _Answers) -> str | None:
+    where = a.codes("twitch.where")
+    start = a.get("twitch.start_place") if len(where) > 1 else None
+    others = [a.choice("twitch.where", code).lower() for code in where if code != start]
+    if not start or not others:
+        return None
+    first = a.choice("twitch.where", start).lower()
+    return f"Twitching reported to have started at the {first}; now also at {_and(others)}"
+
+
+def _and(places: list[str]) -> str:
+    """Join places as in "the cheek, the lips and the chin"."""
+    named = [f"the {place}" for place in places]
+    return " and ".join(filter(None, (", ".join(named[:-1]), named[-1])))
+
+
+def _paralysis(a: _Answers) -> str | None:
+    if not a.has("history.paralysis", "yes"):
+        return None
+    sides = (a.get("history.paralysis_side"), a.get("twitch.side"))
+    if sides in (("left", "left"), ("right", "right")):
+        return "Prior facial paralysis on the same side as the twitching"
+    if sides in (("left", "right"), ("right", "left")):
+        return "Prior facial paralysis on the opposite side from the twitching"
+    side = a.show("history.paralysis_side")
+    return "Prior facial paralysis reported" + (f" ({side.lower()})" if side else "")
+
+
+def _ticked(a: _Answers, link_id: str, lead: str) -> list[str]:
+    """One line listing the ticked choices of a multi item, or nothing."""
+    codes = [c for c in a.codes(link_id) if c not in NO_FEATURE_CODES]
+    return [lead + "; ".join(a.choice(link_id, c) for c in codes)] if codes else []
+
+
+def _history_features(a: _Answers) -> list[str | None]:
+    told = [c for c in a.codes("history.diagnoses") if c not in NO_FEATURE_CODES]
+    botox = _join(
+        "Reports previous Botox injections",
+        _labelled("last", a.show("history.botox_last")),
+        _labelled("effect", a.show("history.botox_effect")),
+    )
+    return [
+        _paralysis(a),
+        *_from_table(a, HISTORY_FEATURES),
+        *_ticked(a, "history.other_symptoms", "Also reports now: "),
+        # The patient's free text is never copied here; it is under "own words".
+        *(
+            f"Reports a doctor has told them they have: {a.choice('history.diagnoses', c)}"
+            for c in told
+        ),
+        "Reports a doctor has told them of another condition (see their own words)"
+        if a.has("history.diagnoses", "other")
+        else None,
+        *_ticked(a, "history.family", "Reports a family history of: "),
+        botox if a.has("history.treatments", "botox") else None,
+    ]
+
+
+def _score_features(scores: tuple[Score, ...]) -> list[str]:
+    by_id = {s.instrument.id: s for s in scores}
+    gad7 = by_id[GAD7.id]
+    cut_off = [f"GAD-7 score of {GAD7.positive_at} or more ({gad7.label})"]
+    screens = (by_id[GAD2.id], by_id[PHQ2.id])
+    return (cut_off if gad7.positive else []) + [
+        f"Positive {s.instrument.name} screen" for s in screens if s.positive
+    ]
+
+
+def _features(a: _Answers, scores: tuple[Score, ...]) -> tuple[str, ...]:
+    features = [
+        *_from_table(a, TWITCHING_FEATURES),
+        _spread_pattern(a),
+        *_history_features(a),
+        *_score_features(scores),
+        *_from_table(a, DAILY_LIFE_FEATURES),
+    ]
+    return tuple(f for f in features if f)
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def build_summary(
+    questionnaire: Questionnaire, answers: Mapping[str, Any], *, today: date
+) -> PreVisitSummary:
+    a = _Answers(questionnaire, answers)
+    scores = score_all(a.values)
+    return PreVisitSummary(
+        safety=_safety(a),
+        who=_who(a, today),
+        twitching=_twitching(a, today),
+        history=_history(a),
+        scores=scores,
+        daily_life=_daily_life(a),
+        own_words=_own_words(a),
+        visit_times=a.show("visit.times"),
+        features=_features(a, scores),
+        answers=_all_answers(a),
+    )
