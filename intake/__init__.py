@@ -1,0 +1,108 @@
+"""The intake app. `create_app` is the only place an app is built."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from datetime import date
+
+from flask import Flask
+from flask_babel import format_date, format_datetime, get_locale
+
+from .extensions import babel, csrf, db, migrate
+
+LANGUAGES = ("en",)
+
+
+def create_app(config: str | type | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        template_folder="../templates",
+        static_folder="../static",
+        instance_path=_instance_path(),
+    )
+    app.config.from_object(_config_class(config))
+    _ensure_secret_key(app)
+    _refuse_missing_production_settings(app)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(__file__).parent.parent / "migrations"))
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=_select_locale)
+    with app.app_context():
+        from .database import configure_engine
+
+        configure_engine(db.engine)
+
+    from . import errors, patient, security
+
+    app.register_blueprint(patient.bp)
+    errors.register(app)
+    security.register(app)
+    _register_template_globals(app)
+    return app
+
+
+def _instance_path() -> str:
+    from config import INSTANCE_DIR
+
+    return str(INSTANCE_DIR)
+
+
+def _config_class(config):
+    from config import CONFIGS
+
+    if config is None:
+        config = os.environ.get("INTAKE_ENV", "development")
+    return CONFIGS[config] if isinstance(config, str) else config
+
+
+def _ensure_secret_key(app: Flask) -> None:
+    """Development generates a key into instance/ on first run; production must set one."""
+    if app.config.get("SECRET_KEY") or app.config.get("REQUIRED"):
+        return
+    key_file = Path(app.instance_path) / "secret_key"
+    key_file.parent.mkdir(parents=True, exist_ok=True)
+    if not key_file.exists():
+        key_file.write_text(secrets.token_hex(32))
+        key_file.chmod(0o600)
+    app.config["SECRET_KEY"] = key_file.read_text().strip()
+
+
+def _refuse_missing_production_settings(app: Flask) -> None:
+    missing = [name for name in app.config.get("REQUIRED", ()) if not os.environ.get(name)]
+    if missing:
+        raise RuntimeError(
+            "Production configuration is missing: " + ", ".join(missing)
+            + ". Set these environment variables before starting the app."
+        )
+
+
+def _select_locale() -> str:
+    from flask import request, session
+
+    chosen = session.get("lang")
+    if chosen in LANGUAGES:
+        return chosen
+    return request.accept_languages.best_match(LANGUAGES) or "en"
+
+
+def _register_template_globals(app: Flask) -> None:
+    clinic = {
+        "name": app.config["CLINIC_NAME"],
+        "phone": app.config["CLINIC_PHONE"],
+        "address": app.config["CLINIC_ADDRESS"],
+        "hours": app.config["CLINIC_HOURS"],
+        "emergency": app.config["EMERGENCY_NUMBER"],
+    }
+    app.jinja_env.globals["clinic"] = clinic
+    app.jinja_env.globals.update(
+        current_locale=lambda: str(get_locale()),
+        format_date=format_date,
+        format_datetime=format_datetime,
+        format_iso_date=lambda value: format_date(date.fromisoformat(value), "long"),
+        format_iso_month=lambda value: format_date(date.fromisoformat(value + "-01"), "MMMM y"),
+        month_name=lambda number: format_date(date(2000, number, 1), "MMMM"),
+    )

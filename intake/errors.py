@@ -1,0 +1,73 @@
+"""Error pages for people: what happened, what to do, the clinic's phone. Never a trace."""
+
+from __future__ import annotations
+
+from flask import Flask, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
+from werkzeug.exceptions import HTTPException
+
+from .extensions import db
+
+
+def _titles() -> dict[int, str]:
+    return {
+        400: _("Something in the page did not look right"),
+        403: _("You cannot open this page"),
+        404: _("Page not found"),
+        405: _("That did not work"),
+        413: _("That was too much to send at once"),
+        422: _("Please check your answers"),
+        429: _("Too many tries"),
+        500: _("Sorry, something went wrong on our side"),
+        503: _("The service is busy"),
+    }
+
+
+def _default_messages() -> dict[int, str]:
+    return {
+        404: _("Check the address, or go back to the start."),
+        413: _("Shorten your longest answers and try again."),
+        429: _("Please wait a minute, then try again."),
+        500: _("Please try again in a few minutes."),
+        503: _("Please try again in a minute. Nothing you saved is lost."),
+    }
+
+
+def render_error(code: int, message: str | None = None):
+    title = _titles().get(code, _("Sorry, something went wrong"))
+    body = message or _default_messages().get(code, _("Please go back and try again."))
+    return render_template("errors/error.html", code=code, title=title, message=body), code
+
+
+def register(app: Flask) -> None:
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        return render_error(error.code or 500, _custom_description(error))
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError):
+        from . import patient
+
+        if request.endpoint in patient.CSRF_RECOVERABLE:
+            return patient.render_after_csrf_failure()
+        return render_error(400, _("This page was open too long. Go back, reload the page and try again."))
+
+    @app.errorhandler(OperationalError)
+    def database_unavailable(error: OperationalError):
+        db.session.rollback()
+        app.logger.error("database unavailable: %s", type(error.orig).__name__)
+        return render_error(503)
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception):
+        db.session.rollback()
+        app.logger.exception("unhandled error")
+        return render_error(500)
+
+
+def _custom_description(error: HTTPException) -> str | None:
+    # Werkzeug's own descriptions are written for developers; only ours are shown.
+    default = type(error).description
+    return None if error.description == default else error.description

@@ -1,0 +1,367 @@
+"""The patient's side: welcome, one page per step, review, submit, confirmation, resume.
+
+Patients never log in. Their draft is bound to this browser by the session and to a
+resume link whose token is stored only as a hash.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from sqlalchemy.exc import SQLAlchemyError
+
+from . import submissions
+from .extensions import db
+from .forms import ButtonForm, ConfirmForm, StepForm, form_data, step_form
+from .models import Submission, utcnow
+from .questionnaire.safety import Tier
+from .questionnaire.schema import Step
+from .questionnaire.twitching import QUESTIONNAIRE
+from .submissions import REVIEW, page_index
+
+bp = Blueprint("patient", __name__)
+
+WELCOME = QUESTIONNAIRE.steps[0].id
+SAFETY = "safety"
+
+
+# --- the draft bound to this browser -------------------------------------------------
+
+def _current_draft() -> Submission | None:
+    return submissions.find_draft(session.get("draft"), utcnow())
+
+
+def _require_draft() -> Submission:
+    draft = _current_draft()
+    if draft is None:
+        abort(404, description=_("We could not find your saved answers. They may have "
+                                 "expired, or this browser was closed. Use your resume "
+                                 "link, or start again."))
+    return draft
+
+
+def _bind(draft: Submission) -> None:
+    session["draft"] = draft.public_id
+    session["lang"] = draft.language
+
+
+def _today() -> date:
+    return utcnow().date()
+
+
+def _save(draft: Submission, step: Step, answers: dict, reached: str) -> None:
+    submissions.save_step(
+        QUESTIONNAIRE, draft, step, answers, utcnow(),
+        current_app.config["DRAFT_EXPIRY_DAYS"], reached,
+    )
+
+
+# --- where a patient may go --------------------------------------------------------------
+
+def _step_or_404(step_id: str) -> Step:
+    step = QUESTIONNAIRE.step(step_id)
+    if step is None:
+        abort(404)
+    return step
+
+
+def _next_page(step: Step) -> str:
+    index = QUESTIONNAIRE.step_index(step.id)
+    return QUESTIONNAIRE.steps[index + 1].id if index + 1 < len(QUESTIONNAIRE.steps) else REVIEW
+
+
+def _previous_page(step: Step) -> str:
+    return QUESTIONNAIRE.steps[max(QUESTIONNAIRE.step_index(step.id) - 1, 0)].id
+
+
+def _page_url(page: str) -> str:
+    return url_for("patient.review") if page == REVIEW else url_for("patient.step", step_id=page)
+
+
+def _blocked_by_emergency(draft: Submission, page: str) -> bool:
+    return (
+        draft.safety_tier == Tier.EMERGENCY
+        and not draft.emergency_acknowledged
+        and page_index(QUESTIONNAIRE, page) > QUESTIONNAIRE.step_index(SAFETY)
+    )
+
+
+def _gate(draft: Submission, page: str):
+    """A redirect if the patient may not open `page` yet, else None."""
+    if _blocked_by_emergency(draft, page):
+        return redirect(url_for("patient.emergency"))
+    if page_index(QUESTIONNAIRE, page) > page_index(QUESTIONNAIRE, draft.current_step):
+        return redirect(_page_url(draft.current_step))
+    return None
+
+
+# --- pages -----------------------------------------------------------------------------
+
+@bp.get("/")
+def welcome():
+    draft = _current_draft()
+    step = QUESTIONNAIRE.steps[0]
+    form = step_form(QUESTIONNAIRE, step)(formdata=None, data=form_data(step, draft.answers if draft else {}))
+    return _render_step(step, form)
+
+
+@bp.post("/")
+def start():
+    step = QUESTIONNAIRE.steps[0]
+    form = step_form(QUESTIONNAIRE, step)()
+    if not form.validate_step({}, _today()):
+        return _render_step(step, form), 422
+    draft = _current_draft() or submissions.start_draft(
+        QUESTIONNAIRE, form.answers().get("consent.language", "en"), utcnow(),
+        current_app.config["DRAFT_EXPIRY_DAYS"],
+    )
+    _save(draft, step, form.answers(), reached=_next_page(step))
+    db.session.commit()
+    _bind(draft)
+    return redirect(_page_url(_next_page(step)))
+
+
+@bp.get("/step/<step_id>")
+def step(step_id: str):
+    step = _step_or_404(step_id)
+    if step.id == WELCOME:
+        return redirect(url_for("patient.welcome"))
+    draft = _current_draft()
+    if draft is None:
+        flash(_("Start here. If you saved your answers before, open your resume link."))
+        return redirect(url_for("patient.welcome"))
+    gate = _gate(draft, step.id)
+    if gate:
+        return gate
+    form = step_form(QUESTIONNAIRE, step)(formdata=None, data=form_data(step, draft.answers))
+    return _render_step(step, form)
+
+
+@bp.post("/step/<step_id>")
+def save(step_id: str):
+    step = _step_or_404(step_id)
+    draft = _require_draft()
+    gate = _gate(draft, step.id)
+    if gate:
+        return gate
+    form = step_form(QUESTIONNAIRE, step)()
+    earlier = {k: v for k, v in draft.answers.items() if QUESTIONNAIRE.step_of(k).id != step.id}
+    action = request.form.get("action", "next")
+    if action == "next":
+        return _continue(draft, step, form, earlier)
+    form.validate_partial(earlier, _today())
+    _save(draft, step, _partial_answers(form, draft), reached=step.id)
+    if action == "later":
+        token = submissions.issue_resume_token(draft)
+        db.session.commit()
+        session["resume_token"] = token
+        return redirect(url_for("patient.saved"))
+    db.session.commit()
+    return redirect(_page_url(_previous_page(step)))
+
+
+def _continue(draft: Submission, step: Step, form: StepForm, earlier: dict):
+    if not form.validate_step(earlier, _today()):
+        return _render_step(step, form), 422
+    reached = _next_page(step)
+    _save(draft, step, form.answers(), reached=reached)
+    db.session.commit()
+    if step.id == SAFETY and draft.safety_tier == Tier.EMERGENCY:
+        return redirect(url_for("patient.emergency"))
+    if step.id == SAFETY and draft.safety_tier == Tier.URGENT:
+        return redirect(url_for("patient.urgent"))
+    if request.args.get("return") == REVIEW and submissions.first_incomplete_step(QUESTIONNAIRE, draft.answers) is None:
+        return redirect(url_for("patient.review"))
+    return redirect(_page_url(reached))
+
+
+def _partial_answers(form: StepForm, draft: Submission) -> dict:
+    """What Back and Save-for-later keep: valid entries, and old answers where the new entry is not valid."""
+    answers = form.answers()
+    for item in form.step.items:
+        if form[item.link_id].errors and item.link_id in draft.answers:
+            answers[item.link_id] = draft.answers[item.link_id]
+    return answers
+
+
+def _render_step(step: Step, form: StepForm):
+    number = QUESTIONNAIRE.step_index(step.id) + 1
+    return render_template(
+        "patient/step.html",
+        step=step,
+        form=form,
+        number=number,
+        total=len(QUESTIONNAIRE.steps),
+        questionnaire=QUESTIONNAIRE,
+        return_to=request.args.get("return"),
+    )
+
+
+@bp.get("/review")
+def review():
+    draft = _require_draft()
+    gate = _gate(draft, REVIEW)
+    if gate:
+        return gate
+    return _render_review(draft, ConfirmForm())
+
+
+def _render_review(draft: Submission, form: ConfirmForm, error: str | None = None):
+    return render_template(
+        "patient/review.html",
+        questionnaire=QUESTIONNAIRE,
+        answers=QUESTIONNAIRE.enabled_answers(draft.answers),
+        form=form,
+        error=error,
+    )
+
+
+@bp.post("/submit")
+def submit():
+    draft = _current_draft()
+    if draft is None:
+        # A second click, a retry or another tab: the draft this browser was filling in
+        # may already be sent. Show the same confirmation.
+        already = submissions.find_submitted(session.get("submitted") or session.get("draft"))
+        if already is None:
+            _require_draft()
+        session.pop("draft", None)
+        session["submitted"] = already.public_id
+        return redirect(url_for("patient.done"))
+    incomplete = submissions.first_incomplete_step(QUESTIONNAIRE, draft.answers)
+    if incomplete is not None:
+        flash(_("Some questions on this page still need an answer."))
+        return redirect(_page_url(incomplete.id))
+    form = ConfirmForm()
+    if not form.validate():
+        return _render_review(draft, form), 422
+    try:
+        submissions.submit(draft.id, utcnow())
+        db.session.commit()
+    except SQLAlchemyError:
+        db.session.rollback()
+        current_app.logger.exception("submit failed")
+        error = _("We could not send your answers just now. Nothing is lost: your "
+                  "answers are still here. Please try again in a minute.")
+        return _render_review(_require_draft(), form, error), 503
+    session.pop("draft", None)
+    session["submitted"] = draft.public_id
+    return redirect(url_for("patient.done"))
+
+
+def _submitted_or_welcome():
+    found = submissions.find_submitted(session.get("submitted"))
+    if found is None:
+        abort(404, description=_("There is no sent form to show in this browser."))
+    return found
+
+
+@bp.get("/done")
+def done():
+    return render_template("patient/done.html", submission=_submitted_or_welcome())
+
+
+@bp.get("/done/answers")
+def printable():
+    found = _submitted_or_welcome()
+    return render_template(
+        "patient/printable.html",
+        submission=found,
+        questionnaire=QUESTIONNAIRE,
+        answers=QUESTIONNAIRE.enabled_answers(found.answers),
+    )
+
+
+# --- safety pages ------------------------------------------------------------------------
+
+@bp.get("/emergency")
+def emergency():
+    draft = _require_draft()
+    if draft.safety_tier != Tier.EMERGENCY:
+        return redirect(_page_url(draft.current_step))
+    return render_template("patient/emergency.html", form=ButtonForm())
+
+
+@bp.post("/emergency/continue")
+def continue_after_emergency():
+    draft = _require_draft()
+    if not ButtonForm().validate():
+        abort(400)
+    draft.emergency_acknowledged = True
+    db.session.commit()
+    return redirect(_page_url(_next_page(QUESTIONNAIRE.step(SAFETY))))
+
+
+@bp.get("/urgent")
+def urgent():
+    draft = _require_draft()
+    if draft.safety_tier != Tier.URGENT:
+        return redirect(_page_url(draft.current_step))
+    return render_template(
+        "patient/urgent.html", form=ButtonForm(),
+        next_url=_page_url(_next_page(QUESTIONNAIRE.step(SAFETY))),
+    )
+
+
+# --- stop and resume ---------------------------------------------------------------------
+
+@bp.post("/later")
+def later():
+    draft = _require_draft()
+    if not ButtonForm().validate():
+        abort(400)
+    session["resume_token"] = submissions.issue_resume_token(draft)
+    db.session.commit()
+    return redirect(url_for("patient.saved"))
+
+
+@bp.get("/saved")
+def saved():
+    draft = _require_draft()
+    token = session.pop("resume_token", None)
+    link = url_for("patient.resume", token=token, _external=True) if token else None
+    return render_template(
+        "patient/saved.html", link=link, form=ButtonForm(),
+        expires=draft.expires_at, continue_url=_page_url(draft.current_step),
+    )
+
+
+@bp.get("/resume/<token>")
+def resume(token: str):
+    draft = submissions.find_by_resume_token(token, utcnow())
+    if draft is None:
+        abort(404, description=_("This link does not work any more. Links stop working "
+                                 "after the answers are sent, or after %(days)s days.",
+                                 days=current_app.config["DRAFT_EXPIRY_DAYS"]))
+    _bind(draft)
+    if _blocked_by_emergency(draft, draft.current_step):
+        return redirect(url_for("patient.emergency"))
+    return redirect(_page_url(draft.current_step))
+
+
+# --- a stale CSRF token must not cost the patient their answers --------------------------
+
+CSRF_RECOVERABLE = frozenset({"patient.start", "patient.save"})
+
+
+def render_after_csrf_failure():
+    """Show the page again with what was posted and a fresh token; nothing is saved."""
+    step = QUESTIONNAIRE.steps[0] if request.endpoint == "patient.start" else _step_or_404(request.view_args["step_id"])
+    form = step_form(QUESTIONNAIRE, step)(meta={"csrf": False})
+    form.validate_partial({}, _today())
+    form.form_errors.append(_("This page was open for a long time, so we could not save it "
+                              "yet. Your answers are still here: check them and press "
+                              "Continue again."))
+    return _render_step(step, form), 400

@@ -1,0 +1,158 @@
+"""Use-cases for a patient's draft and submission.
+
+Each function changes the session and flushes; the request handler commits once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+from typing import Any, Mapping
+
+from sqlalchemy import select, update
+
+from .extensions import db
+from .models import Status, Submission
+from .questionnaire.safety import Tier, assess
+from .questionnaire.schema import Questionnaire, Step
+
+# No 0/O, 1/I/L: a reference read out over the phone must not be misheard.
+REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+
+
+def hash_token(token: str) -> str:
+    # Tokens carry 256 random bits, so a plain hash is enough (no salt or stretching).
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def new_reference() -> str:
+    code = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
+    return f"{code[:4]}-{code[4:]}"
+
+
+def start_draft(questionnaire: Questionnaire, language: str, now: datetime, expiry_days: int) -> Submission:
+    draft = Submission(
+        questionnaire_version=questionnaire.version,
+        language=language,
+        answers={},
+        current_step=questionnaire.steps[0].id,
+        created_at=now,
+        updated_at=now,
+        expires_at=now + timedelta(days=expiry_days),
+    )
+    db.session.add(draft)
+    db.session.flush()
+    return draft
+
+
+def find_draft(public_id: str | None, now: datetime) -> Submission | None:
+    if not public_id:
+        return None
+    draft = db.session.scalar(select(Submission).where(Submission.public_id == public_id))
+    if draft is None or not draft.is_draft or _expired(draft, now):
+        return None
+    return draft
+
+
+def find_submitted(public_id: str | None) -> Submission | None:
+    if not public_id:
+        return None
+    found = db.session.scalar(select(Submission).where(Submission.public_id == public_id))
+    return None if found is None or found.is_draft else found
+
+
+def _expired(draft: Submission, now: datetime) -> bool:
+    return draft.expires_at is not None and draft.expires_at <= now
+
+
+def save_step(
+    questionnaire: Questionnaire,
+    draft: Submission,
+    step: Step,
+    step_answers: Mapping[str, Any],
+    now: datetime,
+    expiry_days: int,
+    reached: str,
+) -> None:
+    """Replace this step's answers, drop what enableWhen now turns off, re-assess safety.
+
+    `reached` is the page the patient is going to; the draft keeps the furthest one so
+    that a resume link lands there and later pages stay closed until then.
+    """
+    own = {item.link_id for item in step.items}
+    merged = {k: v for k, v in draft.answers.items() if k not in own}
+    merged.update({k: v for k, v in step_answers.items() if k in own})
+    draft.answers = questionnaire.enabled_answers(merged)
+    tier = assess(draft.answers).tier
+    if tier is not Tier.EMERGENCY:
+        draft.emergency_acknowledged = False
+    draft.safety_tier = tier.value
+    if page_index(questionnaire, reached) > page_index(questionnaire, draft.current_step):
+        draft.current_step = reached
+    if "consent.language" in draft.answers:
+        draft.language = draft.answers["consent.language"]
+    draft.updated_at = now
+    draft.expires_at = now + timedelta(days=expiry_days)
+    db.session.flush()
+
+
+REVIEW = "review"
+
+
+def page_index(questionnaire: Questionnaire, page: str) -> int:
+    """Position of a step, with the review page after the last step."""
+    if page == REVIEW:
+        return len(questionnaire.steps)
+    return questionnaire.step_index(page)
+
+
+def issue_resume_token(draft: Submission) -> str:
+    """A new resume link token; the previous one stops working. Only the hash is kept."""
+    token = secrets.token_urlsafe(32)
+    draft.resume_token_hash = hash_token(token)
+    db.session.flush()
+    return token
+
+
+def find_by_resume_token(token: str, now: datetime) -> Submission | None:
+    found = db.session.scalar(
+        select(Submission).where(Submission.resume_token_hash == hash_token(token))
+    )
+    if found is None or not found.is_draft or _expired(found, now):
+        return None
+    return found
+
+
+def first_incomplete_step(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> Step | None:
+    return next(
+        (step for step in questionnaire.steps if questionnaire.missing_required(step, answers)),
+        None,
+    )
+
+
+def submit(draft_id: int, now: datetime) -> bool:
+    """Freeze a draft. True if this call submitted it, False if it was already submitted.
+
+    A conditional UPDATE makes double clicks, retries and two tabs converge on one
+    submission: only the first writer finds the row still a draft.
+    """
+    for _attempt in range(5):
+        reference = new_reference()
+        taken = db.session.scalar(select(Submission.id).where(Submission.reference == reference))
+        if taken is None:
+            break
+    result = db.session.execute(
+        update(Submission)
+        .where(Submission.id == draft_id, Submission.status == Status.DRAFT)
+        .values(
+            status=Status.NEW,
+            reference=reference,
+            submitted_at=now,
+            updated_at=now,
+            expires_at=None,
+            resume_token_hash=None,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1

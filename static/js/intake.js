@@ -1,0 +1,80 @@
+// Progressive enhancement only: every page works without this file.
+// The server stays the judge of which questions apply; this only mirrors it.
+(function () {
+  "use strict";
+
+  function answerOf(name) {
+    var inputs = document.querySelectorAll('[name="' + name + '"]');
+    var values = [];
+    inputs.forEach(function (input) {
+      if ((input.type === "checkbox" || input.type === "radio") ? input.checked : input.value) {
+        values.push(input.value);
+      }
+    });
+    return values;
+  }
+
+  function holds(cond) {
+    var values = answerOf(cond.question);
+    if (cond.operator === "exists") return (values.length > 0) === cond.answer;
+    var wanted = cond.answer === true ? "yes" : cond.answer === false ? "no" : cond.answer;
+    var matched = values.indexOf(wanted) !== -1;
+    return cond.operator === "=" ? matched : !matched;
+  }
+
+  function knownOnPage(cond) { return document.querySelector('[name="' + cond.question + '"]') !== null; }
+
+  function refreshConditionals() {
+    document.querySelectorAll("[data-conditional]").forEach(function (block) {
+      var rule = JSON.parse(block.getAttribute("data-conditional"));
+      var conds = rule.when.filter(knownOnPage);
+      var show = true;
+      if (conds.length) {
+        var results = conds.map(holds);
+        show = rule.behavior === "all" ? results.every(Boolean) : results.some(Boolean);
+      }
+      if (rule.choices_from) {
+        var chosen = answerOf(rule.choices_from);
+        show = show && chosen.length >= 2;
+        block.querySelectorAll("input").forEach(function (input) {
+          input.closest(".choice").hidden = chosen.indexOf(input.value) === -1;
+        });
+      }
+      block.hidden = !show;
+      var hint = block.querySelector(".conditional-hint");
+      if (hint) hint.hidden = true;
+    });
+  }
+
+  function exclusiveChoices(event) {
+    var box = event.target;
+    if (box.type !== "checkbox" || !box.checked) return;
+    var group = document.querySelectorAll('input[type=checkbox][name="' + box.name + '"]');
+    group.forEach(function (other) {
+      if (other === box) return;
+      if (box.hasAttribute("data-exclusive") || other.hasAttribute("data-exclusive")) other.checked = false;
+    });
+  }
+
+  function counters() {
+    document.querySelectorAll("[data-counter-for]").forEach(function (counter) {
+      var area = document.getElementById(counter.getAttribute("data-counter-for"));
+      var max = parseInt(area.getAttribute("maxlength"), 10);
+      var update = function () { counter.textContent = (max - area.value.length) + " / " + max; };
+      area.addEventListener("input", update);
+      update();
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var summary = document.getElementById("error-summary");
+    if (summary) summary.focus();
+    document.addEventListener("change", function (event) { exclusiveChoices(event); refreshConditionals(); });
+    refreshConditionals();
+    counters();
+    document.querySelectorAll("[data-print]").forEach(function (button) {
+      button.hidden = false;
+      button.addEventListener("click", function () { window.print(); });
+    });
+  });
+})();

@@ -1,0 +1,33 @@
+"""A missing or stale CSRF token must not cost a patient what they typed."""
+
+from __future__ import annotations
+
+from .answers import COMPLETE_FORM
+from .conftest import all_submissions
+
+
+def test_it_rerenders_a_step_with_the_posted_answers_when_the_token_is_bad(app, patient):
+    patient.start()
+    patient.answer("safety")
+    response = patient.client.post("/step/about", data={**COMPLETE_FORM["about"], "csrf_token": "stale"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "This page was open for a long time" in page
+    assert 'value="Canary-Lopez"' in page and 'value="ana@example.com"' in page
+    assert "about.last_name" not in all_submissions(app)[0].answers, "nothing saved without a token"
+
+
+def test_it_accepts_the_form_again_with_the_fresh_token(app, patient):
+    patient.start()
+    patient.answer("safety")
+    page = patient.client.post("/step/about", data={**COMPLETE_FORM["about"]}).get_data(as_text=True)
+    token = __import__("re").search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    response = patient.client.post("/step/about", data={**COMPLETE_FORM["about"], "csrf_token": token, "action": "next"})
+    assert response.status_code == 302
+    assert all_submissions(app)[0].answers["about.last_name"] == "Canary-Lopez"
+
+
+def test_it_refuses_other_posts_without_a_token(app, client):
+    response = client.post("/submit", data={"confirm": "y"})
+    assert response.status_code == 400
+    assert all_submissions(app) == []

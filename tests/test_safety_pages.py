@@ -1,0 +1,72 @@
+"""Red-flag answers: an emergency stop page, an urgent same-day page; both stored."""
+
+from __future__ import annotations
+
+from .conftest import all_submissions
+
+
+def test_it_stops_on_an_emergency_sign_and_keeps_the_draft(app, patient):
+    patient.start()
+    response = patient.answer("safety", {"safety.signs": ["face_droop", "ear_rash"]})
+    assert response.location.endswith("/emergency")
+    page = patient.client.get("/emergency").get_data(as_text=True)
+    assert "Call 911 now" in page and 'href="tel:911"' in page
+    [draft] = all_submissions(app)
+    assert draft.safety_tier == "emergency" and draft.answers["safety.signs"] == ["face_droop", "ear_rash"]
+
+
+def test_it_blocks_later_steps_after_an_emergency_answer(patient):
+    patient.start()
+    patient.answer("safety", {"safety.signs": ["speech"]})
+    assert patient.client.get("/step/about").location.endswith("/emergency")
+    assert patient.client.get("/review").location.endswith("/emergency")
+
+
+def test_it_offers_a_resume_link_from_the_emergency_page(patient):
+    patient.start()
+    patient.answer("safety", {"safety.signs": ["vision"]})
+    response = patient.post("/later", token_from="/emergency")
+    assert response.location.endswith("/saved")
+    assert "/resume/" in patient.client.get("/saved").get_data(as_text=True)
+
+
+def test_it_lets_a_patient_who_was_checked_go_on(app, patient):
+    patient.start()
+    patient.answer("safety", {"safety.signs": ["headache"]})
+    response = patient.post("/emergency/continue", token_from="/emergency")
+    assert response.location.endswith("/step/about")
+    assert patient.client.get("/step/about").status_code == 200
+    [draft] = all_submissions(app)
+    assert draft.safety_tier == "emergency", "the red flag stays on record for clinicians"
+
+
+def test_it_shows_the_urgent_page_with_the_clinic_phone_and_lets_the_patient_go_on(app, patient):
+    patient.start()
+    response = patient.answer("safety", {"safety.signs": ["eye_not_closing"]})
+    assert response.location.endswith("/urgent")
+    page = patient.client.get("/urgent").get_data(as_text=True)
+    assert "Talk to a doctor today" in page and "(212) 434-4050" in page
+    assert patient.client.get("/step/about").status_code == 200
+    [draft] = all_submissions(app)
+    assert draft.safety_tier == "urgent"
+
+
+def test_it_rejects_none_together_with_a_sign(app, patient):
+    patient.start()
+    response = patient.answer("safety", {"safety.signs": ["none", "speech"]})
+    assert response.status_code == 422
+    assert "cannot be chosen with other answers" in response.get_data(as_text=True)
+
+
+def test_it_stores_the_tier_on_the_submission(app, patient):
+    patient.complete_all_steps({"safety": {"safety.signs": ["hearing_loss"]}})
+    patient.submit()
+    [submission] = all_submissions(app)
+    assert submission.safety_tier == "urgent" and submission.status == "new"
+
+
+def test_it_does_not_show_safety_pages_without_the_tier(patient):
+    patient.start()
+    patient.answer("safety")
+    assert patient.client.get("/emergency").status_code == 302
+    assert patient.client.get("/urgent").status_code == 302

@@ -1,0 +1,90 @@
+"""Submitting twice, in any way, makes one submission; a failed write never says "sent"."""
+
+from __future__ import annotations
+
+import threading
+
+from sqlalchemy.exc import OperationalError
+
+from intake.extensions import db
+from intake.models import Status
+
+from .conftest import CSRF_PATTERN, all_submissions
+
+
+def test_it_treats_a_second_submit_as_the_first(app, patient):
+    patient.complete_all_steps()
+    first = patient.submit()
+    again = patient.submit()
+    assert first.location.endswith("/done") and again.location.endswith("/done")
+    [submission] = all_submissions(app)
+    assert submission.status == Status.NEW
+
+
+def test_it_treats_back_and_resubmit_from_a_stale_review_page_as_the_first(app, patient):
+    patient.complete_all_steps()
+    review = patient.client.get("/review").get_data(as_text=True)
+    token = CSRF_PATTERN.search(review).group(1)
+    patient.client.post("/submit", data={"csrf_token": token, "confirm": "y"})
+    reference = all_submissions(app)[0].reference
+    response = patient.client.post("/submit", data={"csrf_token": token, "confirm": "y"})
+    assert response.location.endswith("/done")
+    assert reference in patient.client.get("/done").get_data(as_text=True)
+    assert len(all_submissions(app)) == 1
+
+
+def test_it_makes_one_submission_from_concurrent_clicks(app, patient):
+    patient.complete_all_steps()
+    token = CSRF_PATTERN.search(patient.client.get("/review").get_data(as_text=True)).group(1)
+    cookie = patient.client.get_cookie("intake_session").value
+    statuses: list[int] = []
+
+    def click():
+        tab = app.test_client()
+        tab.set_cookie("intake_session", cookie)
+        statuses.append(tab.post("/submit", data={"csrf_token": token, "confirm": "y"}).status_code)
+
+    threads = [threading.Thread(target=click) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert statuses == [302] * 8
+    submissions = all_submissions(app)
+    assert len(submissions) == 1 and submissions[0].status == Status.NEW
+
+
+def test_it_never_says_sent_when_the_write_fails(app, patient, monkeypatch):
+    patient.complete_all_steps()
+
+    def broken_commit():
+        raise OperationalError("COMMIT", {}, Exception("disk I/O error"))
+
+    monkeypatch.setattr(db.session, "commit", broken_commit)
+    response = patient.submit()
+    monkeypatch.undo()
+
+    page = response.get_data(as_text=True)
+    assert response.status_code == 503
+    assert "We could not send your answers just now" in page
+    assert "Canary-Lopez" in page, "the answers are still on the page"
+    [draft] = all_submissions(app)
+    assert draft.status == Status.DRAFT and draft.reference is None
+    assert patient.submit().location.endswith("/done"), "a retry then works"
+
+
+def test_it_needs_the_truth_box_before_sending(app, patient):
+    patient.complete_all_steps()
+    response = patient.post("/submit", {})
+    assert response.status_code == 422
+    assert 'href="#confirm"' in response.get_data(as_text=True)
+    assert all_submissions(app)[0].status == Status.DRAFT
+
+
+def test_it_sends_an_incomplete_draft_back_to_the_missing_step(app, patient):
+    patient.start()
+    patient.answer("safety")
+    response = patient.submit()
+    assert response.status_code == 302 and "/step/" in response.location or response.location.endswith("/review")
+    assert all_submissions(app)[0].status == Status.DRAFT
