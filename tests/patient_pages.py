@@ -1,0 +1,78 @@
+"""Every patient-facing page, rendered through the real views, as (name, html) pairs."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+from .conftest import Patient
+
+STEP_IDS = ("safety", "about", "twitching", "history", "stress", "visit")
+INVALID_POSTS = {
+    "safety": {"safety.signs": ["none", "speech"]},
+    "about": {"about.email": "x", "about.birth_date": "2999-01-01"},
+    "twitching": {"twitch.where": ["cheek"], "twitch.bother": "99"},
+    "history": {"history.paralysis": "yes", "history.paralysis_year": "soon"},
+    "stress": {"stress.caffeine": "lots", "stress.sleep_hours": "30"},
+    "visit": {"visit.goals": "x" * 2001},
+}
+
+
+def patient_pages(app) -> list[tuple[str, str]]:
+    pages: list[tuple[str, str]] = []
+    fresh = Patient(app.test_client())
+    pages.append(("welcome", fresh.client.get("/").get_data(as_text=True)))
+    pages.append(("welcome with errors", fresh.post("/", {}).get_data(as_text=True)))
+    pages.append(("not found", fresh.client.get("/nowhere").get_data(as_text=True)))
+    pages.append(("expired link", fresh.client.get("/resume/old").get_data(as_text=True)))
+
+    patient = Patient(app.test_client())
+    patient.start()
+    for step_id in STEP_IDS:
+        pages.append((step_id, patient.client.get(f"/step/{step_id}").get_data(as_text=True)))
+        rejected = patient.answer(step_id, INVALID_POSTS[step_id])
+        assert rejected.status_code == 422, step_id
+        pages.append((f"{step_id} with errors", rejected.get_data(as_text=True)))
+        patient.answer(step_id)
+    patient.answer("visit", action="later")
+    pages.append(("saved", patient.client.get("/saved").get_data(as_text=True)))
+    pages.append(("saved again", patient.client.get("/saved").get_data(as_text=True)))
+    pages.append(("review", patient.client.get("/review").get_data(as_text=True)))
+    pages.append(("review with errors", patient.post("/submit", {}).get_data(as_text=True)))
+    patient.submit()
+    pages.append(("done", patient.client.get("/done").get_data(as_text=True)))
+    pages.append(("printable", patient.client.get("/done/answers").get_data(as_text=True)))
+
+    for sign, page in (("speech", "emergency"), ("ear_rash", "urgent")):
+        flagged = Patient(app.test_client())
+        flagged.start()
+        flagged.answer("safety", {"safety.signs": [sign]})
+        pages.append((page, flagged.client.get(f"/{page}").get_data(as_text=True)))
+    return pages
+
+
+class _Text(HTMLParser):
+    """Visible text, one chunk per element; skips script, style and head."""
+
+    def __init__(self):
+        super().__init__()
+        self.chunks: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("script", "style", "head"):
+            self._skip += 1
+
+    def handle_endtag(self, tag):
+        if tag in ("script", "style", "head"):
+            self._skip -= 1
+
+    def handle_data(self, data):
+        if not self._skip and data.strip():
+            self.chunks.append(re.sub(r"\s+", " ", data.strip()))
+
+
+def visible_text(html: str) -> list[str]:
+    parser = _Text()
+    parser.feed(html)
+    return parser.chunks

@@ -1,0 +1,65 @@
+"""SQLite is set up for concurrent writers; PostgreSQL gets the same behaviour."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import time
+
+import pytest
+from sqlalchemy import text
+
+from intake.extensions import db
+from intake.models import Status
+
+from .conftest import Patient, all_submissions, make_app
+
+
+@pytest.fixture
+def sqlite_path(tmp_path):
+    return tmp_path / "concurrency.db"
+
+
+@pytest.fixture
+def sqlite_app(sqlite_path):
+    """Always SQLite, whichever databases the rest of the suite runs on."""
+    app = make_app(f"sqlite:///{sqlite_path}")
+    with app.app_context():
+        db.create_all()
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+def test_it_turns_on_wal_busy_timeout_and_foreign_keys(sqlite_app):
+    with sqlite_app.app_context():
+        pragma = lambda name: db.session.execute(text(f"PRAGMA {name}")).scalar()  # noqa: E731
+        assert pragma("journal_mode") == "wal"
+        assert pragma("busy_timeout") == 5000
+        assert pragma("foreign_keys") == 1
+
+
+def test_it_waits_for_another_writer_instead_of_failing(sqlite_app, sqlite_path):
+    patient = Patient(sqlite_app.test_client())
+    patient.complete_all_steps()
+    path = str(sqlite_path)
+    locked = threading.Event()
+
+    def hold_the_write_lock():
+        other = sqlite3.connect(path, isolation_level=None)
+        other.execute("BEGIN EXCLUSIVE")
+        locked.set()
+        time.sleep(1.5)
+        other.execute("COMMIT")
+        other.close()
+
+    holder = threading.Thread(target=hold_the_write_lock)
+    holder.start()
+    locked.wait()
+    started = time.monotonic()
+    response = patient.submit()
+    holder.join()
+
+    assert response.status_code == 302 and response.location.endswith("/done")
+    assert time.monotonic() - started >= 1.0, "the submit waited for the lock"
+    assert all_submissions(sqlite_app)[0].status == Status.NEW

@@ -1,0 +1,114 @@
+"""Server-side validation of the step forms built from the questionnaire data."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from werkzeug.datastructures import MultiDict
+
+from intake.forms import step_form
+from intake.questionnaire.twitching import QUESTIONNAIRE
+
+from .answers import COMPLETE_FORM
+
+TODAY = date(2026, 11, 27)
+
+
+def validate(app, step_id: str, changes: dict, earlier: dict | None = None):
+    step = QUESTIONNAIRE.step(step_id)
+    data = {**COMPLETE_FORM[step_id], **changes}
+    data = {k: v for k, v in data.items() if v is not None}
+    with app.test_request_context(method="POST", data=MultiDict(
+        [(k, item) for k, v in data.items() for item in (v if isinstance(v, list) else [v])]
+    )):
+        form = step_form(QUESTIONNAIRE, step)(meta={"csrf": False})
+        valid = form.validate_step(earlier or {}, TODAY)
+        errors = {item.link_id: form[item.link_id].errors for item in step.items if form[item.link_id].errors}
+        return valid, errors, form.answers()
+
+
+def test_it_accepts_every_complete_step(app):
+    earlier: dict = {}
+    for step in QUESTIONNAIRE.steps:
+        valid, errors, answers = validate(app, step.id, {}, earlier)
+        assert valid, (step.id, errors)
+        earlier.update(answers)
+
+
+def test_it_builds_each_step_form_class_once():
+    step = QUESTIONNAIRE.step("about")
+    assert step_form(QUESTIONNAIRE, step) is step_form(QUESTIONNAIRE, step)
+
+
+@pytest.mark.parametrize(
+    ("step_id", "changes", "field", "message"),
+    [
+        ("about", {"about.first_name": ""}, "about.first_name", "Answer this question"),
+        ("about", {"about.last_name": "x" * 101}, "about.last_name", "Field cannot be longer than 100 characters"),
+        ("about", {"about.email": "not-an-email"}, "about.email", "Enter an email address"),
+        ("about", {"about.phone": "call me"}, "about.phone", "Enter a phone number"),
+        ("about", {"about.birth_date": "2027-01-01"}, "about.birth_date", "today or in the past"),
+        ("about", {"about.birth_date": "1890-01-01"}, "about.birth_date", "more than 120 years ago"),
+        ("about", {"about.birth_date": "31/02/1980"}, "about.birth_date", "Enter a real date"),
+        ("about", {"about.contact_method": "pigeon"}, "about.contact_method", "Choose one of the answers shown"),
+        ("safety", {"safety.signs": None}, "safety.signs", "Choose at least one answer"),
+        ("safety", {"safety.signs": ["made_up"]}, "safety.signs", "Choose one of the answers shown"),
+        ("twitching", {"twitch.side": None}, "twitch.side", "Choose an answer"),
+        ("twitching", {"twitch.bother": "11"}, "twitch.bother", "from 0 to 10"),
+        ("twitching", {"twitch.onset-month": "13"}, "twitch.onset", "Choose the month"),
+        ("twitching", {"twitch.onset-year": "24"}, "twitch.onset", "4 numbers"),
+        ("twitching", {"twitch.onset-month": "11", "twitch.onset-year": "2026"}, None, None),
+        ("twitching", {"twitch.onset-month": "12", "twitch.onset-year": "2026"}, "twitch.onset", "today or in the past"),
+        ("twitching", {"twitch.onset-month": "1", "twitch.onset-year": "2027"}, "twitch.onset", "today or in the past"),
+        ("twitching", {"twitch.start_place": "chin"}, "twitch.start_place", "Choose one of the answers shown"),
+        ("twitching", {"twitch.affects": ["none", "reading"]}, "twitch.affects", "cannot be chosen with other answers"),
+        ("history", {"history.botox_weeks": "53"}, "history.botox_weeks", "from 0 to 52"),
+        ("history", {"history.botox_weeks": "ten"}, "history.botox_weeks", "Enter a whole number"),
+        ("history", {"history.medicines": "x" * 2001}, "history.medicines", "2000"),
+        ("stress", {"stress.caffeine": "-1"}, "stress.caffeine", "from 0 to 30"),
+        ("stress", {"stress.gad7.1": "4"}, "stress.gad7.1", "Choose one of the answers shown"),
+        ("welcome", {"consent.agree": None}, "consent.agree", "Tick the box"),
+    ],
+)
+def test_it_explains_each_kind_of_bad_answer(app, step_id, changes, field, message):
+    valid, errors, _answers = validate(app, step_id, changes)
+    if field is None:
+        assert valid, errors
+        return
+    assert not valid
+    assert any(message in str(error) for error in errors[field]), errors
+
+
+def test_it_needs_an_email_or_a_phone(app):
+    valid, errors, _ = validate(app, "about", {"about.email": "", "about.phone": ""})
+    assert not valid
+    assert "Enter an email address or a mobile phone number" in str(errors["about.email"])
+    valid, _, _ = validate(app, "about", {"about.email": ""})
+    assert valid
+
+
+def test_it_only_requires_what_is_enabled(app):
+    valid, errors, answers = validate(app, "twitching", {"twitch.where": ["cheek"], "twitch.start_place": "lips"})
+    assert valid, errors
+    assert "twitch.start_place" in answers, "parsed here; dropped by enabled_answers on save"
+    assert "twitch.start_place" not in QUESTIONNAIRE.enabled_answers(answers)
+
+
+def test_it_ignores_a_bad_value_in_a_question_that_does_not_apply(app):
+    valid, errors, _ = validate(app, "history", {"history.treatments": ["none"], "history.botox_weeks": "lots"})
+    assert valid, errors
+
+
+def test_it_stores_typed_values(app):
+    _, _, answers = validate(app, "twitching", {})
+    assert answers["twitch.onset"] == "2024-03"
+    assert answers["twitch.bother"] == 7
+    assert answers["twitch.where"] == ["upper_eyelid", "cheek"]
+    _, _, answers = validate(app, "history", {"history.triggers": None})
+    assert answers["history.face_weakness_now"] is False and answers["history.botox_weeks"] == 10
+
+
+def test_it_keeps_the_order_of_choices_whatever_the_post_order(app):
+    _, _, answers = validate(app, "twitching", {"twitch.where": ["neck", "upper_eyelid"], "twitch.start_place": "neck"})
+    assert answers["twitch.where"] == ["upper_eyelid", "neck"]
