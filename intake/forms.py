@@ -148,6 +148,8 @@ class StepForm(FlaskForm):
 
     def _check_rules(self, answers: Mapping[str, Any]) -> None:
         for rule in self.step.rules:
+            if any(self[link_id].errors for link_id in rule.link_ids):
+                continue  # something was typed but is not valid: that error says enough
             if all(answers.get(link_id) in (None, "") for link_id in rule.link_ids):
                 for link_id in rule.link_ids:
                     field = self[link_id]

@@ -112,3 +112,9 @@ def test_it_stores_typed_values(app):
 def test_it_keeps_the_order_of_choices_whatever_the_post_order(app):
     _, _, answers = validate(app, "twitching", {"twitch.where": ["neck", "upper_eyelid"], "twitch.start_place": "neck"})
     assert answers["twitch.where"] == ["upper_eyelid", "neck"]
+
+
+def test_it_does_not_blame_the_phone_for_a_mistyped_email(app):
+    valid, errors, _ = validate(app, "about", {"about.email": "ana-at-example", "about.phone": ""})
+    assert not valid
+    assert "about.phone" not in errors and "Enter an email address like" in str(errors["about.email"])
