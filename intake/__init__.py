@@ -36,9 +36,10 @@ def create_app(config: str | type | None = None) -> Flask:
 
         configure_engine(db.engine)
 
-    from . import errors, patient, security
+    from . import errors, ops, patient, security
 
     app.register_blueprint(patient.bp)
+    app.register_blueprint(ops.bp)
     errors.register(app)
     security.register(app)
     _register_template_globals(app)
