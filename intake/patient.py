@@ -19,10 +19,11 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy.exc import SQLAlchemyError
 
-from . import submissions
+from . import i18n, submissions
 from .extensions import db
 from .forms import ButtonForm, ConfirmForm, StepForm, form_data, step_form
 from .models import Submission, utcnow
@@ -54,7 +55,7 @@ def _require_draft() -> Submission:
 
 def _bind(draft: Submission) -> None:
     session["draft"] = draft.public_id
-    session["lang"] = draft.language
+    i18n.choose(draft.language)
 
 
 def _today() -> date:
@@ -113,7 +114,9 @@ def _gate(draft: Submission, page: str):
 def welcome():
     draft = _current_draft()
     step = QUESTIONNAIRE.steps[0]
-    form = step_form(QUESTIONNAIRE, step)(formdata=None, data=form_data(step, draft.answers if draft else {}))
+    # Before any answer, the language question starts at the language the page is in.
+    answers = draft.answers if draft else {"consent.language": str(get_locale())}
+    form = step_form(QUESTIONNAIRE, step)(formdata=None, data=form_data(step, answers))
     return _render_step(step, form)
 
 
@@ -121,6 +124,7 @@ def welcome():
 def start():
     step = QUESTIONNAIRE.steps[0]
     form = step_form(QUESTIONNAIRE, step)()
+    i18n.choose(form["consent.language"].data)  # even an incomplete page answers in it
     if not form.validate_step({}, _today()):
         return _render_step(step, form), 422
     draft = _current_draft() or submissions.start_draft(
@@ -313,6 +317,25 @@ def urgent():
         "patient/urgent.html", form=ButtonForm(),
         next_url=_page_url(_next_page(QUESTIONNAIRE.step(SAFETY))),
     )
+
+
+# --- language ----------------------------------------------------------------------------
+
+@bp.post("/language")
+def language():
+    """The switch on every patient page: change language, keep every answer, go back.
+
+    CSRFProtect checks the token, as for every POST.
+    """
+    chosen = request.form.get("lang")
+    if not i18n.choose(chosen):
+        abort(400)
+    draft = _current_draft()
+    if draft is not None:
+        submissions.set_language(draft, chosen, utcnow())
+        db.session.commit()
+    back = url_for("patient.welcome") if draft is None else _page_url(draft.current_step)
+    return redirect(i18n.safe_next(request.form.get("next")) or back)
 
 
 # --- stop and resume ---------------------------------------------------------------------

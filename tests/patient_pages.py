@@ -18,16 +18,19 @@ INVALID_POSTS = {
 }
 
 
-def patient_pages(app) -> list[tuple[str, str]]:
+def patient_pages(app, language: str = "en") -> list[tuple[str, str]]:
+    """Every page in `language`: chosen with the language switch, then on the welcome page."""
     pages: list[tuple[str, str]] = []
     fresh = Patient(app.test_client())
+    if language != "en":
+        fresh.post("/language", {"lang": language, "next": "/"})
     pages.append(("welcome", fresh.client.get("/").get_data(as_text=True)))
     pages.append(("welcome with errors", fresh.post("/", {}).get_data(as_text=True)))
     pages.append(("not found", fresh.client.get("/nowhere").get_data(as_text=True)))
     pages.append(("expired link", fresh.client.get("/resume/old").get_data(as_text=True)))
 
     patient = Patient(app.test_client())
-    patient.start()
+    patient.start(**{"consent.language": language})
     for step_id in STEP_IDS:
         pages.append((step_id, patient.client.get(f"/step/{step_id}").get_data(as_text=True)))
         rejected = patient.answer(step_id, INVALID_POSTS[step_id])
@@ -45,7 +48,7 @@ def patient_pages(app) -> list[tuple[str, str]]:
 
     for sign, page in (("speech", "emergency"), ("ear_rash", "urgent")):
         flagged = Patient(app.test_client())
-        flagged.start()
+        flagged.start(**{"consent.language": language})
         flagged.answer("safety", {"safety.signs": [sign]})
         pages.append((page, flagged.client.get(f"/{page}").get_data(as_text=True)))
     return pages

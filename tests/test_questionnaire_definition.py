@@ -281,19 +281,18 @@ def forbidden_phrases_in(text: str) -> list[str]:
 
 
 def n_wrapped_literals(path: Path) -> set[str]:
-    """The string literals passed to `N_(...)` in a module's source."""
+    """The string literals passed to `N_(text)` or `NP_(context, text)` in a module's source."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
     literals: set[str] = set()
+    arity = {"N_": 1, "NP_": 2}
     for node in ast.walk(tree):
         if (
             isinstance(node, ast.Call)
             and isinstance(node.func, ast.Name)
-            and node.func.id == "N_"
-            and len(node.args) == 1
-            and isinstance(node.args[0], ast.Constant)
-            and isinstance(node.args[0].value, str)
+            and len(node.args) == arity.get(node.func.id)
+            and all(isinstance(arg, ast.Constant) and isinstance(arg.value, str) for arg in node.args)
         ):
-            literals.add(node.args[0].value)
+            literals.add(node.args[-1].value)
     return literals
 
 

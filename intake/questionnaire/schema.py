@@ -23,6 +23,16 @@ def N_(text: str) -> str:
     return text
 
 
+def NP_(context: str, text: str) -> str:
+    """`N_` with a gettext context, for words that translate differently by use.
+
+    The ends of a 0-10 scale use the context "scale": "Not at all" there is "Nada" in
+    Spanish, while the GAD-7 option "Not at all" is "Ningún día". Whatever shows such a
+    text translates it with `pgettext(context, text)`.
+    """
+    return text
+
+
 class ItemType(StrEnum):
     SINGLE = "single"  # radio buttons
     MULTI = "multi"  # checkbox group; a choice may be exclusive ("None of these")

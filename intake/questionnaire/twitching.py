@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from .schema import (
     N_,
+    NP_,
     AtLeastOne,
     Choice,
     Coding,
@@ -464,8 +465,8 @@ TWITCHING = Step(
             help=N_("Pick a number from 0 to 10."),
             min_value=0,
             max_value=10,
-            min_label=N_("Not at all"),
-            max_label=N_("Very much"),
+            min_label=NP_("scale", "Not at all"),
+            max_label=NP_("scale", "Very much"),
         ),
         Item(
             link_id="twitch.affects",
@@ -741,8 +742,8 @@ STRESS = Step(
             help=N_("Pick a number from 0 to 10."),
             min_value=0,
             max_value=10,
-            min_label=N_("Not at all"),
-            max_label=N_("Very stressed"),
+            min_label=NP_("scale", "Not at all"),
+            max_label=NP_("scale", "Very stressed"),
         ),
         Item(
             link_id="stress.life_change",
