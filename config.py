@@ -40,7 +40,42 @@ class Config:
         "Grand Park Building, 110 East 40 Street, Suite 501, New York, NY 10016",
     )
     CLINIC_HOURS = os.environ.get("CLINIC_HOURS", "Monday to Friday, 8:30 AM to 5:00 PM")
+    # The hours as Spanish-speaking patients read them. The Spanish default only stands in
+    # for the default hours: set CLINIC_HOURS alone and every patient sees that text.
+    CLINIC_HOURS_ES = os.environ.get("CLINIC_HOURS_ES") or (
+        None if "CLINIC_HOURS" in os.environ else "De lunes a viernes, de 8:30 a. m. a 5:00 p. m."
+    )
     EMERGENCY_NUMBER = os.environ.get("EMERGENCY_NUMBER", "911")
+    # Dates on the clinicians' pages (and the dashboard's date filter) are the clinic's.
+    CLINIC_TIMEZONE = os.environ.get("CLINIC_TIMEZONE", "America/New_York")
+
+    # The clinician workspace.
+    CLINICIAN_IDLE_MINUTES = _env_int("CLINICIAN_IDLE_MINUTES", 15)
+    CLINICIAN_SESSION_HOURS = _env_int("CLINICIAN_SESSION_HOURS", 10)
+    DASHBOARD_PAGE_SIZE = _env_int("DASHBOARD_PAGE_SIZE", 50)
+    # Keyed hash for exact last-name search; derived from SECRET_KEY when unset. Set it
+    # in production so that rotating SECRET_KEY does not break search.
+    SEARCH_KEY = os.environ.get("SEARCH_KEY")
+    # Argon2id, RFC 9106 "low memory" profile (argon2-cffi's defaults).
+    ARGON2_TIME_COST = _env_int("ARGON2_TIME_COST", 3)
+    ARGON2_MEMORY_KIB = _env_int("ARGON2_MEMORY_KIB", 65536)
+    ARGON2_PARALLELISM = _env_int("ARGON2_PARALLELISM", 4)
+    # Failed sign-ins allowed per account and per address; memory:// counts per process,
+    # so several workers need Redis (REDIS_URL) to share one count.
+    REDIS_URL = os.environ.get("REDIS_URL")
+    RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
+    LOGIN_LIMIT_PER_ACCOUNT = os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "5 per 15 minutes")
+    LOGIN_LIMIT_PER_ADDRESS = os.environ.get("LOGIN_LIMIT_PER_ADDRESS", "20 per 15 minutes")
+    # "A submission arrived" email (reference, tier, link; no health data). Off unless
+    # NOTIFY_EMAIL is set.
+    NOTIFY_EMAIL = os.environ.get("NOTIFY_EMAIL")
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
+    MAIL_PORT = _env_int("MAIL_PORT", 25)
+    MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "").lower() in ("1", "true", "yes")
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    MAIL_SENDER = os.environ.get("MAIL_SENDER", "intake@localhost")
+    MAIL_TIMEOUT = _env_int("MAIL_TIMEOUT", 10)
 
 
 class DevelopmentConfig(Config):
@@ -51,6 +86,11 @@ class TestingConfig(Config):
     TESTING = True
     SECRET_KEY = "test-secret-key-not-for-production-0123456789"
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL") or "sqlite://"
+    RATELIMIT_STORAGE_URI = "memory://"
+    # Cheap hashes keep the suite fast; they are still Argon2id.
+    ARGON2_TIME_COST = 1
+    ARGON2_MEMORY_KIB = 8
+    ARGON2_PARALLELISM = 1
 
 
 class ProductionConfig(Config):

@@ -11,9 +11,8 @@ from datetime import date
 from flask import Flask
 from flask_babel import format_date, format_datetime, get_locale
 
-from .extensions import babel, csrf, db, migrate
-
-LANGUAGES = ("en",)
+from . import i18n
+from .extensions import csrf, db, limiter, migrate
 
 
 def create_app(config: str | type | None = None) -> Flask:
@@ -30,16 +29,21 @@ def create_app(config: str | type | None = None) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).parent.parent / "migrations"))
     csrf.init_app(app)
-    babel.init_app(app, locale_selector=_select_locale)
+    i18n.init_app(app)
+    limiter.init_app(app)
     with app.app_context():
         from .database import configure_engine
 
         configure_engine(db.engine)
 
-    from . import errors, ops, patient, security
+    from . import auth, cli, clinician, clinician_admin, errors, notify, ops, patient, security  # noqa: F401
 
+    auth.configure(app)
+    notify.register(app)
     app.register_blueprint(patient.bp)
     app.register_blueprint(ops.bp)
+    app.register_blueprint(clinician.bp)
+    cli.register(app)
     errors.register(app)
     security.register(app)
     _register_template_globals(app)
@@ -81,21 +85,12 @@ def _refuse_missing_production_settings(app: Flask) -> None:
         )
 
 
-def _select_locale() -> str:
-    from flask import request, session
-
-    chosen = session.get("lang")
-    if chosen in LANGUAGES:
-        return chosen
-    return request.accept_languages.best_match(LANGUAGES) or "en"
-
-
 def _register_template_globals(app: Flask) -> None:
     clinic = {
         "name": app.config["CLINIC_NAME"],
         "phone": app.config["CLINIC_PHONE"],
         "address": app.config["CLINIC_ADDRESS"],
-        "hours": app.config["CLINIC_HOURS"],
+        "hours": i18n.localized_setting(app, "CLINIC_HOURS"),
         "emergency": app.config["EMERGENCY_NUMBER"],
     }
     app.jinja_env.globals["clinic"] = clinic
@@ -104,6 +99,6 @@ def _register_template_globals(app: Flask) -> None:
         format_date=format_date,
         format_datetime=format_datetime,
         format_iso_date=lambda value: format_date(date.fromisoformat(value), "long"),
-        format_iso_month=lambda value: format_date(date.fromisoformat(value + "-01"), "MMMM y"),
+        format_iso_month=i18n.format_month_year,
         month_name=lambda number: format_date(date(2000, number, 1), "MMMM"),
     )

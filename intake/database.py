@@ -23,7 +23,14 @@ def _sqlite_on_connect(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+READ_ONLY = "intake_read_only"
+
+
 def _sqlite_begin_immediate(connection) -> None:
     # A deferred transaction that reads and then writes gets SQLITE_BUSY at once,
     # ignoring busy_timeout. Taking the write lock up front makes writers queue instead.
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    # A long read that never writes (a CSV export) opts out, so it never holds writers up.
+    if connection.get_execution_options().get(READ_ONLY):
+        connection.exec_driver_sql("BEGIN")
+    else:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")

@@ -1,12 +1,13 @@
-"""Database tables. Health data lives only in `Submission.answers`."""
+"""Database tables. Health data lives only in `Submission.answers` (and notes about it)."""
 
 from __future__ import annotations
 
 import uuid
 from datetime import datetime, timezone
 
-from sqlalchemy import JSON, DateTime, Index, String, TypeDecorator
-from sqlalchemy.orm import Mapped, mapped_column
+from flask_login import UserMixin
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, String, Text, TypeDecorator, event
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .extensions import db
 
@@ -60,13 +61,109 @@ class Submission(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("clinician.id"))
+    # HMAC of the normalised last name: exact search without storing the name in clear.
+    last_name_index: Mapped[str | None] = mapped_column(String(64))
+
+    reviewed_by: Mapped[Clinician | None] = relationship()
 
     __table_args__ = (
         Index("ix_submission_status_submitted", "status", "submitted_at"),
         Index("ix_submission_tier_submitted", "safety_tier", "submitted_at"),
         Index("ix_submission_expires", "expires_at"),
+        # The dashboard's default order (newest first, id breaking ties) for keyset pages.
+        Index("ix_submission_submitted_id", "submitted_at", "id"),
+        # Status and tier together (the dashboard's "waiting for review" counts read it alone).
+        Index("ix_submission_status_tier_submitted", "status", "safety_tier", "submitted_at"),
+        # Exact last-name search, newest first without a sort.
+        Index("ix_submission_name_submitted", "last_name_index", "submitted_at"),
     )
 
     @property
     def is_draft(self) -> bool:
         return self.status == Status.DRAFT
+
+
+class Role:
+    CLINICIAN = "clinician"
+    ADMIN = "admin"
+    ALL = (CLINICIAN, ADMIN)
+
+
+class Clinician(UserMixin, db.Model):
+    __tablename__ = "clinician"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(120))
+    role: Mapped[str] = mapped_column(String(16), default=Role.CLINICIAN)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    must_change_password: Mapped[bool] = mapped_column(default=True)
+    active: Mapped[bool] = mapped_column(default=True)
+    # What the session cookie names instead of the row id; a new one on logout,
+    # deactivation or password change makes every copy of an older cookie useless.
+    session_token: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    def get_id(self) -> str:
+        return self.session_token
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.ADMIN
+
+
+class ReviewNote(db.Model):
+    """A clinician's note on a submission. Notes are added, never edited or removed."""
+
+    __tablename__ = "review_note"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submission.id"))
+    author_id: Mapped[int] = mapped_column(ForeignKey("clinician.id"))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    author: Mapped[Clinician] = relationship()
+
+    __table_args__ = (Index("ix_review_note_submission_created", "submission_id", "created_at"),)
+
+
+class AuditEvent(db.Model):
+    """Who did what, when, from where, to which submission. Never health data.
+
+    Rows are only ever inserted: the mapper events below refuse updates and deletes.
+    """
+
+    __tablename__ = "audit_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("clinician.id"))
+    actor_label: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(32))
+    # The public id, not a foreign key: the trail outlives anything it mentions.
+    submission_public_id: Mapped[str | None] = mapped_column(String(36))
+    ip: Mapped[str | None] = mapped_column(String(45))
+    detail: Mapped[str] = mapped_column(String(200), default="")
+
+    __table_args__ = (
+        Index("ix_audit_event_submission_at", "submission_public_id", "at"),
+        Index("ix_audit_event_action_at", "action", "at"),
+    )
+
+
+class AppendOnlyError(RuntimeError):
+    pass
+
+
+@event.listens_for(AuditEvent, "before_update")
+@event.listens_for(AuditEvent, "before_delete")
+def _refuse_changing_audit_rows(_mapper, _connection, target: AuditEvent) -> None:
+    raise AppendOnlyError("audit events are never changed or deleted")

@@ -1,8 +1,12 @@
-"""HTTP headers that every response carries."""
+"""HTTP headers that every response carries, and the blind index for name search."""
 
 from __future__ import annotations
 
-from flask import Flask, Response, request
+import hashlib
+import hmac
+import unicodedata
+
+from flask import Flask, Response, current_app, request
 
 CSP = (
     "default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
@@ -23,3 +27,25 @@ def register(app: Flask) -> None:
         if app.config.get("SESSION_COOKIE_SECURE"):
             response.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
         return response
+
+
+def search_key() -> bytes:
+    """The key of the blind index: SEARCH_KEY, else one derived from SECRET_KEY."""
+    configured = current_app.config.get("SEARCH_KEY")
+    if configured:
+        return configured.encode()
+    secret = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(secret, b"intake.search-index.v1", hashlib.sha256).digest()
+
+
+def normalise_name(value: str) -> str:
+    """"  García  López" and "garcía lópez" are one name; accents still count."""
+    return " ".join(unicodedata.normalize("NFKC", value).casefold().split())
+
+
+def name_index(value: str | None, key: bytes | None = None) -> str | None:
+    """Keyed hash of a name for exact search; None for an empty name."""
+    if not value or not normalise_name(value):
+        return None
+    digest = hmac.new(key or search_key(), normalise_name(value).encode(), hashlib.sha256)
+    return digest.hexdigest()

@@ -12,10 +12,12 @@ from typing import Any, Mapping
 
 from sqlalchemy import select, update
 
+from . import notify
 from .extensions import db
 from .models import Status, Submission
 from .questionnaire.safety import Tier, assess
 from .questionnaire.schema import Questionnaire, Step
+from .security import name_index
 
 # No 0/O, 1/I/L: a reference read out over the phone must not be misheard.
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -97,6 +99,15 @@ def save_step(
     db.session.flush()
 
 
+def set_language(draft: Submission, language: str, now: datetime) -> None:
+    """The patient switched language: it is their new answer to the welcome page's question."""
+    draft.language = language
+    if "consent.language" in draft.answers:
+        draft.answers = {**draft.answers, "consent.language": language}
+    draft.updated_at = now
+    db.session.flush()
+
+
 REVIEW = "review"
 
 
@@ -142,6 +153,8 @@ def submit(draft_id: int, now: datetime) -> bool:
         taken = db.session.scalar(select(Submission.id).where(Submission.reference == reference))
         if taken is None:
             break
+    draft = db.session.get(Submission, draft_id)
+    last_name = draft.answers.get("about.last_name") if draft is not None else None
     result = db.session.execute(
         update(Submission)
         .where(Submission.id == draft_id, Submission.status == Status.DRAFT)
@@ -152,7 +165,10 @@ def submit(draft_id: int, now: datetime) -> bool:
             updated_at=now,
             expires_at=None,
             resume_token_hash=None,
+            last_name_index=name_index(last_name if isinstance(last_name, str) else None),
         )
         .execution_options(synchronize_session=False)
     )
+    if result.rowcount == 1 and draft is not None:
+        notify.queue_new_submission(draft.public_id, reference, draft.safety_tier)
     return result.rowcount == 1

@@ -29,7 +29,15 @@ def make_app(database_url: str, **settings):
     return create_app(config)
 
 
-@pytest.fixture(params=DATABASES)
+def pytest_generate_tests(metafunc):
+    """Every test using the app runs on each database; `sqlite_only` ones on SQLite alone
+    (they check SQLite's own machinery, so there is nothing to skip on PostgreSQL)."""
+    if "database_url" in metafunc.fixturenames:
+        only_sqlite = metafunc.definition.get_closest_marker("sqlite_only")
+        metafunc.parametrize("database_url", ["sqlite"] if only_sqlite else DATABASES, indirect=True)
+
+
+@pytest.fixture
 def database_url(request, tmp_path):
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'test.db'}"
@@ -107,3 +115,101 @@ def checked_values(page: str, name: str) -> list[str]:
         for tag in inputs
         if f'name="{name}"' in tag and re.search(r"\bchecked\b", tag)
     ]
+
+
+# --- clinicians ----------------------------------------------------------------------------
+
+from datetime import datetime, timedelta, timezone  # noqa: E402
+
+from intake import auth as clinician_auth  # noqa: E402
+from intake.extensions import limiter  # noqa: E402
+from intake.models import Clinician, Role  # noqa: E402
+from intake.security import name_index  # noqa: E402
+
+CLINICIAN_PASSWORD = "quiet harbour lantern 42"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """Each test starts with no failed sign-ins counted (the limiter is module-global)."""
+    yield
+    if getattr(limiter, "_storage", None) is not None:
+        limiter.reset()
+
+
+def make_clinician(app, username: str = "dr.ana", role: str = Role.CLINICIAN,
+                   password: str = CLINICIAN_PASSWORD, must_change: bool = False,
+                   display_name: str | None = None) -> int:
+    """An account with a known password (already chosen, unless must_change); its id."""
+    with app.app_context():
+        clinician, _ = clinician_auth.create_clinician(
+            username, display_name or username.title(), role, datetime.now(timezone.utc)
+        )
+        clinician.password_hash = clinician_auth.hash_password(password)
+        clinician.must_change_password = must_change
+        db.session.commit()
+        return clinician.id
+
+
+class Clinic:
+    """A clinician in one browser: signs in and posts forms with the page's CSRF token."""
+
+    def __init__(self, app, client, username: str = "dr.ana", password: str = CLINICIAN_PASSWORD):
+        self.app, self.client = app, client
+        self.username, self.password = username, password
+
+    def token(self, path: str = "/clinic/login") -> str:
+        page = self.client.get(path)
+        return CSRF_PATTERN.search(page.get_data(as_text=True)).group(1)
+
+    def post(self, path: str, data: dict | None = None, token_from: str = "/clinic/login", **kwargs):
+        return self.client.post(path, data={"csrf_token": self.token(token_from), **(data or {})}, **kwargs)
+
+    def login(self, username: str | None = None, password: str | None = None):
+        return self.post("/clinic/login", {
+            "username": username or self.username, "password": password or self.password,
+        })
+
+    def logout(self):
+        return self.post("/clinic/logout", token_from="/clinic/password")
+
+    def cookie(self) -> str:
+        return self.client.get_cookie("intake_session").value
+
+
+@pytest.fixture
+def clinician(app, client) -> Clinic:
+    """A signed-in clinician (role "clinician", own password already chosen)."""
+    make_clinician(app, "dr.ana", display_name="Dr. Ana Ruiz")
+    clinic = Clinic(app, client, "dr.ana")
+    assert clinic.login().status_code == 302
+    return clinic
+
+
+@pytest.fixture
+def admin(app, client) -> Clinic:
+    """A signed-in administrator."""
+    make_clinician(app, "boss", role=Role.ADMIN, display_name="Pat Admin")
+    clinic = Clinic(app, client, "boss")
+    assert clinic.login().status_code == 302
+    return clinic
+
+
+def make_submission(app, answers: dict, *, submitted_at: datetime | None = None,
+                    status: str = "new", reference: str | None = None) -> str:
+    """A submitted questionnaire written straight to the database; its public id."""
+    from intake.questionnaire.safety import assess
+    from intake.submissions import new_reference
+
+    submitted_at = submitted_at or datetime.now(timezone.utc) - timedelta(minutes=5)
+    with app.app_context():
+        row = Submission(
+            questionnaire_version="1.0.0", language="en", answers=answers, current_step="review",
+            safety_tier=assess(answers).tier.value, status=status,
+            reference=reference or new_reference(), created_at=submitted_at,
+            updated_at=submitted_at, submitted_at=submitted_at,
+            last_name_index=name_index(answers.get("about.last_name")),
+        )
+        db.session.add(row)
+        db.session.commit()
+        return row.public_id

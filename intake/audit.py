@@ -1,0 +1,101 @@
+"""The audit trail: who saw or changed what, when, from where. Never health data.
+
+`record` adds a row and flushes; the request handler commits it with the rest of its work.
+There is deliberately no function that edits or deletes a row (and the model refuses to).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import has_request_context, request
+from sqlalchemy import select
+
+from .extensions import db
+from .models import AuditEvent, Clinician, Submission, utcnow
+
+
+class Action:
+    LOGIN = "login"
+    LOGIN_FAILED = "login.failed"
+    LOGOUT = "logout"
+    SESSION_EXPIRED = "session.expired"
+    PASSWORD_CHANGED = "password.changed"
+    VIEWED = "submission.viewed"
+    REVIEWED = "submission.reviewed"
+    REOPENED = "submission.reopened"
+    NOTE_ADDED = "note.added"
+    EXPORTED = "export.csv"
+    ACCOUNT_CREATED = "account.created"
+    ACCOUNT_DEACTIVATED = "account.deactivated"
+    ACCOUNT_REACTIVATED = "account.reactivated"
+    PASSWORD_RESET = "account.password_reset"
+
+    ALL = (
+        LOGIN, LOGIN_FAILED, LOGOUT, SESSION_EXPIRED, PASSWORD_CHANGED, VIEWED, REVIEWED,
+        REOPENED, NOTE_ADDED, EXPORTED, ACCOUNT_CREATED, ACCOUNT_DEACTIVATED,
+        ACCOUNT_REACTIVATED, PASSWORD_RESET,
+    )  # fmt: skip
+    STATUS_CHANGES = (REVIEWED, REOPENED)
+
+
+def record(
+    action: str,
+    actor: Clinician | None,
+    subject: Submission | None = None,
+    detail: str = "",
+    actor_label: str | None = None,
+) -> AuditEvent:
+    """Add one audit row. `actor_label` names an actor without an account (e.g. "cli")."""
+    if action not in Action.ALL:
+        raise ValueError(f"unknown audit action {action!r}")
+    event = AuditEvent(
+        at=utcnow(),
+        actor_id=actor.id if actor else None,
+        actor_label=(actor.username if actor else actor_label or "anonymous")[:64],
+        action=action,
+        submission_public_id=subject.public_id if subject else None,
+        ip=request.remote_addr[:45] if has_request_context() and request.remote_addr else None,
+        detail=detail[:200],
+    )
+    db.session.add(event)
+    db.session.flush()
+    return event
+
+
+@dataclass(frozen=True)
+class AuditQuery:
+    action: str | None = None
+    actor: str | None = None  # username
+    submission_public_id: str | None = None
+
+
+def browse(query: AuditQuery, before_id: int | None, size: int) -> tuple[list[AuditEvent], int | None]:
+    """One page of events, newest first, and the id to continue from (None on the last page)."""
+    statement = select(AuditEvent).order_by(AuditEvent.id.desc()).limit(size + 1)
+    if query.action:
+        statement = statement.where(AuditEvent.action == query.action)
+    if query.actor:
+        statement = statement.where(AuditEvent.actor_label == query.actor.strip().casefold())
+    if query.submission_public_id:
+        statement = statement.where(AuditEvent.submission_public_id == query.submission_public_id)
+    if before_id is not None:
+        statement = statement.where(AuditEvent.id < before_id)
+    events = list(db.session.scalars(statement))
+    more = len(events) > size
+    events = events[:size]
+    return events, (events[-1].id if more else None)
+
+
+def status_history(subject: Submission) -> list[AuditEvent]:
+    """Every "reviewed" and "reopened" of one submission, oldest first."""
+    return list(
+        db.session.scalars(
+            select(AuditEvent)
+            .where(
+                AuditEvent.submission_public_id == subject.public_id,
+                AuditEvent.action.in_(Action.STATUS_CHANGES),
+            )
+            .order_by(AuditEvent.at, AuditEvent.id)
+        )
+    )

@@ -1,0 +1,338 @@
+"""The clinicians' side: sign in, the list of submissions, one pre-visit summary, review
+work, notes, CSV export. Admin pages are in clinician_admin.py on the same blueprint.
+
+Deny by default: every route needs a signed-in clinician except those in PUBLIC.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date, datetime
+from functools import wraps
+from typing import Callable
+from zoneinfo import ZoneInfo
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    stream_with_context,
+    url_for,
+)
+from flask_limiter.util import get_remote_address
+from flask_login import current_user
+from sqlalchemy.orm import Session
+
+from . import audit, auth, exports, workspace
+from .audit import Action
+from .clinician_forms import LoginForm, NoteForm, PasswordChangeForm
+from .database import READ_ONLY
+from .extensions import db, limiter
+from .forms import ButtonForm
+from .models import Submission, utcnow
+from .questionnaire.summary import build_summary
+from .questionnaire.twitching import QUESTIONNAIRE
+
+bp = Blueprint("clinician", __name__, url_prefix="/clinic")
+
+PUBLIC = frozenset({"clinician.login"})
+# Where a clinician who must change their password may still go.
+BEFORE_NEW_PASSWORD = frozenset({"clinician.change_password", "clinician.logout"})
+SIGN_IN_FAILED = "That username and password do not match an active account."
+SEARCH_NAMES = "clinic_search_names"
+
+
+# --- the gate ----------------------------------------------------------------------------
+
+@bp.before_request
+def require_clinician():
+    if request.endpoint in PUBLIC:
+        return None
+    if not current_user.is_authenticated:
+        target = request.full_path if request.method == "GET" else None
+        return redirect(url_for("clinician.login", next=target))
+    expired = auth.session_expiry()
+    if expired:
+        audit.record(Action.SESSION_EXPIRED, current_user._get_current_object(), detail=expired)
+        auth.end_session()
+        db.session.commit()
+        flash(_expiry_message(expired))
+        return redirect(url_for("clinician.login"))
+    auth.touch_session()
+    if current_user.must_change_password and request.endpoint not in BEFORE_NEW_PASSWORD:
+        return redirect(url_for("clinician.change_password"))
+    return None
+
+
+def _expiry_message(reason: str) -> str:
+    if reason == "idle":
+        minutes = current_app.config["CLINICIAN_IDLE_MINUTES"]
+        return f"You were signed out after {minutes} minutes without activity. Sign in again."
+    return "Your session reached its time limit. Sign in again."
+
+
+def admin_required(view: Callable) -> Callable:
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if not current_user.is_admin:
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def me():
+    """The signed-in clinician (the model object, not Flask-Login's proxy)."""
+    return current_user._get_current_object()
+
+
+def clinic_zone() -> ZoneInfo:
+    return ZoneInfo(current_app.config["CLINIC_TIMEZONE"])
+
+
+def clinic_today() -> date:
+    return datetime.now(clinic_zone()).date()
+
+
+@bp.app_template_filter("clinic_time")
+def clinic_time(moment: datetime | None) -> str:
+    if moment is None:
+        return ""
+    local = moment.astimezone(clinic_zone())
+    return f"{local:%b} {local.day}, {local.year}, {local.hour % 12 or 12}:{local:%M %p}"
+
+
+# --- signing in and out ------------------------------------------------------------------
+
+def _failed_sign_in(response: Response) -> bool:
+    return response.status_code == 401
+
+
+def _account_key() -> str:
+    return auth.account_limit_key(request.form.get("username", ""))
+
+
+TOO_MANY = "Too many sign-in attempts. Wait 15 minutes and try again, or ask an administrator."
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(
+    lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], key_func=_account_key,
+    methods=["POST"], deduct_when=_failed_sign_in, error_message=TOO_MANY,
+)
+@limiter.limit(
+    lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], key_func=get_remote_address,
+    methods=["POST"], deduct_when=_failed_sign_in, error_message=TOO_MANY,
+)
+def login():
+    if current_user.is_authenticated:
+        if not auth.session_expiry():
+            return redirect(url_for("clinician.dashboard"))
+        auth.end_session()  # a stale session: this browser starts again from nothing
+    form = LoginForm()
+    if request.method == "GET":
+        return render_template("clinician/login.html", form=form)
+    if not form.validate():
+        return render_template("clinician/login.html", form=form), 422
+    attempt = auth.authenticate(form.username.data, form.password.data)
+    if attempt.clinician is None:
+        audit.record(Action.LOGIN_FAILED, None, detail=attempt.reason,
+                     actor_label=auth.normalise_username(form.username.data))
+        db.session.commit()
+        return render_template("clinician/login.html", form=form, error=SIGN_IN_FAILED), 401
+    auth.begin_session(attempt.clinician, utcnow())
+    audit.record(Action.LOGIN, attempt.clinician)
+    db.session.commit()
+    if attempt.clinician.must_change_password:
+        return redirect(url_for("clinician.change_password"))
+    return redirect(_safe_next(request.args.get("next")))
+
+
+def _safe_next(target: str | None) -> str:
+    """Only a path inside the workspace; anything else could send the user off-site."""
+    if target and target.startswith("/clinic/") and "//" not in target and "\\" not in target:
+        return target
+    return url_for("clinician.dashboard")
+
+
+@bp.post("/logout")
+def logout():
+    clinician = me()
+    auth.end_all_sessions(clinician)
+    audit.record(Action.LOGOUT, clinician)
+    db.session.commit()
+    auth.end_session()
+    flash("You are signed out.")
+    response = redirect(url_for("clinician.login"))
+    response.headers["Clear-Site-Data"] = '"cache", "storage"'
+    return response
+
+
+@bp.route("/password", methods=["GET", "POST"])
+def change_password():
+    form = PasswordChangeForm()
+    if request.method == "POST" and form.validate():
+        clinician = me()
+        problem = auth.password_problem(form.new.data, clinician.username)
+        if not auth.password_is(clinician, form.current.data):
+            form.current.errors.append("That is not your current password.")
+        elif problem:
+            form.new.errors.append(problem)
+        elif form.new.data == form.current.data:
+            form.new.errors.append("Choose a password different from the current one.")
+        else:
+            auth.change_password(clinician, form.new.data)
+            audit.record(Action.PASSWORD_CHANGED, clinician)
+            db.session.commit()
+            auth.renew_session(clinician)
+            flash("Your password is changed. Other devices signed in as you are signed out.")
+            return redirect(url_for("clinician.dashboard"))
+    status = 422 if request.method == "POST" else 200
+    return render_template("clinician/password.html", form=form), status
+
+
+@bp.get("/keepalive")
+def keepalive():
+    """Called by clinic.js when the clinician chooses to stay signed in."""
+    return Response(status=204)
+
+
+# --- the list ----------------------------------------------------------------------------
+
+def _filters() -> workspace.Filters:
+    try:
+        return workspace.parse_filters(request.args)
+    except workspace.BadFilter:
+        abort(400, description="The filters in this address were not understood. Clear them and try again.")
+
+
+@bp.get("/")
+def dashboard():
+    filters = _filters()
+    try:
+        before = workspace.Cursor.decode(request.args.get("before"))
+        after = workspace.Cursor.decode(request.args.get("after"))
+    except workspace.BadFilter:
+        abort(400)
+    statement = workspace.filtered(filters, clinic_zone())
+    page = workspace.page(statement, current_app.config["DASHBOARD_PAGE_SIZE"], before, after)
+    return render_template(
+        "clinician/dashboard.html",
+        filters=filters,
+        page=page,
+        names=workspace.names_for(page.rows),
+        waiting=workspace.unreviewed_flagged(),
+        search_text=session.get(SEARCH_NAMES, {}).get(filters.name_key or "", filters.reference or ""),
+        first_page=before is None and after is None,
+    )
+
+
+@bp.post("/")
+def search():
+    """The filter form posts here so that a searched name never appears in a URL."""
+    try:
+        filters = workspace.parse_filters({k: request.form.get(k, "") for k in ("status", "tier", "from", "to")})
+    except workspace.BadFilter:
+        abort(400)
+    text = request.form.get("q", "")
+    filters = workspace.with_search(filters, text)
+    # Remember the words typed only to show them in the box again, in this session.
+    session[SEARCH_NAMES] = {filters.name_key: " ".join(text.split())[:100]} if filters.name_key else {}
+    return redirect(url_for("clinician.dashboard", **filters.as_args()))
+
+
+@bp.get("/export.csv")
+def export():
+    filters = _filters()
+    audit.record(Action.EXPORTED, me(), detail=filters.describe())
+    db.session.commit()
+    statement = workspace.filtered(filters, clinic_zone())
+    stamp = datetime.now(clinic_zone()).strftime("%Y%m%d-%H%M")
+    response = Response(stream_with_context(_csv_chunks(statement)), mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="submissions-{stamp}.csv"'
+    return response
+
+
+def _csv_chunks(statement, rows_per_chunk: int = 200):
+    # Its own read-only session: the export may take a while and must not hold the
+    # SQLite write lock that patients' submissions need.
+    with Session(db.engine) as reader:
+        reader.connection(execution_options={READ_ONLY: True})
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        buffer.write("\ufeff")  # so that Excel reads the file as UTF-8
+        for count, row in enumerate(exports.rows(QUESTIONNAIRE, statement, reader), start=1):
+            writer.writerow(row)
+            if count % rows_per_chunk == 0:
+                yield buffer.getvalue()
+                buffer.seek(0)
+                buffer.truncate()
+        yield buffer.getvalue()
+
+
+# --- one submission ----------------------------------------------------------------------
+
+def _submission_or_404(public_id: str) -> Submission:
+    found = workspace.find_submitted(public_id)
+    if found is None:
+        abort(404, description="There is no submission at this address.")
+    return found
+
+
+def _render_submission(found: Submission, note_form: NoteForm):
+    audit.record(Action.VIEWED, me(), found)
+    db.session.commit()
+    return render_template(
+        "clinician/submission.html",
+        submission=found,
+        summary=build_summary(QUESTIONNAIRE, found.answers, today=clinic_today()),
+        notes=workspace.notes_for(found),
+        history=audit.status_history(found),
+        note_form=note_form,
+        button=ButtonForm(),
+    )
+
+
+@bp.get("/submissions/<public_id>")
+def submission(public_id: str):
+    return _render_submission(_submission_or_404(public_id), NoteForm(formdata=None))
+
+
+@bp.post("/submissions/<public_id>/reviewed")
+def mark_reviewed(public_id: str):
+    found = _submission_or_404(public_id)
+    if workspace.mark_reviewed(found, me(), utcnow()):
+        audit.record(Action.REVIEWED, me(), found)
+        db.session.commit()
+        flash(f"{found.reference} is marked as reviewed.")
+    return redirect(url_for("clinician.submission", public_id=found.public_id))
+
+
+@bp.post("/submissions/<public_id>/reopen")
+def reopen(public_id: str):
+    found = _submission_or_404(public_id)
+    if workspace.reopen(found):
+        audit.record(Action.REOPENED, me(), found)
+        db.session.commit()
+        flash(f"{found.reference} is back to new.")
+    return redirect(url_for("clinician.submission", public_id=found.public_id))
+
+
+@bp.post("/submissions/<public_id>/notes")
+def add_note(public_id: str):
+    found = _submission_or_404(public_id)
+    form = NoteForm()
+    if not form.validate():
+        return _render_submission(found, form), 422
+    workspace.add_note(found, me(), form.body.data, utcnow())
+    audit.record(Action.NOTE_ADDED, me(), found)
+    db.session.commit()
+    flash("Your note is added.")
+    return redirect(url_for("clinician.submission", public_id=found.public_id, _anchor="notes"))

@@ -1,0 +1,134 @@
+"""Admin pages of the workspace (same blueprint, same gate): accounts and the audit trail."""
+
+from __future__ import annotations
+
+import re
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from sqlalchemy import select
+
+from . import audit, auth
+from .audit import Action, AuditQuery
+from .clinician import admin_required, bp, me
+from .clinician_forms import AccountForm
+from .extensions import db
+from .forms import ButtonForm
+from .models import Clinician, Submission, utcnow
+from .workspace import normalise_reference
+
+AUDIT_PAGE_SIZE = 100
+
+
+def _accounts() -> list[Clinician]:
+    return list(db.session.scalars(select(Clinician).order_by(Clinician.active.desc(), Clinician.username)))
+
+
+def _render_accounts(form: AccountForm, status: int = 200, created: tuple[Clinician, str] | None = None):
+    page = render_template(
+        "clinician/accounts.html", accounts=_accounts(), form=form, button=ButtonForm(), created=created
+    )
+    return page, status
+
+
+@bp.get("/admin/accounts")
+@admin_required
+def accounts():
+    return _render_accounts(AccountForm(formdata=None))
+
+
+@bp.post("/admin/accounts")
+@admin_required
+def create_account():
+    form = AccountForm()
+    if not form.validate():
+        if form.role.errors:
+            abort(400)  # only a tampered form sends a role that is not offered
+        return _render_accounts(form, 422)
+    if auth.find_by_username(form.username.data):
+        form.username.errors.append("There is already an account with this username.")
+        return _render_accounts(form, 422)
+    clinician, password = auth.create_clinician(form.username.data, form.display_name.data, form.role.data, utcnow())
+    audit.record(Action.ACCOUNT_CREATED, me(), detail=f"{clinician.username} ({clinician.role})")
+    db.session.commit()
+    # Shown once, in this response only: never put in a redirect, a flash or a log.
+    return _render_accounts(AccountForm(formdata=None), 201, created=(clinician, password))
+
+
+def _account_or_404(clinician_id: int) -> Clinician:
+    found = db.session.get(Clinician, clinician_id)
+    if found is None:
+        abort(404)
+    return found
+
+
+@bp.post("/admin/accounts/<int:clinician_id>/deactivate")
+@admin_required
+def deactivate_account(clinician_id: int):
+    account = _account_or_404(clinician_id)
+    if account.id == me().id:
+        flash("You cannot deactivate your own account. Ask another administrator.")
+        return redirect(url_for("clinician.accounts"))
+    auth.set_active(account, False)
+    audit.record(Action.ACCOUNT_DEACTIVATED, me(), detail=account.username)
+    db.session.commit()
+    flash(f"{account.username} is deactivated and signed out everywhere.")
+    return redirect(url_for("clinician.accounts"))
+
+
+@bp.post("/admin/accounts/<int:clinician_id>/reactivate")
+@admin_required
+def reactivate_account(clinician_id: int):
+    account = _account_or_404(clinician_id)
+    auth.set_active(account, True)
+    audit.record(Action.ACCOUNT_REACTIVATED, me(), detail=account.username)
+    db.session.commit()
+    flash(f"{account.username} can sign in again.")
+    return redirect(url_for("clinician.accounts"))
+
+
+@bp.post("/admin/accounts/<int:clinician_id>/reset-password")
+@admin_required
+def reset_password(clinician_id: int):
+    account = _account_or_404(clinician_id)
+    if account.id == me().id:
+        flash("Change your own password from “Change password”.")
+        return redirect(url_for("clinician.accounts"))
+    password = auth.reset_password(account)
+    audit.record(Action.PASSWORD_RESET, me(), detail=account.username)
+    db.session.commit()
+    return _render_accounts(AccountForm(formdata=None), 200, created=(account, password))
+
+
+@bp.get("/admin/audit")
+@admin_required
+def audit_log():
+    action = request.args.get("action") or None
+    before = request.args.get("before") or None
+    if action not in (None, *Action.ALL) or (before is not None and not re.fullmatch(r"\d{1,18}", before)):
+        abort(400)
+    query = AuditQuery(action, request.args.get("actor") or None, _submission_public_id(request.args.get("ref")))
+    events, next_id = audit.browse(query, int(before) if before else None, AUDIT_PAGE_SIZE)
+    return render_template(
+        "clinician/audit.html", events=events, next_id=next_id, actions=Action.ALL,
+        references=_references(events),
+        args={k: v for k, v in request.args.items() if k in ("action", "actor", "ref") and v},
+    )
+
+
+def _references(events: list) -> dict[str, str]:
+    ids = {event.submission_public_id for event in events if event.submission_public_id}
+    if not ids:
+        return {}
+    found = db.session.execute(
+        select(Submission.public_id, Submission.reference).where(Submission.public_id.in_(ids))
+    )
+    return {public_id: reference for public_id, reference in found}
+
+
+def _submission_public_id(reference: str | None) -> str | None:
+    """The audit trail stores public ids; admins search by the reference they know."""
+    if not reference:
+        return None
+    canonical = normalise_reference(reference)
+    found = canonical and db.session.scalar(select(Submission.public_id).where(Submission.reference == canonical))
+    return found or "-"  # "-" matches nothing: an unknown reference gives an empty list

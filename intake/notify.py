@@ -1,0 +1,95 @@
+"""An email to the clinic when a submission arrives: reference, safety tier and a link,
+never health data. Sent after the submission is committed, from a background thread, so
+a slow or broken mail server can neither lose nor delay a patient's submission.
+"""
+
+from __future__ import annotations
+
+import smtplib
+import threading
+from dataclasses import dataclass
+from email.message import EmailMessage
+
+from flask import Flask, current_app, has_request_context, url_for
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from .extensions import db
+
+PENDING = "intake_new_submission_notices"
+THREADS = "intake_mail_threads"
+
+
+@dataclass(frozen=True)
+class Notice:
+    public_id: str
+    reference: str
+    tier: str
+
+
+def queue_new_submission(public_id: str, reference: str, tier: str) -> None:
+    """Remember a notice; it goes out only if the transaction commits."""
+    db.session.info.setdefault(PENDING, []).append(Notice(public_id, reference, tier))
+
+
+def compose(notice: Notice, config, link: str) -> EmailMessage:
+    message = EmailMessage()
+    flagged = {"emergency": "EMERGENCY", "urgent": "URGENT"}.get(notice.tier)
+    message["Subject"] = f"New pre-visit questionnaire {notice.reference}" + (f" ({flagged})" if flagged else "")
+    message["From"] = config["MAIL_SENDER"]
+    message["To"] = config["NOTIFY_EMAIL"]
+    tier_line = {
+        "emergency": "Safety: EMERGENCY signs reported. Read it now.",
+        "urgent": "Safety: URGENT (same-day) signs reported. Read it today.",
+    }.get(notice.tier, "Safety: no urgent signs reported.")
+    message.set_content(
+        f"A patient sent a pre-visit questionnaire.\n\nReference: {notice.reference}\n{tier_line}\n\n"
+        f"Sign in to read it: {link}\n\nThis email holds no health information on purpose.\n",
+        cte="7bit",  # keeps the link on one line, unbroken by quoted-printable
+    )
+    return message
+
+
+def send(message: EmailMessage, config) -> None:
+    with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=config["MAIL_TIMEOUT"]) as smtp:
+        if config["MAIL_USE_TLS"]:
+            smtp.starttls()
+        if config["MAIL_USERNAME"]:
+            smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"] or "")
+        smtp.send_message(message)
+
+
+def _send_quietly(app: Flask, message: EmailMessage) -> None:
+    try:
+        send(message, app.config)
+    except (OSError, smtplib.SMTPException) as error:
+        # The reference only: the submission itself is safe in the database.
+        app.logger.error("new-submission email not sent (%s): %s", type(error).__name__, message["Subject"])
+
+
+def _link(notice: Notice) -> str:
+    if has_request_context():
+        return url_for("clinician.submission", public_id=notice.public_id, _external=True)
+    return f"/clinic/submissions/{notice.public_id}"
+
+
+def _after_commit(session: Session) -> None:
+    notices = session.info.pop(PENDING, [])
+    if not notices or not current_app.config.get("NOTIFY_EMAIL"):
+        return
+    app = current_app._get_current_object()
+    for notice in notices:
+        message = compose(notice, app.config, _link(notice))
+        thread = threading.Thread(target=_send_quietly, args=(app, message), daemon=True)
+        thread.start()
+        app.extensions.setdefault(THREADS, []).append(thread)
+
+
+def _after_rollback(session: Session) -> None:
+    session.info.pop(PENDING, None)
+
+
+def register(app: Flask) -> None:
+    if not event.contains(Session, "after_commit", _after_commit):
+        event.listen(Session, "after_commit", _after_commit)
+        event.listen(Session, "after_rollback", _after_rollback)

@@ -1,0 +1,268 @@
+"""Use-cases of the clinician workspace: find submissions, review them, add notes.
+
+The list reads only indexed, non-sensitive columns (status, tier, dates, reference and the
+name's keyed hash) and pages by keyset, so a page costs the same at any table size; the
+answers are read only for the rows on the page. Functions flush; the view commits once.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time, timedelta, timezone
+from typing import Any, Mapping
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import joinedload, load_only
+
+from .extensions import db
+from .models import Clinician, ReviewNote, Status, Submission
+from .questionnaire.safety import Tier
+from .security import name_index
+
+STATUSES = (Status.NEW, Status.REVIEWED)
+TIERS = (Tier.EMERGENCY.value, Tier.URGENT.value, Tier.NONE.value)
+REFERENCE_SEARCH = re.compile(r"^[2-9A-HJKMNP-Z]{4}-?[2-9A-HJKMNP-Z]{4}$")
+NAME_KEY = re.compile(r"[0-9a-f]{64}")
+LIST_COLUMNS = (
+    Submission.id, Submission.public_id, Submission.reference, Submission.status,
+    Submission.safety_tier, Submission.submitted_at, Submission.reviewed_at,
+)  # fmt: skip
+
+
+class BadFilter(ValueError):
+    """A filter value no form on our pages can send."""
+
+
+@dataclass(frozen=True)
+class Filters:
+    status: str | None = None
+    tier: str | None = None
+    submitted_from: date | None = None
+    submitted_to: date | None = None
+    # A search is a reference code and/or a last name's keyed hash: the name itself never
+    # goes into a URL (nor, so, into access logs or browser history).
+    reference: str | None = None
+    name_key: str | None = None
+
+    def as_args(self) -> dict[str, str]:
+        """Query-string arguments that reproduce these filters."""
+        args = {
+            "status": self.status,
+            "tier": self.tier,
+            "from": self.submitted_from.isoformat() if self.submitted_from else None,
+            "to": self.submitted_to.isoformat() if self.submitted_to else None,
+            "ref": self.reference,
+            "name": self.name_key,
+        }
+        return {key: value for key, value in args.items() if value}
+
+    @property
+    def searching(self) -> bool:
+        return bool(self.reference or self.name_key)
+
+    def describe(self) -> str:
+        """For the audit trail: which filters, without the search itself."""
+        parts = [f"{key}={value}" for key, value in self.as_args().items() if key not in ("ref", "name")]
+        return " ".join(parts + (["search"] if self.searching else [])) or "all"
+
+
+def parse_filters(args: Mapping[str, str]) -> Filters:
+    status, tier = args.get("status") or None, args.get("tier") or None
+    if status not in (None, *STATUSES) or tier not in (None, *TIERS):
+        raise BadFilter("unknown status or tier")
+    reference = args.get("ref") or None
+    if reference is not None and normalise_reference(reference) != reference:
+        raise BadFilter("not a reference")
+    name_key = args.get("name") or None
+    if name_key is not None and not NAME_KEY.fullmatch(name_key):
+        raise BadFilter("not a name key")
+    return Filters(status, tier, _date(args.get("from")), _date(args.get("to")), reference, name_key)
+
+
+def with_search(filters: Filters, text: str) -> Filters:
+    """Turn what was typed in the search box into a reference and a last-name key."""
+    text = " ".join(text.split())[:100]
+    if not text:
+        return replace(filters, reference=None, name_key=None)
+    return replace(filters, reference=normalise_reference(text), name_key=name_index(text))
+
+
+def _date(value: str | None) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise BadFilter("not a date") from None
+
+
+def _day_start(day: date, zone: ZoneInfo) -> datetime:
+    return datetime.combine(day, time(), zone).astimezone(timezone.utc)
+
+
+def normalise_reference(text: str) -> str | None:
+    compact = text.strip().upper().replace(" ", "")
+    if not REFERENCE_SEARCH.match(compact):
+        return None
+    compact = compact.replace("-", "")
+    return f"{compact[:4]}-{compact[4:]}"
+
+
+def filtered(filters: Filters, zone: ZoneInfo) -> Select:
+    """Submitted (never draft) submissions matching the filters, unordered."""
+    # Drafts have no submitted_at; this condition lets the (submitted_at, id) index serve.
+    statement = select(Submission).where(
+        Submission.submitted_at.is_not(None), Submission.status != Status.DRAFT
+    )
+    if filters.status:
+        statement = statement.where(Submission.status == filters.status)
+    if filters.tier:
+        statement = statement.where(Submission.safety_tier == filters.tier)
+    if filters.submitted_from:
+        statement = statement.where(Submission.submitted_at >= _day_start(filters.submitted_from, zone))
+    if filters.submitted_to:
+        end = _day_start(filters.submitted_to + timedelta(days=1), zone)
+        statement = statement.where(Submission.submitted_at < end)
+    if filters.searching:
+        matches = []
+        if filters.reference:
+            matches.append(Submission.reference == filters.reference)
+        if filters.name_key:
+            matches.append(Submission.last_name_index == filters.name_key)
+        statement = statement.where(or_(*matches))
+    return statement
+
+
+# --- keyset pages ------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Cursor:
+    submitted_at: datetime
+    id: int
+
+    def encode(self) -> str:
+        micros = int(self.submitted_at.timestamp() * 1_000_000)
+        return f"{micros}.{self.id}"
+
+    @classmethod
+    def decode(cls, text: str | None) -> Cursor | None:
+        if not text:
+            return None
+        match = re.fullmatch(r"(\d{1,17})\.(\d{1,18})", text)
+        if not match:
+            raise BadFilter("bad page cursor")
+        moment = datetime.fromtimestamp(int(match.group(1)) / 1_000_000, timezone.utc)
+        return cls(moment, int(match.group(2)))
+
+    @classmethod
+    def of(cls, submission: Submission) -> Cursor:
+        return cls(submission.submitted_at, submission.id)
+
+
+@dataclass(frozen=True)
+class Page:
+    rows: list[Submission]
+    newer: Cursor | None  # where the page before this one ends (None: this is the newest)
+    older: Cursor | None  # where the page after this one starts (None: this is the last)
+
+
+def page(statement: Select, size: int, before: Cursor | None = None, after: Cursor | None = None) -> Page:
+    """Newest first. `before` gives the page of older rows, `after` the page of newer rows."""
+    statement = statement.options(load_only(*LIST_COLUMNS, raiseload=True)).limit(size + 1)
+    at, row_id = Submission.submitted_at, Submission.id
+    if after is not None:
+        # The plain range on submitted_at bounds the index scan; the OR settles ties only.
+        statement = statement.where(at >= after.submitted_at, or_(at > after.submitted_at, row_id > after.id))
+        rows = list(db.session.scalars(statement.order_by(at.asc(), row_id.asc())))
+        more = len(rows) > size
+        rows = list(reversed(rows[:size]))
+        return Page(rows, Cursor.of(rows[0]) if more and rows else None, Cursor.of(rows[-1]) if rows else None)
+    if before is not None:
+        statement = statement.where(at <= before.submitted_at, or_(at < before.submitted_at, row_id < before.id))
+    rows = list(db.session.scalars(statement.order_by(at.desc(), row_id.desc())))
+    more = len(rows) > size
+    rows = rows[:size]
+    newer = Cursor.of(rows[0]) if before is not None and rows else None
+    return Page(rows, newer, Cursor.of(rows[-1]) if more else None)
+
+
+def names_for(rows: list[Submission]) -> dict[int, str]:
+    """The patient's name for each row of a page: answers are read for these rows only."""
+    if not rows:
+        return {}
+    found = db.session.execute(
+        select(Submission.id, Submission.answers).where(Submission.id.in_([r.id for r in rows]))
+    )
+    return {row_id: patient_name(answers) for row_id, answers in found}
+
+
+def patient_name(answers: Mapping[str, Any]) -> str:
+    parts = (answers.get("about.first_name"), answers.get("about.last_name"))
+    return " ".join(str(p).strip() for p in parts if p) or "(no name given)"
+
+
+def unreviewed_flagged() -> dict[str, int]:
+    """How many emergency and urgent submissions still wait for review."""
+    counts = db.session.execute(
+        select(Submission.safety_tier, func.count())
+        .where(Submission.status == Status.NEW, Submission.safety_tier.in_(TIERS[:2]))
+        .group_by(Submission.safety_tier)
+    )
+    return {tier: count for tier, count in counts}
+
+
+# --- one submission ------------------------------------------------------------------------
+
+def find_submitted(public_id: str) -> Submission | None:
+    """A submitted (never draft) submission by its public id; None for anything else."""
+    try:
+        canonical = str(uuid.UUID(public_id))
+    except ValueError:
+        return None
+    if canonical != public_id:
+        return None
+    found = db.session.scalar(select(Submission).where(Submission.public_id == canonical))
+    return None if found is None or found.is_draft else found
+
+
+def mark_reviewed(submission: Submission, clinician: Clinician, now: datetime) -> bool:
+    """True if this changed the status (a second click changes nothing)."""
+    if submission.status == Status.REVIEWED:
+        return False
+    submission.status = Status.REVIEWED
+    submission.reviewed_at = now
+    submission.reviewed_by_id = clinician.id
+    db.session.flush()
+    return True
+
+
+def reopen(submission: Submission) -> bool:
+    """Back to "new". Who reviewed it and when stays in the audit trail."""
+    if submission.status != Status.REVIEWED:
+        return False
+    submission.status = Status.NEW
+    submission.reviewed_at = None
+    submission.reviewed_by_id = None
+    db.session.flush()
+    return True
+
+
+def add_note(submission: Submission, author: Clinician, body: str, now: datetime) -> ReviewNote:
+    note = ReviewNote(submission_id=submission.id, author_id=author.id, body=body.strip(), created_at=now)
+    db.session.add(note)
+    db.session.flush()
+    return note
+
+
+def notes_for(submission: Submission) -> list[ReviewNote]:
+    return list(
+        db.session.scalars(
+            select(ReviewNote)
+            .options(joinedload(ReviewNote.author))
+            .where(ReviewNote.submission_id == submission.id)
+            .order_by(ReviewNote.created_at, ReviewNote.id)
+        )
+    )

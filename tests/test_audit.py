@@ -1,0 +1,107 @@
+"""The audit trail: who did what to which submission, append-only, never health data."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from intake import audit
+from intake.audit import Action
+from intake.extensions import db
+from intake.models import AppendOnlyError, AuditEvent, Submission
+
+from .conftest import make_submission
+from .test_summary import MARIA
+
+CANARY = {**MARIA, "about.first_name": "Zebulon", "about.last_name": "Quixote-Canary",
+          "visit.goals": "canary-goal-text", "history.medicines": "canary-medicine"}
+
+
+def _all(app) -> list[AuditEvent]:
+    with app.app_context():
+        return list(db.session.scalars(select(AuditEvent).order_by(AuditEvent.id)))
+
+
+def test_it_records_who_what_when_where_and_which_submission(app):
+    public_id = make_submission(app, MARIA)
+    with app.test_request_context("/", environ_base={"REMOTE_ADDR": "192.0.2.9"}):
+        subject = db.session.scalar(select(Submission))
+        event = audit.record(Action.VIEWED, None, subject, actor_label="cli")
+        db.session.commit()
+        assert event.id is not None
+    [stored] = _all(app)
+    assert (stored.action, stored.actor_label, stored.submission_public_id, stored.ip) == (
+        "submission.viewed", "cli", public_id, "192.0.2.9")
+    assert stored.at.tzinfo is not None
+
+
+def test_it_refuses_an_unknown_action(app):
+    with app.app_context(), pytest.raises(ValueError):
+        audit.record("submission.deleted", None)
+
+
+def test_it_never_changes_or_deletes_a_row(app):
+    with app.app_context():
+        audit.record(Action.LOGIN_FAILED, None, actor_label="someone")
+        db.session.commit()
+        event = db.session.scalar(select(AuditEvent))
+        event.detail = "rewritten"
+        with pytest.raises(AppendOnlyError):
+            db.session.flush()
+        db.session.rollback()
+        db.session.delete(db.session.scalar(select(AuditEvent)))
+        with pytest.raises(AppendOnlyError):
+            db.session.flush()
+        db.session.rollback()
+    assert [e.detail for e in _all(app)] == [""]
+
+
+def test_it_offers_no_route_that_changes_the_trail(app):
+    routes = [r for r in app.url_map.iter_rules() if "audit" in r.rule]
+    assert [(r.rule, sorted(r.methods - {"HEAD", "OPTIONS"})) for r in routes] == [("/clinic/admin/audit", ["GET"])]
+
+
+def test_it_keeps_health_data_out_of_the_trail(app, client, clinician):
+    public_id = make_submission(app, CANARY)
+    page = f"/clinic/submissions/{public_id}"
+    client.get(page)
+    clinician.post(f"{page}/notes", {"body": "canary-note-text"}, token_from=page)
+    clinician.post(f"{page}/reviewed", token_from=page)
+    clinician.post("/clinic/", {"q": "Quixote-Canary"}, token_from="/clinic/")
+    client.get("/clinic/export.csv?tier=none").get_data()
+    clinician.logout()
+    events = _all(app)
+    assert {e.action for e in events} >= {"login", "submission.viewed", "note.added", "submission.reviewed",
+                                          "export.csv", "logout"}
+    for event in events:
+        text = " ".join(str(v) for v in (event.actor_label, event.action, event.detail, event.submission_public_id))
+        for secret in ("Zebulon", "Quixote", "canary", "Lopez", "1979", "maria@"):
+            assert secret.lower() not in text.lower(), (event.action, text)
+
+
+def test_it_lets_admins_browse_and_filter_the_trail(app, client, admin):
+    public_id = make_submission(app, MARIA, reference="TRAK-2222")
+    client.get(f"/clinic/submissions/{public_id}")
+    page = client.get("/clinic/admin/audit").get_data(as_text=True)
+    assert "submission.viewed" in page and "TRAK-2222" in page and "login" in page
+    only_views = client.get("/clinic/admin/audit?action=submission.viewed").get_data(as_text=True)
+    assert only_views.count("<td>submission.viewed</td>") == 1 and "<td>login</td>" not in only_views
+    by_reference = client.get("/clinic/admin/audit?ref=trak2222").get_data(as_text=True)
+    assert by_reference.count("<td>submission.viewed</td>") == 1
+    unknown = client.get("/clinic/admin/audit?ref=NONE-2222").get_data(as_text=True)
+    assert "Nothing recorded matches." in unknown
+    assert client.get("/clinic/admin/audit?action=drop+table").status_code == 400
+
+
+def test_it_pages_the_trail_newest_first(app, client, admin, monkeypatch):
+    from intake import clinician_admin
+
+    monkeypatch.setattr(clinician_admin, "AUDIT_PAGE_SIZE", 2)
+    with app.app_context():
+        for n in range(3):
+            audit.record(Action.LOGIN_FAILED, None, detail=f"attempt {n}", actor_label="x")
+        db.session.commit()
+    first = client.get("/clinic/admin/audit?action=login.failed").get_data(as_text=True)
+    assert first.index("attempt 2") < first.index("attempt 1") and "attempt 0" not in first
+    older = first.split('rel="next"')[0].rsplit('href="', 1)[1].split('"')[0].replace("&amp;", "&")
+    assert "attempt 0" in client.get(older).get_data(as_text=True)

@@ -1,0 +1,284 @@
+"""Clinician sign-in: passwords, one generic error, throttling, session lifetimes, logout."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from argon2 import PasswordHasher
+from sqlalchemy import select
+
+from intake import auth
+from intake.extensions import db
+from intake.models import AuditEvent, Clinician, utcnow
+
+from .conftest import CLINICIAN_PASSWORD, Clinic, make_clinician
+
+
+def _clinician(app, username: str = "dr.ana") -> Clinician:
+    with app.app_context():
+        return db.session.scalar(select(Clinician).where(Clinician.username == username))
+
+
+def _audit(app, action: str | None = None) -> list[AuditEvent]:
+    with app.app_context():
+        query = select(AuditEvent).order_by(AuditEvent.id)
+        if action:
+            query = query.where(AuditEvent.action == action)
+        return list(db.session.scalars(query))
+
+
+# --- signing in --------------------------------------------------------------------------
+
+def test_it_signs_in_and_opens_the_dashboard(app, client):
+    make_clinician(app)
+    clinic = Clinic(app, client)
+    response = clinic.login()
+    assert response.status_code == 302 and response.location == "/clinic/"
+    assert client.get("/clinic/").status_code == 200
+    assert _clinician(app).last_login_at is not None
+
+
+def test_it_gives_one_message_for_an_unknown_user_and_a_wrong_password(app, client):
+    make_clinician(app)
+    clinic = Clinic(app, client)
+    unknown = clinic.login("nobody", CLINICIAN_PASSWORD)
+    wrong = clinic.login("dr.ana", "not the password at all")
+    assert unknown.status_code == wrong.status_code == 401
+    message = "That username and password do not match an active account."
+    assert message in unknown.get_data(as_text=True) and message in wrong.get_data(as_text=True)
+    assert client.get("/clinic/").status_code == 302
+
+
+def test_it_refuses_a_deactivated_account_with_the_same_message(app, client):
+    make_clinician(app)
+    with app.app_context():
+        db.session.scalar(select(Clinician)).active = False
+        db.session.commit()
+    response = Clinic(app, client).login()
+    assert response.status_code == 401
+    assert "do not match an active account" in response.get_data(as_text=True)
+
+
+def test_it_records_every_sign_in_success_and_failure(app, client):
+    make_clinician(app)
+    clinic = Clinic(app, client)
+    clinic.login("dr.ana", "wrong password here")
+    clinic.login("ghost", "wrong password here")
+    clinic.login()
+    events = [(e.action, e.actor_label, e.detail) for e in _audit(app)]
+    assert events == [
+        ("login.failed", "dr.ana", "wrong password"),
+        ("login.failed", "ghost", "unknown account"),
+        ("login", "dr.ana", ""),
+    ]
+    assert all(e.ip == "127.0.0.1" for e in _audit(app))
+
+
+def test_it_only_returns_to_pages_of_the_workspace_after_sign_in(app, client):
+    make_clinician(app)
+    clinic = Clinic(app, client)
+    bounced = client.get("/clinic/admin/audit?action=login")
+    assert bounced.location.startswith("/clinic/login?next=")
+    token = clinic.token()
+    inside = client.post("/clinic/login?next=/clinic/password", data={
+        "csrf_token": token, "username": "dr.ana", "password": CLINICIAN_PASSWORD})
+    assert inside.location == "/clinic/password"
+    for target in ("https://evil.example/", "//evil.example/clinic/", "/clinic/\\evil"):
+        client.post("/clinic/logout", data={"csrf_token": clinic.token("/clinic/password")})
+        response = client.post(f"/clinic/login?next={target}", data={
+            "csrf_token": clinic.token(), "username": "dr.ana", "password": CLINICIAN_PASSWORD})
+        assert response.location == "/clinic/", target
+
+
+# --- passwords ---------------------------------------------------------------------------
+
+def test_it_stores_argon2id_hashes_only(app, client, clinician):
+    stored = _clinician(app).password_hash
+    assert stored.startswith("$argon2id$")
+    assert CLINICIAN_PASSWORD not in stored
+
+
+def test_it_rehashes_an_outdated_hash_after_sign_in(app, client):
+    make_clinician(app)
+    with app.app_context():
+        account = db.session.scalar(select(Clinician))
+        account.password_hash = PasswordHasher(time_cost=1, memory_cost=16, parallelism=1).hash(CLINICIAN_PASSWORD)
+        db.session.commit()
+    assert Clinic(app, client).login().status_code == 302
+    assert _clinician(app).password_hash.startswith("$argon2id$v=19$m=8,t=1,p=1$")
+
+
+@pytest.mark.parametrize(
+    "password, problem",
+    [
+        ("short pass1", "at least 12"),
+        ("x" * 129, "at most 128"),
+        ("password1234", "too common"),
+        ("1q2w3e4r5t6y", "too common"),
+        ("Sunshine2024!!", "too common"),
+        ("SUNSHINE12345", "too common"),
+        ("aaaaaaaaaaaaaaa", "repeats too few"),
+        ("abababababab", "repeats too few"),
+        ("dr.ana likes cats", "username"),
+    ],
+)
+def test_it_refuses_short_long_common_and_predictable_passwords(password, problem):
+    found = auth.password_problem(password, "dr.ana")
+    if problem is None:
+        assert found is None
+    else:
+        assert found is not None and problem in found
+
+
+@pytest.mark.parametrize(
+    "password",
+    ["correct horse battery staple", "all lower case words", "x7#Kp2!vQz9@", "ü" * 6 + "ßçøñ€漢字", "w" + "ord " * 31 + "end"],
+)
+def test_it_accepts_long_passphrases_without_composition_rules(password):
+    assert len(password) <= 128
+    assert auth.password_problem(password, "dr.ana") is None
+
+
+def test_it_ships_a_list_of_thousands_of_common_passwords():
+    common = auth.common_passwords()
+    assert len(common) > 3000
+    assert {"123456", "password", "qwerty123456", "iloveyou"} <= common
+
+
+def test_it_makes_a_first_sign_in_choose_a_new_password(app, client):
+    make_clinician(app, must_change=True)
+    clinic = Clinic(app, client)
+    assert clinic.login().location == "/clinic/password"
+    assert client.get("/clinic/").location == "/clinic/password"
+    assert "Choose your own password" in client.get("/clinic/password").get_data(as_text=True)
+    weak = clinic.post("/clinic/password", {"current": CLINICIAN_PASSWORD, "new": "password1234", "confirm": "password1234"},
+                       token_from="/clinic/password")
+    assert weak.status_code == 422 and "too common" in weak.get_data(as_text=True)
+    changed = clinic.post("/clinic/password", {"current": CLINICIAN_PASSWORD, "new": "lichen on the north wall",
+                                               "confirm": "lichen on the north wall"}, token_from="/clinic/password")
+    assert changed.location == "/clinic/"
+    assert client.get("/clinic/").status_code == 200
+    assert not _clinician(app).must_change_password
+    assert [e.action for e in _audit(app, "password.changed")] == ["password.changed"]
+
+
+def test_it_needs_the_current_password_to_change_it(app, client, clinician):
+    response = clinician.post("/clinic/password", {"current": "a guess at it!!", "new": "lichen on the north wall",
+                                                   "confirm": "lichen on the north wall"}, token_from="/clinic/password")
+    assert response.status_code == 422 and "not your current password" in response.get_data(as_text=True)
+    assert auth.password_problem("lichen on the north wall") is None
+    with app.app_context():
+        assert auth.password_is(db.session.scalar(select(Clinician)), CLINICIAN_PASSWORD)
+
+
+def test_it_signs_out_other_browsers_when_the_password_changes(app, client, clinician):
+    other = Clinic(app, app.test_client())
+    other.login()
+    clinician.post("/clinic/password", {"current": CLINICIAN_PASSWORD, "new": "lichen on the north wall",
+                                        "confirm": "lichen on the north wall"}, token_from="/clinic/password")
+    assert client.get("/clinic/").status_code == 200, "this browser stays signed in"
+    assert other.client.get("/clinic/").location.startswith("/clinic/login")
+
+
+# --- throttling --------------------------------------------------------------------------
+
+def test_it_throttles_failed_sign_ins_per_account(app, client):
+    make_clinician(app)
+    clinic = Clinic(app, client)
+    for _ in range(5):
+        assert clinic.login("dr.ana", "wrong password here").status_code == 401
+    blocked = clinic.login()  # even the right password waits now
+    assert blocked.status_code == 429
+    assert "Too many sign-in attempts" in blocked.get_data(as_text=True)
+    assert Clinic(app, app.test_client()).login("DR.ANA ", "wrong password here").status_code == 429
+
+
+def test_it_throttles_failed_sign_ins_per_address(app, client):
+    make_clinician(app)
+    clinic = Clinic(app, client)
+    for n in range(20):
+        assert clinic.login(f"someone{n}", "wrong password here").status_code == 401
+    assert clinic.login().status_code == 429
+    elsewhere = Clinic(app, app.test_client())
+    elsewhere.client.environ_base["REMOTE_ADDR"] = "10.0.0.7"
+    assert elsewhere.login().status_code == 302
+
+
+def test_it_does_not_count_successful_sign_ins(app, client):
+    make_clinician(app)
+    clinic = Clinic(app, client)
+    for _ in range(8):
+        assert clinic.login().status_code == 302
+        clinic.logout()
+
+
+# --- sessions ----------------------------------------------------------------------------
+
+def test_it_ends_the_session_on_the_server_at_logout(app, client, clinician):
+    copied = clinician.cookie()
+    response = clinician.logout()
+    assert response.location == "/clinic/login"
+    assert "cache" in response.headers["Clear-Site-Data"]
+    replay = app.test_client()
+    replay.set_cookie("intake_session", copied)
+    assert replay.get("/clinic/").location.startswith("/clinic/login")
+    assert [e.action for e in _audit(app, "logout")] == ["logout"]
+
+
+def test_it_starts_new_session_contents_at_sign_in(app, client):
+    make_clinician(app)
+    with client.session_transaction() as session:
+        session["draft"] = "a patient's draft in this browser"
+        session["_fresh"] = "planted"
+    Clinic(app, client).login()
+    with client.session_transaction() as session:
+        assert "draft" not in session
+        assert session["_fresh"] is True
+        assert session["_user_id"] == _clinician(app).session_token
+
+
+def test_it_signs_out_after_the_idle_timeout(app, client):
+    make_clinician(app)
+    with time_machine.travel(utcnow(), tick=False) as traveller:
+        Clinic(app, client).login()
+        traveller.shift(timedelta(minutes=14))
+        assert client.get("/clinic/").status_code == 200
+        traveller.shift(timedelta(minutes=16))
+        response = client.get("/clinic/")
+        assert response.location == "/clinic/login"
+        assert "after 15 minutes without activity" in client.get(response.location).get_data(as_text=True)
+        assert client.get("/clinic/").status_code == 302
+    assert [e.detail for e in _audit(app, "session.expired")] == ["idle"]
+
+
+def test_it_ends_even_an_active_session_after_its_lifetime(app, client):
+    make_clinician(app)
+    with time_machine.travel(utcnow(), tick=False) as traveller:
+        Clinic(app, client).login()
+        for _ in range(59):  # a page every 10 minutes for 9 h 50 min
+            traveller.shift(timedelta(minutes=10))
+            assert client.get("/clinic/keepalive").status_code == 204
+        traveller.shift(timedelta(minutes=11))
+        assert client.get("/clinic/").location == "/clinic/login"
+    assert [e.detail for e in _audit(app, "session.expired")] == ["lifetime"]
+
+
+def test_it_keeps_the_session_cookie_away_from_scripts_and_other_sites(app, client):
+    make_clinician(app)
+    response = Clinic(app, client).login()
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    assert "Expires" not in cookie, "a browser-session cookie; the server bounds its life"
+
+
+def test_it_signs_out_a_deactivated_clinician_at_once(app, client, admin):
+    make_clinician(app, "dr.bo")
+    bo = Clinic(app, app.test_client(), "dr.bo")
+    bo.login()
+    assert bo.client.get("/clinic/").status_code == 200
+    bo_id = _clinician(app, "dr.bo").id
+    admin.post(f"/clinic/admin/accounts/{bo_id}/deactivate", token_from="/clinic/admin/accounts")
+    assert bo.client.get("/clinic/").location.startswith("/clinic/login")
+    assert bo.login().status_code == 401

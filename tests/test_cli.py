@@ -1,0 +1,106 @@
+"""`flask create-clinician`, `flask seed-demo`, and the first admin made by `intake-serve`."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import func, select
+
+from intake import serve
+from intake.extensions import db
+from intake.models import AuditEvent, Clinician, Submission
+from intake.questionnaire.summary import build_summary
+from intake.questionnaire.twitching import QUESTIONNAIRE
+
+from .conftest import Clinic, make_app
+from .test_migrations import keep_logging  # noqa: F401 (a fixture)
+
+PASSWORD_LINE = re.compile(r"One-time password: ([0-9A-Z]{4}(?:-[0-9A-Z]{4}){3})")
+
+
+def _password(output: str) -> str:
+    return PASSWORD_LINE.search(output).group(1)
+
+
+def test_it_creates_a_clinician_with_a_one_time_password(app, client):
+    result = app.test_cli_runner().invoke(args=["create-clinician", "J.Chen", "--name", "Dr. Jane Chen"])
+    assert result.exit_code == 0, result.output
+    assert "Username: j.chen" in result.output
+    password = _password(result.output)
+    with app.app_context():
+        account = db.session.scalar(select(Clinician))
+        assert (account.role, account.display_name, account.must_change_password) == ("clinician", "Dr. Jane Chen", True)
+        assert password not in account.password_hash
+        assert db.session.scalar(select(AuditEvent.actor_label)) == "cli"
+    first = Clinic(app, client, "j.chen", password).login()
+    assert first.location == "/clinic/password", "the first sign-in must choose a password"
+
+
+def test_it_creates_an_admin_on_request(app):
+    result = app.test_cli_runner().invoke(args=["create-clinician", "boss", "--name", "Pat", "--admin"])
+    assert result.exit_code == 0
+    with app.app_context():
+        assert db.session.scalar(select(Clinician.role)) == "admin"
+
+
+@pytest.mark.parametrize("username", ["a", "has space", "x" * 65, "émile", "../root"])
+def test_it_refuses_a_bad_username(app, username):
+    result = app.test_cli_runner().invoke(args=["create-clinician", username, "--name", "X"])
+    assert result.exit_code != 0
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Clinician.id))) == 0
+
+
+def test_it_refuses_a_second_account_with_the_same_username(app):
+    runner = app.test_cli_runner()
+    runner.invoke(args=["create-clinician", "dr.ana", "--name", "Ana"])
+    again = runner.invoke(args=["create-clinician", "DR.ANA", "--name", "Other Ana"])
+    assert again.exit_code != 0 and "already an account" in again.output
+
+
+def test_it_gives_every_account_a_different_one_time_password(app):
+    runner = app.test_cli_runner()
+    outputs = [runner.invoke(args=["create-clinician", f"user{n}", "--name", "U"]).output for n in range(5)]
+    assert len({_password(o) for o in outputs}) == 5
+
+
+def test_it_seeds_varied_realistic_submissions(app, client, clinician):
+    result = app.test_cli_runner().invoke(args=["seed-demo", "--count", "300", "--seed", "7"])
+    assert result.exit_code == 0 and "Added 300" in result.output
+    with app.app_context():
+        rows = list(db.session.scalars(select(Submission)))
+        assert len(rows) == 300
+        assert {r.status for r in rows} == {"new", "reviewed"}
+        tiers = {tier: sum(r.safety_tier == tier for r in rows) for tier in ("none", "urgent", "emergency")}
+        assert tiers["none"] > 200 and tiers["urgent"] > 0 and tiers["emergency"] > 0
+        assert len({r.reference for r in rows}) == 300
+        assert len({r.answers["about.last_name"] for r in rows}) > 20
+        for row in rows[:50]:
+            assert QUESTIONNAIRE.enabled_answers(row.answers) == row.answers
+            assert all(not QUESTIONNAIRE.missing_required(step, row.answers) for step in QUESTIONNAIRE.steps)
+            build_summary(QUESTIONNAIRE, row.answers, today=row.submitted_at.date())
+        name = rows[0].answers["about.last_name"]
+        expected = sum(r.answers["about.last_name"] == name for r in rows)
+    found = clinician.post("/clinic/", {"q": name}, token_from="/clinic/")
+    page = client.get(found.location).get_data(as_text=True)
+    assert page.count('class="reference-link"') == min(expected, 50)
+
+
+@pytest.fixture
+def fresh_sqlite_app(tmp_path, keep_logging):  # noqa: F811
+    app = make_app(f"sqlite:///{tmp_path / 'serve.db'}")
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+def test_it_creates_the_first_admin_once_when_serving_an_empty_database(fresh_sqlite_app, capsys):
+    serve.prepare(fresh_sqlite_app)
+    first = capsys.readouterr().out
+    assert "First administrator account created." in first and "Username: admin" in first
+    password = _password(first)
+    serve.prepare(fresh_sqlite_app)
+    assert "password" not in capsys.readouterr().out.lower(), "printed once only"
+    response = Clinic(fresh_sqlite_app, fresh_sqlite_app.test_client(), "admin", password).login()
+    assert response.location == "/clinic/password"

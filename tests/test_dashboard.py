@@ -1,0 +1,192 @@
+"""The list of submissions: newest first, filters, search, keyset pages, cost per page."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from zoneinfo import ZoneInfo
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import event, text
+
+from intake import workspace
+from intake.extensions import db
+from intake.models import Submission
+from intake.security import name_index, normalise_name
+
+from .conftest import make_submission
+from .test_summary import MARIA
+
+NOW = datetime.now(timezone.utc)
+
+
+def _refs(page: str) -> list[str]:
+    return re.findall(r'class="reference-link"[^>]*>([^<]+)</a>', page)
+
+
+def _person(last: str, signs: list[str] | None = None) -> dict:
+    return {**MARIA, "about.last_name": last, "safety.signs": signs or ["none"]}
+
+
+def test_it_lists_submissions_newest_first_and_never_drafts(app, client, clinician, patient):
+    make_submission(app, _person("Older"), reference="AAAA-2222", submitted_at=NOW - timedelta(days=2))
+    make_submission(app, _person("Newer"), reference="BBBB-3333", submitted_at=NOW - timedelta(hours=1))
+    patient.client = app.test_client()
+    patient.complete_all_steps()  # a draft, never sent
+    page = client.get("/clinic/").get_data(as_text=True)
+    assert _refs(page) == ["BBBB-3333", "AAAA-2222"]
+    assert "Maria Newer" in page and "Canary-Lopez" not in page
+
+
+def test_it_makes_emergency_and_urgent_rows_stand_out_in_words_and_colour(app, client, clinician):
+    make_submission(app, _person("Flagged", ["speech"]))
+    make_submission(app, _person("Sameday", ["hearing_loss"]))
+    make_submission(app, _person("Routine"))
+    page = client.get("/clinic/").get_data(as_text=True)
+    assert 'class="row-emergency"' in page and ">Emergency</strong>" in page
+    assert 'class="row-urgent"' in page and ">Urgent</strong>" in page
+    assert "Waiting for review:" in page and "1 emergency" in page and "1 urgent" in page
+    css = (Path(app.static_folder) / "css" / "app.css").read_text()
+    assert ".submissions tr.row-emergency { background:" in css
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("status=new", {"NEWA-2222", "NEWB-2222"}),
+        ("status=reviewed", {"REVD-2222"}),
+        ("tier=emergency", {"NEWB-2222"}),
+        ("tier=urgent", {"REVD-2222"}),
+        ("tier=none", {"NEWA-2222"}),
+        ("status=new&tier=emergency", {"NEWB-2222"}),
+        ("from={d3}", {"NEWA-2222", "NEWB-2222"}),
+        ("to={d3}", {"REVD-2222", "NEWB-2222"}),
+        ("from={d3}&to={d3}", {"NEWB-2222"}),
+    ],
+)
+def test_it_filters_by_status_tier_and_submitted_dates(app, client, clinician, query, expected):
+    make_submission(app, _person("A"), reference="NEWA-2222", submitted_at=NOW - timedelta(days=1))
+    make_submission(app, _person("B", ["vision"]), reference="NEWB-2222", submitted_at=NOW - timedelta(days=3))
+    make_submission(app, _person("C", ["ear_rash"]), reference="REVD-2222", status="reviewed",
+                    submitted_at=NOW - timedelta(days=6))
+    zone = ZoneInfo(app.config["CLINIC_TIMEZONE"])
+    d3 = (NOW - timedelta(days=3)).astimezone(zone).date().isoformat()
+    page = client.get("/clinic/?" + query.format(d3=d3)).get_data(as_text=True)
+    assert set(_refs(page)) == expected
+
+
+def test_it_finds_a_reference_however_it_is_typed(app, client, clinician):
+    make_submission(app, _person("Smith"), reference="K7QF-3MZP")
+    make_submission(app, _person("Jones"), reference="M2NP-4TRS")
+    for typed in ("K7QF-3MZP", "k7qf3mzp", " k7qf 3mzp "):
+        response = clinician.post("/clinic/", {"q": typed}, token_from="/clinic/")
+        with app.app_context():
+            assert response.location.endswith("ref=K7QF-3MZP&name=" + name_index(typed)), typed
+        assert _refs(client.get(response.location).get_data(as_text=True)) == ["K7QF-3MZP"]
+
+
+def test_it_finds_an_exact_last_name_without_putting_it_in_the_address(app, client, clinician):
+    make_submission(app, _person("García López"), reference="GGGG-2222")
+    make_submission(app, _person("Garcia"), reference="HHHH-2222")
+    make_submission(app, _person("López"), reference="JJJJ-2222")
+    response = clinician.post("/clinic/", {"q": "  garcía   LÓPEZ "}, token_from="/clinic/")
+    assert "garc" not in response.location.lower() and "pez" not in response.location.lower()
+    page = client.get(response.location).get_data(as_text=True)
+    assert _refs(page) == ["GGGG-2222"]
+    assert 'value="garcía LÓPEZ"' in page, "the box shows what was typed"
+    partial = clinician.post("/clinic/", {"q": "Garc"}, token_from="/clinic/")
+    assert _refs(client.get(partial.location).get_data(as_text=True)) == []
+
+
+def test_it_stores_a_keyed_hash_of_the_last_name_at_submit(app, patient):
+    patient.complete_all_steps()
+    patient.submit()
+    with app.app_context():
+        submission = db.session.scalar(db.select(Submission))
+        assert submission.last_name_index == name_index("canary-lopez")
+        assert "canary" not in submission.last_name_index
+        app.config["SEARCH_KEY"] = "another key"
+        assert submission.last_name_index != name_index("canary-lopez"), "keyed, not a plain hash"
+    assert normalise_name("  Canary-LOPEZ ") == "canary-lopez"
+
+
+def test_it_pages_through_every_submission_once_with_keyset_links(app, client, clinician):
+    app.config["DASHBOARD_PAGE_SIZE"] = 7
+    same_moment = NOW - timedelta(days=1)
+    expected = []
+    for n in range(17):
+        # Ties on submitted_at must neither repeat nor skip a row across pages.
+        at = same_moment if n % 3 == 0 else NOW - timedelta(hours=n)
+        make_submission(app, _person(f"P{n}"), reference=f"PG{n:02d}-2222".replace("0", "Z").replace("1", "X"),
+                        submitted_at=at)
+    with app.app_context():
+        expected = [r for (r,) in db.session.execute(
+            db.select(Submission.reference).order_by(Submission.submitted_at.desc(), Submission.id.desc()))]
+    seen, path, pages = [], "/clinic/", []
+    while path:
+        page = client.get(path).get_data(as_text=True)
+        pages.append(path)
+        seen += _refs(page)
+        older = re.search(r'href="([^"]+)" rel="next"', page)
+        path = older.group(1).replace("&amp;", "&") if older else None
+    assert seen == expected and len(pages) == 3
+    back = re.search(r'href="([^"]+)" rel="prev"', client.get(pages[2]).get_data(as_text=True)).group(1)
+    assert _refs(client.get(back.replace("&amp;", "&")).get_data(as_text=True)) == expected[7:14]
+
+
+def test_it_keeps_filters_on_page_links_and_the_export_link(app, client, clinician):
+    app.config["DASHBOARD_PAGE_SIZE"] = 1
+    make_submission(app, _person("A", ["speech"]))
+    make_submission(app, _person("B", ["speech"]))
+    page = client.get("/clinic/?tier=emergency&status=new").get_data(as_text=True)
+    assert re.search(r'href="/clinic/\?before=[0-9.]+&amp;status=new&amp;tier=emergency" rel="next"', page)
+    assert 'href="/clinic/export.csv?status=new&amp;tier=emergency"' in page
+
+
+def _statements(app, client, path: str) -> list[str]:
+    seen: list[str] = []
+
+    def capture(conn, cursor, statement, parameters, context, executemany):
+        seen.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", capture)
+    try:
+        assert client.get(path).status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", capture)
+    return seen
+
+
+def test_it_reads_answers_only_for_the_rows_on_the_page(app, client, clinician):
+    app.config["DASHBOARD_PAGE_SIZE"] = 5
+    for n in range(12):
+        make_submission(app, _person(f"P{n}"))
+    statements = [s for s in _statements(app, client, "/clinic/") if "submission" in s]
+    with_answers = [s for s in statements if "submission.answers" in s]
+    assert len(with_answers) == 1 and re.search(r"submission\.id IN \(", with_answers[0])
+    assert with_answers[0].count("?") + with_answers[0].count("%(") <= 5 or "POSTCOMPILE" in with_answers[0]
+    listing = [s for s in statements if "ORDER BY submission.submitted_at DESC" in s]
+    assert len(listing) == 1 and "answers" not in listing[0] and "LIMIT" in listing[0]
+
+
+@pytest.mark.sqlite_only  # PostgreSQL's planner chooses plans by table statistics
+@pytest.mark.parametrize(
+    "filters",
+    [
+        workspace.Filters(),
+        workspace.Filters(status="new"),
+        workspace.Filters(tier="emergency"),
+        workspace.Filters(status="reviewed", tier="urgent"),
+        workspace.Filters(name_key="0" * 64),
+    ],
+)
+def test_it_pages_from_an_index_without_sorting_the_table(app, filters):
+    with app.app_context():
+        statement = workspace.filtered(filters, ZoneInfo("America/New_York"))
+        statement = statement.order_by(Submission.submitted_at.desc(), Submission.id.desc()).limit(51)
+        compiled = statement.compile(db.engine, compile_kwargs={"literal_binds": True})
+        plan = " | ".join(row[-1] for row in db.session.execute(text(f"EXPLAIN QUERY PLAN {compiled}")))
+    assert "USING INDEX" in plan and "TEMP B-TREE" not in plan, plan

@@ -1,0 +1,118 @@
+"""The "a submission arrived" email: sent to the clinic address through SMTP, saying only
+the reference, the safety tier and a link; a mail failure never loses or holds up a
+submission."""
+
+from __future__ import annotations
+
+import socket
+from email import message_from_bytes, policy
+import time
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from intake import notify
+from intake.models import Status
+
+from .conftest import all_submissions
+
+
+class Inbox:
+    def __init__(self):
+        self.messages: list = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
+        self.messages.append(envelope)
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp():
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=_free_port())
+    controller.start()
+    yield controller, inbox
+    controller.stop()
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _wait_for_mail(app, timeout: float = 5) -> None:
+    for thread in app.extensions.get(notify.THREADS, []):
+        thread.join(timeout)
+
+
+def _configure(app, port: int) -> None:
+    app.config.update(NOTIFY_EMAIL="frontdesk@clinic.example", MAIL_SERVER="127.0.0.1", MAIL_PORT=port,
+                      MAIL_SENDER="intake@clinic.example", MAIL_TIMEOUT=2)
+
+
+def test_it_emails_the_clinic_when_a_submission_arrives(app, patient, smtp):
+    controller, inbox = smtp
+    _configure(app, controller.port)
+    patient.complete_all_steps(overrides={"safety": {"safety.signs": ["hearing_loss"]}})
+    patient.submit()
+    _wait_for_mail(app)
+    [envelope] = inbox.messages
+    [submission] = all_submissions(app)
+    message = message_from_bytes(envelope.content, policy=policy.default)
+    body = message["Subject"] + "\n" + message.get_content()
+    assert envelope.rcpt_tos == ["frontdesk@clinic.example"] and envelope.mail_from == "intake@clinic.example"
+    assert submission.reference in body and "URGENT" in body
+    assert f"http://localhost/clinic/submissions/{submission.public_id}" in body
+    for health_data in ("Canary", "Lopez", "Ana", "hearing", "ana@example.com", "1980", "eye closing", "Cold wind"):
+        assert health_data.lower() not in body.lower(), health_data
+
+
+def test_it_sends_one_email_for_a_double_submit(app, patient, smtp):
+    controller, inbox = smtp
+    _configure(app, controller.port)
+    patient.complete_all_steps()
+    patient.submit()
+    patient.submit()
+    _wait_for_mail(app)
+    assert len(inbox.messages) == 1
+
+
+def test_it_sends_nothing_without_a_clinic_address(app, patient, smtp):
+    controller, inbox = smtp
+    _configure(app, controller.port)
+    app.config["NOTIFY_EMAIL"] = None
+    patient.complete_all_steps()
+    patient.submit()
+    _wait_for_mail(app)
+    assert inbox.messages == []
+
+
+def test_it_keeps_and_confirms_the_submission_when_mail_fails(app, patient, caplog):
+    _configure(app, _free_port())  # nothing listens there
+    patient.complete_all_steps()
+    started = time.perf_counter()
+    response = patient.submit()
+    assert time.perf_counter() - started < 1.5, "the patient never waits for the mail server"
+    assert response.location.endswith("/done")
+    _wait_for_mail(app)
+    [submission] = all_submissions(app)
+    assert submission.status == Status.NEW
+    assert "new-submission email not sent" in caplog.text and "Canary" not in caplog.text
+
+
+def test_it_sends_nothing_when_the_submit_is_rolled_back(app, patient, smtp, monkeypatch):
+    from intake.extensions import db
+
+    controller, inbox = smtp
+    _configure(app, controller.port)
+    patient.complete_all_steps()
+
+    def broken_commit():
+        raise __import__("sqlalchemy").exc.OperationalError("COMMIT", {}, Exception("disk full"))
+
+    monkeypatch.setattr(db.session, "commit", broken_commit)
+    assert patient.submit().status_code == 503
+    monkeypatch.undo()
+    _wait_for_mail(app)
+    assert inbox.messages == []
