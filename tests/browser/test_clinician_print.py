@@ -1,0 +1,40 @@
+"""The printed pre-visit summary, as Chromium makes a PDF of it: two pages at most, the
+reference and the patient's name at the top of every page, no navigation."""
+
+from __future__ import annotations
+
+import io
+
+from pypdf import PdfReader
+
+from ..conftest import CLINICIAN_PASSWORD, make_clinician, make_submission
+from ..test_summary import MARIA
+from .conftest import ARTIFACTS, DESKTOP
+
+
+def _sign_in(page, base_url: str) -> None:
+    page.goto(base_url + "/clinic/login")
+    page.fill("#username", "dr.ana")
+    page.fill("#password", CLINICIAN_PASSWORD)
+    page.click("button[type=submit]")
+
+
+def test_it_prints_a_full_summary_on_two_pages_with_a_running_header(live_app, server, new_page):
+    make_clinician(live_app, "dr.ana", display_name="Dr. Ana Ruiz")
+    answers = {**MARIA, "safety.signs": ["speech", "ear_rash"],
+               "visit.goals": "I want to read again without my eye closing. " * 8}
+    public_id = make_submission(live_app, answers, reference="PRNT-2222")
+    page = new_page(viewport=DESKTOP)
+    _sign_in(page, server.url)
+    page.goto(f"{server.url}/clinic/submissions/{public_id}")
+    assert page.is_visible("button[data-print]"), "the print button appears with JavaScript on"
+    pdf = page.pdf(format="Letter")
+    (ARTIFACTS / "print").mkdir(parents=True, exist_ok=True)
+    (ARTIFACTS / "print" / "summary.pdf").write_bytes(pdf)
+    pages = [p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages]
+    assert 1 < len(pages) <= 2, len(pages)
+    for text in pages:
+        assert text.splitlines()[0].startswith("PRNT-2222 · Maria Lopez · Pre-visit summary")
+    whole = "\n".join(pages)
+    assert "Sign out" not in whole and "Mark as reviewed" not in whole and "Add a note" not in whole
+    assert whole.index("Emergency") < whole.index("Who")

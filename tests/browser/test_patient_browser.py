@@ -1,0 +1,101 @@
+"""The patient's form in Chromium: mouse, keyboard only, resume, errors, emergency, no JS."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import select
+
+from intake.extensions import db
+from intake.models import Status, Submission
+
+from ..answers import COMPLETE_FORM
+from .conftest import DESKTOP, screenshot
+from .driver import click_and_wait, STEPS, complete_with_keyboard, complete_with_mouse, css_id, fill_with_mouse, start_with_mouse
+
+
+def stored(app) -> list[Submission]:
+    with app.app_context():
+        return list(db.session.scalars(select(Submission)))
+
+
+def test_it_completes_the_whole_questionnaire_with_the_mouse(server, page):
+    complete_with_mouse(page, server.url)
+    assert page.url.endswith("/done")
+    reference = page.text_content(".reference").strip()
+    [submission] = stored(server.app)
+    assert submission.status == Status.NEW and submission.reference == reference
+    assert submission.answers["twitch.triggers_other"] == "Cold wind"
+    assert page.evaluate("localStorage.length + sessionStorage.length") == 0
+
+
+def test_it_completes_the_whole_questionnaire_with_the_keyboard_only(server, page):
+    complete_with_keyboard(page, server.url)
+    assert page.url.endswith("/done"), page.url
+    [submission] = stored(server.app)
+    assert submission.status == Status.NEW
+    assert submission.answers["about.birth_date"] == "1980-04-23"
+    assert submission.answers["twitch.onset"] == "2024-03"
+    assert submission.answers["stress.gad7.7"] == "1"
+
+
+def test_it_completes_the_questionnaire_with_javascript_off(server, new_page):
+    page = new_page(javascript=False)
+    complete_with_mouse(page, server.url)
+    assert page.url.endswith("/done")
+    assert len(stored(server.app)) == 1
+
+
+def test_it_resumes_from_the_link_in_a_fresh_browser(server, new_page):
+    page = new_page()
+    start_with_mouse(page, server.url)
+    fill_with_mouse(page, COMPLETE_FORM["safety"])
+    click_and_wait(page, "button[value=next]")
+    page.fill(css_id("about.first_name"), "Ana")
+    click_and_wait(page, "button[value=later]")
+    link = page.get_attribute(".resume-link a", "href")
+
+    elsewhere = new_page(viewport=DESKTOP)
+    elsewhere.goto(link)
+    assert elsewhere.url.endswith("/step/about")
+    assert elsewhere.input_value(css_id("about.first_name")) == "Ana"
+
+
+def test_it_moves_focus_to_the_error_summary_and_links_to_fields(server, page):
+    start_with_mouse(page, server.url)
+    fill_with_mouse(page, COMPLETE_FORM["safety"])
+    click_and_wait(page, "button[value=next]")
+    page.fill(css_id("about.first_name"), "Ana")
+    page.fill(css_id("about.email"), "not-an-email")
+    click_and_wait(page, "button[value=next]")
+    assert page.evaluate("document.activeElement.id") == "error-summary"
+    screenshot(page, "phone-about-errors")
+    assert page.input_value(css_id("about.first_name")) == "Ana"
+    page.click('.error-summary a[href="#about.email"]')
+    assert page.evaluate("document.activeElement.id") == "about.email"
+
+
+def test_it_stops_on_the_emergency_page(server, page):
+    start_with_mouse(page, server.url)
+    fill_with_mouse(page, {"safety.signs": ["face_droop"]})
+    click_and_wait(page, "button[value=next]")
+    assert page.url.endswith("/emergency")
+    assert page.is_visible("text=Call 911 now")
+    [draft] = stored(server.app)
+    assert draft.safety_tier == "emergency" and draft.status == Status.DRAFT
+
+
+def test_it_shows_conditional_questions_only_when_they_apply(server, page):
+    start_with_mouse(page, server.url)
+    fill_with_mouse(page, COMPLETE_FORM["safety"])
+    click_and_wait(page, "button[value=next]")
+    fill_with_mouse(page, COMPLETE_FORM["about"])
+    click_and_wait(page, "button[value=next]")
+    eye = "#q-twitch\\.eye_closes"
+    assert page.is_hidden(eye)
+    fill_with_mouse(page, {"twitch.where": ["lower_eyelid"]})
+    assert page.is_visible(eye)
+    fill_with_mouse(page, {"twitch.triggers": ["none"]})
+    fill_with_mouse(page, {"twitch.triggers": ["stress"]})
+    assert page.is_checked("[name='twitch.triggers'][value='stress']")
+    assert not page.is_checked("[name='twitch.triggers'][value='none']"), "'None noticed' cleared"

@@ -1,0 +1,44 @@
+"""Every patient page passes the Nu Html Checker (vnu) with no errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from .patient_pages import patient_pages
+
+VNU_JAR = Path(os.environ.get("VNU_JAR", Path(__file__).resolve().parents[1] / ".tools/node_modules/vnu-jar/build/dist/vnu.jar"))
+
+
+def run_vnu(files: list[Path]) -> list[dict]:
+    if not VNU_JAR.exists() or not shutil.which("java"):
+        reason = f"Nu Html Checker not found at {VNU_JAR} (npm install --prefix .tools vnu-jar), or no java"
+        if os.environ.get("CI") == "true":
+            pytest.fail(reason)
+        pytest.skip(reason)
+    result = subprocess.run(
+        ["java", "-jar", str(VNU_JAR), "--errors-only", "--format", "json", *map(str, files)],
+        capture_output=True, text=True, timeout=300,
+    )
+    return json.loads(result.stderr or '{"messages": []}')["messages"]
+
+
+def test_it_serves_valid_html_on_every_patient_page(app, tmp_path):
+    files = []
+    for number, (name, html) in enumerate(patient_pages(app)):
+        path = tmp_path / f"{number:02d}-{name.replace(' ', '-')}.html"
+        path.write_text(html)
+        files.append(path)
+    messages = run_vnu(files)
+    assert messages == [], "\n".join(f"{Path(m['url']).name}:{m.get('lastLine')}: {m['message']}" for m in messages)
+
+
+def test_the_checker_finds_an_error(tmp_path):
+    broken = tmp_path / "broken.html"
+    broken.write_text("<!doctype html><html lang=en><title>x</title><p><div></p>")
+    assert run_vnu([broken])
