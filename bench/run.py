@@ -1,0 +1,173 @@
+"""Benchmark: the app under gunicorn (2 workers) against a minimal Flask baseline.
+
+    .venv/bin/python bench/run.py [--seconds 10] [--connections 16] [--database sqlite|postgresql]
+
+Starts both servers on 127.0.0.1 with a fresh database, drives them with wrk from a
+second process, and prints a table of requests/s, p50/p99 latency, errors and peak
+memory per worker, each also as a ratio to the baseline. Results go to bench/results/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from datetime import datetime, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV_BIN = Path(sys.executable).parent
+APP_PORT, BASELINE_PORT = 8811, 8812
+POSTGRES_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+TARGETS = {"step GET": ("rps_ratio", 1 / 3), "step POST": ("rps_ratio", 1 / 4)}
+
+
+def environment(database: str, workdir: Path) -> dict:
+    if database == "postgresql":
+        url = _fresh_postgres("intake_bench")
+    else:
+        url = f"sqlite:///{workdir / 'bench.db'}"
+    return {
+        **os.environ,
+        "INTAKE_ENV": "production",
+        "SECRET_KEY": secrets.token_hex(32),
+        "DATABASE_URL": url,
+        "INTAKE_INSTANCE_DIR": str(workdir),
+        "RATELIMIT_ENABLED": "false",  # measure the app, not the abuse limits
+    }
+
+
+def _fresh_postgres(name: str) -> str:
+    from sqlalchemy import create_engine, text
+
+    admin = create_engine(POSTGRES_ADMIN, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return POSTGRES_ADMIN.rsplit("/", 1)[0] + f"/{name}"
+
+
+def start_server(args: list[str], env: dict, port: int, cwd: Path) -> subprocess.Popen:
+    server = subprocess.Popen(args, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz" if port == APP_PORT else f"http://127.0.0.1:{port}/", timeout=1)
+            return server
+        except OSError:
+            time.sleep(0.2)
+    server.kill()
+    raise RuntimeError(f"server on port {port} did not start: {server.stderr.read().decode()[-2000:]}")
+
+
+def worker_peak_rss_mb(master: subprocess.Popen) -> float:
+    """Highest peak resident memory (VmHWM) among the master's worker processes."""
+    children = Path(f"/proc/{master.pid}/task/{master.pid}/children").read_text().split()
+    peaks = []
+    for pid in children:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                peaks.append(int(line.split()[1]) / 1024)
+    return max(peaks)
+
+
+def page_size(env: dict, sessions: list[dict], path: str) -> int:
+    request = urllib.request.Request(f"http://127.0.0.1:{APP_PORT}{path}",
+                                     headers={"Cookie": f"intake_session={sessions[0]['cookie']}"})
+    return len(urllib.request.urlopen(request).read())
+
+
+def scenarios(app) -> list[tuple[str, str, str, list[dict]]]:
+    """(name, method, path, sessions) for each page measured."""
+    import sessions as make
+
+    return [
+        ("welcome", "GET", "/", []),
+        ("step GET", "GET", "/step/about", make.patient_sessions(app, 200, "twitching")),
+        ("step POST", "POST", "/step/about", make.patient_sessions(app, 200, "twitching", body_step="about")),
+        ("submit", "POST", "/submit", make.patient_sessions(app, 20000, "review", extra_body={"confirm": "y"})),
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--database", choices=("sqlite", "postgresql"), default="sqlite")
+    args = parser.parse_args()
+
+    workdir = Path(tempfile.mkdtemp(prefix="intake-bench-"))
+    env = environment(args.database, workdir)
+    os.environ.update(env)
+    sys.path.insert(0, str(ROOT / "bench"))
+    import wrk
+
+    subprocess.run([VENV_BIN / "flask", "--app", "intake", "db", "upgrade"], env=env, cwd=ROOT, check=True, capture_output=True)
+    from intake import create_app
+
+    app = create_app("production")
+    print("preparing sessions ...", flush=True)
+    plan = scenarios(app)
+
+    gunicorn = [str(VENV_BIN / "gunicorn"), "-c", "gunicorn.conf.py", "-w", "2", "-b", f"127.0.0.1:{APP_PORT}"]
+    server = start_server(gunicorn, env, APP_PORT, ROOT)
+    size = page_size(env, plan[1][3], "/step/about")
+    baseline_env = {**env, "BASELINE_BYTES": str(size)}
+    baseline = start_server([str(VENV_BIN / "gunicorn"), "-w", "2", "-b", f"127.0.0.1:{BASELINE_PORT}", "baseline:app"],
+                            baseline_env, BASELINE_PORT, ROOT / "bench")
+    try:
+        results = {}
+        run = lambda port, method, path, sess: wrk.run(  # noqa: E731
+            f"http://127.0.0.1:{port}", path, method=method, sessions=sess,
+            connections=args.connections, seconds=args.seconds)
+        wrk.run(f"http://127.0.0.1:{BASELINE_PORT}", "/", seconds=2)  # warm up
+        results["baseline"] = run(BASELINE_PORT, "GET", "/", [])
+        results["baseline"]["mem_mb"] = worker_peak_rss_mb(baseline)
+        for name, method, path, sess in plan:
+            print(f"measuring {name} ...", flush=True)
+            results[name] = run(APP_PORT, method, path, sess)
+        for name, *_ in plan:
+            results[name]["mem_mb"] = worker_peak_rss_mb(server)
+    finally:
+        for process in (server, baseline):
+            process.send_signal(signal.SIGTERM)
+            process.wait(timeout=30)
+
+    table = report(results, args, size)
+    print(table)
+    out = ROOT / "bench" / "results"
+    out.mkdir(exist_ok=True)
+    (out / f"{datetime.now(timezone.utc):%Y%m%dT%H%M%SZ}-{args.database}.md").write_text(table)
+
+
+def report(results: dict, args, size: int) -> str:
+    base = results["baseline"]
+    lines = [
+        f"{os.cpu_count()} cores · {args.database} · gunicorn 2 sync workers · wrk {args.connections} connections · "
+        f"{args.seconds}s per page · step page {size} bytes",
+        "",
+        "| page | req/s | × baseline | p50 ms | p99 ms | errors | peak RSS/worker MB | target |",
+        "|---|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for name, r in results.items():
+        ratio = r["rps"] / base["rps"]
+        target = ""
+        if name in TARGETS:
+            wanted = TARGETS[name][1]
+            target = f"≥ {wanted:.2f}× {'met' if ratio >= wanted else 'MISSED'}"
+        if name != "baseline":
+            target += f"{'; ' if target else ''}p99 {'met' if r['p99_ms'] < 100 else 'MISSED'}"
+        lines.append(f"| {name} | {r['rps']:.0f} | {ratio:.2f} | {r['p50_ms']:.1f} | {r['p99_ms']:.1f} | "
+                     f"{r['errors']} | {r['mem_mb']:.0f} | {target} |")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    main()

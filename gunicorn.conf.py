@@ -1,0 +1,33 @@
+"""Production gunicorn settings. Every value can be overridden from the environment.
+
+    gunicorn -c gunicorn.conf.py
+
+The app keeps no state in memory between requests (data in PostgreSQL, rate limits in
+Redis), so more capacity is more workers here or more hosts behind the load balancer.
+"""
+
+import multiprocessing
+import os
+
+wsgi_app = "intake:create_app()"
+bind = os.environ.get("BIND", f"127.0.0.1:{os.environ.get('PORT', '8000')}")
+workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
+threads = int(os.environ.get("GUNICORN_THREADS", "1"))
+worker_class = "gthread" if threads > 1 else "sync"
+
+# Import the app once in the master and fork: workers share its memory copy-on-write.
+preload_app = True
+# Recycle workers now and then so a slow leak can never take a host down.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "5000"))
+max_requests_jitter = 500
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+graceful_timeout = 30
+keepalive = 5
+
+# Gunicorn's access log would write resume-link tokens (they are in the path) to disk;
+# the app logs requests itself without them.
+accesslog = None
+errorlog = "-"
+loglevel = os.environ.get("LOG_LEVEL", "info")
+# Trust X-Forwarded-* only from the load balancer's addresses.
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
