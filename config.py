@@ -48,6 +48,8 @@ class Config:
     EMERGENCY_NUMBER = os.environ.get("EMERGENCY_NUMBER", "911")
     # Dates on the clinicians' pages (and the dashboard's date filter) are the clinic's.
     CLINIC_TIMEZONE = os.environ.get("CLINIC_TIMEZONE", "America/New_York")
+    # Times shown to people (e.g. "Sent on") are in the clinic's time, not UTC.
+    BABEL_DEFAULT_TIMEZONE = CLINIC_TIMEZONE
 
     # The clinician workspace.
     CLINICIAN_IDLE_MINUTES = _env_int("CLINICIAN_IDLE_MINUTES", 15)
@@ -64,6 +66,8 @@ class Config:
     # so several workers need Redis (REDIS_URL) to share one count.
     REDIS_URL = os.environ.get("REDIS_URL")
     RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
+    # Only for load tests that drive thousands of requests from one address (bench/).
+    RATELIMIT_ENABLED = os.environ.get("RATELIMIT_ENABLED", "true").lower() != "false"
     LOGIN_LIMIT_PER_ACCOUNT = os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "5 per 15 minutes")
     LOGIN_LIMIT_PER_ADDRESS = os.environ.get("LOGIN_LIMIT_PER_ADDRESS", "20 per 15 minutes")
     # "A submission arrived" email (reference, tier, link; no health data). Off unless

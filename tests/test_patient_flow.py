@@ -142,3 +142,14 @@ def test_it_never_puts_answers_in_urls(patient):
     locations = [patient.answer(step).location for step in STEP_IDS]
     for location in locations:
         assert "Ana" not in location and "Canary" not in location and "@" not in location
+
+
+def test_it_shows_the_sending_time_in_the_clinics_time_zone(app, patient):
+    patient.complete_all_steps()
+    patient.submit()
+    [submission] = all_submissions(app)
+    page = patient.client.get("/done/answers").get_data(as_text=True)
+    from zoneinfo import ZoneInfo
+
+    local = submission.submitted_at.astimezone(ZoneInfo("America/New_York"))
+    assert local.strftime("%-I:%M") in page
