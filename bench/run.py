@@ -101,6 +101,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--database", choices=("sqlite", "postgresql"), default="sqlite")
+    parser.add_argument("--submissions", type=int, default=1000, help="seed-demo rows behind the dashboard")
     args = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="intake-bench-"))
@@ -122,6 +123,15 @@ def main() -> None:
     baseline_env = {**env, "BASELINE_BYTES": str(size)}
     baseline = start_server([str(VENV_BIN / "gunicorn"), "-w", "2", "-b", f"127.0.0.1:{BASELINE_PORT}", "baseline:app"],
                             baseline_env, BASELINE_PORT, ROOT / "bench")
+    import sessions as make
+
+    subprocess.run([VENV_BIN / "flask", "--app", "intake", "seed-demo", "--count", str(args.submissions)],
+                   env=env, cwd=ROOT, check=True, capture_output=True)
+    signed_in = [{"cookie": make.clinician_cookie(app, f"http://127.0.0.1:{APP_PORT}")}]
+    plan += [
+        ("dashboard", "GET", "/clinic/", signed_in),
+        ("summary", "GET", f"/clinic/submissions/{make.submitted_id(app)}", signed_in),
+    ]
     try:
         results = {}
         run = lambda port, method, path, sess: wrk.run(  # noqa: E731

@@ -64,3 +64,47 @@ def patient_sessions(app, count: int, reached: str, body_step: str | None = None
         body = form_body(body_step, token) if body_step else urlencode({"csrf_token": token, **(extra_body or {})})
         result.append({"cookie": cookie, "body": body})
     return result
+
+
+def clinician_cookie(app, base_url: str, cookie_name: str = "intake_session") -> str:
+    """Sign a benchmark clinician in over HTTP, as a browser would; returns the session cookie."""
+    import http.client
+    import re
+    from urllib.parse import urlsplit
+
+    from intake import auth
+
+    password = "benchmark password for load tests"
+    with app.app_context():
+        account, _ = auth.create_clinician("bench", "Bench Clinician", "clinician", utcnow())
+        account.password_hash = auth.hash_password(password)
+        account.must_change_password = False
+        db.session.commit()
+
+    host = urlsplit(base_url).netloc
+
+    def request(method: str, path: str, cookie: str | None, body: str | None = None):
+        connection = http.client.HTTPConnection(host, timeout=10)
+        headers = {"Content-Type": "application/x-www-form-urlencoded"}
+        if cookie:
+            headers["Cookie"] = f"{cookie_name}={cookie}"
+        connection.request(method, path, body=body, headers=headers)
+        response = connection.getresponse()
+        set_cookie = response.getheader("Set-Cookie") or ""
+        found = re.search(rf"{re.escape(cookie_name)}=([^;]+)", set_cookie)
+        return response.read().decode(), (found.group(1) if found else cookie)
+
+    page, cookie = request("GET", "/clinic/login", None)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    _, cookie = request("POST", "/clinic/login", cookie,
+                        urlencode({"csrf_token": token, "username": "bench", "password": password}))
+    return cookie
+
+
+def submitted_id(app) -> str:
+    from sqlalchemy import select
+
+    from intake.models import Status, Submission
+
+    with app.app_context():
+        return db.session.scalar(select(Submission.public_id).where(Submission.status == Status.NEW).limit(1))
