@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from .conftest import make_submission
 from .patient_pages import patient_pages
+from .test_summary import MARIA
 
 VNU_JAR = Path(os.environ.get("VNU_JAR", Path(__file__).resolve().parents[1] / ".tools/node_modules/vnu-jar/build/dist/vnu.jar"))
 
@@ -28,10 +30,23 @@ def run_vnu(files: list[Path]) -> list[dict]:
     return json.loads(result.stderr or '{"messages": []}')["messages"]
 
 
-def test_it_serves_valid_html_on_every_patient_page(app, tmp_path):
+def clinician_pages(app, admin) -> list[tuple[str, str]]:
+    public_id = make_submission(app, {**MARIA, "visit.goals": "<script>alert(1)</script> & more"})
+    anonymous = app.test_client()
+    pages = [("login", anonymous.get("/clinic/login").get_data(as_text=True))]
+    for path in ("/clinic/", "/clinic/?tier=urgent", f"/clinic/submissions/{public_id}",
+                 "/clinic/password", "/clinic/admin/accounts", "/clinic/admin/audit"):
+        response = admin.client.get(path)
+        assert response.status_code == 200, path
+        pages.append((path.strip("/").replace("/", "-").replace("?", "-"), response.get_data(as_text=True)))
+    return pages
+
+
+@pytest.mark.sqlite_only  # the markup does not depend on the database
+def test_it_serves_valid_html_on_every_page(app, admin, tmp_path):
     files = []
-    for number, (name, html) in enumerate(patient_pages(app)):
-        path = tmp_path / f"{number:02d}-{name.replace(' ', '-')}.html"
+    for number, (name, html) in enumerate(patient_pages(app) + clinician_pages(app, admin)):
+        path = tmp_path / f"{number:02d}-{name.replace(' ', '-').replace('=', '-')}.html"
         path.write_text(html)
         files.append(path)
     messages = run_vnu(files)

@@ -25,11 +25,11 @@ MISTAKES = {
 
 
 def check_page(page, name: str, viewport: dict = PHONE) -> None:
+    label = "phone" if viewport == PHONE else "desktop"
+    screenshot(page, f"{label}-{name}")
     results = AXE.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
     assert results.violations_count == 0, f"{name}:\n{results.generate_report()}"
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), f"{name} overflows"
-    label = "phone" if viewport == PHONE else "desktop"
-    screenshot(page, f"{label}-{name}")
 
 
 def submit_step(page, data: dict) -> None:
