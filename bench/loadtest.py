@@ -1,0 +1,252 @@
+"""No lost submissions: many patients at once, then count.
+
+    .venv/bin/python bench/loadtest.py [--clients 32] [--seconds 60]
+        [--database sqlite|postgresql] [--kill-worker] [--two-apps]
+
+Each client walks the whole questionnaire (welcome, six steps, review, submit) over
+HTTP as a browser would and keeps the reference of every confirmation it receives.
+Afterwards every confirmed reference must be in the database exactly once, submitted
+and complete; there must be no 5xx and no "database is locked". --kill-worker sends
+SIGKILL to one gunicorn worker midway (requests in flight then may fail, nothing
+confirmed may be missing). --two-apps runs two app processes on two ports sharing one
+PostgreSQL and one Redis, alternating requests between them, and checks that a rate
+limit counts across both.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import random
+import re
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from run import VENV_BIN, environment, start_server, worker_peak_rss_mb  # noqa: E402,F401
+
+from tests.answers import COMPLETE_FORM  # noqa: E402
+
+PORTS = (8821, 8822)
+COOKIE = re.compile(r"(intake_session|__Host-intake)=([^;]*)")
+TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
+REFERENCE = re.compile(r'class="reference">([A-Z0-9-]+)<')
+STEPS = ("safety", "about", "twitching", "history", "stress", "visit")
+
+
+class Browser:
+    """One patient: a cookie, keep-alive connections to each app, status counts."""
+
+    def __init__(self, ports, statuses: Counter):
+        self.ports, self.statuses, self.cookie = ports, statuses, None
+        self.connections = {}
+
+    def request(self, method: str, path: str, form: list | None = None) -> tuple[int, str, str]:
+        port = random.choice(self.ports)
+        connection = self.connections.get(port) or http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        self.connections[port] = connection
+        headers = {"Content-Type": "application/x-www-form-urlencoded"}
+        if self.cookie:
+            headers["Cookie"] = "=".join(self.cookie)
+        try:
+            connection.request(method, path, body=urlencode(form) if form else None, headers=headers)
+            response = connection.getresponse()
+            body = response.read().decode()
+        except (OSError, http.client.HTTPException):
+            self.connections.pop(port).close()
+            self.statuses["connection error"] += 1
+            raise
+        found = COOKIE.search(response.getheader("Set-Cookie") or "")
+        if found:
+            self.cookie = found.groups()
+        self.statuses[response.status] += 1
+        return response.status, response.getheader("Location") or "", body
+
+    def post(self, path: str, fields: dict, token_page: str) -> tuple[int, str, str]:
+        token = TOKEN.search(token_page).group(1)
+        form = [(k, v) for k, values in fields.items() for v in (values if isinstance(values, list) else [values])]
+        return self.request("POST", path, [*form, ("csrf_token", token), ("action", "next")])
+
+
+def one_questionnaire(browser: Browser, number: int) -> str | None:
+    """Walk the whole form; the confirmed reference, or None if anything went wrong."""
+    browser.cookie = None
+    status, _, page = browser.request("GET", "/")
+    status, _, _ = browser.post("/", COMPLETE_FORM["welcome"], page)
+    for step in STEPS:
+        _, _, page = browser.request("GET", f"/step/{step}")
+        fields = dict(COMPLETE_FORM[step])
+        if step == "about":
+            fields["about.last_name"] = f"Load-{number}"
+        status, _, _ = browser.post(f"/step/{step}", fields, page)
+        if status != 302:
+            return None
+    _, _, page = browser.request("GET", "/review")
+    status, location, _ = browser.post("/submit", {"confirm": "y"}, page)
+    if status != 302 or not location.endswith("/done"):
+        return None
+    status, _, page = browser.request("GET", "/done")
+    found = REFERENCE.search(page)
+    return found.group(1) if status == 200 and found else None
+
+
+def run_clients(ports, clients: int, seconds: int, on_half_time=None) -> tuple[list[str], Counter, int]:
+    confirmed: list[str] = []
+    statuses: Counter = Counter()
+    failures = [0]
+    deadline = time.monotonic() + seconds
+    lock = threading.Lock()
+
+    def client(index: int):
+        browser = Browser(ports, statuses)
+        number = index * 1_000_000
+        while time.monotonic() < deadline:
+            number += 1
+            try:
+                reference = one_questionnaire(browser, number)
+            except (OSError, http.client.HTTPException, AttributeError):
+                reference = None
+            with lock:
+                if reference:
+                    confirmed.append(reference)
+                else:
+                    failures[0] += 1
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
+    for thread in threads:
+        thread.start()
+    if on_half_time:
+        time.sleep(seconds / 2)
+        on_half_time()
+    for thread in threads:
+        thread.join()
+    return confirmed, statuses, failures[0]
+
+
+def count_in_database(env: dict, references: list[str]) -> dict:
+    os.environ.update(env)
+    from sqlalchemy import func, select
+
+    from intake import create_app
+    from intake.extensions import db
+    from intake.models import Submission
+    from intake.questionnaire.twitching import QUESTIONNAIRE
+    from intake.submissions import first_incomplete_step
+
+    app = create_app("production")
+    with app.app_context():
+        rows = db.session.execute(select(Submission.reference, Submission.status, Submission.answers)
+                                  .where(Submission.reference.is_not(None))).all()
+        drafts = db.session.scalar(select(func.count()).select_from(Submission).where(Submission.reference.is_(None)))
+    by_reference = Counter(row.reference for row in rows)
+    complete = {row.reference for row in rows
+                if row.status == "new" and first_incomplete_step(QUESTIONNAIRE, row.answers) is None}
+    return {
+        "submitted rows": len(rows),
+        "confirmed": len(references),
+        "confirmed but missing": sum(1 for r in references if r not in by_reference),
+        "confirmed more than once": sum(1 for r in set(references) if by_reference[r] > 1),
+        "half-written (submitted but incomplete)": len(rows) - len(complete),
+        "unfinished drafts": drafts,
+    }
+
+
+def worker_pids(master: subprocess.Popen) -> list[int]:
+    return [int(pid) for pid in Path(f"/proc/{master.pid}/task/{master.pid}/children").read_text().split()]
+
+
+def shared_rate_limit(ports) -> str:
+    """Wrong passwords alternate between the two apps; the per-account limit must count both."""
+    statuses = []
+    for attempt in range(8):
+        browser = Browser((ports[attempt % 2],), Counter())
+        _, _, page = browser.request("GET", "/clinic/login")
+        token = TOKEN.search(page).group(1)
+        status, _, _ = browser.request("POST", "/clinic/login", [
+            ("csrf_token", token), ("username", "nobody.here"), ("password", f"wrong guess {attempt}")])
+        statuses.append(status)
+    return " ".join(map(str, statuses))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--clients", type=int, default=32)
+    parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument("--database", choices=("sqlite", "postgresql"), default="sqlite")
+    parser.add_argument("--kill-worker", action="store_true")
+    parser.add_argument("--two-apps", action="store_true")
+    args = parser.parse_args()
+    if args.two_apps:
+        args.database = "postgresql"
+
+    workdir = Path(tempfile.mkdtemp(prefix="intake-load-"))
+    env = environment(args.database, workdir)
+    env["RATELIMIT_ENABLED"] = "true" if args.two_apps else "false"
+    env["PATIENT_POST_RATE_LIMIT"] = "100000/minute"  # many patients share 127.0.0.1 here
+    if args.two_apps:
+        subprocess.run(["redis-cli", "-n", "7", "FLUSHDB"], check=True, capture_output=True)
+        env["REDIS_URL"] = "redis://127.0.0.1:6379/7"
+    subprocess.run([VENV_BIN / "flask", "--app", "intake", "db", "upgrade"], env=env, cwd=ROOT, check=True, capture_output=True)
+
+    ports = PORTS if args.two_apps else PORTS[:1]
+    logs = [open(workdir / f"server-{port}.log", "w+") for port in ports]
+    servers = []
+    for port, log in zip(ports, logs):
+        command = [str(VENV_BIN / "gunicorn"), "-c", "gunicorn.conf.py", "-w", "2", "-b", f"127.0.0.1:{port}"]
+        server = subprocess.Popen(command, env=env, cwd=ROOT, stdout=log, stderr=log)
+        servers.append(server)
+    for port in ports:
+        _wait(port)
+
+    def kill_one_worker():
+        victim = worker_pids(servers[0])[0]
+        os.kill(victim, signal.SIGKILL)
+        print(f"SIGKILL sent to worker {victim}", flush=True)
+
+    started = time.monotonic()
+    confirmed, statuses, failures = run_clients(ports, args.clients, args.seconds,
+                                                kill_one_worker if args.kill_worker else None)
+    elapsed = time.monotonic() - started
+    limit = shared_rate_limit(ports) if args.two_apps else None
+    for server in servers:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+    server_log = "".join(Path(log.name).read_text() for log in logs)
+
+    counts = count_in_database(env, confirmed)
+    print(f"\n{os.cpu_count()} cores · {args.database} · {len(ports)} app process(es) × 2 gunicorn workers · "
+          f"{args.clients} clients · {elapsed:.0f} s{' · one worker SIGKILLed midway' if args.kill_worker else ''}")
+    print(f"questionnaires confirmed: {len(confirmed)} ({len(confirmed) / elapsed:.1f}/s); attempts that failed: {failures}")
+    print("HTTP statuses:", dict(sorted(statuses.items(), key=str)))
+    print("5xx responses:", sum(n for s, n in statuses.items() if isinstance(s, int) and s >= 500))
+    print('"database is locked" in server logs:', server_log.count("database is locked"))
+    for name, value in counts.items():
+        print(f"{name}: {value}")
+    if limit:
+        print("wrong passwords alternating between the two apps, statuses:", limit)
+
+
+def _wait(port: int) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            http.client.HTTPConnection("127.0.0.1", port, timeout=1).request("GET", "/healthz")
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"app on port {port} did not start")
+
+
+if __name__ == "__main__":
+    main()
