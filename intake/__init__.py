@@ -36,7 +36,10 @@ def create_app(config: str | type | None = None) -> Flask:
 
         configure_engine(db.engine)
 
-    from . import auth, cli, clinician, clinician_admin, errors, notify, ops, patient, security  # noqa: F401
+    from . import (  # noqa: F401
+        auth, cli, clinician, clinician_admin, clinician_exports, errors, notify, ops,
+        patient, security,
+    )
 
     auth.configure(app)
     notify.register(app)
