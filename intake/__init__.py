@@ -37,7 +37,7 @@ def create_app(config: str | type | None = None) -> Flask:
         configure_engine(db.engine)
 
     from . import (  # noqa: F401
-        auth, cli, clinician, clinician_admin, clinician_exports, errors, notify, ops,
+        auth, cli, clinician, clinician_admin, clinician_exports, errors, fhir_api, notify, ops,
         patient, security,
     )
 
@@ -46,6 +46,7 @@ def create_app(config: str | type | None = None) -> Flask:
     app.register_blueprint(patient.bp)
     app.register_blueprint(ops.bp)
     app.register_blueprint(clinician.bp)
+    fhir_api.register(app)
     cli.register(app)
     errors.register(app)
     security.register(app)

@@ -60,7 +60,9 @@ def submission_resource(q: Questionnaire, submission: Submission) -> dict[str, A
     head: dict[str, Any] = {
         "resourceType": mapped.pop("resourceType"),
         "id": mapped.pop("id"),
-        "meta": {"lastUpdated": mapped["authored"]},
+        # Full precision (authored has whole seconds), so that a client can ask for what
+        # came after the newest response it has with gt<lastUpdated> and miss nothing.
+        "meta": {"lastUpdated": submission.submitted_at.isoformat()},
     }
     if submission.reference:
         head["identifier"] = {"system": reference_system(q), "value": submission.reference}
