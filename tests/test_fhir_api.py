@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import re
 from urllib.parse import quote
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
 import pytest
 from fhir.resources.bundle import Bundle
@@ -296,7 +296,7 @@ def timeline(app) -> dict[str, str]:
     return ids
 
 
-def found(client, token, query: str) -> str:
+def found(client, token, query: str) -> dict:
     body = fhir(call(client, f"{QR}?{query}", token))
     Bundle.parse_obj(body)
     assert body["type"] == "searchset"
