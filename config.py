@@ -70,6 +70,12 @@ class Config:
     RATELIMIT_ENABLED = os.environ.get("RATELIMIT_ENABLED", "true").lower() != "false"
     LOGIN_LIMIT_PER_ACCOUNT = os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "5 per 15 minutes")
     LOGIN_LIMIT_PER_ADDRESS = os.environ.get("LOGIN_LIMIT_PER_ADDRESS", "20 per 15 minutes")
+    # The read-only FHIR API: calls allowed per integration token, calls with a bad token
+    # allowed per address (each is audited), and the page size of a search.
+    FHIR_API_RATE_LIMIT = os.environ.get("FHIR_API_RATE_LIMIT", "120/minute")
+    FHIR_API_AUTH_FAILURE_LIMIT = os.environ.get("FHIR_API_AUTH_FAILURE_LIMIT", "20/minute")
+    FHIR_API_DEFAULT_COUNT = _env_int("FHIR_API_DEFAULT_COUNT", 20)
+    FHIR_API_MAX_COUNT = _env_int("FHIR_API_MAX_COUNT", 100)
     # "A submission arrived" email (reference, tier, link; no health data). Off unless
     # NOTIFY_EMAIL is set.
     NOTIFY_EMAIL = os.environ.get("NOTIFY_EMAIL")

@@ -36,13 +36,17 @@ def create_app(config: str | type | None = None) -> Flask:
 
         configure_engine(db.engine)
 
-    from . import auth, cli, clinician, clinician_admin, errors, notify, ops, patient, security  # noqa: F401
+    from . import (  # noqa: F401
+        auth, cli, clinician, clinician_admin, clinician_exports, errors, fhir_api, notify, ops,
+        patient, security,
+    )
 
     auth.configure(app)
     notify.register(app)
     app.register_blueprint(patient.bp)
     app.register_blueprint(ops.bp)
     app.register_blueprint(clinician.bp)
+    fhir_api.register(app)
     cli.register(app)
     errors.register(app)
     security.register(app)

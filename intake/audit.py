@@ -30,11 +30,21 @@ class Action:
     ACCOUNT_DEACTIVATED = "account.deactivated"
     ACCOUNT_REACTIVATED = "account.reactivated"
     PASSWORD_RESET = "account.password_reset"
+    # FHIR: a clinician's downloads, and the integrations' API calls (actor "api:<name>").
+    FHIR_EXPORTED = "export.fhir"
+    FHIR_BUNDLE_EXPORTED = "export.fhir_bundle"
+    FHIR_READ = "fhir.read"
+    FHIR_SEARCH = "fhir.search"
+    FHIR_DENIED = "fhir.denied"
+    FHIR_THROTTLED = "fhir.throttled"
+    API_TOKEN_CREATED = "api_token.created"
+    API_TOKEN_REVOKED = "api_token.revoked"
 
     ALL = (
         LOGIN, LOGIN_FAILED, LOGOUT, SESSION_EXPIRED, PASSWORD_CHANGED, VIEWED, REVIEWED,
         REOPENED, NOTE_ADDED, EXPORTED, ACCOUNT_CREATED, ACCOUNT_DEACTIVATED,
-        ACCOUNT_REACTIVATED, PASSWORD_RESET,
+        ACCOUNT_REACTIVATED, PASSWORD_RESET, FHIR_EXPORTED, FHIR_BUNDLE_EXPORTED, FHIR_READ,
+        FHIR_SEARCH, FHIR_DENIED, FHIR_THROTTLED, API_TOKEN_CREATED, API_TOKEN_REVOKED,
     )  # fmt: skip
     STATUS_CHANGES = (REVIEWED, REOPENED)
 

@@ -1,7 +1,9 @@
-"""Command-line tasks: `flask --app intake create-clinician`, `flask --app intake seed-demo`."""
+"""Command-line tasks: `flask --app intake create-clinician`, `seed-demo`, and the FHIR API's
+tokens (`create-api-token`, `revoke-api-token`, `list-api-tokens`)."""
 
 from __future__ import annotations
 
+import getpass
 import time
 
 import click
@@ -9,7 +11,7 @@ from flask import Flask
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
-from . import audit, auth, demo
+from . import api_tokens, audit, auth, demo
 from .audit import Action
 from .extensions import db
 from .models import Clinician, Role, utcnow
@@ -71,6 +73,65 @@ def seed_demo_command(count: int, seed_value: int | None) -> None:
     click.echo(f"Added {made} made-up submissions in {time.perf_counter() - started:.1f} s.")
 
 
+def _cli_actor() -> str:
+    """Who ran the command, as far as the machine knows: "cli:<login name>"."""
+    try:
+        return f"cli:{getpass.getuser()}"[:64]
+    except (KeyError, OSError):  # no login name (e.g. a container's numeric user)
+        return "cli"
+
+
+@click.command("create-api-token")
+@click.argument("name")
+@with_appcontext
+def create_api_token_command(name: str) -> None:
+    """Create a token for the integration NAME and print it (once) for the FHIR API."""
+    actor = _cli_actor()
+    try:
+        row, token = api_tokens.create(name, actor, utcnow())
+    except api_tokens.TokenError as error:
+        raise click.ClickException(str(error)) from None
+    audit.record(Action.API_TOKEN_CREATED, None, detail=row.name, actor_label=actor)
+    db.session.commit()
+    click.echo(
+        f"API token for {row.name}:\n{token}\n"
+        "It is shown only this once and cannot be recovered; store it in the integration's "
+        "secrets. Send it as the header\n"
+        f"Authorization: Bearer <token>\nRevoke it with: flask --app intake revoke-api-token {row.name}"
+    )
+
+
+@click.command("revoke-api-token")
+@click.argument("name")
+@with_appcontext
+def revoke_api_token_command(name: str) -> None:
+    """Revoke the live token of the integration NAME: it stops working at once."""
+    actor = _cli_actor()
+    try:
+        row = api_tokens.revoke(name, utcnow())
+    except api_tokens.TokenError as error:
+        raise click.ClickException(str(error)) from None
+    audit.record(Action.API_TOKEN_REVOKED, None, detail=row.name, actor_label=actor)
+    db.session.commit()
+    click.echo(f"The token of {row.name} is revoked.")
+
+
+@click.command("list-api-tokens")
+@with_appcontext
+def list_api_tokens_command() -> None:
+    """List the integrations' tokens (never the tokens themselves)."""
+    def when(moment) -> str:
+        return moment.strftime("%Y-%m-%d %H:%M UTC") if moment else "-"
+
+    for row in api_tokens.all_tokens():
+        state = f"revoked {when(row.revoked_at)}" if row.revoked else "live"
+        click.echo(f"{row.name}\t{state}\tcreated {when(row.created_at)} by {row.created_by}"
+                   f"\tlast used {when(row.last_used_at)}")
+
+
 def register(app: Flask) -> None:
     app.cli.add_command(create_clinician_command)
     app.cli.add_command(seed_demo_command)
+    app.cli.add_command(create_api_token_command)
+    app.cli.add_command(revoke_api_token_command)
+    app.cli.add_command(list_api_tokens_command)

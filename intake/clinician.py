@@ -1,13 +1,12 @@
 """The clinicians' side: sign in, the list of submissions, one pre-visit summary, review
-work, notes, CSV export. Admin pages are in clinician_admin.py on the same blueprint.
+work, notes. Admin pages are in clinician_admin.py and the exports (CSV, FHIR) in
+clinician_exports.py, on the same blueprint.
 
 Deny by default: every route needs a signed-in clinician except those in PUBLIC.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date, datetime
 from functools import wraps
 from typing import Callable
@@ -23,17 +22,14 @@ from flask import (
     render_template,
     request,
     session,
-    stream_with_context,
     url_for,
 )
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
-from sqlalchemy.orm import Session
 
-from . import audit, auth, exports, workspace
+from . import audit, auth, workspace
 from .audit import Action
 from .clinician_forms import LoginForm, NoteForm, PasswordChangeForm
-from .database import READ_ONLY
 from .extensions import db, limiter
 from .forms import ButtonForm
 from .models import Submission, utcnow
@@ -206,7 +202,7 @@ def keepalive():
 
 # --- the list ----------------------------------------------------------------------------
 
-def _filters() -> workspace.Filters:
+def filters_from_request() -> workspace.Filters:
     try:
         return workspace.parse_filters(request.args)
     except workspace.BadFilter:
@@ -215,7 +211,7 @@ def _filters() -> workspace.Filters:
 
 @bp.get("/")
 def dashboard():
-    filters = _filters()
+    filters = filters_from_request()
     try:
         before = workspace.Cursor.decode(request.args.get("before"))
         after = workspace.Cursor.decode(request.args.get("after"))
@@ -248,38 +244,9 @@ def search():
     return redirect(url_for("clinician.dashboard", **filters.as_args()))
 
 
-@bp.get("/export.csv")
-def export():
-    filters = _filters()
-    audit.record(Action.EXPORTED, me(), detail=filters.describe())
-    db.session.commit()
-    statement = workspace.filtered(filters, clinic_zone())
-    stamp = datetime.now(clinic_zone()).strftime("%Y%m%d-%H%M")
-    response = Response(stream_with_context(_csv_chunks(statement)), mimetype="text/csv")
-    response.headers["Content-Disposition"] = f'attachment; filename="submissions-{stamp}.csv"'
-    return response
-
-
-def _csv_chunks(statement, rows_per_chunk: int = 200):
-    # Its own read-only session: the export may take a while and must not hold the
-    # SQLite write lock that patients' submissions need.
-    with Session(db.engine) as reader:
-        reader.connection(execution_options={READ_ONLY: True})
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        buffer.write("\ufeff")  # so that Excel reads the file as UTF-8
-        for count, row in enumerate(exports.rows(QUESTIONNAIRE, statement, reader), start=1):
-            writer.writerow(row)
-            if count % rows_per_chunk == 0:
-                yield buffer.getvalue()
-                buffer.seek(0)
-                buffer.truncate()
-        yield buffer.getvalue()
-
-
 # --- one submission ----------------------------------------------------------------------
 
-def _submission_or_404(public_id: str) -> Submission:
+def submission_or_404(public_id: str) -> Submission:
     found = workspace.find_submitted(public_id)
     if found is None:
         abort(404, description="There is no submission at this address.")
@@ -302,12 +269,12 @@ def _render_submission(found: Submission, note_form: NoteForm):
 
 @bp.get("/submissions/<public_id>")
 def submission(public_id: str):
-    return _render_submission(_submission_or_404(public_id), NoteForm(formdata=None))
+    return _render_submission(submission_or_404(public_id), NoteForm(formdata=None))
 
 
 @bp.post("/submissions/<public_id>/reviewed")
 def mark_reviewed(public_id: str):
-    found = _submission_or_404(public_id)
+    found = submission_or_404(public_id)
     if workspace.mark_reviewed(found, me(), utcnow()):
         audit.record(Action.REVIEWED, me(), found)
         db.session.commit()
@@ -317,7 +284,7 @@ def mark_reviewed(public_id: str):
 
 @bp.post("/submissions/<public_id>/reopen")
 def reopen(public_id: str):
-    found = _submission_or_404(public_id)
+    found = submission_or_404(public_id)
     if workspace.reopen(found):
         audit.record(Action.REOPENED, me(), found)
         db.session.commit()
@@ -327,7 +294,7 @@ def reopen(public_id: str):
 
 @bp.post("/submissions/<public_id>/notes")
 def add_note(public_id: str):
-    found = _submission_or_404(public_id)
+    found = submission_or_404(public_id)
     form = NoteForm()
     if not form.validate():
         return _render_submission(found, form), 422

@@ -44,6 +44,12 @@ def render_error(code: int, message: str | None = None):
 def register(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
+        from . import fhir_api
+
+        # A 404 or 405 under /fhir matches no route, so the API blueprint's own handlers
+        # never see it; an integration must still get an OperationOutcome, not a page.
+        if fhir_api.is_api_request():
+            return fhir_api.error_outcome(error)
         return render_error(error.code or 500, _custom_description(error))
 
     @app.errorhandler(CSRFError)

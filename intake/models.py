@@ -159,6 +159,28 @@ class AuditEvent(db.Model):
     )
 
 
+class ApiToken(db.Model):
+    """One integration's key to the read-only FHIR API. Only the token's SHA-256 is kept.
+
+    A name may be used again once its token is revoked (rotation), so it is not unique;
+    the CLI refuses a second live token with the same name.
+    """
+
+    __tablename__ = "api_token"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(48), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(64))
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    @property
+    def revoked(self) -> bool:
+        return self.revoked_at is not None
+
+
 class AppendOnlyError(RuntimeError):
     pass
 

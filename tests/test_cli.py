@@ -104,3 +104,82 @@ def test_it_creates_the_first_admin_once_when_serving_an_empty_database(fresh_sq
     assert "password" not in capsys.readouterr().out.lower(), "printed once only"
     response = Clinic(fresh_sqlite_app, fresh_sqlite_app.test_client(), "admin", password).login()
     assert response.location == "/clinic/password"
+
+
+# --- API tokens for the FHIR API -------------------------------------------------------------
+
+TOKEN_LINE = re.compile(r"^([A-Za-z0-9_-]{43})$", re.MULTILINE)
+
+
+def _token(output: str) -> str:
+    [token] = TOKEN_LINE.findall(output)
+    return token
+
+
+def _every_stored_text(app) -> str:
+    """Every value of every row of every table, as text: where a leaked token would be."""
+    with app.app_context():
+        rows = [row for table in db.metadata.sorted_tables for row in db.session.execute(table.select())]
+    return "\n".join(str(value) for row in rows for value in row)
+
+
+def test_it_creates_an_api_token_prints_it_once_and_stores_only_its_hash(app):
+    from intake.api_tokens import hash_token
+    from intake.models import ApiToken
+
+    result = app.test_cli_runner().invoke(args=["create-api-token", "EHR-Bridge"])
+    assert result.exit_code == 0, result.output
+    token = _token(result.output)
+    assert result.output.count(token) == 1
+    with app.app_context():
+        row = db.session.scalar(select(ApiToken))
+        assert (row.name, row.revoked_at, row.last_used_at) == ("ehr-bridge", None, None)
+        assert row.token_hash == hash_token(token) and row.created_by.startswith("cli")
+        event = db.session.scalar(select(AuditEvent))
+        assert (event.action, event.detail) == ("api_token.created", "ehr-bridge")
+    assert token not in _every_stored_text(app)
+    listing = app.test_cli_runner().invoke(args=["list-api-tokens"])
+    assert "ehr-bridge\tlive" in listing.output and token not in listing.output
+
+
+def test_it_gives_every_api_token_256_random_bits(app):
+    runner = app.test_cli_runner()
+    tokens = {_token(runner.invoke(args=["create-api-token", f"system-{n}"]).output) for n in range(5)}
+    assert len(tokens) == 5
+    assert all(len(token) == 43 for token in tokens)  # base64url of 32 bytes
+
+
+def test_it_refuses_a_second_live_token_with_the_same_name(app):
+    runner = app.test_cli_runner()
+    runner.invoke(args=["create-api-token", "ehr"])
+    again = runner.invoke(args=["create-api-token", "EHR"])
+    assert again.exit_code != 0 and "revoke it first" in again.output
+
+
+@pytest.mark.parametrize("name", ["a", "has space", "x" * 49, "émile", "../root"])
+def test_it_refuses_a_bad_api_token_name(app, name):
+    result = app.test_cli_runner().invoke(args=["create-api-token", name])
+    assert result.exit_code != 0
+    assert TOKEN_LINE.search(result.output) is None
+
+
+def test_it_revokes_an_api_token_and_lets_its_name_be_used_again(app):
+    from intake.models import ApiToken
+
+    runner = app.test_cli_runner()
+    first = _token(runner.invoke(args=["create-api-token", "ehr"]).output)
+    revoked = runner.invoke(args=["revoke-api-token", "ehr"])
+    assert revoked.exit_code == 0 and "revoked" in revoked.output
+    assert runner.invoke(args=["revoke-api-token", "ehr"]).exit_code != 0, "nothing left to revoke"
+    second = _token(runner.invoke(args=["create-api-token", "ehr"]).output)
+    assert second != first
+    with app.app_context():
+        rows = list(db.session.scalars(select(ApiToken).order_by(ApiToken.id)))
+        assert [row.revoked_at is not None for row in rows] == [True, False]
+        actions = list(db.session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)))
+    assert actions == ["api_token.created", "api_token.revoked", "api_token.created"]
+
+
+def test_it_refuses_to_revoke_an_unknown_api_token(app):
+    result = app.test_cli_runner().invoke(args=["revoke-api-token", "nobody"])
+    assert result.exit_code != 0 and "no live token" in result.output

@@ -14,9 +14,13 @@ from intake.models import AuditEvent, ReviewNote, Submission
 from .conftest import Clinic, make_clinician, make_submission
 from .test_summary import MARIA
 
-# Public on purpose: the patient's side, static files, health checks and the sign-in page.
-PUBLIC_PREFIXES = ("patient.", "ops.")
-PUBLIC_ENDPOINTS = {"static", "clinician.login"}
+# Public on purpose: the patient's side, static files, health checks, the sign-in page, the
+# FHIR Questionnaire (a form definition, no answers) and the FHIR API's CapabilityStatement.
+PUBLIC_PREFIXES = ("patient.", "ops.", "fhir_public.")
+PUBLIC_ENDPOINTS = {"static", "clinician.login", "fhir_api.metadata"}
+# The FHIR API has a gate of its own (bearer tokens, 401 OperationOutcome instead of the
+# sign-in page): tests/test_fhir_api.py walks its routes the same way.
+OWN_GATE_PREFIXES = ("fhir_api.",)
 ALLOWED_FOR_ANONYMOUS = {401, 403, 404, 405}
 
 
@@ -26,7 +30,7 @@ def _fill(rule, values: dict[str, str]) -> str:
 
 def _protected_rules(app):
     for rule in app.url_map.iter_rules():
-        if rule.endpoint in PUBLIC_ENDPOINTS or rule.endpoint.startswith(PUBLIC_PREFIXES):
+        if rule.endpoint in PUBLIC_ENDPOINTS or rule.endpoint.startswith(PUBLIC_PREFIXES + OWN_GATE_PREFIXES):
             continue
         yield rule
 
@@ -54,6 +58,14 @@ def test_it_denies_every_non_public_route_to_anonymous_visitors(app, client):
         assert db.session.scalar(select(func.count(AuditEvent.id))) == 0
         assert db.session.scalar(select(func.count(ReviewNote.id))) == 0
         assert db.session.scalar(select(Submission.status)) == "new"
+
+
+def test_it_knows_every_route_the_app_has(app):
+    """A new blueprint must be added above (public, or walked by a gate test) on purpose."""
+    families = PUBLIC_PREFIXES + OWN_GATE_PREFIXES + ("clinician.",)
+    unknown = [r.endpoint for r in app.url_map.iter_rules()
+               if r.endpoint not in PUBLIC_ENDPOINTS and not r.endpoint.startswith(families)]
+    assert unknown == []
 
 
 def test_it_never_lists_a_clinician_route_without_the_gate(app):
@@ -139,8 +151,9 @@ def test_it_answers_a_tampered_role_with_400(app, client, admin):
 )
 def test_it_answers_tampered_filters_with_400(app, client, clinician, query):
     assert client.get(f"/clinic/?{query}").status_code == 400
-    if not query.startswith(("before", "after")):  # the export has no pages
+    if not query.startswith(("before", "after")):  # the exports have no pages
         assert client.get(f"/clinic/export.csv?{query}").status_code == 400
+        assert client.get(f"/clinic/export.fhir.json?{query}").status_code == 400
 
 
 def _audit_count(app) -> int:

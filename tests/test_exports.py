@@ -1,22 +1,30 @@
-"""CSV export of the filtered list: one row per submission, item columns, scores, safe cells."""
+"""Exports of the filtered list (CSV: one row per submission, item columns, scores, safe cells;
+FHIR: a Bundle of QuestionnaireResponses) and of one submission (a QuestionnaireResponse)."""
 
 from __future__ import annotations
 
 import csv
 import io
+import json
+import re
 import threading
 import time
+import uuid
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from fhir.resources.bundle import Bundle
+from fhir.resources.questionnaireresponse import QuestionnaireResponse as FhirResponse
 from sqlalchemy import select
 
-from intake import exports
+from intake import exports, fhir_export
 from intake.extensions import db
-from intake.models import AuditEvent
+from intake.models import AuditEvent, Submission
+from intake.questionnaire.fhir import answers_from_response, bundle, questionnaire_resource
 from intake.questionnaire.twitching import QUESTIONNAIRE
 
 from .conftest import make_submission
+from .fhir_cases import empties, response_problems
 from .test_summary import MARIA
 
 
@@ -134,3 +142,130 @@ def test_it_does_not_hold_patients_up_while_an_export_runs(app, client, clinicia
     assert result == [302] and time.perf_counter() - started < 3, "a patient's write waited on the export"
     list(stream)
     response.close()
+
+
+# --- FHIR: one submission from its summary page, the filtered list as a Bundle ----------------
+
+FHIR_QUESTIONNAIRE = questionnaire_resource(QUESTIONNAIRE)
+SUBMITTED = datetime(2025, 3, 14, 13, 26, 53, tzinfo=timezone.utc)
+
+
+def _fhir(response) -> dict:
+    assert response.status_code == 200, response.get_data(as_text=True)[:500]
+    assert response.content_type == "application/fhir+json"
+    assert response.headers["Cache-Control"] == "no-store"
+    body = json.loads(response.get_data(as_text=True))
+    assert empties(body) == [], "FHIR JSON has no empty arrays, objects or strings"
+    return body
+
+
+def _valid_response(resource: dict) -> dict:
+    FhirResponse.parse_obj(resource)
+    assert response_problems(resource, FHIR_QUESTIONNAIRE) == []
+    return resource
+
+
+def _events(app, action: str) -> list[AuditEvent]:
+    with app.app_context():
+        return list(db.session.scalars(select(AuditEvent).where(AuditEvent.action == action)))
+
+
+def test_it_downloads_a_questionnaire_response_from_the_summary_page(app, client, clinician):
+    public_id = make_submission(app, MARIA, reference="FHIR-2345", submitted_at=SUBMITTED)
+    page = client.get(f"/clinic/submissions/{public_id}").get_data(as_text=True)
+    link = re.search(r'<a href="([^"]+)" download>Download FHIR QuestionnaireResponse</a>', page).group(1)
+    assert link == f"/clinic/submissions/{public_id}/fhir.json"
+    response = client.get(link)
+    assert response.headers["Content-Disposition"] == 'attachment; filename="FHIR-2345.fhir.json"'
+    resource = _valid_response(_fhir(response))
+    assert (resource["id"], resource["status"]) == (public_id, "completed")
+    assert resource["authored"] == "2025-03-14T13:26:53+00:00" == resource["meta"]["lastUpdated"]
+    assert resource["questionnaire"] == f"{QUESTIONNAIRE.url}|1.0.0"
+    assert resource["identifier"]["value"] == "FHIR-2345"
+    assert resource["subject"] == {"display": "Maria Lopez"}
+    assert answers_from_response(QUESTIONNAIRE, resource) == QUESTIONNAIRE.enabled_answers(MARIA) == MARIA
+
+
+def test_it_audits_a_fhir_download_like_a_view_of_the_summary(app, client, clinician):
+    public_id = make_submission(app, MARIA)
+    _fhir(client.get(f"/clinic/submissions/{public_id}/fhir.json"))
+    [event] = _events(app, "export.fhir")
+    assert (event.actor_label, event.submission_public_id, event.detail) == ("dr.ana", public_id, "")
+    assert _events(app, "submission.viewed") == [], "the download is its own audit row, not a view"
+
+
+def test_it_answers_a_fhir_download_of_a_draft_or_unknown_id_with_404(app, client, clinician, patient):
+    patient.client = app.test_client()
+    patient.start()
+    with app.app_context():
+        draft_id = db.session.scalar(select(Submission.public_id))
+    for public_id in (draft_id, str(uuid.uuid4())):
+        assert client.get(f"/clinic/submissions/{public_id}/fhir.json").status_code == 404
+    assert _events(app, "export.fhir") == []
+
+
+def test_it_exports_the_filtered_list_as_a_fhir_bundle(app, client, clinician):
+    ids = {
+        "calm": make_submission(app, MARIA, submitted_at=SUBMITTED),
+        "emergency": make_submission(app, {**MARIA, "safety.signs": ["speech"]}, submitted_at=SUBMITTED + timedelta(hours=2)),
+        "reviewed": make_submission(app, MARIA, status="reviewed", submitted_at=SUBMITTED + timedelta(days=3)),
+    }
+    dashboard = client.get("/clinic/?tier=emergency").get_data(as_text=True)
+    link = re.search(r'<a href="([^"]+)" download>FHIR Bundle</a>', dashboard).group(1)
+    assert link == "/clinic/export.fhir.json?tier=emergency"
+    response = client.get(link)
+    assert re.fullmatch(r'attachment; filename="submissions-\d{8}-\d{4}\.fhir\.json"', response.headers["Content-Disposition"])
+    emergency = _fhir(response)
+    Bundle.parse_obj(emergency)
+    assert emergency["type"] == "collection" and "total" not in emergency
+    assert [e["resource"]["id"] for e in emergency["entry"]] == [ids["emergency"]]
+
+    everything = _fhir(client.get("/clinic/export.fhir.json"))
+    Bundle.parse_obj(everything)
+    assert [e["resource"]["id"] for e in everything["entry"]] == [ids["reviewed"], ids["emergency"], ids["calm"]]
+    for entry in everything["entry"]:
+        assert entry["fullUrl"] == f"urn:uuid:{entry['resource']['id']}"
+        _valid_response(entry["resource"])
+        assert answers_from_response(QUESTIONNAIRE, entry["resource"])["about.last_name"] == "Lopez"
+    dated = _fhir(client.get("/clinic/export.fhir.json?status=new&from=2025-03-14&to=2025-03-14"))
+    assert {e["resource"]["id"] for e in dated["entry"]} == {ids["calm"], ids["emergency"]}
+
+
+def test_it_exports_an_empty_fhir_bundle_without_an_entry_array(app, client, clinician):
+    make_submission(app, MARIA)
+    empty = _fhir(client.get("/clinic/export.fhir.json?tier=urgent"))
+    Bundle.parse_obj(empty)
+    assert "entry" not in empty and empty["type"] == "collection"
+
+
+def test_it_records_one_audit_event_per_bundle_export_without_the_search(app, client, clinician):
+    make_submission(app, MARIA, reference="AUDF-2222")
+    search = clinician.post("/clinic/", {"q": "Lopez", "status": "new"}, token_from="/clinic/")
+    _fhir(client.get(search.location.replace("/clinic/?", "/clinic/export.fhir.json?")))
+    [event] = _events(app, "export.fhir_bundle")
+    assert (event.actor_label, event.submission_public_id, event.detail) == ("dr.ana", None, "status=new search")
+
+
+def test_it_streams_a_large_fhir_bundle_in_pieces(app, client, clinician, monkeypatch):
+    for n in range(30):
+        make_submission(app, {**MARIA, "about.last_name": f"Row{n}"})
+    monkeypatch.setattr(fhir_export, "BATCH", 4)
+    monkeypatch.setattr(fhir_export, "ENTRIES_PER_CHUNK", 7)
+    response = client.get("/clinic/export.fhir.json")
+    assert response.is_streamed
+    chunks = [c.decode() if isinstance(c, bytes) else c for c in response.response]
+    response.close()
+    assert len(chunks) == 5  # 7 + 7 + 7 + 7 entries, then the last 2 and the closing brackets
+    body = json.loads("".join(chunks))
+    Bundle.parse_obj(body)
+    assert len(body["entry"]) == 30 and len({e["resource"]["id"] for e in body["entry"]}) == 30
+
+
+@pytest.mark.parametrize("count, per_chunk", [(0, 3), (1, 3), (3, 3), (7, 3), (5, 50)])
+def test_it_streams_the_same_json_that_bundle_builds(count, per_chunk):
+    resources = [{"resourceType": "QuestionnaireResponse", "id": str(uuid.uuid4()), "status": "completed",
+                  "questionnaire": "https://x.example/Q|1"} for _ in range(count)]
+    bundle_id = str(uuid.uuid4())
+    pieces = list(fhir_export.bundle_chunks(resources, bundle_id=bundle_id, timestamp=SUBMITTED, per_chunk=per_chunk))
+    assert json.loads("".join(pieces)) == bundle(resources, type="collection", bundle_id=bundle_id, timestamp=SUBMITTED)
+    assert len(pieces) == count // per_chunk + 1

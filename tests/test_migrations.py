@@ -59,12 +59,15 @@ def test_it_migrates_an_empty_database_to_exactly_the_models_schema(empty_app):
         upgrade()
         assert _differences() == []
         tables = set(inspect(db.engine).get_table_names())
-    assert tables == {"alembic_version", "submission", "clinician", "review_note", "audit_event"}
+    assert tables == {"alembic_version", "submission", "clinician", "review_note", "audit_event", "api_token"}
 
 
 def test_it_migrates_down_and_up_again(empty_app):
     with empty_app.app_context():
         upgrade()
+        downgrade(revision="0002_clinician_workspace")
+        assert "api_token" not in inspect(db.engine).get_table_names()
+        assert "clinician" in inspect(db.engine).get_table_names()
         downgrade(revision="0001_submission")
         assert "clinician" not in inspect(db.engine).get_table_names()
         columns = {c["name"] for c in inspect(db.engine).get_columns("submission")}

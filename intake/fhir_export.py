@@ -1,0 +1,144 @@
+"""The FHIR documents the app serves, built from database rows with the pure mapping in
+`questionnaire/fhir.py`: one submission as a `QuestionnaireResponse`, many as a streamed
+`Bundle`, and the API's `CapabilityStatement`. Shared by the clinicians' downloads and the
+FHIR API; no request handling here.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any, Iterable, Iterator, Mapping
+
+from flask import Response
+from sqlalchemy import Select
+from sqlalchemy.orm import Session
+
+from .models import Submission
+from .questionnaire.fhir import FHIR_VERSION, bundle, questionnaire_response
+from .questionnaire.schema import Questionnaire
+
+FHIR_JSON = "application/fhir+json"
+BATCH = 200
+ENTRIES_PER_CHUNK = 50
+# When the API's capabilities last changed (CapabilityStatement.date is required).
+CAPABILITIES_DATE = "2026-11-27"
+LAST_UPDATED_DEFINITION = "http://hl7.org/fhir/SearchParameter/Resource-lastUpdated"
+
+
+def dumps(resource: Mapping[str, Any]) -> str:
+    return json.dumps(resource, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+
+
+def fhir_response(resource: Mapping[str, Any], status: int = 200, headers: Mapping[str, str] | None = None) -> Response:
+    return Response(dumps(resource), status=status, mimetype=FHIR_JSON, headers=dict(headers or {}))
+
+
+def reference_system(q: Questionnaire) -> str:
+    """The identifier system of the references patients and clinicians read out (ABCD-2345)."""
+    return f"{q.url}/submission-reference"
+
+
+def _subject_display(answers: Mapping[str, Any]) -> str | None:
+    parts = (answers.get("about.first_name"), answers.get("about.last_name"))
+    return " ".join(str(p).strip() for p in parts if p and str(p).strip()) or None
+
+
+def submission_resource(q: Questionnaire, submission: Submission) -> dict[str, Any]:
+    """A submitted questionnaire as a completed `QuestionnaireResponse`.
+
+    The id is the submission's public id (never the row number); `authored` and
+    `meta.lastUpdated` are when it was submitted, after which the answers never change;
+    `questionnaire` names the version the patient answered; the reference is the identifier.
+    """
+    if submission.is_draft or submission.submitted_at is None:
+        raise ValueError("only a submitted questionnaire is a completed response")
+    mapped = questionnaire_response(
+        q, submission.answers, status="completed", authored=submission.submitted_at,
+        response_id=submission.public_id, subject_display=_subject_display(submission.answers),
+    )  # fmt: skip
+    head: dict[str, Any] = {
+        "resourceType": mapped.pop("resourceType"),
+        "id": mapped.pop("id"),
+        # Full precision (authored has whole seconds), so that a client can ask for what
+        # came after the newest response it has with gt<lastUpdated> and miss nothing.
+        "meta": {"lastUpdated": submission.submitted_at.isoformat()},
+    }
+    if submission.reference:
+        head["identifier"] = {"system": reference_system(q), "value": submission.reference}
+    mapped["questionnaire"] = f"{q.url}|{submission.questionnaire_version}"
+    return {**head, **mapped}
+
+
+def ordered_resources(q: Questionnaire, statement: Select, session: Session) -> Iterator[dict[str, Any]]:
+    """The submissions of a dashboard statement, newest first, read in batches."""
+    ordered = statement.order_by(Submission.submitted_at.desc(), Submission.id.desc()).execution_options(
+        yield_per=BATCH
+    )
+    for submission in session.scalars(ordered):
+        yield submission_resource(q, submission)
+
+
+def bundle_chunks(
+    resources: Iterable[Mapping[str, Any]], *, bundle_id: str, timestamp: datetime,
+    per_chunk: int | None = None,
+) -> Iterator[str]:  # fmt: skip
+    """A collection `Bundle` as JSON text in pieces, so memory stays bounded at any size.
+
+    The envelope comes from `bundle()` and each entry from `bundle()` too (same fullUrl
+    rules); without resources there is no `entry` at all (FHIR JSON has no empty arrays).
+    """
+    per_chunk = per_chunk or ENTRIES_PER_CHUNK
+    envelope = dumps(bundle([], type="collection", bundle_id=bundle_id, timestamp=timestamp))
+    parts = [envelope[:-1]]  # without its closing brace
+    count = 0
+    for resource in resources:
+        [entry] = bundle([resource], type="collection")["entry"]
+        parts.append(("," if count else ',"entry":[') + dumps(entry))
+        count += 1
+        if count % per_chunk == 0:
+            yield "".join(parts)
+            parts = []
+    parts.append("]}" if count else "}")
+    yield "".join(parts)
+
+
+def capability_statement(software_name: str) -> dict[str, Any]:
+    """What the read-only API offers (FHIR `metadata`): read and search of responses."""
+    return {
+        "resourceType": "CapabilityStatement",
+        "status": "active",
+        "date": CAPABILITIES_DATE,
+        "kind": "instance",
+        "implementation": {"description": f"{software_name}: read-only FHIR API for integrations"},
+        "fhirVersion": FHIR_VERSION,
+        "format": ["json"],
+        "rest": [
+            {
+                "mode": "server",
+                "security": {
+                    "description": "Every interaction but this one needs 'Authorization: Bearer "
+                    "<token>' with a per-integration API token an administrator creates."
+                },
+                "resource": [
+                    {
+                        "type": "QuestionnaireResponse",
+                        "interaction": [{"code": "read"}, {"code": "search-type"}],
+                        "versioning": "no-version",
+                        "readHistory": False,
+                        "updateCreate": False,
+                        "searchParam": [
+                            {
+                                "name": "_lastUpdated",
+                                "definition": LAST_UPDATED_DEFINITION,
+                                "type": "date",
+                                "documentation": "When the questionnaire was submitted. Prefixes "
+                                "eq, ge, gt, le and lt; a date is a day in the clinic's time zone; "
+                                "a time needs a zone. Results are newest first; _count pages them.",
+                            }
+                        ],
+                    }
+                ],
+            }
+        ],
+    }

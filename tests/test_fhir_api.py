@@ -1,0 +1,453 @@
+"""FHIR over HTTP: the public Questionnaire, and the read-only API integrations call with
+their own tokens (401/404/400/429 as OperationOutcomes, every call audited)."""
+
+from __future__ import annotations
+
+import json
+import re
+from urllib.parse import quote
+from datetime import datetime, timezone
+
+import pytest
+from fhir.resources.bundle import Bundle
+from fhir.resources.capabilitystatement import CapabilityStatement
+from fhir.resources.operationoutcome import OperationOutcome
+from fhir.resources.questionnaire import Questionnaire as FhirQuestionnaire
+from fhir.resources.questionnaireresponse import QuestionnaireResponse as FhirResponse
+from sqlalchemy import select
+
+from intake import api_tokens, fhir_api, fhir_export
+from intake.extensions import csrf, db
+from intake.models import ApiToken, AuditEvent, Submission
+from intake.questionnaire.fhir import answers_from_response, questionnaire_resource
+from intake.questionnaire.twitching import QUESTIONNAIRE
+
+from .conftest import make_app, make_submission
+from .fhir_cases import empties, questionnaire_problems, response_problems
+from .test_audit import CANARY
+from .test_summary import MARIA
+
+FHIR_QUESTIONNAIRE = questionnaire_resource(QUESTIONNAIRE)
+CANARY_VALUES = ("Zebulon", "Quixote-Canary", "canary-goal-text", "canary-medicine")
+QR = "/fhir/QuestionnaireResponse"
+
+
+def make_token(app, name: str = "ehr") -> str:
+    with app.app_context():
+        _, token = api_tokens.create(name, "test", datetime.now(timezone.utc))
+        db.session.commit()
+        return token
+
+
+@pytest.fixture
+def token(app) -> str:
+    return make_token(app)
+
+
+def call(client, path: str, token: str | None = None, **kwargs):
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    return client.get(path, headers={**headers, **kwargs.pop("headers", {})}, **kwargs)
+
+
+def fhir(response, status: int = 200) -> dict:
+    assert response.status_code == status, response.get_data(as_text=True)[:500]
+    assert response.content_type == "application/fhir+json"
+    body = json.loads(response.get_data(as_text=True))
+    assert empties(body) == []
+    return body
+
+
+def outcome(response, status: int, code: str) -> dict:
+    body = fhir(response, status)
+    OperationOutcome.parse_obj(body)
+    assert [issue["code"] for issue in body["issue"]] == [code]
+    return body
+
+
+def events(app, action: str | None = None) -> list[AuditEvent]:
+    with app.app_context():
+        query = select(AuditEvent).order_by(AuditEvent.id)
+        return list(db.session.scalars(query.where(AuditEvent.action == action) if action else query))
+
+
+def assert_no_health_data(app) -> None:
+    for event in events(app):
+        text = " ".join(str(v) for v in (event.actor_label, event.action, event.detail, event.submission_public_id))
+        assert not any(value in text for value in CANARY_VALUES), text
+
+
+# --- the public Questionnaire and capabilities ------------------------------------------------
+
+def test_it_serves_the_fhir_questionnaire_to_anyone(app, client):
+    make_submission(app, CANARY)
+    response = client.get("/questionnaire.json")
+    body = fhir(response)
+    FhirQuestionnaire.parse_obj(body)
+    assert questionnaire_problems(body) == []
+    assert body == FHIR_QUESTIONNAIRE
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    assert "Set-Cookie" not in response.headers
+    text = response.get_data(as_text=True)
+    assert not any(value in text for value in CANARY_VALUES + ("Lopez",)), "no health data"
+    assert events(app) == []
+
+
+def test_it_builds_the_questionnaire_once_at_start(app, client, monkeypatch):
+    def fail(*_args, **_kwargs):
+        raise AssertionError("built again for a request")
+
+    monkeypatch.setattr(fhir_api, "questionnaire_resource", fail)
+    assert fhir(client.get("/questionnaire.json")) == FHIR_QUESTIONNAIRE
+    assert fhir(client.get("/questionnaire.json")) == FHIR_QUESTIONNAIRE
+
+
+def test_it_states_its_capabilities_without_a_token(client):
+    body = fhir(client.get("/fhir/metadata"))
+    CapabilityStatement.parse_obj(body)
+    [resource] = body["rest"][0]["resource"]
+    assert resource["type"] == "QuestionnaireResponse"
+    assert [i["code"] for i in resource["interaction"]] == ["read", "search-type"]
+    assert [p["name"] for p in resource["searchParam"]] == ["_lastUpdated"]
+
+
+# --- the gate -----------------------------------------------------------------------------------
+
+def _api_rules(app):
+    return [r for r in app.url_map.iter_rules()
+            if r.endpoint.startswith("fhir_api.") and r.endpoint not in fhir_api.PUBLIC]
+
+
+def test_it_denies_every_api_route_without_a_token_even_to_a_signed_in_clinician(app, client, clinician):
+    public_id = make_submission(app, MARIA)
+    rules = _api_rules(app)
+    assert {r.endpoint for r in rules} == {"fhir_api.read", "fhir_api.search"}
+    for rule in rules:
+        assert rule.methods <= {"GET", "HEAD", "OPTIONS"}, "read-only: nothing to exempt from CSRF"
+        path = re.sub(r"<[^>]+>", public_id, rule.rule)
+        response = client.get(path)  # the clinician's session cookie goes along
+        outcome(response, 401, "login")
+        assert response.headers["WWW-Authenticate"] == 'Bearer realm="intake-fhir"'
+        assert "Set-Cookie" not in response.headers
+        outcome(client.post(path), 405, "not-supported")
+    assert csrf._exempt_views == set() and csrf._exempt_blueprints == set()
+    assert [e.detail for e in events(app, "fhir.denied")] == ["no token", "no token"]
+
+
+def test_it_does_not_let_an_api_token_open_the_workspace(app, client, token):
+    public_id = make_submission(app, MARIA)
+    for path in ("/clinic/", f"/clinic/submissions/{public_id}", f"/clinic/submissions/{public_id}/fhir.json",
+                 "/clinic/export.fhir.json"):
+        response = call(client, path, token)
+        assert response.status_code == 302 and response.location.startswith("/clinic/login"), path
+
+
+@pytest.mark.parametrize(
+    "header, reason",
+    [
+        (None, "no token"),
+        ("Bearer", "no token"),
+        ("Bearer ", "no token"),
+        ("Basic ZWhyOnNlY3JldA==", "no token"),
+        ("Bearer not-a-token", "unknown token"),
+        ("Bearer " + "A" * 43, "unknown token"),
+        ("Bearer {token}x", "unknown token"),
+        ("Token {token}", "no token"),
+    ],
+)
+def test_it_refuses_a_missing_or_bad_token_with_a_401_outcome(app, client, token, header, reason):
+    public_id = make_submission(app, MARIA)
+    headers = {"Authorization": header.format(token=token)} if header else {}
+    response = client.get(f"{QR}/{public_id}", headers=headers)
+    body = outcome(response, 401, "login")
+    assert response.headers["WWW-Authenticate"].startswith('Bearer realm="intake-fhir"')
+    assert "Lopez" not in json.dumps(body)
+    [event] = events(app)
+    assert (event.action, event.actor_label, event.detail, event.submission_public_id) == (
+        "fhir.denied", "api:unknown", reason, None)
+
+
+def test_it_refuses_a_revoked_token(app, client, token):
+    public_id = make_submission(app, MARIA)
+    fhir(call(client, f"{QR}/{public_id}", token))
+    with app.app_context():
+        api_tokens.revoke("ehr", datetime.now(timezone.utc))
+        db.session.commit()
+    response = call(client, f"{QR}/{public_id}", token)
+    outcome(response, 401, "login")
+    assert 'error="invalid_token"' in response.headers["WWW-Authenticate"]
+    assert [(e.action, e.actor_label, e.detail) for e in events(app)] == [
+        ("fhir.read", "api:ehr", ""), ("fhir.denied", "api:ehr", "revoked token")]
+
+
+def test_it_limits_bad_tokens_per_address_without_holding_up_good_ones(database_url):
+    app = make_app(database_url, FHIR_API_AUTH_FAILURE_LIMIT="3/minute")
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+    try:
+        good, client = make_token(app), app.test_client()
+        for _ in range(3):
+            outcome(call(client, QR, "B" * 43), 401, "login")
+        outcome(call(client, QR, "B" * 43), 429, "throttled")
+        fhir(call(client, QR, good))
+        assert len(events(app, "fhir.denied")) == 3, "refused guesses stop writing audit rows"
+    finally:
+        with app.app_context():
+            db.session.remove()
+            db.drop_all()
+            db.engine.dispose()
+
+
+# --- read -----------------------------------------------------------------------------------------
+
+def test_it_reads_a_submission_as_a_questionnaire_response(app, client, token):
+    submitted = datetime(2025, 3, 14, 13, 26, 53, tzinfo=timezone.utc)
+    public_id = make_submission(app, MARIA, reference="READ-2345", submitted_at=submitted)
+    response = call(client, f"{QR}/{public_id}", token)
+    body = fhir(response)
+    FhirResponse.parse_obj(body)
+    assert response_problems(body, FHIR_QUESTIONNAIRE) == []
+    assert (body["id"], body["status"], body["authored"]) == (public_id, "completed", "2025-03-14T13:26:53+00:00")
+    assert body["identifier"]["value"] == "READ-2345"
+    assert answers_from_response(QUESTIONNAIRE, body) == MARIA
+    assert response.headers["Last-Modified"] == "Fri, 14 Mar 2025 13:26:53 GMT"
+    assert response.headers["Cache-Control"] == "no-store"
+    assert "Set-Cookie" not in response.headers
+    with app.app_context():
+        assert db.session.scalar(select(ApiToken.last_used_at)) is not None
+
+
+def test_it_audits_each_read_without_health_data(app, client, token):
+    public_id = make_submission(app, CANARY)
+    fhir(call(client, f"{QR}/{public_id}", token))
+    fhir(call(client, f"{QR}/{public_id}", token))
+    reads = events(app, "fhir.read")
+    assert [(e.actor_label, e.submission_public_id, e.detail, e.actor_id) for e in reads] == [
+        ("api:ehr", public_id, "", None)] * 2
+    assert reads[0].ip == "127.0.0.1"
+    assert_no_health_data(app)
+
+
+@pytest.mark.parametrize(
+    "resource_id",
+    ["00000000-0000-4000-8000-000000000000", "not-a-uuid", "1", "%00%27", "9" * 500, "{upper}"],
+)
+def test_it_answers_an_unknown_id_with_a_404_outcome(app, client, token, resource_id):
+    public_id = make_submission(app, MARIA)
+    response = call(client, f"{QR}/{resource_id.format(upper=public_id.upper())}", token)
+    outcome(response, 404, "not-found")
+    [event] = events(app)
+    assert (event.action, event.detail, event.submission_public_id) == ("fhir.read", "not found", None)
+
+
+def test_it_never_returns_a_draft(app, client, token, patient):
+    patient.client = app.test_client()
+    patient.complete_all_steps()
+    make_submission(app, MARIA, status="draft")
+    with app.app_context():
+        drafts = list(db.session.scalars(select(Submission.public_id).where(Submission.status == "draft")))
+    assert len(drafts) == 2
+    for draft_id in drafts:
+        outcome(call(client, f"{QR}/{draft_id}", token), 404, "not-found")
+    assert "entry" not in fhir(call(client, QR, token))
+
+
+@pytest.mark.parametrize(
+    "method, path",
+    [("GET", "/fhir/nothing"), ("GET", "/fhir"), ("GET", f"{QR}/a/b"), ("GET", "/fhir/Patient/1"),
+     ("POST", QR), ("PUT", f"{QR}/x"), ("DELETE", f"{QR}/x"), ("POST", "/fhir/metadata")],
+)
+def test_it_never_answers_an_api_path_with_html(client, token, method, path):
+    response = client.open(path, method=method, headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code in (404, 405)
+    code = "not-found" if response.status_code == 404 else "not-supported"
+    outcome(response, response.status_code, code)
+    if response.status_code == 405:
+        assert "GET" in response.headers["Allow"]
+
+
+def test_it_answers_an_unexpected_error_with_a_500_outcome(app, client, token, monkeypatch):
+    public_id = make_submission(app, MARIA)
+
+    def broken(*_args):
+        raise RuntimeError("secret internals")
+
+    monkeypatch.setattr(fhir_export, "submission_resource", broken)
+    response = call(client, f"{QR}/{public_id}", token)
+    body = outcome(response, 500, "exception")
+    assert "secret internals" not in json.dumps(body)
+
+
+# --- search ----------------------------------------------------------------------------------------
+
+# 2025-03-15 in New York (EDT, UTC-4) runs from 04:00Z to 04:00Z the next day.
+TIMES = {
+    "a": datetime(2025, 3, 14, 13, 0, 0, tzinfo=timezone.utc),
+    "b": datetime(2025, 3, 15, 4, 30, 0, tzinfo=timezone.utc),  # 00:30 on the 15th in New York
+    "c": datetime(2025, 3, 16, 3, 59, 59, tzinfo=timezone.utc),  # 23:59:59 on the 15th
+    "d": datetime(2025, 3, 16, 12, 0, 0, tzinfo=timezone.utc),
+}
+
+
+@pytest.fixture
+def timeline(app) -> dict[str, str]:
+    ids = {name: make_submission(app, MARIA, submitted_at=at) for name, at in TIMES.items()}
+    make_submission(app, MARIA, status="draft", submitted_at=TIMES["b"])  # never listed
+    return ids
+
+
+def found(client, token, query: str) -> dict:
+    body = fhir(call(client, f"{QR}?{query}", token))
+    Bundle.parse_obj(body)
+    assert body["type"] == "searchset"
+    return body
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("_lastUpdated=ge2025-03-15", "dcb"),
+        ("_lastUpdated=gt2025-03-15", "d"),
+        ("_lastUpdated=lt2025-03-15", "a"),
+        ("_lastUpdated=le2025-03-15", "cba"),
+        ("_lastUpdated=eq2025-03-15", "cb"),
+        ("_lastUpdated=2025-03-15", "cb"),
+        ("_lastUpdated=ge2025-03-15T04:30:00Z", "dcb"),
+        ("_lastUpdated=gt2025-03-15T04:30:00Z", "dc"),
+        ("_lastUpdated=lt2025-03-15T04:30:00Z", "a"),
+        ("_lastUpdated=le2025-03-15T04:30:00Z", "ba"),
+        ("_lastUpdated=ge2025-03-15T00:30:00-04:00", "dcb"),
+        ("_lastUpdated=gt2025-03-15T04:29Z", "dcb"),  # a minute is the whole minute
+        ("_lastUpdated=gt2025-03-15T04:30Z", "dc"),
+        ("_lastUpdated=ge2025-03-16T03:59:59.5Z", "d"),
+        ("_lastUpdated=ge2025-03-14&_lastUpdated=lt2025-03-16", "cba"),
+        ("_lastUpdated=2025-03", "dcba"),
+        ("_lastUpdated=2024", ""),
+        ("_lastUpdated=ge2026", ""),
+        ("", "dcba"),
+    ],
+)
+def test_it_filters_on_last_updated_with_fhir_prefixes(client, token, timeline, query, expected):
+    body = found(client, token, query)
+    assert [e["resource"]["id"] for e in body.get("entry", [])] == [timeline[name] for name in expected]
+    assert body["total"] == len(expected)
+
+
+def test_it_gives_last_updated_to_the_microsecond_so_gt_misses_nothing(app, client, token):
+    first = make_submission(app, MARIA, submitted_at=datetime(2025, 3, 14, 10, 0, 0, 300000, tzinfo=timezone.utc))
+    [entry] = found(client, token, "")["entry"]
+    last_updated = entry["resource"]["meta"]["lastUpdated"]
+    assert (entry["resource"]["id"], last_updated) == (first, "2025-03-14T10:00:00.300000+00:00")
+    later = make_submission(app, MARIA, submitted_at=datetime(2025, 3, 14, 10, 0, 0, 700000, tzinfo=timezone.utc))
+    newer = found(client, token, "_lastUpdated=" + quote(f"gt{last_updated}"))
+    assert [e["resource"]["id"] for e in newer["entry"]] == [later]
+
+
+def test_it_returns_a_searchset_with_full_urls_and_valid_responses(client, token, timeline):
+    body = found(client, token, "_lastUpdated=ge2025-03-15")
+    assert body["link"] == [{"relation": "self", "url": f"http://localhost{QR}?_lastUpdated=ge2025-03-15&_count=20"}]
+    for entry in body["entry"]:
+        assert entry["fullUrl"] == f"http://localhost{QR}/{entry['resource']['id']}"
+        assert entry["search"] == {"mode": "match"}
+        FhirResponse.parse_obj(entry["resource"])
+        assert response_problems(entry["resource"], FHIR_QUESTIONNAIRE) == []
+
+
+def test_it_pages_with_count_and_next_links(client, token, timeline):
+    body = found(client, token, "_count=3")
+    assert body["total"] == 4 and len(body["entry"]) == 3
+    [next_link] = [link["url"] for link in body["link"] if link["relation"] == "next"]
+    assert next_link.startswith(f"http://localhost{QR}?_count=3&_cursor=")
+    second = found(client, token, next_link.split("?", 1)[1])
+    assert second["total"] == 4 and [link["relation"] for link in second["link"]] == ["self"]
+    ids = [e["resource"]["id"] for e in body["entry"] + second["entry"]]
+    assert ids == [timeline[name] for name in "dcba"]
+
+
+def test_it_counts_without_entries_for_count_zero_and_caps_count(app, client, token, timeline):
+    assert found(client, token, "_count=0") == {
+        "resourceType": "Bundle", "type": "searchset", "total": 4,
+        "link": [{"relation": "self", "url": f"http://localhost{QR}?_count=0"}],
+    }
+    app.config["FHIR_API_MAX_COUNT"] = 2
+    capped = found(client, token, "_count=1000")
+    assert len(capped["entry"]) == 2 and capped["total"] == 4
+    assert "_count=2" in capped["link"][0]["url"]
+
+
+@pytest.mark.parametrize(
+    "query, code",
+    [
+        ("_lastUpdated=2025-13-01", "invalid"),
+        ("_lastUpdated=ge2025-02-30", "invalid"),
+        ("_lastUpdated=ge2025-03-14T25:00Z", "invalid"),
+        ("_lastUpdated=ge2025-03-14T10:00", "invalid"),  # a time needs its zone
+        ("_lastUpdated=ge2025-03-14T10:00+15:00", "invalid"),
+        ("_lastUpdated=ge25-01-01", "invalid"),
+        ("_lastUpdated=gte2025-01-01", "invalid"),
+        ("_lastUpdated=xx2025-01-01", "invalid"),
+        ("_lastUpdated=ne2025-01-01", "not-supported"),
+        ("_lastUpdated=", "invalid"),
+        ("_lastUpdated=yesterday", "invalid"),
+        ("_count=-1", "invalid"),
+        ("_count=ten", "invalid"),
+        ("_count=1&_count=2", "invalid"),
+        ("_cursor=abc", "invalid"),
+        ("_format=xml", "not-supported"),
+        ("_lastupdated=ge2025-01-01", "not-supported"),  # misspelt: refused, not ignored
+        ("patient=123", "not-supported"),
+    ],
+)
+def test_it_refuses_a_bad_search_with_a_400_outcome(app, client, token, query, code):
+    outcome(call(client, f"{QR}?{query}", token), 400, code)
+    [event] = events(app)
+    assert event.action == "fhir.search" and event.detail.startswith("refused: ")
+
+
+def test_it_audits_each_search_with_its_parameters_and_no_health_data(app, client, token):
+    make_submission(app, CANARY, submitted_at=TIMES["b"])
+    found(client, token, "_lastUpdated=ge2025-03-15&_count=5")
+    [event] = events(app, "fhir.search")
+    assert (event.actor_label, event.submission_public_id) == ("api:ehr", None)
+    assert event.detail == "_lastUpdated=ge2025-03-15 _count=5 total=1"
+    assert_no_health_data(app)
+
+
+# --- rate limit -------------------------------------------------------------------------------------
+
+@pytest.fixture
+def limited_app(database_url):
+    app = make_app(database_url, FHIR_API_RATE_LIMIT="3/minute")
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.drop_all()
+        db.engine.dispose()
+
+
+def test_it_limits_each_token_and_answers_429_with_an_outcome(limited_app):
+    app, client = limited_app, limited_app.test_client()
+    busy, other = make_token(app, "busy"), make_token(app, "other")
+    public_id = make_submission(app, MARIA)
+    for path in (QR, f"{QR}/{public_id}", QR):  # one budget across the API's routes
+        fhir(call(client, path, busy))
+    response = call(client, f"{QR}/{public_id}", busy)
+    outcome(response, 429, "throttled")
+    assert 1 <= int(response.headers["Retry-After"]) <= 61
+    fhir(call(client, QR, other))  # another integration keeps its own budget
+    assert [(e.action, e.actor_label) for e in events(app)] == [
+        ("fhir.search", "api:busy"), ("fhir.read", "api:busy"), ("fhir.search", "api:busy"),
+        ("fhir.throttled", "api:busy"), ("fhir.search", "api:other"),
+    ]
+
+
+def test_it_writes_one_audit_row_per_call(app, client, token):
+    public_id = make_submission(app, MARIA)
+    calls = [f"{QR}/{public_id}", f"{QR}/00000000-0000-4000-8000-000000000000", QR, f"{QR}?_count=x"]
+    for path in calls:
+        call(client, path, token)
+    call(client, QR)
+    assert [e.action for e in events(app)] == ["fhir.read", "fhir.read", "fhir.search", "fhir.search", "fhir.denied"]
