@@ -30,11 +30,16 @@ class Action:
     ACCOUNT_DEACTIVATED = "account.deactivated"
     ACCOUNT_REACTIVATED = "account.reactivated"
     PASSWORD_RESET = "account.password_reset"
+    # Data lifecycle, from the command line (counts only, never what was in the rows).
+    PURGED = "data.purged"
+    KEYS_ROTATED = "keys.rotated"
+    BACKED_UP = "backup.created"
+    RESTORED = "backup.restored"
 
     ALL = (
         LOGIN, LOGIN_FAILED, LOGOUT, SESSION_EXPIRED, PASSWORD_CHANGED, VIEWED, REVIEWED,
         REOPENED, NOTE_ADDED, EXPORTED, ACCOUNT_CREATED, ACCOUNT_DEACTIVATED,
-        ACCOUNT_REACTIVATED, PASSWORD_RESET,
+        ACCOUNT_REACTIVATED, PASSWORD_RESET, PURGED, KEYS_ROTATED, BACKED_UP, RESTORED,
     )  # fmt: skip
     STATUS_CHANGES = (REVIEWED, REOPENED)
 

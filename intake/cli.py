@@ -1,4 +1,5 @@
-"""Command-line tasks: `flask --app intake create-clinician`, `flask --app intake seed-demo`."""
+"""Command-line tasks (`flask --app intake NAME`): create-clinician, seed-demo, and
+rotate-keys."""
 
 from __future__ import annotations
 
@@ -9,8 +10,9 @@ from flask import Flask
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
-from . import audit, auth, demo
+from . import audit, auth, demo, maintenance
 from .audit import Action
+from .crypto import data_keys
 from .extensions import db
 from .models import Clinician, Role, utcnow
 from .questionnaire.twitching import QUESTIONNAIRE
@@ -71,6 +73,24 @@ def seed_demo_command(count: int, seed_value: int | None) -> None:
     click.echo(f"Added {made} made-up submissions in {time.perf_counter() - started:.1f} s.")
 
 
+@click.command("rotate-keys")
+@click.option("--batch", default=maintenance.BATCH, show_default=True, type=click.IntRange(1, 100_000))
+@with_appcontext
+def rotate_keys_command(batch: int) -> None:
+    """Re-encrypt every stored value under the first key of INTAKE_DATA_KEYS."""
+    result = maintenance.rotate_keys(batch)
+    detail = f"rotated={result.rotated} current={result.current} unreadable={len(result.unreadable)}"
+    audit.record(Action.KEYS_ROTATED, None, detail=detail, actor_label="cli")
+    db.session.commit()
+    click.echo(f"Re-encrypted {result.rotated} values; {result.current} were under the newest key already.")
+    if result.unreadable:
+        raise click.ClickException(
+            "these values failed their integrity check or no configured key opens them: "
+            + ", ".join(result.unreadable[:50]) + ". Keep the old keys until they are resolved."
+        )
+    click.echo("Old keys may now be removed from INTAKE_DATA_KEYS (keep them while backups made with them are kept).")
+
+
 def register(app: Flask) -> None:
-    app.cli.add_command(create_clinician_command)
-    app.cli.add_command(seed_demo_command)
+    for command in (create_clinician_command, seed_demo_command, rotate_keys_command):
+        app.cli.add_command(command)

@@ -33,6 +33,7 @@ from sqlalchemy.orm import Session
 from . import audit, auth, exports, workspace
 from .audit import Action
 from .clinician_forms import LoginForm, NoteForm, PasswordChangeForm
+from .crypto import DecryptionError, data_keys
 from .database import READ_ONLY
 from .extensions import db, limiter
 from .forms import ButtonForm
@@ -47,6 +48,7 @@ PUBLIC = frozenset({"clinician.login"})
 BEFORE_NEW_PASSWORD = frozenset({"clinician.change_password", "clinician.logout"})
 SIGN_IN_FAILED = "That username and password do not match an active account."
 SEARCH_NAMES = "clinic_search_names"
+EXPORT_STOPPED = "EXPORT INCOMPLETE: a record failed its integrity check; tell your administrator."
 
 
 # --- the gate ----------------------------------------------------------------------------
@@ -206,6 +208,16 @@ def keepalive():
 
 # --- the list ----------------------------------------------------------------------------
 
+def _remembered_search(filters: workspace.Filters) -> str:
+    token = session.get(SEARCH_NAMES, {}).get(filters.name_key or "")
+    if not isinstance(token, str):
+        return filters.reference or ""
+    try:
+        return data_keys().decrypt(token).decode()
+    except DecryptionError:
+        return ""
+
+
 def _filters() -> workspace.Filters:
     try:
         return workspace.parse_filters(request.args)
@@ -229,7 +241,7 @@ def dashboard():
         page=page,
         names=workspace.names_for(page.rows),
         waiting=workspace.unreviewed_flagged(),
-        search_text=session.get(SEARCH_NAMES, {}).get(filters.name_key or "", filters.reference or ""),
+        search_text=_remembered_search(filters),
         first_page=before is None and after is None,
     )
 
@@ -243,8 +255,10 @@ def search():
         abort(400)
     text = request.form.get("q", "")
     filters = workspace.with_search(filters, text)
-    # Remember the words typed only to show them in the box again, in this session.
-    session[SEARCH_NAMES] = {filters.name_key: " ".join(text.split())[:100]} if filters.name_key else {}
+    # Remember the words typed only to show them in the box again, in this session. The
+    # cookie is readable by anyone holding it, so the name goes in encrypted.
+    typed = " ".join(text.split())[:100]
+    session[SEARCH_NAMES] = {filters.name_key: data_keys().encrypt(typed.encode())} if filters.name_key else {}
     return redirect(url_for("clinician.dashboard", **filters.as_args()))
 
 
@@ -268,12 +282,17 @@ def _csv_chunks(statement, rows_per_chunk: int = 200):
         buffer = io.StringIO()
         writer = csv.writer(buffer)
         buffer.write("\ufeff")  # so that Excel reads the file as UTF-8
-        for count, row in enumerate(exports.rows(QUESTIONNAIRE, statement, reader), start=1):
-            writer.writerow(row)
-            if count % rows_per_chunk == 0:
-                yield buffer.getvalue()
-                buffer.seek(0)
-                buffer.truncate()
+        try:
+            for count, row in enumerate(exports.rows(QUESTIONNAIRE, statement, reader), start=1):
+                writer.writerow(row)
+                if count % rows_per_chunk == 0:
+                    yield buffer.getvalue()
+                    buffer.seek(0)
+                    buffer.truncate()
+        except DecryptionError:
+            # The headers are sent already: the file itself says it is incomplete.
+            current_app.logger.critical("stored health data failed its integrity check (CSV export)")
+            writer.writerow([EXPORT_STOPPED])
         yield buffer.getvalue()
 
 
