@@ -9,7 +9,7 @@ from pathlib import Path
 from flask import Flask
 from flask_babel import format_date, format_datetime, get_locale
 
-from . import crypto, i18n, keys
+from . import crypto, i18n, keys, logs
 from .extensions import csrf, db, limiter, migrate
 
 
@@ -23,6 +23,7 @@ def create_app(config: str | type | None = None) -> Flask:
     app.config.from_object(_config_class(config))
     keys.ensure_development_keys(app)
     keys.refuse_unsafe_production_settings(app)
+    logs.init_app(app)
     crypto.init_app(app)
 
     db.init_app(app)

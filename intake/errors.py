@@ -8,6 +8,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
+from . import logs
 from .crypto import DecryptionError
 from .extensions import db
 
@@ -79,7 +80,7 @@ def register(app: Flask) -> None:
     @app.errorhandler(Exception)
     def unexpected(error: Exception):
         db.session.rollback()
-        app.logger.exception("unhandled error")
+        app.logger.error("unhandled error", extra={"error": logs.describe(error)})
         return render_error(500)
 
 
