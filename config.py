@@ -36,6 +36,11 @@ class Config:
     # A patient may take a long time over one page: the CSRF token lives as long as
     # the session instead of expiring after an hour and throwing their answers away.
     WTF_CSRF_TIME_LIMIT = None
+    # Referrer-Policy: no-referrer means browsers send no Referer with our own form posts,
+    # and Flask-WTF's HTTPS-only Referer check would refuse every one of them in
+    # production. The session-bound token, SameSite cookies and a Sec-Fetch-Site check
+    # (intake/security.py) stand in for it.
+    WTF_CSRF_SSL_STRICT = False
     MAX_CONTENT_LENGTH = 256 * 1024
 
     SESSION_COOKIE_HTTPONLY = True
