@@ -17,6 +17,7 @@ from contextlib import closing
 from pathlib import Path
 from typing import Iterator
 
+from sqlalchemy import create_engine, inspect, literal, select, table
 from sqlalchemy.engine import Engine
 
 from .crypto import DataKeys, DecryptionError
@@ -112,11 +113,13 @@ def holds_data(path: Path) -> bool:
     """True if any table but Alembic's has a row (an empty or new database is fair game)."""
     if not path.exists() or path.stat().st_size == 0:
         return False
-    with closing(sqlite3.connect(path)) as connection:
-        tables = [row[0] for row in connection.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name != 'alembic_version'"
-        )]
-        return any(connection.execute(f'SELECT 1 FROM "{name}" LIMIT 1').fetchone() for name in tables)  # nosec B608: names come from sqlite_master, quoted
+    engine = create_engine(f"sqlite:///{path}")
+    try:
+        with engine.connect() as connection:
+            names = [name for name in inspect(connection).get_table_names() if name != "alembic_version"]
+            return any(connection.execute(select(literal(1)).select_from(table(name)).limit(1)).first() for name in names)
+    finally:
+        engine.dispose()
 
 
 def restore(engine: Engine, keys: DataKeys, source: Path, force: bool = False) -> None:
