@@ -24,7 +24,7 @@ MIN_KEY_LENGTH = 32
 
 def _instance_key(app: Flask, name: str, make: Callable[[], str]) -> str:
     key_file = Path(app.instance_path) / name
-    key_file.parent.mkdir(parents=True, exist_ok=True)
+    key_file.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     if not key_file.exists():
         # Created 0600 from the start: never readable by others, not even for a moment.
         descriptor = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)

@@ -188,3 +188,12 @@ def test_rotate_keys_reports_values_no_key_opens(app, database_url, patient):
     result = app.test_cli_runner().invoke(args=["rotate-keys"])
     assert result.exit_code != 0
     assert re.search(r"failed their integrity check.*submission \d+", result.output)
+
+
+@pytest.mark.sqlite_only
+def test_the_sqlite_files_are_readable_by_their_owner_only(app, database_url, patient):
+    patient.start()
+    patient.client.get("/step/safety")
+    path = Path(database_url.removeprefix("sqlite:///"))
+    for file in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        assert file.stat().st_mode & 0o777 == 0o600, file
