@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from cryptography.fernet import Fernet
-from sqlalchemy import select, text
+from sqlalchemy import Text, select, text, type_coerce
 
 from config import TEST_DATA_KEY
 from intake.crypto import DataKeys, DecryptionError
@@ -197,3 +197,23 @@ def test_the_sqlite_files_are_readable_by_their_owner_only(app, database_url, pa
     path = Path(database_url.removeprefix("sqlite:///"))
     for file in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
         assert file.stat().st_mode & 0o777 == 0o600, file
+
+
+def test_rotation_never_overwrites_a_value_the_app_saved_meanwhile(app, patient, with_keys):
+    from intake.crypto import data_keys
+    from intake.maintenance import Rotation, _rotate_value
+
+    patient.start()
+    both = with_keys(f"{Fernet.generate_key().decode()},{TEST_DATA_KEY}")
+    with both.app_context():
+        column = Submission.__table__.c.answers
+        draft = db.session.scalar(select(Submission))
+        read_by_rotation = db.session.scalar(select(type_coerce(column, Text)))
+        draft.answers = {"consent.language": "es"}  # the patient saves between read and write
+        db.session.commit()
+        result = Rotation()
+        _rotate_value(column.table, column, draft.id, read_by_rotation, result, data_keys())
+        db.session.commit()
+        assert (result.rotated, result.current) == (0, 1)
+        db.session.expire_all()
+        assert db.session.scalar(select(Submission.answers)) == {"consent.language": "es"}
