@@ -12,6 +12,12 @@ def _env_int(name: str, default: int) -> int:
     return int(os.environ.get(name, default))
 
 
+def _env_int_or_none(name: str) -> int | None:
+    """A positive number, or None when the setting is unset, empty or 0 (meaning "off")."""
+    value = int(os.environ.get(name) or 0)
+    return value if value > 0 else None
+
+
 def _sqlite_url(path: Path) -> str:
     return f"sqlite:///{path}"
 
@@ -19,18 +25,37 @@ def _sqlite_url(path: Path) -> str:
 class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY")
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or _sqlite_url(INSTANCE_DIR / "intake.db")
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # hide_parameters: SQL errors and engine logs never show bound values (health data
+    # is encrypted before binding anyway, but names' keyed hashes and ids stay out too).
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "hide_parameters": True}
+    # Fernet keys (comma-separated, newest first) that encrypt health data at rest. The
+    # first encrypts; all decrypt, so a new key can go in front while `flask rotate-keys`
+    # moves old values over. Development generates one into instance/data_keys.
+    INTAKE_DATA_KEYS = os.environ.get("INTAKE_DATA_KEYS")
 
     # A patient may take a long time over one page: the CSRF token lives as long as
     # the session instead of expiring after an hour and throwing their answers away.
     WTF_CSRF_TIME_LIMIT = None
+    # Referrer-Policy: no-referrer means browsers send no Referer with our own form posts,
+    # and Flask-WTF's HTTPS-only Referer check would refuse every one of them in
+    # production. The session-bound token, SameSite cookies and a Sec-Fetch-Site check
+    # (intake/security.py) stand in for it.
+    WTF_CSRF_SSL_STRICT = False
     MAX_CONTENT_LENGTH = 256 * 1024
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_NAME = "intake_session"
+    # Flask-Login's remember-me cookie is never set (sign-in does not offer it); if it
+    # ever is, it gets the same protections as the session cookie.
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
 
     DRAFT_EXPIRY_DAYS = _env_int("DRAFT_EXPIRY_DAYS", 30)
+    # Submissions older than this many days (and their notes) are deleted by
+    # `flask purge-expired`; unset keeps them until the clinic decides.
+    RETENTION_DAYS = _env_int_or_none("RETENTION_DAYS")
+    LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO").upper()
 
     # The practice behind the form (from the clinic's own page), shown to patients.
     CLINIC_NAME = os.environ.get("CLINIC_NAME", "New York Facial Paralysis")
@@ -55,8 +80,9 @@ class Config:
     CLINICIAN_IDLE_MINUTES = _env_int("CLINICIAN_IDLE_MINUTES", 15)
     CLINICIAN_SESSION_HOURS = _env_int("CLINICIAN_SESSION_HOURS", 10)
     DASHBOARD_PAGE_SIZE = _env_int("DASHBOARD_PAGE_SIZE", 50)
-    # Keyed hash for exact last-name search; derived from SECRET_KEY when unset. Set it
-    # in production so that rotating SECRET_KEY does not break search.
+    # Keyed hash for exact last-name search; derived from SECRET_KEY when unset, which
+    # only development and tests may do: production requires its own SEARCH_KEY, so that
+    # rotating SECRET_KEY (sessions) or the data keys never breaks search.
     SEARCH_KEY = os.environ.get("SEARCH_KEY")
     # Argon2id, RFC 9106 "low memory" profile (argon2-cffi's defaults).
     ARGON2_TIME_COST = _env_int("ARGON2_TIME_COST", 3)
@@ -92,9 +118,15 @@ class DevelopmentConfig(Config):
     """Laptop demo: SQLite under instance/, a secret key generated on first run."""
 
 
+TEST_SECRET_KEY = "test-secret-key-not-for-production-0123456789"
+# Fixed so that tests can read what they wrote; production refuses it.
+TEST_DATA_KEY = "dGVzdC1kYXRhLWtleS1ub3QtZm9yLXByb2R1Y3Rpb24="
+
+
 class TestingConfig(Config):
     TESTING = True
-    SECRET_KEY = "test-secret-key-not-for-production-0123456789"
+    SECRET_KEY = TEST_SECRET_KEY
+    INTAKE_DATA_KEYS = TEST_DATA_KEY
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL") or "sqlite://"
     RATELIMIT_STORAGE_URI = "memory://"
     # Cheap hashes keep the suite fast; they are still Argon2id.
@@ -105,8 +137,13 @@ class TestingConfig(Config):
 
 class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
+    # The __Host- prefix makes browsers refuse the cookie unless it is Secure, has
+    # Path=/ and no Domain: no sibling subdomain or plain-HTTP page can plant or read it.
+    SESSION_COOKIE_NAME = "__Host-intake"
+    REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
-    REQUIRED = ("SECRET_KEY", "DATABASE_URL")
+    HSTS = True
+    REQUIRED = ("SECRET_KEY", "DATABASE_URL", "INTAKE_DATA_KEYS", "SEARCH_KEY")
 
 
 CONFIGS = {

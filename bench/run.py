@@ -10,6 +10,7 @@ memory per worker, each also as a ratio to the baseline. Results go to bench/res
 from __future__ import annotations
 
 import argparse
+import base64
 import os
 import secrets
 import signal
@@ -37,6 +38,9 @@ def environment(database: str, workdir: Path) -> dict:
         **os.environ,
         "INTAKE_ENV": "production",
         "SECRET_KEY": secrets.token_hex(32),
+        # Production refuses to start without its own data and search keys.
+        "INTAKE_DATA_KEYS": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
+        "SEARCH_KEY": secrets.token_hex(32),
         "DATABASE_URL": url,
         "INTAKE_INSTANCE_DIR": str(workdir),
         "RATELIMIT_ENABLED": "false",  # measure the app, not the abuse limits

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import os
-import secrets
-from pathlib import Path
-
 from datetime import date
+from pathlib import Path
 
 from flask import Flask
 from flask_babel import format_date, format_datetime, get_locale
 
-from . import i18n
+from . import crypto, i18n, keys, logs
 from .extensions import csrf, db, limiter, migrate
 
 
@@ -23,8 +21,10 @@ def create_app(config: str | type | None = None) -> Flask:
         instance_path=_instance_path(),
     )
     app.config.from_object(_config_class(config))
-    _ensure_secret_key(app)
-    _refuse_missing_production_settings(app)
+    keys.ensure_development_keys(app)
+    keys.refuse_unsafe_production_settings(app)
+    logs.init_app(app)
+    crypto.init_app(app)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).parent.parent / "migrations"))
@@ -66,27 +66,6 @@ def _config_class(config):
     if config is None:
         config = os.environ.get("INTAKE_ENV", "development")
     return CONFIGS[config] if isinstance(config, str) else config
-
-
-def _ensure_secret_key(app: Flask) -> None:
-    """Development generates a key into instance/ on first run; production must set one."""
-    if app.config.get("SECRET_KEY") or app.config.get("REQUIRED"):
-        return
-    key_file = Path(app.instance_path) / "secret_key"
-    key_file.parent.mkdir(parents=True, exist_ok=True)
-    if not key_file.exists():
-        key_file.write_text(secrets.token_hex(32))
-        key_file.chmod(0o600)
-    app.config["SECRET_KEY"] = key_file.read_text().strip()
-
-
-def _refuse_missing_production_settings(app: Flask) -> None:
-    missing = [name for name in app.config.get("REQUIRED", ()) if not os.environ.get(name)]
-    if missing:
-        raise RuntimeError(
-            "Production configuration is missing: " + ", ".join(missing)
-            + ". Set these environment variables before starting the app."
-        )
 
 
 def _register_template_globals(app: Flask) -> None:

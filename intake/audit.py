@@ -39,12 +39,18 @@ class Action:
     FHIR_THROTTLED = "fhir.throttled"
     API_TOKEN_CREATED = "api_token.created"
     API_TOKEN_REVOKED = "api_token.revoked"
+    # Data lifecycle, from the command line (counts only, never what was in the rows).
+    PURGED = "data.purged"
+    KEYS_ROTATED = "keys.rotated"
+    BACKED_UP = "backup.created"
+    RESTORED = "backup.restored"
 
     ALL = (
         LOGIN, LOGIN_FAILED, LOGOUT, SESSION_EXPIRED, PASSWORD_CHANGED, VIEWED, REVIEWED,
         REOPENED, NOTE_ADDED, EXPORTED, ACCOUNT_CREATED, ACCOUNT_DEACTIVATED,
         ACCOUNT_REACTIVATED, PASSWORD_RESET, FHIR_EXPORTED, FHIR_BUNDLE_EXPORTED, FHIR_READ,
         FHIR_SEARCH, FHIR_DENIED, FHIR_THROTTLED, API_TOKEN_CREATED, API_TOKEN_REVOKED,
+        PURGED, KEYS_ROTATED, BACKED_UP, RESTORED,
     )  # fmt: skip
     STATUS_CHANGES = (REVIEWED, REOPENED)
 

@@ -1,18 +1,21 @@
-"""Command-line tasks: `flask --app intake create-clinician`, `seed-demo`, and the FHIR API's
-tokens (`create-api-token`, `revoke-api-token`, `list-api-tokens`)."""
+"""Command-line tasks (`flask --app intake NAME`): create-clinician, seed-demo, the FHIR
+API's tokens (create-api-token, revoke-api-token, list-api-tokens), and the data
+lifecycle: rotate-keys, purge-expired, backup, restore."""
 
 from __future__ import annotations
 
 import getpass
 import time
+from pathlib import Path
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
-from . import api_tokens, audit, auth, demo
+from . import api_tokens, audit, auth, backup, demo, maintenance
 from .audit import Action
+from .crypto import data_keys
 from .extensions import db
 from .models import Clinician, Role, utcnow
 from .questionnaire.twitching import QUESTIONNAIRE
@@ -129,9 +132,67 @@ def list_api_tokens_command() -> None:
                    f"\tlast used {when(row.last_used_at)}")
 
 
+@click.command("rotate-keys")
+@click.option("--batch", default=maintenance.BATCH, show_default=True, type=click.IntRange(1, 100_000))
+@with_appcontext
+def rotate_keys_command(batch: int) -> None:
+    """Re-encrypt every stored value under the first key of INTAKE_DATA_KEYS."""
+    result = maintenance.rotate_keys(batch)
+    detail = f"rotated={result.rotated} current={result.current} unreadable={len(result.unreadable)}"
+    audit.record(Action.KEYS_ROTATED, None, detail=detail, actor_label="cli")
+    db.session.commit()
+    click.echo(f"Re-encrypted {result.rotated} values; {result.current} were under the newest key already.")
+    if result.unreadable:
+        raise click.ClickException(
+            "these values failed their integrity check or no configured key opens them: "
+            + ", ".join(result.unreadable[:50]) + ". Keep the old keys until they are resolved."
+        )
+    click.echo("Old keys may now be removed from INTAKE_DATA_KEYS (keep them while backups made with them are kept).")
+
+
+@click.command("purge-expired")
+@with_appcontext
+def purge_expired_command() -> None:
+    """Delete expired drafts and, with RETENTION_DAYS set, submissions older than that."""
+    result = maintenance.purge_expired(utcnow(), current_app.config.get("RETENTION_DAYS"))
+    audit.record(Action.PURGED, None, detail=result.describe(), actor_label="cli")
+    db.session.commit()
+    click.echo(f"Deleted {result.drafts} expired drafts, {result.submissions} submissions "
+               f"and {result.notes} notes.")
+
+
+@click.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+def backup_command(path: Path) -> None:
+    """Write an encrypted, consistent copy of the SQLite database to PATH."""
+    try:
+        size = backup.backup(db.engine, data_keys(), path)
+    except backup.BackupError as error:
+        raise click.ClickException(str(error)) from None
+    audit.record(Action.BACKED_UP, None, detail=f"{size} bytes", actor_label="cli")
+    db.session.commit()
+    click.echo(f"Backup written to {path} ({size} bytes), encrypted with the newest data key.")
+
+
+@click.command("restore")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Replace a database that already holds data.")
+@with_appcontext
+def restore_command(path: Path, force: bool) -> None:
+    """Replace the SQLite database with the backup in PATH (stop the app first)."""
+    try:
+        backup.restore(db.engine, data_keys(), path, force)
+    except backup.BackupError as error:
+        raise click.ClickException(str(error)) from None
+    db.session.remove()
+    audit.record(Action.RESTORED, None, detail=path.name[:150], actor_label="cli")
+    db.session.commit()
+    click.echo(f"Restored the database from {path}.")
+
+
 def register(app: Flask) -> None:
-    app.cli.add_command(create_clinician_command)
-    app.cli.add_command(seed_demo_command)
-    app.cli.add_command(create_api_token_command)
-    app.cli.add_command(revoke_api_token_command)
-    app.cli.add_command(list_api_tokens_command)
+    for command in (create_clinician_command, seed_demo_command, create_api_token_command,
+                    revoke_api_token_command, list_api_tokens_command, rotate_keys_command,
+                    purge_expired_command, backup_command, restore_command):
+        app.cli.add_command(command)

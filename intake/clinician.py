@@ -30,6 +30,7 @@ from flask_login import current_user
 from . import audit, auth, workspace
 from .audit import Action
 from .clinician_forms import LoginForm, NoteForm, PasswordChangeForm
+from .crypto import DecryptionError, data_keys
 from .extensions import db, limiter
 from .forms import ButtonForm
 from .models import Submission, utcnow
@@ -202,6 +203,16 @@ def keepalive():
 
 # --- the list ----------------------------------------------------------------------------
 
+def _remembered_search(filters: workspace.Filters) -> str:
+    token = session.get(SEARCH_NAMES, {}).get(filters.name_key or "")
+    if not isinstance(token, str):
+        return filters.reference or ""
+    try:
+        return data_keys().decrypt(token).decode()
+    except DecryptionError:
+        return ""
+
+
 def filters_from_request() -> workspace.Filters:
     try:
         return workspace.parse_filters(request.args)
@@ -225,7 +236,7 @@ def dashboard():
         page=page,
         names=workspace.names_for(page.rows),
         waiting=workspace.unreviewed_flagged(),
-        search_text=session.get(SEARCH_NAMES, {}).get(filters.name_key or "", filters.reference or ""),
+        search_text=_remembered_search(filters),
         first_page=before is None and after is None,
     )
 
@@ -239,8 +250,10 @@ def search():
         abort(400)
     text = request.form.get("q", "")
     filters = workspace.with_search(filters, text)
-    # Remember the words typed only to show them in the box again, in this session.
-    session[SEARCH_NAMES] = {filters.name_key: " ".join(text.split())[:100]} if filters.name_key else {}
+    # Remember the words typed only to show them in the box again, in this session. The
+    # cookie is readable by anyone holding it, so the name goes in encrypted.
+    typed = " ".join(text.split())[:100]
+    session[SEARCH_NAMES] = {filters.name_key: data_keys().encrypt(typed.encode())} if filters.name_key else {}
     return redirect(url_for("clinician.dashboard", **filters.as_args()))
 
 

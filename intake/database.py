@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -16,11 +18,23 @@ def _sqlite_on_connect(dbapi_connection, _record) -> None:
     # Take transaction control from pysqlite so that "begin" below is the only BEGIN.
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
+    _owner_only(cursor)
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
+
+
+def _owner_only(cursor) -> None:
+    """The database file readable by its owner only (SQLite gives its -wal and -shm files
+    the same mode). Health data in it is encrypted; the rest is nobody else's business."""
+    for _seq, name, path in cursor.execute("PRAGMA database_list").fetchall():
+        if name == "main" and path and os.path.exists(path) and os.stat(path).st_mode & 0o077:
+            try:
+                os.chmod(path, 0o600)
+            except OSError:
+                pass  # not ours to change (a read-only deployment): leave it as set up
 
 
 READ_ONLY = "intake_read_only"

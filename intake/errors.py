@@ -8,7 +8,17 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
+from . import logs
+from .crypto import DecryptionError
 from .extensions import db
+
+
+# Clinician pages are English only (patients see the translated generic 500 message).
+UNREADABLE = (
+    "This record failed its integrity check, so nothing of it is shown: it was changed "
+    "outside this app, or the key that encrypted it is no longer configured "
+    "(INTAKE_DATA_KEYS). Tell your administrator; the event is logged."
+)
 
 
 def _titles() -> dict[int, str]:
@@ -66,10 +76,17 @@ def register(app: Flask) -> None:
         app.logger.error("database unavailable: %s", type(error.orig).__name__)
         return render_error(503)
 
+    @app.errorhandler(DecryptionError)
+    def unreadable_record(error: DecryptionError):
+        # Fail closed: nothing of the record is shown, and the page says why.
+        db.session.rollback()
+        app.logger.critical("stored health data failed its integrity check at %s", request.endpoint)
+        return render_error(500, UNREADABLE if request.blueprint == "clinician" else None)
+
     @app.errorhandler(Exception)
     def unexpected(error: Exception):
         db.session.rollback()
-        app.logger.exception("unhandled error")
+        app.logger.error("unhandled error", extra={"error": logs.describe(error)})
         return render_error(500)
 
 

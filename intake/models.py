@@ -1,4 +1,5 @@
-"""Database tables. Health data lives only in `Submission.answers` (and notes about it)."""
+"""Database tables. Health data lives only in `Submission.answers` (names, date of birth,
+contact details and every answer) and in notes about it; both are encrypted at rest."""
 
 from __future__ import annotations
 
@@ -6,9 +7,10 @@ import uuid
 from datetime import datetime, timezone
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, String, Text, TypeDecorator, event
+from sqlalchemy import DateTime, ForeignKey, Index, String, TypeDecorator, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from .crypto import EncryptedJSON, EncryptedText
 from .extensions import db
 
 
@@ -51,7 +53,7 @@ class Submission(db.Model):
     status: Mapped[str] = mapped_column(String(16), default=Status.DRAFT)
     questionnaire_version: Mapped[str] = mapped_column(String(32))
     language: Mapped[str] = mapped_column(String(8), default="en")
-    answers: Mapped[dict] = mapped_column(JSON, default=dict)
+    answers: Mapped[dict] = mapped_column(EncryptedJSON, default=dict)
     current_step: Mapped[str] = mapped_column(String(32))
     safety_tier: Mapped[str] = mapped_column(String(16), default="none")
     emergency_acknowledged: Mapped[bool] = mapped_column(default=False)
@@ -127,7 +129,7 @@ class ReviewNote(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     submission_id: Mapped[int] = mapped_column(ForeignKey("submission.id"))
     author_id: Mapped[int] = mapped_column(ForeignKey("clinician.id"))
-    body: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(EncryptedText)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     author: Mapped[Clinician] = relationship()

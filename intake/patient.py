@@ -23,7 +23,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy.exc import SQLAlchemyError
 
-from . import i18n, submissions
+from . import i18n, logs, submissions
 from .extensions import db
 from .forms import ButtonForm, ConfirmForm, StepForm, form_data, step_form
 from .models import Submission, utcnow
@@ -254,9 +254,9 @@ def submit():
     try:
         submissions.submit(draft.id, utcnow())
         db.session.commit()
-    except SQLAlchemyError:
+    except SQLAlchemyError as failure:
         db.session.rollback()
-        current_app.logger.exception("submit failed")
+        current_app.logger.error("submit failed", extra={"error": logs.describe(failure)})
         error = _("We could not send your answers just now. Nothing is lost: your "
                   "answers are still here. Please try again in a minute.")
         return _render_review(_require_draft(), form, error), 503

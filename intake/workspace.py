@@ -7,6 +7,7 @@ answers are read only for the rows on the page. Functions flush; the view commit
 
 from __future__ import annotations
 
+import json
 import re
 import uuid
 from dataclasses import dataclass, replace
@@ -14,9 +15,11 @@ from datetime import date, datetime, time, timedelta, timezone
 from typing import Any, Mapping
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, func, or_, select
+from flask import current_app
+from sqlalchemy import Select, Text, func, or_, select, type_coerce
 from sqlalchemy.orm import joinedload, load_only
 
+from .crypto import DecryptionError, data_keys
 from .extensions import db
 from .models import Clinician, ReviewNote, Status, Submission
 from .questionnaire.safety import Tier
@@ -189,14 +192,29 @@ def page(statement: Select, size: int, before: Cursor | None = None, after: Curs
     return Page(rows, newer, Cursor.of(rows[-1]) if more else None)
 
 
+UNREADABLE_NAME = "(record failed its integrity check)"
+
+
 def names_for(rows: list[Submission]) -> dict[int, str]:
-    """The patient's name for each row of a page: answers are read for these rows only."""
+    """The patient's name for each row of a page: answers are read for these rows only.
+
+    Each row is decrypted on its own, so one altered record shows as unreadable instead
+    of hiding every other patient on the page.
+    """
     if not rows:
         return {}
     found = db.session.execute(
-        select(Submission.id, Submission.answers).where(Submission.id.in_([r.id for r in rows]))
+        select(Submission.id, type_coerce(Submission.answers, Text)).where(Submission.id.in_([r.id for r in rows]))
     )
-    return {row_id: patient_name(answers) for row_id, answers in found}
+    return {row_id: _name_or_unreadable(token) for row_id, token in found}
+
+
+def _name_or_unreadable(token: str) -> str:
+    try:
+        return patient_name(json.loads(data_keys().decrypt(token)))
+    except DecryptionError:
+        current_app.logger.critical("stored health data failed its integrity check (dashboard row)")
+        return UNREADABLE_NAME
 
 
 def patient_name(answers: Mapping[str, Any]) -> str:

@@ -10,9 +10,9 @@ from sqlalchemy.types import TypeDecorator
 # access to the values within the .ini file in use.
 config = context.config
 
-# Interpret the config file for Python logging.
-# This line sets up loggers basically.
-fileConfig(config.config_file_name)
+# Interpret the config file for Python logging: Alembic's own progress lines only. The
+# app's loggers (already set up when Flask-Migrate runs this) are left as they are.
+fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger('alembic.env')
 
 
@@ -103,14 +103,35 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
-        context.configure(
-            connection=connection,
-            target_metadata=get_metadata(),
-            **conf_args
-        )
+        _sqlite_foreign_keys(connection, False)
+        try:
+            context.configure(
+                connection=connection,
+                target_metadata=get_metadata(),
+                **conf_args
+            )
 
-        with context.begin_transaction():
-            context.run_migrations()
+            with context.begin_transaction():
+                context.run_migrations()
+            _sqlite_check_foreign_keys(connection)
+        finally:
+            _sqlite_foreign_keys(connection, True)
+
+
+def _sqlite_foreign_keys(connection, on):
+    """SQLite rebuilds a table to alter it (batch mode); its DROP would fail, or delete,
+    while other tables' rows point at it. SQLite's own procedure: turn foreign keys off
+    outside any transaction (straight on the driver), alter, check, turn them back on."""
+    if connection.dialect.name == "sqlite":
+        connection.connection.driver_connection.execute(
+            "PRAGMA foreign_keys=" + ("ON" if on else "OFF"))
+
+
+def _sqlite_check_foreign_keys(connection):
+    if connection.dialect.name == "sqlite":
+        broken = connection.connection.driver_connection.execute("PRAGMA foreign_key_check").fetchall()
+        if broken:
+            raise RuntimeError(f"migration left {len(broken)} rows whose foreign keys point nowhere")
 
 
 if context.is_offline_mode():

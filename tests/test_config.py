@@ -1,37 +1,79 @@
-"""Configuration: development needs nothing; production refuses to start half-set."""
+"""Configuration: development needs nothing; production refuses to start half-set or with
+a development key, and says what is wrong."""
 
 from __future__ import annotations
 
 import pytest
+from cryptography.fernet import Fernet
 
-from config import Config, ProductionConfig
+from config import TEST_DATA_KEY, TEST_SECRET_KEY, Config, ProductionConfig
 from intake import create_app
+
+from .conftest import PRODUCTION_SECRETS, make_production_app
+
+PRODUCTION_ENV = ("SECRET_KEY", "DATABASE_URL", "INTAKE_DATA_KEYS", "SEARCH_KEY")
 
 
 def test_it_refuses_to_start_production_without_its_secrets(monkeypatch):
-    monkeypatch.delenv("SECRET_KEY", raising=False)
-    monkeypatch.delenv("DATABASE_URL", raising=False)
-    with pytest.raises(RuntimeError, match="SECRET_KEY, DATABASE_URL"):
+    for name in PRODUCTION_ENV:
+        monkeypatch.delenv(name, raising=False)
+    with pytest.raises(RuntimeError, match="missing: SECRET_KEY, DATABASE_URL, INTAKE_DATA_KEYS, SEARCH_KEY"):
         create_app(ProductionConfig)
 
 
-def test_it_starts_production_when_configured(monkeypatch, tmp_path):
-    monkeypatch.setenv("SECRET_KEY", "k" * 64)
-    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'prod.db'}")
-    config = type("Prod", (ProductionConfig,), {"SECRET_KEY": "k" * 64, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'prod.db'}"})
-    app = create_app(config)
-    assert app.config["SESSION_COOKIE_SECURE"] is True
-    response = app.test_client().get("/")
-    assert "max-age=31536000" in response.headers["Strict-Transport-Security"]
+@pytest.mark.parametrize("missing", PRODUCTION_ENV)
+def test_it_names_the_one_setting_production_lacks(monkeypatch, tmp_path, missing):
+    for name, value in {**PRODUCTION_SECRETS, "DATABASE_URL": f"sqlite:///{tmp_path / 'p.db'}"}.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv(missing)
+    with pytest.raises(RuntimeError, match=f"missing: {missing}\\."):
+        create_app(ProductionConfig)
 
 
-def test_it_generates_a_development_secret_key_once(monkeypatch, tmp_path):
+@pytest.mark.parametrize(
+    "settings, problem",
+    [
+        ({"SECRET_KEY": TEST_SECRET_KEY}, "SECRET_KEY is a development or test key"),
+        ({"SECRET_KEY": "too short"}, "SECRET_KEY is shorter than 32"),
+        ({"INTAKE_DATA_KEYS": TEST_DATA_KEY}, "INTAKE_DATA_KEYS holds a development or test key"),
+        ({"INTAKE_DATA_KEYS": Fernet.generate_key().decode() + "," + TEST_DATA_KEY}, "development or test key"),
+        ({"INTAKE_DATA_KEYS": "not-a-key"}, "not a Fernet key"),
+        ({"SEARCH_KEY": "short"}, "SEARCH_KEY is shorter than 32"),
+        ({"SEARCH_KEY": PRODUCTION_SECRETS["SECRET_KEY"]}, "SEARCH_KEY is the same as SECRET_KEY"),
+    ],
+)
+def test_it_refuses_development_test_or_weak_keys_in_production(monkeypatch, tmp_path, settings, problem):
+    with pytest.raises(RuntimeError, match=problem):
+        make_production_app(monkeypatch, f"sqlite:///{tmp_path / 'p.db'}", **settings)
+
+
+def test_it_refuses_the_keys_development_generated_into_instance(monkeypatch, tmp_path):
     monkeypatch.setattr("intake._instance_path", lambda: str(tmp_path))
-    config = type("Dev", (Config,), {"SECRET_KEY": None, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
-    first = create_app(config).config["SECRET_KEY"]
-    second = create_app(config).config["SECRET_KEY"]
-    assert len(first) == 64 and first == second
-    assert (tmp_path / "secret_key").stat().st_mode & 0o777 == 0o600
+    development = create_app(type("Dev", (Config,), {"SECRET_KEY": None, "INTAKE_DATA_KEYS": None,
+                                                     "SQLALCHEMY_DATABASE_URI": "sqlite://"}))
+    for name in ("SECRET_KEY", "INTAKE_DATA_KEYS"):
+        with pytest.raises(RuntimeError, match=f"{name} (is|holds) a development or test key"):
+            make_production_app(monkeypatch, f"sqlite:///{tmp_path / 'p.db'}", **{name: development.config[name]})
+
+
+def test_it_starts_production_when_configured(monkeypatch, tmp_path):
+    app = make_production_app(monkeypatch, f"sqlite:///{tmp_path / 'prod.db'}")
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert app.config["SESSION_COOKIE_NAME"] == "__Host-intake"
+    response = app.test_client().get("/", base_url="https://localhost")
+    assert "max-age=31536000" in response.headers["Strict-Transport-Security"]
+    assert not (tmp_path / "secret_key").exists() and not (tmp_path / "data_keys").exists()
+
+
+def test_it_generates_development_keys_once(monkeypatch, tmp_path):
+    monkeypatch.setattr("intake._instance_path", lambda: str(tmp_path))
+    config = type("Dev", (Config,), {"SECRET_KEY": None, "INTAKE_DATA_KEYS": None, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    first, second = create_app(config).config, create_app(config).config
+    assert len(first["SECRET_KEY"]) == 64 and first["SECRET_KEY"] == second["SECRET_KEY"]
+    assert first["INTAKE_DATA_KEYS"] == second["INTAKE_DATA_KEYS"]
+    Fernet(first["INTAKE_DATA_KEYS"])  # a valid key
+    for name in ("secret_key", "data_keys"):
+        assert (tmp_path / name).stat().st_mode & 0o777 == 0o600
 
 
 def test_it_takes_the_clinic_details_from_configuration(app, client):

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import json
 import logging
+import uuid
+from datetime import datetime
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import inspect, text
+from sqlalchemy import MetaData, Table, insert, inspect, select, text
 
 from intake.extensions import db
+from intake.models import ReviewNote, Submission
 
 from .conftest import make_app
 
@@ -75,3 +79,48 @@ def test_it_migrates_down_and_up_again(empty_app):
         assert _differences() != [], "the comparison does see a schema that lags the models"
         upgrade()
         assert _differences() == []
+
+
+CANARY_ANSWERS = {"about.last_name": "Migratovna", "visit.goals": "canary-symptom-before-encryption"}
+CANARY_NOTE = "canary note written before encryption"
+
+
+def _insert_plaintext_rows() -> None:
+    """Rows as revision 0002 stored them: answers and notes in clear."""
+    moment = datetime(2026, 1, 5, 9, 30)
+    with db.engine.begin() as connection:
+        tables = {name: Table(name, MetaData(), autoload_with=connection)
+                  for name in ("clinician", "submission", "review_note")}
+        connection.execute(insert(tables["clinician"]).values(
+            id=1, username="dr.old", display_name="Dr Old", role="clinician", password_hash="x",
+            must_change_password=False, active=True, session_token="t" * 40, created_at=moment))
+        connection.execute(insert(tables["submission"]).values(
+            id=1, public_id=str(uuid.uuid4()), status="new", questionnaire_version="1.0.0", language="en",
+            answers=CANARY_ANSWERS, current_step="review", safety_tier="none", emergency_acknowledged=False,
+            reference="ABCD-EFGH", created_at=moment, updated_at=moment, submitted_at=moment))
+        connection.execute(insert(tables["review_note"]).values(
+            id=1, submission_id=1, author_id=1, body=CANARY_NOTE, created_at=moment))
+
+
+def _raw_values() -> tuple[str, str]:
+    with db.engine.connect() as connection:
+        answers = connection.execute(text("SELECT CAST(answers AS TEXT) FROM submission")).scalar_one()
+        body = connection.execute(text("SELECT body FROM review_note")).scalar_one()
+    return answers, body
+
+
+def test_it_encrypts_the_rows_already_there_and_decrypts_them_going_down(empty_app):
+    with empty_app.app_context():
+        upgrade(revision="0002_clinician_workspace")
+        _insert_plaintext_rows()
+        upgrade()
+        answers, body = _raw_values()
+        assert "Migratovna" not in answers and "canary" not in answers and "canary" not in body
+        assert answers.startswith("gAAAAA") and body.startswith("gAAAAA"), "Fernet tokens"
+        db.session.remove()
+        assert db.session.scalar(select(Submission.answers)) == CANARY_ANSWERS
+        assert db.session.scalar(select(ReviewNote.body)) == CANARY_NOTE
+        db.session.remove()
+        downgrade(revision="0002_clinician_workspace")
+        answers, body = _raw_values()
+        assert json.loads(answers) == CANARY_ANSWERS and body == CANARY_NOTE
