@@ -23,20 +23,24 @@ def create_app(config: str | type | None = None) -> Flask:
         instance_path=_instance_path(),
     )
     app.config.from_object(_config_class(config))
+    app.config["RATELIMIT_STORAGE_URI"] = app.config.get("REDIS_URL") or "memory://"
     _ensure_secret_key(app)
     _refuse_missing_production_settings(app)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).parent.parent / "migrations"))
+    # The limiter's check runs first, so that posts with a bad CSRF token count too.
+    limiter.init_app(app)
     csrf.init_app(app)
     i18n.init_app(app)
-    limiter.init_app(app)
     with app.app_context():
         from .database import configure_engine
 
         configure_engine(db.engine)
 
-    from . import auth, cli, clinician, clinician_admin, errors, notify, ops, patient, security  # noqa: F401
+    from . import (  # noqa: F401
+        auth, cli, clinician, clinician_admin, errors, notify, ops, patient, second_factor, security,
+    )
 
     auth.configure(app)
     notify.register(app)

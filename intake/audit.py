@@ -30,11 +30,20 @@ class Action:
     ACCOUNT_DEACTIVATED = "account.deactivated"
     ACCOUNT_REACTIVATED = "account.reactivated"
     PASSWORD_RESET = "account.password_reset"
+    # Two-step sign-in: the password was right and a second factor comes next; a second
+    # factor set up, accepted, refused; a recovery code spent; an admin's reset.
+    LOGIN_PASSWORD = "login.password"
+    SECOND_FACTOR_ENROLLED = "second_factor.enrolled"
+    SECOND_FACTOR_OK = "second_factor.ok"
+    SECOND_FACTOR_FAILED = "second_factor.failed"
+    RECOVERY_CODE_USED = "recovery_code.used"
+    SECOND_FACTOR_RESET = "account.second_factor_reset"
 
     ALL = (
         LOGIN, LOGIN_FAILED, LOGOUT, SESSION_EXPIRED, PASSWORD_CHANGED, VIEWED, REVIEWED,
         REOPENED, NOTE_ADDED, EXPORTED, ACCOUNT_CREATED, ACCOUNT_DEACTIVATED,
-        ACCOUNT_REACTIVATED, PASSWORD_RESET,
+        ACCOUNT_REACTIVATED, PASSWORD_RESET, LOGIN_PASSWORD, SECOND_FACTOR_ENROLLED,
+        SECOND_FACTOR_OK, SECOND_FACTOR_FAILED, RECOVERY_CODE_USED, SECOND_FACTOR_RESET,
     )  # fmt: skip
     STATUS_CHANGES = (REVIEWED, REOPENED)
 

@@ -9,7 +9,7 @@ from flask import Flask
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
-from . import audit, auth, demo
+from . import audit, auth, demo, mfa
 from .audit import Action
 from .extensions import db
 from .models import Clinician, Role, utcnow
@@ -38,8 +38,8 @@ def one_time_password_notice(clinician: Clinician, password: str, sign_in: str =
     return (
         f"Username: {clinician.username}\n"
         f"One-time password: {password}\n"
-        f"It is shown only this once. Sign in at {sign_in}; you will be asked to choose "
-        "your own password."
+        f"It is shown only this once. Sign in at {sign_in}; you will be asked to set up "
+        "two-step sign-in with an authenticator app, then to choose your own password."
     )
 
 
@@ -59,6 +59,20 @@ def create_clinician_command(username: str, display_name: str, admin: bool) -> N
     click.echo(one_time_password_notice(clinician, password))
 
 
+@click.command("reset-second-factor")
+@click.argument("username")
+@with_appcontext
+def reset_second_factor_command(username: str) -> None:
+    """Remove an account's second factor (e.g. the last administrator lost their phone)."""
+    account = auth.find_by_username(username)
+    if account is None:
+        raise click.ClickException(f"there is no account called {auth.normalise_username(username)}")
+    mfa.reset(account)
+    audit.record(Action.SECOND_FACTOR_RESET, None, detail=account.username, actor_label="cli")
+    db.session.commit()
+    click.echo(f"{account.username} sets up two-step sign-in again at their next sign-in.")
+
+
 @click.command("seed-demo")
 @click.option("--count", default=5000, show_default=True, type=click.IntRange(1, 1_000_000))
 @click.option("--seed", "seed_value", type=int, default=None, help="Repeat the same data.")
@@ -74,3 +88,4 @@ def seed_demo_command(count: int, seed_value: int | None) -> None:
 def register(app: Flask) -> None:
     app.cli.add_command(create_clinician_command)
     app.cli.add_command(seed_demo_command)
+    app.cli.add_command(reset_second_factor_command)

@@ -55,3 +55,13 @@ class AccountForm(FlaskForm):
         choices=[(Role.CLINICIAN, "Clinician"), (Role.ADMIN, "Administrator (also manages accounts)")],
         default=Role.CLINICIAN,
     )
+
+
+class CodeForm(FlaskForm):
+    """The second factor: six digits from the app, or a recovery code."""
+
+    code = StringField(
+        "Code",
+        filters=[lambda value: value.strip() if isinstance(value, str) else value],
+        validators=[DataRequired("Enter the code"), Length(max=64, message="That is not a code from your app or a recovery code.")],
+    )
