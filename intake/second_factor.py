@@ -65,6 +65,8 @@ def _sign_in(account: Clinician, method: str, next_target: str | None) -> str:
 @bp.route("/login/second-factor", methods=["GET", "POST"])
 @code_limit
 def second_factor():
+    if current_user.is_authenticated:
+        return redirect(url_for("clinician.dashboard"))
     pending = auth.pending_sign_in()
     if pending is None:
         flash(SIGN_IN_AGAIN)
