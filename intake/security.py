@@ -6,7 +6,7 @@ import hashlib
 import hmac
 import unicodedata
 
-from flask import Flask, Response, current_app, request
+from flask import Flask, Response, abort, current_app, request
 
 CSP = (
     "default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
@@ -15,6 +15,16 @@ CSP = (
 
 
 def register(app: Flask) -> None:
+    @app.before_request
+    def refuse_nul_characters() -> None:
+        """No person types NUL, and PostgreSQL can neither store nor compare it: a request
+        carrying one anywhere is refused before any view reads it (no page has such an
+        address; no form or filter takes such a value)."""
+        if "\x00" in request.path:
+            abort(404)
+        if _has_nul(request.args) or (request.method == "POST" and _has_nul(request.form)):
+            abort(400)
+
     @app.after_request
     def set_security_headers(response: Response) -> Response:
         response.headers.setdefault("Content-Security-Policy", CSP)
@@ -27,6 +37,10 @@ def register(app: Flask) -> None:
         if app.config.get("SESSION_COOKIE_SECURE"):
             response.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
         return response
+
+
+def _has_nul(values) -> bool:
+    return any("\x00" in key or any("\x00" in value for value in values.getlist(key)) for key in values)
 
 
 def search_key() -> bytes:
