@@ -394,3 +394,11 @@ def test_the_step_forms_know_every_field_posted_here():
     for step_id in FREE_TEXT:
         form_class = step_form(QUESTIONNAIRE, QUESTIONNAIRE.step(step_id))
         assert all(hasattr(form_class, name) for name in FREE_TEXT[step_id])
+
+
+def test_nul_is_refused_before_any_query_sees_it(app, client, admin):
+    """PostgreSQL raises on NUL in a parameter: the audit trail's actor filter was a 500."""
+    assert client.get("/clinic/admin/audit?actor=a%00b").status_code == 400
+    assert client.get("/clinic/submissions/%00").status_code == 404
+    assert admin.post("/clinic/", {"q": "AB\x00CD-EFGH"}, token_from="/clinic/").status_code == 400
+    assert client.get("/clinic/admin/audit?actor=boss").status_code == 200
