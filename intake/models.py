@@ -109,7 +109,8 @@ class Clinician(UserMixin, db.Model):
     # The second factor (TOTP, RFC 6238): the shared secret in base32, set when enrolment
     # starts and trusted only once a code from it was confirmed (totp_confirmed_at).
     # TODO(encrypt): store through the MultiFernet column type of intake/crypto.py (another
-    # branch) once it is merged; until then the secret is in clear in this column.
+    # branch) once it is merged (and widen the column: a Fernet token of these 32
+    # characters is about 140); until then the secret is in clear in this column.
     totp_secret: Mapped[str | None] = mapped_column(String(64))
     totp_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The time step of the last code accepted: a code is never accepted twice.
