@@ -16,6 +16,11 @@ def _env_int_or_none(name: str) -> int | None:
     """A positive number, or None when the setting is unset, empty or 0 (meaning "off")."""
     value = int(os.environ.get(name) or 0)
     return value if value > 0 else None
+def _env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return default
+    return value.strip().lower() in ("1", "true", "yes", "on")
 
 
 def _sqlite_url(path: Path) -> str:
@@ -88,14 +93,27 @@ class Config:
     ARGON2_TIME_COST = _env_int("ARGON2_TIME_COST", 3)
     ARGON2_MEMORY_KIB = _env_int("ARGON2_MEMORY_KIB", 65536)
     ARGON2_PARALLELISM = _env_int("ARGON2_PARALLELISM", 4)
-    # Failed sign-ins allowed per account and per address; memory:// counts per process,
-    # so several workers need Redis (REDIS_URL) to share one count.
+    # Rate limits (Flask-Limiter) count in Redis when REDIS_URL is set, so that every worker
+    # shares one count; else in the process's memory (memory://, per worker). create_app
+    # sets RATELIMIT_STORAGE_URI from REDIS_URL. If Redis stops answering, limits go on
+    # per process in memory instead of failing patients' requests.
     REDIS_URL = os.environ.get("REDIS_URL")
-    RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     # Only for load tests that drive thousands of requests from one address (bench/).
     RATELIMIT_ENABLED = os.environ.get("RATELIMIT_ENABLED", "true").lower() != "false"
+    # Failed sign-ins allowed per account and per address.
     LOGIN_LIMIT_PER_ACCOUNT = os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "5 per 15 minutes")
     LOGIN_LIMIT_PER_ADDRESS = os.environ.get("LOGIN_LIMIT_PER_ADDRESS", "20 per 15 minutes")
+    # Every POST of the patient's pages, per address, all pages together. A patient posts a
+    # page every few seconds at most; a waiting room behind one address shares the count.
+    PATIENT_POST_RATE_LIMIT = os.environ.get("PATIENT_POST_RATE_LIMIT", "60 per minute")
+    # Two-step sign-in (TOTP, RFC 6238): always for admins; for clinicians unless
+    # MFA_REQUIRED_FOR_CLINICIANS=false. Wrong codes allowed per account (codes from the
+    # app and recovery codes together), and how long the password step waits for a code.
+    MFA_REQUIRED_FOR_CLINICIANS = _env_bool("MFA_REQUIRED_FOR_CLINICIANS", True)
+    MFA_ISSUER = os.environ.get("MFA_ISSUER") or CLINIC_NAME
+    SECOND_FACTOR_LIMIT = os.environ.get("SECOND_FACTOR_LIMIT", "5 per 15 minutes")
+    SECOND_FACTOR_MINUTES = _env_int("SECOND_FACTOR_MINUTES", 10)
     # The read-only FHIR API: calls allowed per integration token, calls with a bad token
     # allowed per address (each is audited), and the page size of a search.
     FHIR_API_RATE_LIMIT = os.environ.get("FHIR_API_RATE_LIMIT", "120/minute")
@@ -128,7 +146,8 @@ class TestingConfig(Config):
     SECRET_KEY = TEST_SECRET_KEY
     INTAKE_DATA_KEYS = TEST_DATA_KEY
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL") or "sqlite://"
-    RATELIMIT_STORAGE_URI = "memory://"
+    # Tests that need Redis say so (TEST_REDIS_URL); the rest count in memory.
+    REDIS_URL = None
     # Cheap hashes keep the suite fast; they are still Argon2id.
     ARGON2_TIME_COST = 1
     ARGON2_MEMORY_KIB = 8

@@ -82,9 +82,9 @@ def worker_peak_rss_mb(master: subprocess.Popen) -> float:
     return max(peaks)
 
 
-def page_size(env: dict, sessions: list[dict], path: str) -> int:
+def page_size(cookie_name: str, sessions: list[dict], path: str) -> int:
     request = urllib.request.Request(f"http://127.0.0.1:{APP_PORT}{path}",
-                                     headers={"Cookie": f"intake_session={sessions[0]['cookie']}"})
+                                     headers={"Cookie": f"{cookie_name}={sessions[0]['cookie']}"})
     return len(urllib.request.urlopen(request).read())
 
 
@@ -123,7 +123,8 @@ def main() -> None:
 
     gunicorn = [str(VENV_BIN / "gunicorn"), "-c", "gunicorn.conf.py", "-w", "2", "-b", f"127.0.0.1:{APP_PORT}"]
     server = start_server(gunicorn, env, APP_PORT, ROOT)
-    size = page_size(env, plan[1][3], "/step/about")
+    cookie_name = app.config["SESSION_COOKIE_NAME"]
+    size = page_size(cookie_name, plan[1][3], "/step/about")
     baseline_env = {**env, "BASELINE_BYTES": str(size)}
     baseline = start_server([str(VENV_BIN / "gunicorn"), "-w", "2", "-b", f"127.0.0.1:{BASELINE_PORT}", "baseline:app"],
                             baseline_env, BASELINE_PORT, ROOT / "bench")
@@ -131,7 +132,7 @@ def main() -> None:
 
     subprocess.run([VENV_BIN / "flask", "--app", "intake", "seed-demo", "--count", str(args.submissions)],
                    env=env, cwd=ROOT, check=True, capture_output=True)
-    signed_in = [{"cookie": make.clinician_cookie(app, f"http://127.0.0.1:{APP_PORT}")}]
+    signed_in = [{"cookie": make.clinician_cookie(app, f"http://127.0.0.1:{APP_PORT}", cookie_name)}]
     plan += [
         ("dashboard", "GET", "/clinic/", signed_in),
         ("summary", "GET", f"/clinic/submissions/{make.submitted_id(app)}", signed_in),
@@ -140,7 +141,7 @@ def main() -> None:
         results = {}
         run = lambda port, method, path, sess: wrk.run(  # noqa: E731
             f"http://127.0.0.1:{port}", path, method=method, sessions=sess,
-            connections=args.connections, seconds=args.seconds)
+            connections=args.connections, seconds=args.seconds, cookie_name=cookie_name)
         wrk.run(f"http://127.0.0.1:{BASELINE_PORT}", "/", seconds=2)  # warm up
         results["baseline"] = run(BASELINE_PORT, "GET", "/", [])
         results["baseline"]["mem_mb"] = worker_peak_rss_mb(baseline)

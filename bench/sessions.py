@@ -66,11 +66,13 @@ def patient_sessions(app, count: int, reached: str, body_step: str | None = None
     return result
 
 
-def clinician_cookie(app, base_url: str, cookie_name: str = "intake_session") -> str:
+def clinician_cookie(app, base_url: str, cookie_name: str) -> str:
     """Sign a benchmark clinician in over HTTP, as a browser would; returns the session cookie."""
     import http.client
     import re
     from urllib.parse import urlsplit
+
+    import pyotp
 
     from intake import auth
 
@@ -79,6 +81,9 @@ def clinician_cookie(app, base_url: str, cookie_name: str = "intake_session") ->
         account, _ = auth.create_clinician("bench", "Bench Clinician", "clinician", utcnow())
         account.password_hash = auth.hash_password(password)
         account.must_change_password = False
+        account.totp_secret = pyotp.random_base32()
+        account.totp_confirmed_at = utcnow()
+        secret = account.totp_secret
         db.session.commit()
 
     host = urlsplit(base_url).netloc
@@ -98,6 +103,10 @@ def clinician_cookie(app, base_url: str, cookie_name: str = "intake_session") ->
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
     _, cookie = request("POST", "/clinic/login", cookie,
                         urlencode({"csrf_token": token, "username": "bench", "password": password}))
+    page, cookie = request("GET", "/clinic/login/second-factor", cookie)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    _, cookie = request("POST", "/clinic/login/second-factor", cookie,
+                        urlencode({"csrf_token": token, "code": pyotp.TOTP(secret).now()}))
     return cookie
 
 

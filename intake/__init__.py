@@ -21,6 +21,7 @@ def create_app(config: str | type | None = None) -> Flask:
         instance_path=_instance_path(),
     )
     app.config.from_object(_config_class(config))
+    app.config["RATELIMIT_STORAGE_URI"] = app.config.get("REDIS_URL") or "memory://"
     keys.ensure_development_keys(app)
     keys.refuse_unsafe_production_settings(app)
     logs.init_app(app)
@@ -28,9 +29,10 @@ def create_app(config: str | type | None = None) -> Flask:
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).parent.parent / "migrations"))
+    # The limiter's check runs first, so that posts with a bad CSRF token count too.
+    limiter.init_app(app)
     csrf.init_app(app)
     i18n.init_app(app)
-    limiter.init_app(app)
     with app.app_context():
         from .database import configure_engine
 
@@ -38,7 +40,7 @@ def create_app(config: str | type | None = None) -> Flask:
 
     from . import (  # noqa: F401
         auth, cli, clinician, clinician_admin, clinician_exports, errors, fhir_api, notify, ops,
-        patient, security,
+        patient, second_factor, security,
     )
 
     auth.configure(app)

@@ -44,6 +44,14 @@ class Action:
     KEYS_ROTATED = "keys.rotated"
     BACKED_UP = "backup.created"
     RESTORED = "backup.restored"
+    # Two-step sign-in: the password was right and a second factor comes next; a second
+    # factor set up, accepted, refused; a recovery code spent; an admin's reset.
+    LOGIN_PASSWORD = "login.password"
+    SECOND_FACTOR_ENROLLED = "second_factor.enrolled"
+    SECOND_FACTOR_OK = "second_factor.ok"
+    SECOND_FACTOR_FAILED = "second_factor.failed"
+    RECOVERY_CODE_USED = "recovery_code.used"
+    SECOND_FACTOR_RESET = "account.second_factor_reset"
 
     ALL = (
         LOGIN, LOGIN_FAILED, LOGOUT, SESSION_EXPIRED, PASSWORD_CHANGED, VIEWED, REVIEWED,
@@ -51,6 +59,8 @@ class Action:
         ACCOUNT_REACTIVATED, PASSWORD_RESET, FHIR_EXPORTED, FHIR_BUNDLE_EXPORTED, FHIR_READ,
         FHIR_SEARCH, FHIR_DENIED, FHIR_THROTTLED, API_TOKEN_CREATED, API_TOKEN_REVOKED,
         PURGED, KEYS_ROTATED, BACKED_UP, RESTORED,
+        LOGIN_PASSWORD, SECOND_FACTOR_ENROLLED, SECOND_FACTOR_OK, SECOND_FACTOR_FAILED,
+        RECOVERY_CODE_USED, SECOND_FACTOR_RESET,
     )  # fmt: skip
     STATUS_CHANGES = (REVIEWED, REOPENED)
 

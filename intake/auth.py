@@ -31,6 +31,10 @@ COMMON_PASSWORDS = Path(__file__).parent / "data" / "common-passwords.txt"
 
 LOGIN_AT = "clinic_login_at"
 SEEN_AT = "clinic_seen_at"
+# Between the password and the second factor: which account, since when, where to go next.
+# The session is not signed in (Flask-Login knows no user) until the second factor is done.
+PENDING = "clinic_pending"
+SECOND_FACTOR_CHECKED = "clinic_second_factor"
 
 
 # --- passwords ---------------------------------------------------------------------------
@@ -198,7 +202,7 @@ def load_clinician(session_token: str) -> Clinician | None:
     )
 
 
-def begin_session(clinician: Clinician, now: datetime) -> None:
+def begin_session(clinician: Clinician, now: datetime, second_factor_checked: bool = False) -> None:
     """Fresh session contents (nothing carried over from before sign-in)."""
     session.clear()
     login_user(clinician)
@@ -206,8 +210,39 @@ def begin_session(clinician: Clinician, now: datetime) -> None:
     # timestamps below bound it whatever the browser keeps.
     session.permanent = False
     session[LOGIN_AT] = session[SEEN_AT] = time.time()
+    session[SECOND_FACTOR_CHECKED] = second_factor_checked
     clinician.last_login_at = now
     db.session.flush()
+
+
+def begin_pending_sign_in(clinician: Clinician, next_target: str | None) -> None:
+    """The password was right; the second factor comes next. Nothing is signed in yet."""
+    session.clear()
+    session.permanent = False
+    session[PENDING] = {"token": clinician.session_token, "at": time.time(), "next": next_target}
+
+
+def pending_sign_in() -> tuple[Clinician, str | None] | None:
+    """The account waiting for its second factor in this browser, and where it was going;
+    None if there is none, it took too long, or the account changed (token renewed)."""
+    pending = session.get(PENDING)
+    if not isinstance(pending, dict):
+        return None
+    started, token = pending.get("at"), pending.get("token")
+    limit = current_app.config["SECOND_FACTOR_MINUTES"] * 60
+    if not isinstance(started, (int, float)) or not isinstance(token, str) or time.time() - started > limit:
+        return None
+    clinician = load_clinician(token)
+    next_target = pending.get("next")
+    return (clinician, next_target if isinstance(next_target, str) else None) if clinician else None
+
+
+def second_factor_checked() -> bool:
+    return session.get(SECOND_FACTOR_CHECKED) is True
+
+
+def mark_second_factor_checked() -> None:
+    session[SECOND_FACTOR_CHECKED] = True
 
 
 def renew_session(clinician: Clinician) -> None:

@@ -13,7 +13,7 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
-from . import api_tokens, audit, auth, backup, demo, maintenance
+from . import api_tokens, audit, auth, backup, demo, maintenance, mfa
 from .audit import Action
 from .crypto import data_keys
 from .extensions import db
@@ -43,8 +43,8 @@ def one_time_password_notice(clinician: Clinician, password: str, sign_in: str =
     return (
         f"Username: {clinician.username}\n"
         f"One-time password: {password}\n"
-        f"It is shown only this once. Sign in at {sign_in}; you will be asked to choose "
-        "your own password."
+        f"It is shown only this once. Sign in at {sign_in}; you will be asked to set up "
+        "two-step sign-in with an authenticator app, then to choose your own password."
     )
 
 
@@ -62,6 +62,20 @@ def create_clinician_command(username: str, display_name: str, admin: bool) -> N
         raise click.ClickException(f"there is already an account called {username}")
     clinician, password = create_account(username, display_name, Role.ADMIN if admin else Role.CLINICIAN, "cli")
     click.echo(one_time_password_notice(clinician, password))
+
+
+@click.command("reset-second-factor")
+@click.argument("username")
+@with_appcontext
+def reset_second_factor_command(username: str) -> None:
+    """Remove an account's second factor (e.g. the last administrator lost their phone)."""
+    account = auth.find_by_username(username)
+    if account is None:
+        raise click.ClickException(f"there is no account called {auth.normalise_username(username)}")
+    mfa.reset(account)
+    audit.record(Action.SECOND_FACTOR_RESET, None, detail=account.username, actor_label="cli")
+    db.session.commit()
+    click.echo(f"{account.username} sets up two-step sign-in again at their next sign-in.")
 
 
 @click.command("seed-demo")
@@ -194,5 +208,6 @@ def restore_command(path: Path, force: bool) -> None:
 def register(app: Flask) -> None:
     for command in (create_clinician_command, seed_demo_command, create_api_token_command,
                     revoke_api_token_command, list_api_tokens_command, rotate_keys_command,
-                    purge_expired_command, backup_command, restore_command):
+                    purge_expired_command, backup_command, restore_command,
+                    reset_second_factor_command):
         app.cli.add_command(command)

@@ -27,7 +27,7 @@ from flask import (
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
 
-from . import audit, auth, workspace
+from . import audit, auth, mfa, workspace
 from .audit import Action
 from .clinician_forms import LoginForm, NoteForm, PasswordChangeForm
 from .crypto import DecryptionError, data_keys
@@ -40,6 +40,9 @@ from .questionnaire.twitching import QUESTIONNAIRE
 bp = Blueprint("clinician", __name__, url_prefix="/clinic")
 
 PUBLIC = frozenset({"clinician.login"})
+# The second step of signing in, reached before the session is signed in: these views
+# find the account waiting for its second factor themselves (second_factor.py).
+SECOND_STEP = frozenset({"clinician.second_factor", "clinician.second_factor_setup"})
 # Where a clinician who must change their password may still go.
 BEFORE_NEW_PASSWORD = frozenset({"clinician.change_password", "clinician.logout"})
 SIGN_IN_FAILED = "That username and password do not match an active account."
@@ -53,19 +56,29 @@ def require_clinician():
     if request.endpoint in PUBLIC:
         return None
     if not current_user.is_authenticated:
+        if request.endpoint in SECOND_STEP:
+            return None
         target = request.full_path if request.method == "GET" else None
         return redirect(url_for("clinician.login", next=target))
     expired = auth.session_expiry()
     if expired:
-        audit.record(Action.SESSION_EXPIRED, current_user._get_current_object(), detail=expired)
-        auth.end_session()
-        db.session.commit()
-        flash(_expiry_message(expired))
-        return redirect(url_for("clinician.login"))
+        return _sign_out(expired, _expiry_message(expired))
+    if mfa.required_for(me()) and not auth.second_factor_checked():
+        # Signed in without the second factor this account now needs (its role or the
+        # policy changed, or a session was made some other way): start again.
+        return _sign_out("no second factor", "Sign in again with your second factor.")
     auth.touch_session()
     if current_user.must_change_password and request.endpoint not in BEFORE_NEW_PASSWORD:
         return redirect(url_for("clinician.change_password"))
     return None
+
+
+def _sign_out(reason: str, message: str):
+    audit.record(Action.SESSION_EXPIRED, me(), detail=reason)
+    auth.end_session()
+    db.session.commit()
+    flash(message)
+    return redirect(url_for("clinician.login"))
 
 
 def _expiry_message(reason: str) -> str:
@@ -144,12 +157,22 @@ def login():
                      actor_label=auth.normalise_username(form.username.data))
         db.session.commit()
         return render_template("clinician/login.html", form=form, error=SIGN_IN_FAILED), 401
+    if mfa.required_for(attempt.clinician):
+        auth.begin_pending_sign_in(attempt.clinician, request.args.get("next"))
+        audit.record(Action.LOGIN_PASSWORD, attempt.clinician, detail="second factor next")
+        db.session.commit()
+        step = "second_factor" if attempt.clinician.has_second_factor else "second_factor_setup"
+        return redirect(url_for(f"clinician.{step}"))
     auth.begin_session(attempt.clinician, utcnow())
     audit.record(Action.LOGIN, attempt.clinician)
     db.session.commit()
-    if attempt.clinician.must_change_password:
-        return redirect(url_for("clinician.change_password"))
-    return redirect(_safe_next(request.args.get("next")))
+    return redirect(after_sign_in(attempt.clinician, request.args.get("next")))
+
+
+def after_sign_in(clinician, next_target: str | None) -> str:
+    if clinician.must_change_password:
+        return url_for("clinician.change_password")
+    return _safe_next(next_target)
 
 
 def _safe_next(target: str | None) -> str:

@@ -7,7 +7,7 @@ import re
 from flask import abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
-from . import audit, auth
+from . import audit, auth, mfa
 from .audit import Action, AuditQuery
 from .clinician import admin_required, bp, me
 from .clinician_forms import AccountForm
@@ -97,6 +97,22 @@ def reset_password(clinician_id: int):
     audit.record(Action.PASSWORD_RESET, me(), detail=account.username)
     db.session.commit()
     return _render_accounts(AccountForm(formdata=None), 200, created=(account, password))
+
+
+@bp.post("/admin/accounts/<int:clinician_id>/reset-second-factor")
+@admin_required
+def reset_second_factor(clinician_id: int):
+    """For a lost phone: the account is signed out everywhere and sets up a new second
+    factor at its next sign-in (its password still needed)."""
+    account = _account_or_404(clinician_id)
+    if account.id == me().id:
+        flash("Ask another administrator to reset your own two-step sign-in.")
+        return redirect(url_for("clinician.accounts"))
+    mfa.reset(account)
+    audit.record(Action.SECOND_FACTOR_RESET, me(), detail=account.username)
+    db.session.commit()
+    flash(f"{account.username} sets up two-step sign-in again at their next sign-in.")
+    return redirect(url_for("clinician.accounts"))
 
 
 @bp.get("/admin/audit")

@@ -2,22 +2,22 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import PasswordField, RadioField, StringField, TextAreaField
 from wtforms.validators import DataRequired, EqualTo, Length, Regexp
 
 from .auth import MAX_PASSWORD, USERNAME_PATTERN
+from .forms import SafeForm
 from .models import Role
 
 NOTE_MAX = 5000
 
 
-class LoginForm(FlaskForm):
+class LoginForm(SafeForm):
     username = StringField("Username", validators=[DataRequired("Enter your username"), Length(max=64)])
     password = PasswordField("Password", validators=[DataRequired("Enter your password"), Length(max=1024)])
 
 
-class PasswordChangeForm(FlaskForm):
+class PasswordChangeForm(SafeForm):
     current = PasswordField("Current password", validators=[DataRequired("Enter your current password"), Length(max=1024)])
     new = PasswordField(
         "New password",
@@ -29,7 +29,7 @@ class PasswordChangeForm(FlaskForm):
     )
 
 
-class NoteForm(FlaskForm):
+class NoteForm(SafeForm):
     body = TextAreaField(
         "Add a note",
         validators=[
@@ -39,7 +39,7 @@ class NoteForm(FlaskForm):
     )
 
 
-class AccountForm(FlaskForm):
+class AccountForm(SafeForm):
     username = StringField(
         "Username",
         description="Lower-case letters, digits, dots, dashes or underscores, e.g. j.chen",
@@ -54,4 +54,14 @@ class AccountForm(FlaskForm):
         "Role",
         choices=[(Role.CLINICIAN, "Clinician"), (Role.ADMIN, "Administrator (also manages accounts)")],
         default=Role.CLINICIAN,
+    )
+
+
+class CodeForm(SafeForm):
+    """The second factor: six digits from the app, or a recovery code."""
+
+    code = StringField(
+        "Code",
+        filters=[lambda value: value.strip() if isinstance(value, str) else value],
+        validators=[DataRequired("Enter the code"), Length(max=64, message="That is not a code from your app or a recovery code.")],
     )

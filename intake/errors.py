@@ -45,10 +45,10 @@ def _default_messages() -> dict[int, str]:
     }
 
 
-def render_error(code: int, message: str | None = None):
+def render_error(code: int, message: str | None = None, back_url: str | None = None):
     title = _titles().get(code, _("Sorry, something went wrong"))
     body = message or _default_messages().get(code, _("Please go back and try again."))
-    return render_template("errors/error.html", code=code, title=title, message=body), code
+    return render_template("errors/error.html", code=code, title=title, message=body, back_url=back_url), code
 
 
 def register(app: Flask) -> None:
@@ -64,11 +64,23 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
-        from . import patient
+        from . import refusals
 
-        if request.endpoint in patient.CSRF_RECOVERABLE:
-            return patient.render_after_csrf_failure()
+        if request.endpoint in refusals.STEP_POSTS:
+            return refusals.after_csrf_failure()
         return render_error(400, _("This page was open too long. Go back, reload the page and try again."))
+
+    @app.errorhandler(429)
+    def too_many_requests(error: HTTPException):
+        from . import fhir_api, refusals
+
+        # This handler is code-specific, so Flask prefers it to the API blueprint's own.
+        if fhir_api.is_api_request():
+            return fhir_api.http_error(error)
+        if request.blueprint == "patient":
+            return refusals.after_too_many_posts()
+        page, status = render_error(429, _custom_description(error))
+        return page, status, {"Retry-After": str(refusals.retry_after_seconds())}
 
     @app.errorhandler(OperationalError)
     def database_unavailable(error: OperationalError):

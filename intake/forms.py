@@ -31,6 +31,22 @@ from .questionnaire.schema import ItemType, Item, Questionnaire, Step
 
 YES_NO = (("yes", _l("Yes")), ("no", _l("No")))
 PHONE_PATTERN = re.compile(r"^\+?[0-9 ()\-.]{7,30}$")
+# Control characters other than tab and line breaks mean nothing in a form (a paste can
+# bring them); they are dropped before any check, so none is ever stored or shown.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def drop_control_characters(value: Any) -> Any:
+    return CONTROL_CHARACTERS.sub("", value) if isinstance(value, str) else value
+
+
+class SafeForm(FlaskForm):
+    """Base of every form of the app: each field drops control characters first."""
+
+    class Meta:
+        def bind_field(self, form, unbound_field, options):
+            filters = [drop_control_characters, *unbound_field.kwargs.get("filters", ())]
+            return unbound_field.bind(form=form, filters=filters, **options)
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -84,15 +100,15 @@ class MonthYearField(Field):
         self.data = None
         if not self.month and not self.year:
             return
-        if not (self.month.isdigit() and 1 <= int(self.month) <= 12):
+        if not (self.month.isdecimal() and 1 <= int(self.month) <= 12):
             self.process_errors.append(_l("Choose the month"))
-        elif not (self.year.isdigit() and len(self.year) == 4):
+        elif not (self.year.isdecimal() and len(self.year) == 4):
             self.process_errors.append(_l("Enter the year as 4 numbers, like 2024"))
         else:
             self.data = f"{int(self.year):04d}-{int(self.month):02d}"
 
 
-class StepForm(FlaskForm):
+class StepForm(SafeForm):
     """Base of every generated step form."""
 
     step: Step
@@ -212,7 +228,7 @@ def to_answer(item: Item, data: Any) -> Any:
     if item.type is ItemType.CONSENT:
         return True if data else None
     if item.type is ItemType.SCALE:
-        return int(data) if str(data).isdigit() else None
+        return _whole_number(data)
     if item.type is ItemType.DATE:
         return data.isoformat()
     if item.type is ItemType.MULTI:
@@ -221,6 +237,15 @@ def to_answer(item: Item, data: Any) -> Any:
     if isinstance(data, str):
         return data.strip()
     return data
+
+
+def _whole_number(data: Any) -> int | None:
+    """A posted choice of a scale as a number; None for anything else ("²" is a digit to
+    str.isdigit but not a number to int)."""
+    try:
+        return int(str(data))
+    except ValueError:
+        return None
 
 
 def to_field_data(item: Item, value: Any) -> Any:
@@ -276,7 +301,7 @@ def step_form(questionnaire: Questionnaire, step: Step) -> type[StepForm]:
     return _form_classes[key]
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(SafeForm):
     """The last box on the review page."""
 
     confirm = BooleanField(_l("My answers are true to the best of my knowledge."))
@@ -286,6 +311,6 @@ class ConfirmForm(FlaskForm):
             raise StopValidation(_l("Tick the box to confirm your answers"))
 
 
-class ButtonForm(FlaskForm):
+class ButtonForm(SafeForm):
     """A form with nothing but its CSRF token, for one-button POSTs."""
 

@@ -7,7 +7,7 @@ import uuid
 from datetime import datetime, timezone
 
 from flask_login import UserMixin
-from sqlalchemy import DateTime, ForeignKey, Index, String, TypeDecorator, event
+from sqlalchemy import DateTime, ForeignKey, Index, String, Text, TypeDecorator, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .crypto import EncryptedJSON, EncryptedText
@@ -108,9 +108,20 @@ class Clinician(UserMixin, db.Model):
     session_token: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The second factor (TOTP, RFC 6238): the shared secret in base32, set when enrolment
+    # starts and trusted only once a code from it was confirmed (totp_confirmed_at).
+    # Encrypted like health data: with it, anyone reading the database could mint codes.
+    totp_secret: Mapped[str | None] = mapped_column(EncryptedText)
+    totp_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The time step of the last code accepted: a code is never accepted twice.
+    totp_last_counter: Mapped[int | None] = mapped_column()
 
     def get_id(self) -> str:
         return self.session_token
+
+    @property
+    def has_second_factor(self) -> bool:
+        return bool(self.totp_secret) and self.totp_confirmed_at is not None
 
     @property
     def is_active(self) -> bool:
@@ -119,6 +130,20 @@ class Clinician(UserMixin, db.Model):
     @property
     def is_admin(self) -> bool:
         return self.role == Role.ADMIN
+
+
+class RecoveryCode(db.Model):
+    """One of a clinician's ten single-use recovery codes: its SHA-256 only (the codes are
+    random, about 79 bits each, so no salt or stretching is needed)."""
+
+    __tablename__ = "recovery_code"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    clinician_id: Mapped[int] = mapped_column(ForeignKey("clinician.id"))
+    code_hash: Mapped[str] = mapped_column(String(64))
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    __table_args__ = (UniqueConstraint("clinician_id", "code_hash"),)
 
 
 class ReviewNote(db.Model):

@@ -20,11 +20,12 @@ from flask import (
     url_for,
 )
 from flask_babel import get_locale
+from flask_limiter.util import get_remote_address
 from flask_babel import gettext as _
 from sqlalchemy.exc import SQLAlchemyError
 
 from . import i18n, logs, submissions
-from .extensions import db
+from .extensions import db, limiter
 from .forms import ButtonForm, ConfirmForm, StepForm, form_data, step_form
 from .models import Submission, utcnow
 from .questionnaire.safety import Tier
@@ -33,6 +34,12 @@ from .questionnaire.twitching import QUESTIONNAIRE
 from .submissions import REVIEW, page_index
 
 bp = Blueprint("patient", __name__)
+# Every POST of these pages, all pages together, counts against one budget per address;
+# a refused post keeps the patient's answers (refusals.py).
+limiter.shared_limit(
+    lambda: current_app.config["PATIENT_POST_RATE_LIMIT"], scope="patient-posts",
+    key_func=get_remote_address, methods=["POST"],
+)(bp)
 
 WELCOME = QUESTIONNAIRE.steps[0].id
 SAFETY = "safety"
@@ -372,19 +379,3 @@ def resume(token: str):
     if _blocked_by_emergency(draft, draft.current_step):
         return redirect(url_for("patient.emergency"))
     return redirect(_page_url(draft.current_step))
-
-
-# --- a stale CSRF token must not cost the patient their answers --------------------------
-
-CSRF_RECOVERABLE = frozenset({"patient.start", "patient.save"})
-
-
-def render_after_csrf_failure():
-    """Show the page again with what was posted and a fresh token; nothing is saved."""
-    step = QUESTIONNAIRE.steps[0] if request.endpoint == "patient.start" else _step_or_404(request.view_args["step_id"])
-    form = step_form(QUESTIONNAIRE, step)(meta={"csrf": False})
-    form.validate_partial({}, _today())
-    form.form_errors.append(_("This page was open for a long time, so we could not save it "
-                              "yet. Your answers are still here: check them and press "
-                              "Continue again."))
-    return _render_step(step, form), 400

@@ -93,13 +93,20 @@ def with_search(filters: Filters, text: str) -> Filters:
     return replace(filters, reference=normalise_reference(text), name_key=name_index(text))
 
 
+# Far enough for any real filter; far from date.max, so "the day after" always exists.
+EARLIEST, LATEST = date(1900, 1, 1), date(2999, 12, 31)
+
+
 def _date(value: str | None) -> date | None:
     if not value:
         return None
     try:
-        return date.fromisoformat(value)
+        parsed = date.fromisoformat(value)
     except ValueError:
         raise BadFilter("not a date") from None
+    if not EARLIEST <= parsed <= LATEST:
+        raise BadFilter("date out of range")
+    return parsed
 
 
 def _day_start(day: date, zone: ZoneInfo) -> datetime:

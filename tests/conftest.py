@@ -84,6 +84,7 @@ def client(app):
 
 
 CSRF_PATTERN = re.compile(r'name="csrf_token" value="([^"]+)"')
+RECOVERY_CODE_PATTERN = re.compile(r'<li class="reference-inline">([0-9A-Z]{4}(?:-[0-9A-Z]{4}){3})</li>')
 
 
 class Patient:
@@ -142,6 +143,9 @@ def checked_values(page: str, name: str) -> list[str]:
 
 from datetime import datetime, timedelta, timezone  # noqa: E402
 
+import pyotp  # noqa: E402
+import redis  # noqa: E402
+
 from intake import auth as clinician_auth  # noqa: E402
 from intake.extensions import limiter  # noqa: E402
 from intake.models import Clinician, Role  # noqa: E402
@@ -155,21 +159,43 @@ def _fresh_rate_limits():
     """Each test starts with no failed sign-ins counted (the limiter is module-global)."""
     yield
     if getattr(limiter, "_storage", None) is not None:
-        limiter.reset()
+        try:
+            limiter.reset()
+        except redis.RedisError:  # a test pointed the limiter at a Redis that is down
+            pass
 
 
 def make_clinician(app, username: str = "dr.ana", role: str = Role.CLINICIAN,
                    password: str = CLINICIAN_PASSWORD, must_change: bool = False,
-                   display_name: str | None = None) -> int:
-    """An account with a known password (already chosen, unless must_change); its id."""
+                   display_name: str | None = None, second_factor: bool = True) -> int:
+    """An account with a known password (already chosen, unless must_change) and, unless
+    second_factor=False, an authenticator app already set up; its id."""
     with app.app_context():
         clinician, _ = clinician_auth.create_clinician(
             username, display_name or username.title(), role, datetime.now(timezone.utc)
         )
         clinician.password_hash = clinician_auth.hash_password(password)
         clinician.must_change_password = must_change
+        if second_factor:
+            clinician.totp_secret = pyotp.random_base32()
+            clinician.totp_confirmed_at = datetime.now(timezone.utc)
         db.session.commit()
         return clinician.id
+
+
+def totp_secret(app, username: str) -> str | None:
+    with app.app_context():
+        return db.session.scalar(select(Clinician.totp_secret).where(Clinician.username == username))
+
+
+def fresh_totp_code(app, username: str) -> str:
+    """The app's current code, as if a new time step had begun since the last one used
+    (several sign-ins within 30 seconds would otherwise replay a code, which is refused)."""
+    with app.app_context():
+        account = db.session.scalar(select(Clinician).where(Clinician.username == username))
+        account.totp_last_counter = None
+        db.session.commit()
+        return pyotp.TOTP(account.totp_secret).now()
 
 
 class Clinic:
@@ -187,9 +213,31 @@ class Clinic:
         return self.client.post(path, data={"csrf_token": self.token(token_from), **(data or {})}, **kwargs)
 
     def login(self, username: str | None = None, password: str | None = None):
-        return self.post("/clinic/login", {
+        """Both steps when the password step asks for the second factor: the response of the
+        last step taken."""
+        response = self.password_step(username, password)
+        if response.status_code == 302 and response.location == "/clinic/login/second-factor":
+            return self.enter_code(fresh_totp_code(self.app, clinician_auth.normalise_username(username or self.username)))
+        return response
+
+    def password_step(self, username: str | None = None, password: str | None = None, query: str = ""):
+        return self.post("/clinic/login" + query, {
             "username": username or self.username, "password": password or self.password,
         })
+
+    def enter_code(self, code: str):
+        return self.post("/clinic/login/second-factor", {"code": code})
+
+    def enrol(self):
+        """Set up the app from the setup page as a person would (scanning = reading the key
+        shown); the response that shows the recovery codes, and the secret."""
+        page = self.client.get("/clinic/second-factor/setup").get_data(as_text=True)
+        secret = re.search(r'class="reference secret-key">([A-Z2-7 ]+)<', page).group(1).replace(" ", "")
+        token = CSRF_PATTERN.search(page).group(1)
+        response = self.client.post("/clinic/second-factor/setup", data={
+            "csrf_token": token, "code": pyotp.TOTP(secret).now()})
+        return response, secret
+
 
     def logout(self):
         return self.post("/clinic/logout", token_from="/clinic/password")

@@ -51,7 +51,26 @@ def patient_pages(app, language: str = "en") -> list[tuple[str, str]]:
         flagged.start(**{"consent.language": language})
         flagged.answer("safety", {"safety.signs": [sign]})
         pages.append((page, flagged.client.get(f"/{page}").get_data(as_text=True)))
+    pages.extend(_too_many_posts_pages(app, language))
     return pages
+
+
+def _too_many_posts_pages(app, language: str) -> list[tuple[str, str]]:
+    """The pages of a refused post (429), from an address of their own (one per language:
+    the count lasts the hour)."""
+    hurried = Patient(app.test_client())
+    hurried.client.environ_base["REMOTE_ADDR"] = {"en": "203.0.113.9", "es": "203.0.113.10"}[language]
+    limit = app.config["PATIENT_POST_RATE_LIMIT"]
+    app.config["PATIENT_POST_RATE_LIMIT"] = "1 per hour"
+    try:
+        hurried.start(**{"consent.language": language})
+        step = hurried.answer("safety")
+        other = hurried.post("/later")
+    finally:
+        app.config["PATIENT_POST_RATE_LIMIT"] = limit
+    assert step.status_code == other.status_code == 429
+    return [("too many posts on a step", step.get_data(as_text=True)),
+            ("too many posts", other.get_data(as_text=True))]
 
 
 class _Text(HTMLParser):

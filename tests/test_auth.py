@@ -13,7 +13,7 @@ from intake import auth
 from intake.extensions import db
 from intake.models import AuditEvent, Clinician, utcnow
 
-from .conftest import CLINICIAN_PASSWORD, Clinic, make_clinician
+from .conftest import CLINICIAN_PASSWORD, Clinic, fresh_totp_code, make_clinician
 
 
 def _clinician(app, username: str = "dr.ana") -> Clinician:
@@ -71,7 +71,9 @@ def test_it_records_every_sign_in_success_and_failure(app, client):
     assert events == [
         ("login.failed", "dr.ana", "wrong password"),
         ("login.failed", "ghost", "unknown account"),
-        ("login", "dr.ana", ""),
+        ("login.password", "dr.ana", "second factor next"),
+        ("second_factor.ok", "dr.ana", "authenticator app"),
+        ("login", "dr.ana", "with authenticator app"),
     ]
     assert all(e.ip == "127.0.0.1" for e in _audit(app))
 
@@ -81,14 +83,13 @@ def test_it_only_returns_to_pages_of_the_workspace_after_sign_in(app, client):
     clinic = Clinic(app, client)
     bounced = client.get("/clinic/admin/audit?action=login")
     assert bounced.location.startswith("/clinic/login?next=")
-    token = clinic.token()
-    inside = client.post("/clinic/login?next=/clinic/password", data={
-        "csrf_token": token, "username": "dr.ana", "password": CLINICIAN_PASSWORD})
-    assert inside.location == "/clinic/password"
+    assert clinic.password_step(query="?next=/clinic/password").location == "/clinic/login/second-factor"
+    inside = clinic.enter_code(fresh_totp_code(app, "dr.ana"))
+    assert inside.location == "/clinic/password", "the target survives the second step"
     for target in ("https://evil.example/", "//evil.example/clinic/", "/clinic/\\evil"):
         client.post("/clinic/logout", data={"csrf_token": clinic.token("/clinic/password")})
-        response = client.post(f"/clinic/login?next={target}", data={
-            "csrf_token": clinic.token(), "username": "dr.ana", "password": CLINICIAN_PASSWORD})
+        clinic.password_step(query=f"?next={target}")
+        response = clinic.enter_code(fresh_totp_code(app, "dr.ana"))
         assert response.location == "/clinic/", target
 
 

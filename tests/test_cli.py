@@ -33,8 +33,11 @@ def test_it_creates_a_clinician_with_a_one_time_password(app, client):
         assert (account.role, account.display_name, account.must_change_password) == ("clinician", "Dr. Jane Chen", True)
         assert password not in account.password_hash
         assert db.session.scalar(select(AuditEvent.actor_label)) == "cli"
-    first = Clinic(app, client, "j.chen", password).login()
-    assert first.location == "/clinic/password", "the first sign-in must choose a password"
+    clinic = Clinic(app, client, "j.chen", password)
+    assert clinic.login().location == "/clinic/second-factor/setup", "the first sign-in sets up the app"
+    codes, _secret = clinic.enrol()
+    assert 'href="/clinic/password"' in codes.get_data(as_text=True), "then chooses a password"
+    assert client.get("/clinic/").location == "/clinic/password"
 
 
 def test_it_creates_an_admin_on_request(app):
@@ -102,8 +105,13 @@ def test_it_creates_the_first_admin_once_when_serving_an_empty_database(fresh_sq
     password = _password(first)
     serve.prepare(fresh_sqlite_app)
     assert "password" not in capsys.readouterr().out.lower(), "printed once only"
-    response = Clinic(fresh_sqlite_app, fresh_sqlite_app.test_client(), "admin", password).login()
-    assert response.location == "/clinic/password"
+    assert "two-step sign-in" in first
+    clinic = Clinic(fresh_sqlite_app, fresh_sqlite_app.test_client(), "admin", password)
+    assert clinic.login().location == "/clinic/second-factor/setup", "an admin always sets up the app"
+    assert clinic.client.get("/clinic/").location.startswith("/clinic/login"), "not signed in before that"
+    codes, _secret = clinic.enrol()
+    assert codes.status_code == 200 and 'href="/clinic/password"' in codes.get_data(as_text=True)
+    assert clinic.client.get("/clinic/").location == "/clinic/password", "then chooses a password"
 
 
 # --- API tokens for the FHIR API -------------------------------------------------------------

@@ -190,3 +190,10 @@ def test_it_pages_from_an_index_without_sorting_the_table(app, filters):
         compiled = statement.compile(db.engine, compile_kwargs={"literal_binds": True})
         plan = " | ".join(row[-1] for row in db.session.execute(text(f"EXPLAIN QUERY PLAN {compiled}")))
     assert "USING INDEX" in plan and "TEMP B-TREE" not in plan, plan
+
+
+@pytest.mark.parametrize("far", ["9999-12-31", "0001-01-01"])
+def test_it_refuses_a_date_at_the_end_of_the_calendar_instead_of_failing(client, clinician, far):
+    response = client.get(f"/clinic/?to={far}")
+    assert response.status_code in (302, 400) and "Traceback" not in response.get_data(as_text=True)
+    assert client.get(f"/clinic/?from={far}").status_code != 500

@@ -168,16 +168,17 @@ def test_rotate_keys_moves_everything_to_the_new_key_so_the_old_one_can_go(app, 
     assert _all_plain(both) == before, "with the new key first, old values still read"
     result = both.test_cli_runner().invoke(args=["rotate-keys", "--batch", "1"])
     assert result.exit_code == 0, result.output
-    assert "Re-encrypted 3 values" in result.output  # two answers documents and one note
+    # two answers documents, one note, and the clinician's second-factor secret
+    assert "Re-encrypted 4 values" in result.output
     again = both.test_cli_runner().invoke(args=["rotate-keys"])
-    assert "Re-encrypted 0 values; 3 were under the newest key" in again.output
+    assert "Re-encrypted 0 values; 4 were under the newest key" in again.output
     only_new = with_keys(new_key)
     assert _all_plain(only_new) == before
     with pytest.raises(DecryptionError):
         _all_plain(with_keys(TEST_DATA_KEY))
     with both.app_context():
         detail = db.session.execute(text("SELECT detail FROM audit_event WHERE action = 'keys.rotated'")).scalars().all()
-    assert detail[0] == "rotated=3 current=0 unreadable=0"
+    assert detail[0] == "rotated=4 current=0 unreadable=0"
 
 
 def test_rotate_keys_reports_values_no_key_opens(app, database_url, patient):
@@ -217,3 +218,14 @@ def test_rotation_never_overwrites_a_value_the_app_saved_meanwhile(app, patient,
         assert (result.rotated, result.current) == (0, 1)
         db.session.expire_all()
         assert db.session.scalar(select(Submission.answers)) == {"consent.language": "es"}
+
+
+def test_it_stores_the_second_factor_secret_encrypted(app, clinician):
+    from intake.models import Clinician
+
+    with app.app_context():
+        account = db.session.scalar(select(Clinician).where(Clinician.username == "dr.ana"))
+        secret = account.totp_secret
+        raw = db.session.execute(text("SELECT totp_secret FROM clinician WHERE username = 'dr.ana'")).scalar()
+    assert secret and len(secret) >= 16
+    assert secret not in raw and raw.startswith("gAAAA"), "a Fernet token, not the base32 secret"

@@ -63,7 +63,7 @@ def test_it_migrates_an_empty_database_to_exactly_the_models_schema(empty_app):
         upgrade()
         assert _differences() == []
         tables = set(inspect(db.engine).get_table_names())
-    assert tables == {"alembic_version", "submission", "clinician", "review_note", "audit_event", "api_token"}
+    assert tables == {"alembic_version", "submission", "clinician", "review_note", "audit_event", "api_token", "recovery_code"}
 
 
 def test_it_migrates_down_and_up_again(empty_app):

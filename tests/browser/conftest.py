@@ -16,7 +16,7 @@ from werkzeug.serving import make_server
 
 from intake.extensions import db
 
-from ..conftest import make_app
+from ..conftest import CLINICIAN_PASSWORD, fresh_totp_code, make_app
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -102,3 +102,14 @@ def screenshot(page, name: str) -> None:
     folder = ARTIFACTS / "screenshots"
     folder.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
+
+
+def sign_in(page, base_url: str, app, username: str = "dr.ana") -> None:
+    """Both steps, as a person does: the password, then the code their app shows."""
+    page.goto(base_url + "/clinic/login")
+    page.fill("#username", username)
+    page.fill("#password", CLINICIAN_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/clinic/login/second-factor")
+    page.fill("#code", fresh_totp_code(app, username))
+    page.click("button[type=submit]")

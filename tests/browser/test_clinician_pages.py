@@ -9,10 +9,9 @@ from sqlalchemy import select
 from intake.extensions import db
 from intake.models import Role, Submission
 
-from ..conftest import make_clinician, make_submission
+from ..conftest import CLINICIAN_PASSWORD, make_clinician, make_submission
 from ..test_summary import MARIA
-from .clinic import sign_in
-from .conftest import DESKTOP, PHONE
+from .conftest import DESKTOP, PHONE, fresh_totp_code, sign_in
 from .driver import click_and_wait
 from .test_accessibility import check_page
 
@@ -21,7 +20,7 @@ def test_it_signs_in_opens_a_submission_and_marks_it_reviewed(live_app, server, 
     make_clinician(live_app, "dr.ana", display_name="Dr. Ana Ruiz")
     make_submission(live_app, {**MARIA, "safety.signs": ["speech"]}, reference="REVW-2345")
     page = new_page(viewport=DESKTOP)
-    sign_in(page, server.url)
+    sign_in(page, server.url, live_app)
     assert page.url.endswith("/clinic/")
     assert page.is_visible("text=REVW-2345")
     click_and_wait(page, "text=REVW-2345")
@@ -43,7 +42,12 @@ def test_it_has_no_accessibility_violations_on_clinician_pages(live_app, server,
     page.fill("#password", "wrong password entirely")
     click_and_wait(page, "button[type=submit]")
     check_page(page, "clinic-login-error", viewport)
-    sign_in(page, server.url, "admin")
+    page.fill("#username", "admin")
+    page.fill("#password", CLINICIAN_PASSWORD)
+    click_and_wait(page, "button[type=submit]")
+    check_page(page, "clinic-second-factor", viewport)
+    page.fill("#code", fresh_totp_code(live_app, "admin"))
+    click_and_wait(page, "button[type=submit]")
     for name, path in [
         ("clinic-dashboard", "/clinic/"),
         ("clinic-dashboard-filtered", "/clinic/?tier=urgent&status=new"),

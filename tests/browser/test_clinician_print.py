@@ -7,16 +7,9 @@ import io
 
 from pypdf import PdfReader
 
-from ..conftest import CLINICIAN_PASSWORD, make_clinician, make_submission
+from ..conftest import make_clinician, make_submission
 from ..test_summary import MARIA
-from .conftest import ARTIFACTS, DESKTOP
-
-
-def _sign_in(page, base_url: str) -> None:
-    page.goto(base_url + "/clinic/login")
-    page.fill("#username", "dr.ana")
-    page.fill("#password", CLINICIAN_PASSWORD)
-    page.click("button[type=submit]")
+from .conftest import ARTIFACTS, DESKTOP, sign_in
 
 
 def test_it_prints_a_full_summary_on_two_pages_with_a_running_header(live_app, server, new_page):
@@ -25,7 +18,7 @@ def test_it_prints_a_full_summary_on_two_pages_with_a_running_header(live_app, s
                "visit.goals": "I want to read again without my eye closing. " * 8}
     public_id = make_submission(live_app, answers, reference="PRNT-2222")
     page = new_page(viewport=DESKTOP)
-    _sign_in(page, server.url)
+    sign_in(page, server.url, live_app)
     page.goto(f"{server.url}/clinic/submissions/{public_id}")
     assert page.is_visible("button[data-print]"), "the print button appears with JavaScript on"
     pdf = page.pdf(format="Letter")
