@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from functools import cache
 from typing import Any, Mapping
 
 from flask_babel import lazy_gettext as _l

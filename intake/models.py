@@ -7,7 +7,7 @@ import uuid
 from datetime import datetime, timezone
 
 from flask_login import UserMixin
-from sqlalchemy import DateTime, ForeignKey, Index, String, Text, TypeDecorator, UniqueConstraint, event
+from sqlalchemy import DateTime, ForeignKey, Index, String, TypeDecorator, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .crypto import EncryptedJSON, EncryptedText

@@ -4,6 +4,7 @@ set, on PostgreSQL too; a `patient` who walks the real flow with real CSRF token
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 import re
 
 import pytest
@@ -65,17 +66,26 @@ def database_url(request, tmp_path):
     return POSTGRES_URL
 
 
-@pytest.fixture
-def app(database_url):
-    app = make_app(database_url)
+@contextmanager
+def app_with_schema(database_url: str, **settings):
+    """An app on a fresh schema, dropped and disconnected afterwards."""
+    app = make_app(database_url, **settings)
     with app.app_context():
         db.drop_all()
         db.create_all()
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.drop_all()
-        db.engine.dispose()
+    try:
+        yield app
+    finally:
+        with app.app_context():
+            db.session.remove()
+            db.drop_all()
+            db.engine.dispose()
+
+
+@pytest.fixture
+def app(database_url):
+    with app_with_schema(database_url) as app:
+        yield app
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from sqlalchemy import text
 from intake.extensions import db
 from intake.models import Status
 
-from .conftest import Patient, all_submissions, make_app
+from .conftest import Patient, all_submissions, app_with_schema
 
 
 @pytest.fixture
@@ -23,12 +23,8 @@ def sqlite_path(tmp_path):
 @pytest.fixture
 def sqlite_app(sqlite_path):
     """Always SQLite, whichever databases the rest of the suite runs on."""
-    app = make_app(f"sqlite:///{sqlite_path}")
-    with app.app_context():
-        db.create_all()
-    yield app
-    with app.app_context():
-        db.engine.dispose()
+    with app_with_schema(f"sqlite:///{sqlite_path}") as app:
+        yield app
 
 
 def test_it_turns_on_wal_busy_timeout_and_foreign_keys(sqlite_app):

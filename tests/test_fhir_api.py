@@ -22,7 +22,7 @@ from intake.models import ApiToken, AuditEvent, Submission
 from intake.questionnaire.fhir import answers_from_response, questionnaire_resource
 from intake.questionnaire.twitching import QUESTIONNAIRE
 
-from .conftest import make_app, make_submission
+from .conftest import app_with_schema, make_app, make_submission
 from .fhir_cases import empties, questionnaire_problems, response_problems
 from .test_audit import CANARY
 from .test_summary import MARIA
@@ -422,15 +422,8 @@ def test_it_audits_each_search_with_its_parameters_and_no_health_data(app, clien
 
 @pytest.fixture
 def limited_app(database_url):
-    app = make_app(database_url, FHIR_API_RATE_LIMIT="3/minute")
-    with app.app_context():
-        db.drop_all()
-        db.create_all()
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.drop_all()
-        db.engine.dispose()
+    with app_with_schema(database_url, FHIR_API_RATE_LIMIT="3/minute") as app:
+        yield app
 
 
 def test_it_limits_each_token_and_answers_429_with_an_outcome(limited_app):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from intake.extensions import db
 from intake.models import Status
 
 from .answers import COMPLETE_FORM

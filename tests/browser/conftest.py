@@ -14,9 +14,8 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
-from intake.extensions import db
 
-from ..conftest import CLINICIAN_PASSWORD, fresh_totp_code, make_app
+from ..conftest import CLINICIAN_PASSWORD, app_with_schema, fresh_totp_code
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -50,12 +49,8 @@ class LiveServer:
 
 @pytest.fixture
 def live_app(tmp_path):
-    app = make_app(f"sqlite:///{tmp_path / 'browser.db'}")
-    with app.app_context():
-        db.create_all()
-    yield app
-    with app.app_context():
-        db.engine.dispose()
+    with app_with_schema(f"sqlite:///{tmp_path / 'browser.db'}") as app:
+        yield app
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 
 from sqlalchemy import select
 
@@ -11,7 +10,7 @@ from intake.models import Status, Submission
 
 from ..answers import COMPLETE_FORM
 from .conftest import DESKTOP, screenshot
-from .driver import click_and_wait, STEPS, complete_with_keyboard, complete_with_mouse, css_id, fill_with_mouse, start_with_mouse
+from .driver import click_and_wait, complete_with_keyboard, complete_with_mouse, css_id, fill_with_mouse, start_with_mouse
 
 
 def stored(app) -> list[Submission]:
