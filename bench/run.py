@@ -59,7 +59,9 @@ def _fresh_postgres(name: str) -> str:
 
 
 def start_server(args: list[str], env: dict, port: int, cwd: Path) -> subprocess.Popen:
-    server = subprocess.Popen(args, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    # The app logs a line per request: to a file, never to a pipe nobody reads (it fills and blocks).
+    log = open(Path(env["INTAKE_INSTANCE_DIR"]) / f"server-{port}.log", "w")
+    server = subprocess.Popen(args, env=env, cwd=cwd, stdout=log, stderr=log)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
@@ -68,7 +70,7 @@ def start_server(args: list[str], env: dict, port: int, cwd: Path) -> subprocess
         except OSError:
             time.sleep(0.2)
     server.kill()
-    raise RuntimeError(f"server on port {port} did not start: {server.stderr.read().decode()[-2000:]}")
+    raise RuntimeError(f"server on port {port} did not start: {Path(log.name).read_text()[-2000:]}")
 
 
 def worker_peak_rss_mb(master: subprocess.Popen) -> float:

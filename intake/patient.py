@@ -25,6 +25,7 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import SQLAlchemyError
 
 from . import i18n, logs, submissions
+from .database import READ_ONLY
 from .extensions import db, limiter
 from .forms import ButtonForm, ConfirmForm, StepForm, form_data, step_form
 from .models import Submission, utcnow
@@ -43,6 +44,14 @@ limiter.shared_limit(
 
 WELCOME = QUESTIONNAIRE.steps[0].id
 SAFETY = "safety"
+
+
+@bp.before_request
+def read_pages_without_the_write_lock() -> None:
+    """The patient's GET pages never write. On SQLite they read in a plain (deferred)
+    transaction, so workers render pages side by side and no save waits on a render."""
+    if request.method == "GET":
+        db.session.connection(execution_options={READ_ONLY: True})
 
 
 # --- the draft bound to this browser -------------------------------------------------

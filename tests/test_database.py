@@ -59,3 +59,19 @@ def test_it_waits_for_another_writer_instead_of_failing(sqlite_app, sqlite_path)
     assert response.status_code == 302 and response.location.endswith("/done")
     assert time.monotonic() - started >= 1.0, "the submit waited for the lock"
     assert all_submissions(sqlite_app)[0].status == Status.NEW
+
+
+def test_it_renders_patient_pages_while_another_connection_writes(sqlite_app, sqlite_path):
+    """A page view only reads: it must not queue behind a writer for the write lock."""
+    patient = Patient(sqlite_app.test_client())
+    patient.start()
+    writer = sqlite3.connect(str(sqlite_path), isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")
+    try:
+        started = time.monotonic()
+        response = patient.client.get("/step/safety")
+        waited = time.monotonic() - started
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+    assert response.status_code == 200 and waited < 1.0, f"the page waited {waited:.1f} s for the write lock"
