@@ -81,10 +81,10 @@ def test_it_keeps_patient_pages_light_and_self_contained(server, new_page):
     """A first visit (empty cache) to each page: at most 3 requests, under 50 KB, all local."""
     page = new_page()
     page.goto(server.url + "/")
-    for step in ("welcome", "safety", "about"):
+    for step in ("welcome", "safety", "about", "twitching"):
         submit_step(page, COMPLETE_FORM[step])
     cookies = page.context.cookies()
-    for path in ("/", "/step/safety", "/step/twitching"):
+    for path in ("/", "/step/safety", "/step/twitching", "/step/history"):  # history is the heaviest
         fresh = new_page()
         fresh.context.add_cookies(cookies)
         fetched: list = []
