@@ -7,11 +7,11 @@ weighs a likelihood ("reported features", never conclusions).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from typing import Any, Mapping
 
-from .safety import SafetyAssessment, assess
+from .safety import SIGNS_ITEM, SafetyAssessment, assess
 from .schema import Item, ItemType, Questionnaire
 from .scoring import GAD2, GAD7, PHQ2, Score, score_all
 
@@ -174,12 +174,10 @@ def _labelled(label: str, value: str | None) -> str | None:
 
 
 def _safety(a: _Answers) -> SafetyAssessment:
-    assessment = assess(a.values)
-    order = {"emergency": 0, "urgent": 1}
-    # The flag's wording comes from the questionnaire, so it matches what the patient saw.
-    worded = (replace(f, display=a.choice("safety.signs", f.code)) for f in assessment.flags)
-    flags = sorted(worded, key=lambda flag: order.get(str(flag.tier), 2))
-    return replace(assessment, flags=tuple(flags))
+    # The flag's wording comes from the questionnaire, so it matches what the patient saw;
+    # assess() already puts emergency before urgent.
+    ticked = a.values.get(SIGNS_ITEM) or []
+    return assess(a.values, {code: a.choice(SIGNS_ITEM, code) for code in ticked})
 
 
 def _who(a: _Answers, today: date) -> Who:
