@@ -11,6 +11,7 @@ from flask_babel import format_date, format_datetime, get_locale
 
 from . import crypto, i18n, keys, logs
 from .extensions import csrf, db, limiter, migrate
+from .forms import choices_of
 
 
 def create_app(config: str | type | None = None) -> Flask:
@@ -86,4 +87,5 @@ def _register_template_globals(app: Flask) -> None:
         format_iso_date=lambda value: format_date(date.fromisoformat(value), "long"),
         format_iso_month=i18n.format_month_year,
         month_name=lambda number: format_date(date(2000, number, 1), "MMMM"),
+        choices_of=choices_of,
     )

@@ -264,12 +264,22 @@ def form_data(step: Step, answers: Mapping[str, Any]) -> dict[str, Any]:
     return {item.link_id: to_field_data(item, answers.get(item.link_id)) for item in step.items}
 
 
+def choices_of(item: Item) -> list[tuple[str, Any, bool]]:
+    """(posted value, label, exclusive) of each option a choice item shows."""
+    if item.type is ItemType.BOOLEAN:
+        return [(code, label, False) for code, label in YES_NO]
+    if item.type is ItemType.SCALE:
+        return [(str(n), str(n), False) for n in range(item.min_value, item.max_value + 1)]
+    return [(c.code, _l(c.display), c.exclusive) for c in item.choices]
+
+
 def _field_for(item: Item) -> Field:
     label = _l(item.text)
+    choices = [(code, text) for code, text, _exclusive in choices_of(item)]
     kinds = {
-        ItemType.SINGLE: lambda: RadioField(label, choices=[(c.code, _l(c.display)) for c in item.choices], validate_choice=False),
-        ItemType.MULTI: lambda: MultiCheckboxField(label, choices=[(c.code, _l(c.display)) for c in item.choices], validate_choice=False),
-        ItemType.BOOLEAN: lambda: RadioField(label, choices=YES_NO, validate_choice=False),
+        ItemType.SINGLE: lambda: RadioField(label, choices=choices, validate_choice=False),
+        ItemType.MULTI: lambda: MultiCheckboxField(label, choices=choices, validate_choice=False),
+        ItemType.BOOLEAN: lambda: RadioField(label, choices=choices, validate_choice=False),
         ItemType.CONSENT: lambda: BooleanField(label),
         ItemType.TEXT: lambda: StringField(label, [Optional(), Length(max=item.max_length or 200)]),
         ItemType.LONG_TEXT: lambda: TextAreaField(label, [Optional(), Length(max=item.max_length or 2000)]),
@@ -280,7 +290,7 @@ def _field_for(item: Item) -> Field:
             label, [Optional(), Length(max=item.max_length or 30), Regexp(PHONE_PATTERN, message=_l("Enter a phone number, like (212) 555-0123"))]
         ),
         ItemType.INTEGER: lambda: WholeNumberField(label),
-        ItemType.SCALE: lambda: RadioField(label, choices=[(str(n), str(n)) for n in range(item.min_value, item.max_value + 1)], validate_choice=False),
+        ItemType.SCALE: lambda: RadioField(label, choices=choices, validate_choice=False),
         ItemType.DATE: lambda: FriendlyDateField(label),
         ItemType.MONTH_YEAR: lambda: MonthYearField(label),
     }

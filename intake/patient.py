@@ -29,6 +29,7 @@ from .database import READ_ONLY
 from .extensions import db, limiter
 from .forms import ButtonForm, ConfirmForm, StepForm, form_data, step_form
 from .models import Submission, utcnow
+from .step_page import render_step_page
 from .questionnaire.safety import Tier
 from .questionnaire.schema import Step
 from .questionnaire.twitching import QUESTIONNAIRE
@@ -217,16 +218,9 @@ def _partial_answers(form: StepForm, draft: Submission) -> dict:
 
 
 def _render_step(step: Step, form: StepForm):
-    number = QUESTIONNAIRE.step_index(step.id) + 1
-    return render_template(
-        "patient/step.html",
-        step=step,
-        form=form,
-        number=number,
-        total=len(QUESTIONNAIRE.steps),
-        questionnaire=QUESTIONNAIRE,
-        return_to=request.args.get("return"),
-    )
+    # Only "review" means anything as a return page; anything else would only bloat the cache.
+    return_to = REVIEW if request.args.get("return") == REVIEW else None
+    return render_step_page(QUESTIONNAIRE, step, form, return_to)
 
 
 @bp.get("/review")
