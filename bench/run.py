@@ -14,6 +14,7 @@ import base64
 import os
 import secrets
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -24,7 +25,17 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
-APP_PORT, BASELINE_PORT = 8811, 8812
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+# Free ports, never fixed ones: a second benchmark running at the same time would
+# otherwise answer our requests and we would measure the wrong server.
+APP_PORT, BASELINE_PORT = _free_port(), _free_port()
 POSTGRES_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 TARGETS = {"step GET": ("rps_ratio", 1 / 3), "step POST": ("rps_ratio", 1 / 4)}
 
@@ -64,6 +75,8 @@ def start_server(args: list[str], env: dict, port: int, cwd: Path) -> subprocess
     server = subprocess.Popen(args, env=env, cwd=cwd, stdout=log, stderr=log)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"server on port {port} exited: {Path(log.name).read_text()[-2000:]}")
         try:
             urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz" if port == APP_PORT else f"http://127.0.0.1:{port}/", timeout=1)
             return server
@@ -108,6 +121,7 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--database", choices=("sqlite", "postgresql"), default="sqlite")
     parser.add_argument("--submissions", type=int, default=1000, help="seed-demo rows behind the dashboard")
+    parser.add_argument("--only", nargs="+", metavar="PAGE", help='measure only these pages, e.g. --only "step GET" "step POST"')
     args = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="intake-bench-"))
@@ -147,6 +161,7 @@ def main() -> None:
         wrk.run(f"http://127.0.0.1:{BASELINE_PORT}", "/", seconds=2)  # warm up
         results["baseline"] = run(BASELINE_PORT, "GET", "/", [])
         results["baseline"]["mem_mb"] = worker_peak_rss_mb(baseline)
+        plan = [entry for entry in plan if not args.only or entry[0] in args.only]
         for name, method, path, sess in plan:
             print(f"measuring {name} ...", flush=True)
             results[name] = run(APP_PORT, method, path, sess)

@@ -23,6 +23,7 @@ from flask_babel import get_locale
 from flask_limiter.util import get_remote_address
 from flask_babel import gettext as _
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm.exc import StaleDataError
 
 from . import i18n, logs, submissions
 from .database import READ_ONLY
@@ -52,7 +53,33 @@ def read_pages_without_the_write_lock() -> None:
     """The patient's GET pages never write. On SQLite they read in a plain (deferred)
     transaction, so workers render pages side by side and no save waits on a render."""
     if request.method == "GET":
-        db.session.connection(execution_options={READ_ONLY: True})
+        _read_without_the_write_lock()
+
+
+def _read_without_the_write_lock() -> None:
+    db.session.connection(execution_options={READ_ONLY: True})
+
+
+def _save_checked(draft: Submission, step: Step, answers: dict, reached: str,
+                  *, resume_link: bool = False) -> tuple[Submission, str | None]:
+    """Write a page that was parsed and checked without the write lock, so the lock is
+    held only for the write itself. The write names the draft's version it merged onto;
+    if another tab saved or sent the draft in between, the merge is done again onto the
+    fresh copy, this time under the lock. Returns the draft as written and, if asked
+    for, a new resume token."""
+    db.session.close()  # ends the read; `draft` keeps what was loaded
+    db.session.add(draft)
+    try:
+        return _write_page(draft, step, answers, reached, resume_link)
+    except StaleDataError:
+        db.session.rollback()
+        return _write_page(_require_draft(), step, answers, reached, resume_link)
+
+
+def _write_page(draft: Submission, step: Step, answers: dict, reached: str,
+                resume_link: bool) -> tuple[Submission, str | None]:
+    _save(draft, step, answers, reached)
+    return draft, (submissions.issue_resume_token(draft) if resume_link else None)
 
 
 # --- the draft bound to this browser -------------------------------------------------
@@ -173,6 +200,7 @@ def step(step_id: str):
 @bp.post("/step/<step_id>")
 def save(step_id: str):
     step = _step_or_404(step_id)
+    _read_without_the_write_lock()
     draft = _require_draft()
     gate = _gate(draft, step.id)
     if gate:
@@ -181,29 +209,29 @@ def save(step_id: str):
     earlier = {k: v for k, v in draft.answers.items() if QUESTIONNAIRE.step_of(k).id != step.id}
     action = request.form.get("action", "next")
     if action == "next":
-        return _continue(draft, step, form, earlier)
-    form.validate_partial(earlier, _today())
-    _save(draft, step, _partial_answers(form, draft), reached=step.id)
+        if not form.validate_step(earlier, _today()):
+            return _render_step(step, form), 422
+        answers, reached = form.answers(), _next_page(step)
+    else:
+        form.validate_partial(earlier, _today())
+        answers, reached = _partial_answers(form, draft), step.id
+    draft, token = _save_checked(draft, step, answers, reached, resume_link=action == "later")
+    tier, answers = draft.safety_tier, draft.answers  # read before the commit expires them
+    db.session.commit()
+    if action == "next":
+        return _after_continue(step, tier, answers, reached)
     if action == "later":
-        token = submissions.issue_resume_token(draft)
-        db.session.commit()
         session["resume_token"] = token
         return redirect(url_for("patient.saved"))
-    db.session.commit()
     return redirect(_page_url(_previous_page(step)))
 
 
-def _continue(draft: Submission, step: Step, form: StepForm, earlier: dict):
-    if not form.validate_step(earlier, _today()):
-        return _render_step(step, form), 422
-    reached = _next_page(step)
-    _save(draft, step, form.answers(), reached=reached)
-    db.session.commit()
-    if step.id == SAFETY and draft.safety_tier == Tier.EMERGENCY:
+def _after_continue(step: Step, tier: str, answers: dict, reached: str):
+    if step.id == SAFETY and tier == Tier.EMERGENCY:
         return redirect(url_for("patient.emergency"))
-    if step.id == SAFETY and draft.safety_tier == Tier.URGENT:
+    if step.id == SAFETY and tier == Tier.URGENT:
         return redirect(url_for("patient.urgent"))
-    if request.args.get("return") == REVIEW and submissions.first_incomplete_step(QUESTIONNAIRE, draft.answers) is None:
+    if request.args.get("return") == REVIEW and submissions.first_incomplete_step(QUESTIONNAIRE, answers) is None:
         return redirect(url_for("patient.review"))
     return redirect(_page_url(reached))
 
@@ -244,6 +272,7 @@ def _render_review(draft: Submission, form: ConfirmForm, error: str | None = Non
 
 @bp.post("/submit")
 def submit():
+    _read_without_the_write_lock()
     draft = _current_draft()
     if draft is None:
         # A second click, a retry or another tab: the draft this browser was filling in
@@ -261,8 +290,10 @@ def submit():
     form = ConfirmForm()
     if not form.validate():
         return _render_review(draft, form), 422
+    draft_id, public_id = draft.id, draft.public_id
     try:
-        submissions.submit(draft.id, utcnow())
+        db.session.commit()  # end the read: the conditional UPDATE below settles any race
+        submissions.submit(draft_id, utcnow())
         db.session.commit()
     except SQLAlchemyError as failure:
         db.session.rollback()
@@ -271,7 +302,7 @@ def submit():
                   "answers are still here. Please try again in a minute.")
         return _render_review(_require_draft(), form, error), 503
     session.pop("draft", None)
-    session["submitted"] = draft.public_id
+    session["submitted"] = public_id
     return redirect(url_for("patient.done"))
 
 

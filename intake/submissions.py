@@ -52,7 +52,7 @@ def find_draft(public_id: str | None, now: datetime) -> Submission | None:
     if not public_id:
         return None
     draft = db.session.scalar(select(Submission).where(Submission.public_id == public_id))
-    if draft is None or not draft.is_draft or _expired(draft, now):
+    if draft is None or not draft.is_draft or is_expired(draft, now):
         return None
     return draft
 
@@ -64,7 +64,7 @@ def find_submitted(public_id: str | None) -> Submission | None:
     return None if found is None or found.is_draft else found
 
 
-def _expired(draft: Submission, now: datetime) -> bool:
+def is_expired(draft: Submission, now: datetime) -> bool:
     return draft.expires_at is not None and draft.expires_at <= now
 
 
@@ -130,7 +130,7 @@ def find_by_resume_token(token: str, now: datetime) -> Submission | None:
     found = db.session.scalar(
         select(Submission).where(Submission.resume_token_hash == hash_token(token))
     )
-    if found is None or not found.is_draft or _expired(found, now):
+    if found is None or not found.is_draft or is_expired(found, now):
         return None
     return found
 
@@ -166,6 +166,7 @@ def submit(draft_id: int, now: datetime) -> bool:
             expires_at=None,
             resume_token_hash=None,
             last_name_index=name_index(last_name if isinstance(last_name, str) else None),
+            row_version=Submission.row_version + 1,
         )
         .execution_options(synchronize_session=False)
     )

@@ -75,3 +75,36 @@ def test_it_renders_patient_pages_while_another_connection_writes(sqlite_app, sq
         writer.execute("ROLLBACK")
         writer.close()
     assert response.status_code == 200 and waited < 1.0, f"the page waited {waited:.1f} s for the write lock"
+
+
+def _write_lock_is_free(path) -> bool:
+    other = sqlite3.connect(str(path), isolation_level=None, timeout=0)
+    try:
+        other.execute("BEGIN IMMEDIATE")
+        other.execute("ROLLBACK")
+        return True
+    except sqlite3.OperationalError:
+        return False
+    finally:
+        other.close()
+
+
+@pytest.mark.parametrize("action", ["next", "back", "later"])
+def test_a_save_checks_the_form_without_holding_the_write_lock(sqlite_app, sqlite_path, monkeypatch, action):
+    """Parsing and checking a page takes most of a save; writers must not queue behind it."""
+    from intake.forms import StepForm
+
+    patient = Patient(sqlite_app.test_client())
+    patient.start()
+    seen = []
+    for name in ("validate_step", "validate_partial"):
+        original = getattr(StepForm, name)
+
+        def checking(self, *args, _original=original, **kwargs):
+            seen.append(_write_lock_is_free(sqlite_path))
+            return _original(self, *args, **kwargs)
+
+        monkeypatch.setattr(StepForm, name, checking)
+    response = patient.answer("safety", action=action)
+    assert response.status_code == 302
+    assert seen == [True]

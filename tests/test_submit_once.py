@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import threading
 
+from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
 from intake.extensions import db
-from intake.models import Status
+from intake.models import Status, Submission
 
+from .answers import COMPLETE_FORM
 from .conftest import CSRF_PATTERN, all_submissions
 
 
@@ -88,3 +90,50 @@ def test_it_sends_an_incomplete_draft_back_to_the_missing_step(app, patient):
     response = patient.submit()
     assert response.status_code == 302 and "/step/" in response.location or response.location.endswith("/review")
     assert all_submissions(app)[0].status == Status.DRAFT
+
+
+def test_a_save_keeps_what_another_tab_saved_while_this_page_was_checked(app, patient, monkeypatch):
+    """The save merges its own page onto the draft as it is when it writes, not as it was
+    read before the form was checked."""
+    from intake.forms import StepForm
+
+    patient.start()
+    patient.answer("safety")
+    patient.answer("about")
+    original = StepForm.validate_step
+
+    def another_tab_saves_meanwhile(self, *args, **kwargs):
+        with app.app_context():
+            draft = db.session.scalars(select(Submission)).one()
+            draft.answers = {**draft.answers, "about.first_name": "Changed in the other tab"}
+            db.session.commit()
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(StepForm, "validate_step", another_tab_saves_meanwhile)
+    assert patient.answer("twitching").status_code == 302
+    [draft] = all_submissions(app)
+    assert draft.answers["about.first_name"] == "Changed in the other tab"
+    assert draft.answers["twitch.side"] == "left"
+
+
+def test_a_save_that_loses_the_race_to_the_submit_of_another_tab_changes_nothing(app, patient, monkeypatch):
+    from intake.forms import StepForm
+
+    patient.complete_all_steps()
+    original = StepForm.validate_step
+
+    def another_tab_submits_meanwhile(self, *args, **kwargs):
+        with app.app_context():
+            draft = db.session.scalars(select(Submission)).one()
+            from intake import submissions
+            from intake.models import utcnow
+
+            submissions.submit(draft.id, utcnow())
+            db.session.commit()
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(StepForm, "validate_step", another_tab_submits_meanwhile)
+    response = patient.answer("visit", {**COMPLETE_FORM["visit"], "visit.goals": "Written after sending"})
+    assert response.status_code == 404
+    [sent] = all_submissions(app)
+    assert sent.status == Status.NEW and sent.answers["visit.goals"] != "Written after sending"
