@@ -110,6 +110,11 @@ class MonthYearField(Field):
 class StepForm(SafeForm):
     """Base of every generated step form."""
 
+    class Meta:
+        # CSRFProtect has already checked the token of every post before the view runs;
+        # checking it again here cost each save a second signature check.
+        csrf = False
+
     step: Step
     questionnaire: Questionnaire
 
@@ -258,10 +263,6 @@ def to_field_data(item: Item, value: Any) -> Any:
     if item.type is ItemType.DATE:
         return date.fromisoformat(value)
     return value
-
-
-def form_data(step: Step, answers: Mapping[str, Any]) -> dict[str, Any]:
-    return {item.link_id: to_field_data(item, answers.get(item.link_id)) for item in step.items}
 
 
 def choices_of(item: Item) -> list[tuple[str, Any, bool]]:

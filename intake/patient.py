@@ -28,9 +28,9 @@ from sqlalchemy.orm.exc import StaleDataError
 from . import i18n, logs, submissions
 from .database import READ_ONLY
 from .extensions import db, limiter
-from .forms import ButtonForm, ConfirmForm, StepForm, form_data, step_form
+from .forms import ButtonForm, ConfirmForm, StepForm, step_form
 from .models import Submission, utcnow
-from .step_page import render_step_page
+from .step_page import SavedAnswers, render_step_page
 from .questionnaire.safety import Tier
 from .questionnaire.schema import Step
 from .questionnaire.twitching import QUESTIONNAIRE
@@ -160,7 +160,7 @@ def welcome():
     step = QUESTIONNAIRE.steps[0]
     # Before any answer, the language question starts at the language the page is in.
     answers = draft.answers if draft else {"consent.language": str(get_locale())}
-    form = step_form(QUESTIONNAIRE, step)(formdata=None, data=form_data(step, answers))
+    form = SavedAnswers(step, answers)
     return _render_step(step, form)
 
 
@@ -193,7 +193,7 @@ def step(step_id: str):
     gate = _gate(draft, step.id)
     if gate:
         return gate
-    form = step_form(QUESTIONNAIRE, step)(formdata=None, data=form_data(step, draft.answers))
+    form = SavedAnswers(step, draft.answers)
     return _render_step(step, form)
 
 
@@ -245,7 +245,7 @@ def _partial_answers(form: StepForm, draft: Submission) -> dict:
     return answers
 
 
-def _render_step(step: Step, form: StepForm):
+def _render_step(step: Step, form: StepForm | SavedAnswers):
     # Only "review" means anything as a return page; anything else would only bloat the cache.
     return_to = REVIEW if request.args.get("return") == REVIEW else None
     return render_step_page(QUESTIONNAIRE, step, form, return_to)

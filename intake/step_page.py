@@ -8,8 +8,10 @@ depend on the request, the session or the answers.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
-from typing import Any
+from datetime import date
+from typing import Any, Mapping
 
 from flask import current_app, get_flashed_messages, get_template_attribute, render_template, request
 from flask_babel import get_locale
@@ -18,18 +20,19 @@ from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 
 from .compiled_pages import Holes, PageCache
-from .forms import StepForm
+from .forms import StepForm, to_field_data
 from .i18n import current_path
 from .questionnaire.schema import Questionnaire, Step
 
 CACHE_KEY = "compiled_step_pages"
+_MONTH = re.compile(r"\d{4}-\d{2}")
 
 
 @dataclass
 class StepRequest:
     """What one request fills into a compiled step page."""
 
-    form: StepForm
+    form: StepForm | SavedAnswers
     csrf_token: str
     path: str
     notices: list[str] = field(default_factory=list)
@@ -89,6 +92,35 @@ class StepHoles:
         return self._hole(lambda r: _error_message(r.field(link_id), error_id))
 
 
+class SavedAnswers:
+    """A step's saved answers, shown as its form would show them, for a GET: there is
+    nothing to parse or check, so no form needs building. Fills the same holes."""
+
+    errors: dict = {}
+    form_errors: list = []
+
+    def __init__(self, step: Step, answers: Mapping[str, Any]) -> None:
+        self._fields = {item.link_id: _SavedField(to_field_data(item, answers.get(item.link_id)))
+                        for item in step.items}
+
+    def __getitem__(self, link_id: str) -> "_SavedField":
+        return self._fields[link_id]
+
+
+class _SavedField:
+    errors: tuple = ()
+
+    def __init__(self, data: Any) -> None:
+        self.data = data
+        # Month-year answers are kept as "YYYY-MM"; the page shows them in two boxes.
+        self.year, self.month = data.split("-") if isinstance(data, str) and _MONTH.fullmatch(data) else ("", "")
+
+    def _value(self) -> str:
+        if self.data is None:
+            return ""
+        return self.data.isoformat() if isinstance(self.data, date) else str(self.data)
+
+
 def _has_errors(form: StepForm) -> bool:
     return bool(form.errors or form.form_errors)
 
@@ -121,7 +153,8 @@ def _error_summary(form: StepForm, items) -> str:
     return str(get_template_attribute("macros/forms.html", "error_summary")(form, items))
 
 
-def render_step_page(questionnaire: Questionnaire, step: Step, form: StepForm, return_to: str | None) -> str:
+def render_step_page(questionnaire: Questionnaire, step: Step, form: StepForm | SavedAnswers,
+                     return_to: str | None) -> str:
     """The step page for this request: compiled on first use, then only filled."""
     locale = str(get_locale())
     key = (questionnaire.version, step.id, locale, return_to, request.script_root)

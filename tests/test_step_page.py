@@ -9,7 +9,7 @@ from flask import render_template_string
 from intake.step_page import CACHE_KEY, render_step_page
 
 from .answers import COMPLETE_FORM
-from .conftest import CSRF_PATTERN, Patient, checked_values
+from .conftest import CSRF_PATTERN, Patient, all_submissions, checked_values
 
 
 def _patient_at_about(app, **about) -> Patient:
@@ -82,3 +82,22 @@ def test_a_template_that_takes_the_real_csrf_token_is_refused(app):
                 render_step_page(QUESTIONNAIRE, step, step_form(QUESTIONNAIRE, step)(formdata=None), None)
         finally:
             step_page.render_template = original
+
+
+@pytest.mark.parametrize("step_id", ["welcome", "safety", "about", "twitching", "history", "stress", "visit"])
+def test_saved_answers_fill_the_page_exactly_as_the_form_would(app, patient, step_id):
+    """A GET fills the page from the saved answers without building the form; a page
+    with every kind of question must come out the same either way."""
+    from intake.forms import step_form, to_field_data
+    from intake.questionnaire.twitching import QUESTIONNAIRE
+    from intake.step_page import SavedAnswers
+
+    patient.complete_all_steps()
+    [draft] = all_submissions(app)
+    step = QUESTIONNAIRE.step(step_id)
+    with app.test_request_context(f"/step/{step_id}"):
+        data = {item.link_id: to_field_data(item, draft.answers.get(item.link_id)) for item in step.items}
+        from_form = render_step_page(QUESTIONNAIRE, step, step_form(QUESTIONNAIRE, step)(formdata=None, data=data), None)
+        from_saved = render_step_page(QUESTIONNAIRE, step, SavedAnswers(step, draft.answers), None)
+    assert from_saved == from_form
+    assert ' checked' in from_saved
