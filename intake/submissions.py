@@ -10,7 +10,7 @@ import secrets
 from datetime import datetime, timedelta
 from typing import Any, Mapping
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 
 from . import notify
 from .extensions import db
@@ -48,10 +48,15 @@ def start_draft(questionnaire: Questionnaire, language: str, now: datetime, expi
     return draft
 
 
+# Built once: every patient page looks its draft up, and building the statement cost
+# as much as running it.
+BY_PUBLIC_ID = select(Submission).where(Submission.public_id == bindparam("public_id"))
+
+
 def find_draft(public_id: str | None, now: datetime) -> Submission | None:
     if not public_id:
         return None
-    draft = db.session.scalar(select(Submission).where(Submission.public_id == public_id))
+    draft = db.session.scalar(BY_PUBLIC_ID, {"public_id": public_id})
     if draft is None or not draft.is_draft or is_expired(draft, now):
         return None
     return draft
@@ -60,7 +65,7 @@ def find_draft(public_id: str | None, now: datetime) -> Submission | None:
 def find_submitted(public_id: str | None) -> Submission | None:
     if not public_id:
         return None
-    found = db.session.scalar(select(Submission).where(Submission.public_id == public_id))
+    found = db.session.scalar(BY_PUBLIC_ID, {"public_id": public_id})
     return None if found is None or found.is_draft else found
 
 
