@@ -107,13 +107,17 @@ class MonthYearField(Field):
             self.data = f"{int(self.year):04d}-{int(self.month):02d}"
 
 
-class StepForm(SafeForm):
-    """Base of every generated step form."""
+class PatientForm(SafeForm):
+    """Base of the questionnaire's forms, the busiest posts of the app."""
 
     class Meta:
         # CSRFProtect has already checked the token of every post before the view runs;
         # checking it again here cost each save a second signature check.
         csrf = False
+
+
+class StepForm(PatientForm):
+    """Base of every generated step form."""
 
     step: Step
     questionnaire: Questionnaire
@@ -311,7 +315,7 @@ def step_form(questionnaire: Questionnaire, step: Step) -> type[StepForm]:
     return _form_classes[key]
 
 
-class ConfirmForm(SafeForm):
+class ConfirmForm(PatientForm):
     """The last box on the review page."""
 
     confirm = BooleanField(_l("My answers are true to the best of my knowledge."))

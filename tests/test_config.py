@@ -79,3 +79,13 @@ def test_it_generates_development_keys_once(monkeypatch, tmp_path):
 def test_it_takes_the_clinic_details_from_configuration(app, client):
     app.jinja_env.globals["clinic"]["phone"] = "(555) 000-1111"
     assert "(555) 000-1111" in client.get("/").get_data(as_text=True)
+
+
+def test_production_password_hashing_meets_owasp_minimum():
+    """Argon2id: OWASP's weakest accepted setting is 19 MiB with 2 passes (or more memory
+    with fewer passes); nothing cheaper may become the default."""
+    from config import ProductionConfig
+
+    memory_mib, passes = ProductionConfig.ARGON2_MEMORY_KIB / 1024, ProductionConfig.ARGON2_TIME_COST
+    assert (memory_mib >= 19 and passes >= 2) or (memory_mib >= 46 and passes >= 1)
+    assert ProductionConfig.ARGON2_PARALLELISM >= 1

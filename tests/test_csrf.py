@@ -31,3 +31,11 @@ def test_it_refuses_other_posts_without_a_token(app, client):
     response = client.post("/submit", data={"confirm": "y"})
     assert response.status_code == 400
     assert all_submissions(app) == []
+
+
+def test_a_complete_form_is_not_sent_without_a_token(app, patient):
+    """The questionnaire's forms leave the token to CSRFProtect: it must still stop a send."""
+    patient.complete_all_steps()
+    response = patient.client.post("/submit", data={"confirm": "y", "csrf_token": "forged"})
+    assert response.status_code in (400, 403)
+    assert all_submissions(app)[0].status == "draft"
