@@ -34,11 +34,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from run import VENV_BIN, environment, start_server, worker_peak_rss_mb  # noqa: E402,F401
+from run import VENV_BIN, free_port, environment, start_server, worker_peak_rss_mb  # noqa: E402,F401
 
 from tests.answers import COMPLETE_FORM  # noqa: E402
 
-PORTS = (8821, 8822)
+PORTS = (free_port(), free_port())  # free ones: another run may be going
 COOKIE = re.compile(r"(intake_session|__Host-intake)=([^;]*)")
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 REFERENCE = re.compile(r'class="reference">([A-Z0-9-]+)<')

@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
@@ -35,7 +35,7 @@ def _free_port() -> int:
 
 # Free ports, never fixed ones: a second benchmark running at the same time would
 # otherwise answer our requests and we would measure the wrong server.
-APP_PORT, BASELINE_PORT = _free_port(), _free_port()
+APP_PORT, BASELINE_PORT = free_port(), free_port()
 POSTGRES_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 TARGETS = {"step GET": ("rps_ratio", 1 / 3), "step POST": ("rps_ratio", 1 / 4)}
 
@@ -142,7 +142,9 @@ def main() -> None:
     cookie_name = app.config["SESSION_COOKIE_NAME"]
     size = page_size(cookie_name, plan[1][3], "/step/about")
     baseline_env = {**env, "BASELINE_BYTES": str(size)}
-    baseline = start_server([str(VENV_BIN / "gunicorn"), "-w", "2", "-b", f"127.0.0.1:{BASELINE_PORT}", "baseline:app"],
+    # The same gunicorn settings as the app (its config file, 2 workers), another WSGI app.
+    baseline = start_server([str(VENV_BIN / "gunicorn"), "-c", str(ROOT / "gunicorn.conf.py"), "-w", "2",
+                             "-b", f"127.0.0.1:{BASELINE_PORT}", "baseline:app"],
                             baseline_env, BASELINE_PORT, ROOT / "bench")
     import sessions as make
 
