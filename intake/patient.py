@@ -131,8 +131,11 @@ def _previous_page(step: Step) -> str:
     return QUESTIONNAIRE.steps[max(QUESTIONNAIRE.step_index(step.id) - 1, 0)].id
 
 
-def _page_url(page: str) -> str:
-    return url_for("patient.review") if page == REVIEW else url_for("patient.step", step_id=page)
+def _page_url(page: str, keep_return: bool = False) -> str:
+    if page == REVIEW:
+        return url_for("patient.review")
+    back_to_review = keep_return and request.args.get("return") == REVIEW
+    return url_for("patient.step", step_id=page, **({"return": REVIEW} if back_to_review else {}))
 
 
 def _blocked_by_emergency(draft: Submission, page: str) -> bool:
@@ -205,9 +208,9 @@ def save(step_id: str):
     gate = _gate(draft, step.id)
     if gate:
         return gate
+    action, language = _posted_action()
     form = step_form(QUESTIONNAIRE, step)()
     earlier = {k: v for k, v in draft.answers.items() if QUESTIONNAIRE.step_of(k).id != step.id}
-    action = request.form.get("action", "next")
     if action == "next":
         if not form.validate_step(earlier, _today()):
             return _render_step(step, form), 422
@@ -216,6 +219,8 @@ def save(step_id: str):
         form.validate_partial(earlier, _today())
         answers, reached = _partial_answers(form, draft), step.id
     draft, token = _save_checked(draft, step, answers, reached, resume_link=action == "later")
+    if language:
+        submissions.set_language(draft, language, utcnow())
     tier, answers = draft.safety_tier, draft.answers  # read before the commit expires them
     db.session.commit()
     if action == "next":
@@ -223,7 +228,21 @@ def save(step_id: str):
     if action == "later":
         session["resume_token"] = token
         return redirect(url_for("patient.saved"))
+    if language:
+        i18n.choose(language)
+        return redirect(_page_url(step.id, keep_return=True))
     return redirect(_page_url(_previous_page(step)))
+
+
+def _posted_action() -> tuple[str, str | None]:
+    """("next" | "back" | "later" | "language", the language switched to). The header's
+    language buttons send the step's form too, with "switch_language" instead of "action"."""
+    language = request.form.get("switch_language")
+    if language is None:
+        return request.form.get("action", "next"), None
+    if language not in i18n.LANGUAGES:
+        abort(400)
+    return "language", language
 
 
 def _after_continue(step: Step, tier: str, answers: dict, reached: str):

@@ -169,12 +169,39 @@ def test_it_switches_language_on_any_page_and_keeps_every_answer(app):
     page = patient.client.get("/step/twitching")
     assert html_lang(page) == "es"
     assert checked_values(page.get_data(as_text=True), "twitch.where") == ["upper_eyelid", "cheek"]
-    assert '<button type="submit" name="lang" value="en" lang="en"' in page.get_data(as_text=True)
+    assert '<button type="submit" form="step-form" name="switch_language" value="en" lang="en"' in page.get_data(as_text=True)
 
     [after] = all_submissions(app)
     assert after.language == "es"
     assert after.answers == {**before.answers, "consent.language": "es"}
     assert after.current_step == before.current_step
+
+
+def test_the_switch_on_a_step_keeps_what_was_typed_and_not_yet_saved(app):
+    patient = Patient(app.test_client())
+    patient.start()
+    patient.answer("safety")
+    typed = {**COMPLETE_FORM["about"], "about.first_name": "Typed-not-saved", "about.email": "not an email"}
+    response = patient.post("/step/about?return=review", {**typed, "switch_language": "es"})
+    assert response.status_code == 302 and response.location == "/step/about?return=review"
+
+    page = patient.client.get(response.location)
+    assert html_lang(page) == "es"
+    text = page.get_data(as_text=True)
+    assert 'value="Typed-not-saved"' in text
+    [draft] = all_submissions(app)
+    assert draft.language == "es" and draft.answers["about.first_name"] == "Typed-not-saved"
+    # As with "Back", an entry that is not valid is not saved; nothing else is lost.
+    assert "about.email" not in draft.answers
+    assert draft.current_step == "about"
+
+
+def test_the_switch_on_a_step_refuses_an_unknown_language(app):
+    patient = Patient(app.test_client())
+    patient.start()
+    response = patient.post("/step/safety", {**COMPLETE_FORM["safety"], "switch_language": "xx"})
+    assert response.status_code == 400
+    assert all_submissions(app)[0].language == "en"
 
 
 def test_it_keeps_the_language_on_resume(app):

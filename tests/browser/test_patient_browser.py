@@ -98,3 +98,18 @@ def test_it_shows_conditional_questions_only_when_they_apply(server, page):
     fill_with_mouse(page, {"twitch.triggers": ["stress"]})
     assert page.is_checked("[name='twitch.triggers'][value='stress']")
     assert not page.is_checked("[name='twitch.triggers'][value='none']"), "'None noticed' cleared"
+
+
+def test_the_language_switch_keeps_what_was_typed_on_the_page(server, new_page):
+    page = new_page(viewport=DESKTOP)
+    start_with_mouse(page, server.url)
+    fill_with_mouse(page, COMPLETE_FORM["safety"])
+    click_and_wait(page, "button[value=next]")
+    page.fill(css_id("about.first_name"), "Ana typed this")
+    page.check(css_id("about.contact_method-1"))
+    click_and_wait(page, "button[lang=es]")
+    assert page.get_attribute("html", "lang") == "es"
+    assert page.url.endswith("/step/about")
+    assert page.input_value(css_id("about.first_name")) == "Ana typed this"
+    assert page.is_checked(css_id("about.contact_method-1"))
+    screenshot(page, "desktop-03-about-after-language-switch")
