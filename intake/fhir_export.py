@@ -1,5 +1,5 @@
 """The FHIR documents the app serves, built from database rows with the pure mapping in
-`questionnaire/fhir.py`: one submission as a `QuestionnaireResponse`, many as a streamed
+`questionnaire/fhir/`: one submission as a `QuestionnaireResponse`, many as a streamed
 `Bundle`, and the API's `CapabilityStatement`. Shared by the clinicians' downloads and the
 FHIR API; no request handling here.
 """

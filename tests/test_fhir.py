@@ -1,4 +1,4 @@
-"""The questionnaire and its submissions as FHIR R4 resources (intake/questionnaire/fhir.py).
+"""The questionnaire and its submissions as FHIR R4 resources (intake/questionnaire/fhir/).
 
 Validation uses fhir.resources 6.4.0, the last release whose models are FHIR R4 (4.0.1)
 itself (6.5 moved to R4B, 7 and 8 to R5), plus `fhir_cases` for the bindings and
