@@ -104,7 +104,7 @@ def _bundle_chunks(statement: Select, now: datetime) -> Iterator[str]:
 def submission_fhir(public_id: str):
     """One submission as a QuestionnaireResponse, audited like a view of its summary."""
     found = submission_or_404(public_id)
-    resource = fhir_export.submission_resource(QUESTIONNAIRE, found)
+    resource = fhir_export.submission_resource(QUESTIONNAIRE, found, found.answers)
     filename = f"{found.reference}.fhir.json"
     audit.record(Action.FHIR_EXPORTED, me(), found)
     db.session.commit()

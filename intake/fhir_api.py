@@ -201,7 +201,7 @@ def read(resource_id: str):
     if found is None:
         _audit(Action.FHIR_READ, detail="not found")
         return outcome(404, "There is no QuestionnaireResponse with this id.")
-    resource = fhir_export.submission_resource(QUESTIONNAIRE, found)
+    resource = fhir_export.submission_resource(QUESTIONNAIRE, found, found.answers)
     last_modified = http_date(found.submitted_at)
     _audit(Action.FHIR_READ, found)
     return fhir_response(resource, headers={"Last-Modified": last_modified})
@@ -226,7 +226,7 @@ def search():
 
 def _searchset(query: fhir_search.Search, found: fhir_search.Found) -> dict:
     base = request.url_root.rstrip("/") + bp.url_prefix
-    resources = [fhir_export.submission_resource(QUESTIONNAIRE, row) for row in found.rows]
+    resources = [fhir_export.submission_resource(QUESTIONNAIRE, row, row.answers) for row in found.rows]
     result = bundle(resources, type="searchset", total=found.total, base_url=base)
     links = [{"relation": "self", "url": _search_url(query.link_args(query.cursor))}]
     if found.next_cursor is not None:
