@@ -4,9 +4,9 @@
 FHIR API; no request handling here.
 
 A submission whose answers no key opens (see `sealed.py`) is an `OperationOutcome` that
-names it, in the place its response would have had (R4 lets a `collection` hold any
-resource). So one bad row never cuts a Bundle short, and the reader sees which submission
-is missing.
+names it, in the place its response would have had: R4 lets a `collection` hold any
+resource, and gives a `searchset` the entry mode "outcome" for exactly this. So one bad
+row never cuts a Bundle short, and the reader sees which submission is missing.
 """
 
 from __future__ import annotations
@@ -96,6 +96,12 @@ def resource_of(q: Questionnaire, opened: Opened) -> dict[str, Any]:
     if isinstance(opened, Unreadable):
         return unreadable_outcome(opened)
     return submission_resource(q, opened.submission, opened.answers)
+
+
+def searchset_entry(q: Questionnaire, opened: Opened) -> dict[str, Any]:
+    """A search result: a match, or an outcome entry (search.mode "outcome") for an unreadable one."""
+    mode = "outcome" if isinstance(opened, Unreadable) else "match"
+    return {"resource": resource_of(q, opened), "search": {"mode": mode}}
 
 
 def ordered_resources(q: Questionnaire, statement: Select, session: Session) -> Iterator[dict[str, Any]]:

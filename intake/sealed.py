@@ -16,11 +16,13 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Iterator, Sequence
 
 from flask import current_app
-from sqlalchemy import Select, Text, type_coerce
+from sqlalchemy import Select, Text, select, type_coerce
 from sqlalchemy.orm import defer
 
 from .crypto import DecryptionError, data_keys
-from .models import Submission
+from .extensions import db
+from .models import Status, Submission
+from .workspace import canonical_public_id
 
 
 @dataclass(frozen=True)
@@ -63,3 +65,12 @@ def open_answers(submission: Submission, sealed: str, where: str) -> Opened:
         return Unreadable(submission, submission.public_id, submission.reference)
     return Readable(submission, answers)
 
+
+def find_submitted(public_id: str, where: str) -> Opened | None:
+    """A submitted (never draft) submission by its public id, opened; None for anything else."""
+    canonical = canonical_public_id(public_id)
+    if canonical is None:
+        return None
+    statement = select(Submission).where(Submission.public_id == canonical, Submission.status != Status.DRAFT)
+    row = db.session.execute(with_sealed_answers(statement)).first()
+    return None if row is None else open_answers(row[0], row[1], where)

@@ -316,3 +316,14 @@ def test_it_names_an_unreadable_submission_in_the_bundle_and_exports_every_other
     assert len(logged) == 1 and ids[2] in logged[0].getMessage()
     assert "Row2" not in caplog.text and "Lopez" not in caplog.text
 
+
+def test_it_answers_a_download_of_an_unreadable_submission_with_an_operation_outcome(app, client, clinician, caplog):
+    ids = _rows_with_one_sealed_under_a_retired_key(app, count=1, unreadable=0)
+    response = client.get(f"/clinic/submissions/{ids[0]}/fhir.json")
+    assert response.status_code == 500 and response.content_type == "application/fhir+json"
+    assert "Content-Disposition" not in response.headers, "nothing to save"
+    body = json.loads(response.get_data(as_text=True))
+    assert empties(body) == []
+    _unreadable_issue(body, ids[0], "ROWS-2222")
+    assert _events(app, "export.fhir") == [], "nothing was exported"
+    assert ids[0] in caplog.text and "Lopez" not in caplog.text
