@@ -282,10 +282,13 @@ def search():
 
 # --- one submission ----------------------------------------------------------------------
 
+NO_SUCH_SUBMISSION = "There is no submission at this address."
+
+
 def submission_or_404(public_id: str) -> Submission:
     found = workspace.find_submitted(public_id)
     if found is None:
-        abort(404, description="There is no submission at this address.")
+        abort(404, description=NO_SUCH_SUBMISSION)
     return found
 
 

@@ -14,13 +14,13 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import Iterator
 
-from flask import Response, current_app, stream_with_context
+from flask import Response, abort, current_app, stream_with_context
 from sqlalchemy import Select
 from sqlalchemy.orm import Session
 
-from . import audit, exports, fhir_export, workspace
+from . import audit, exports, fhir_export, sealed, workspace
 from .audit import Action
-from .clinician import bp, clinic_zone, filters_from_request, me, submission_or_404
+from .clinician import NO_SUCH_SUBMISSION, bp, clinic_zone, filters_from_request, me
 from .crypto import DecryptionError
 from .database import READ_ONLY
 from .extensions import db
@@ -102,10 +102,18 @@ def _bundle_chunks(statement: Select, now: datetime) -> Iterator[str]:
 
 @bp.get("/submissions/<public_id>/fhir.json")
 def submission_fhir(public_id: str):
-    """One submission as a QuestionnaireResponse, audited like a view of its summary."""
-    found = submission_or_404(public_id)
-    resource = fhir_export.submission_resource(QUESTIONNAIRE, found)
-    filename = f"{found.reference}.fhir.json"
-    audit.record(Action.FHIR_EXPORTED, me(), found)
+    """One submission as a QuestionnaireResponse, audited like a view of its summary.
+
+    One whose answers no key opens is a 500 whose body is an OperationOutcome naming it
+    (not a file to save, and not audited: nothing of it was sent), like the summary page.
+    """
+    found = sealed.find_submitted(public_id, "FHIR download")
+    if found is None:
+        abort(404, description=NO_SUCH_SUBMISSION)
+    if isinstance(found, sealed.Unreadable):
+        return fhir_export.fhir_response(fhir_export.unreadable_outcome(found), 500)
+    resource = fhir_export.submission_resource(QUESTIONNAIRE, found.submission, found.answers)
+    filename = f"{found.submission.reference}.fhir.json"
+    audit.record(Action.FHIR_EXPORTED, me(), found.submission)
     db.session.commit()
     return _attachment(fhir_export.fhir_response(resource), filename)

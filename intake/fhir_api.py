@@ -27,7 +27,7 @@ from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import http_date
 
-from . import api_tokens, audit, fhir_export, fhir_search, workspace
+from . import api_tokens, audit, fhir_export, fhir_search, sealed
 from .audit import Action
 from .extensions import db, limiter
 from .fhir_export import FHIR_JSON, fhir_response
@@ -197,13 +197,18 @@ def _audit(action: str, subject: Submission | None = None, detail: str = "") -> 
 @bp.get("/QuestionnaireResponse/<resource_id>")
 @per_token
 def read(resource_id: str):
-    found = workspace.find_submitted(resource_id)
+    found = sealed.find_submitted(resource_id, "FHIR API read")
     if found is None:
         _audit(Action.FHIR_READ, detail="not found")
         return outcome(404, "There is no QuestionnaireResponse with this id.")
-    resource = fhir_export.submission_resource(QUESTIONNAIRE, found)
-    last_modified = http_date(found.submitted_at)
-    _audit(Action.FHIR_READ, found)
+    if isinstance(found, sealed.Unreadable):
+        # A server-side failure (5xx), yet one the client is told about: which response,
+        # and that asking again will not help. Never 404: the response does exist.
+        _audit(Action.FHIR_READ, found.submission, detail="unreadable")
+        return fhir_response(fhir_export.unreadable_outcome(found), 500)
+    resource = fhir_export.submission_resource(QUESTIONNAIRE, found.submission, found.answers)
+    last_modified = http_date(found.submission.submitted_at)
+    _audit(Action.FHIR_READ, found.submission)
     return fhir_response(resource, headers={"Last-Modified": last_modified})
 
 
@@ -226,8 +231,8 @@ def search():
 
 def _searchset(query: fhir_search.Search, found: fhir_search.Found) -> dict:
     base = request.url_root.rstrip("/") + bp.url_prefix
-    resources = [fhir_export.submission_resource(QUESTIONNAIRE, row) for row in found.rows]
-    result = bundle(resources, type="searchset", total=found.total, base_url=base)
+    results = [fhir_export.searchset_entry(QUESTIONNAIRE, row) for row in found.rows]
+    result = bundle(results, type="searchset", total=found.total, base_url=base)
     links = [{"relation": "self", "url": _search_url(query.link_args(query.cursor))}]
     if found.next_cursor is not None:
         links.append({"relation": "next", "url": _search_url(query.link_args(found.next_cursor))})

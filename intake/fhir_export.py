@@ -1,7 +1,12 @@
 """The FHIR documents the app serves, built from database rows with the pure mapping in
-`questionnaire/fhir.py`: one submission as a `QuestionnaireResponse`, many as a streamed
+`questionnaire/fhir/`: one submission as a `QuestionnaireResponse`, many as a streamed
 `Bundle`, and the API's `CapabilityStatement`. Shared by the clinicians' downloads and the
 FHIR API; no request handling here.
+
+A submission whose answers no key opens (see `sealed.py`) is an `OperationOutcome` that
+names it, in the place its response would have had: R4 lets a `collection` hold any
+resource, and gives a `searchset` the entry mode "outcome" for exactly this. So one bad
+row never cuts a Bundle short, and the reader sees which submission is missing.
 """
 
 from __future__ import annotations
@@ -15,8 +20,9 @@ from sqlalchemy import Select
 from sqlalchemy.orm import Session
 
 from .models import Submission
-from .questionnaire.fhir import FHIR_VERSION, bundle, questionnaire_response
+from .questionnaire.fhir import FHIR_VERSION, bundle, operation_outcome, questionnaire_response
 from .questionnaire.schema import Questionnaire
+from .sealed import Opened, Unreadable, open_rows, with_sealed_answers
 
 FHIR_JSON = "application/fhir+json"
 BATCH = 200
@@ -44,8 +50,9 @@ def _subject_display(answers: Mapping[str, Any]) -> str | None:
     return " ".join(str(p).strip() for p in parts if p and str(p).strip()) or None
 
 
-def submission_resource(q: Questionnaire, submission: Submission) -> dict[str, Any]:
-    """A submitted questionnaire as a completed `QuestionnaireResponse`.
+def submission_resource(q: Questionnaire, submission: Submission, answers: Mapping[str, Any]) -> dict[str, Any]:
+    """A submitted questionnaire (its row and its opened answers) as a completed
+    `QuestionnaireResponse`.
 
     The id is the submission's public id (never the row number); `authored` and
     `meta.lastUpdated` are when it was submitted, after which the answers never change;
@@ -54,8 +61,8 @@ def submission_resource(q: Questionnaire, submission: Submission) -> dict[str, A
     if submission.is_draft or submission.submitted_at is None:
         raise ValueError("only a submitted questionnaire is a completed response")
     mapped = questionnaire_response(
-        q, submission.answers, status="completed", authored=submission.submitted_at,
-        response_id=submission.public_id, subject_display=_subject_display(submission.answers),
+        q, answers, status="completed", authored=submission.submitted_at,
+        response_id=submission.public_id, subject_display=_subject_display(answers),
     )  # fmt: skip
     head: dict[str, Any] = {
         "resourceType": mapped.pop("resourceType"),
@@ -70,13 +77,40 @@ def submission_resource(q: Questionnaire, submission: Submission) -> dict[str, A
     return {**head, **mapped}
 
 
+def unreadable_outcome(unreadable: Unreadable) -> dict[str, Any]:
+    """What stands for a submission whose answers no key opens: which one, and why it is
+    missing (its reference and public id only; nothing of its content)."""
+    name = f"QuestionnaireResponse/{unreadable.public_id}"
+    if unreadable.reference:
+        name += f" (reference {unreadable.reference})"
+    return operation_outcome(
+        "error", "processing",
+        f"{name} cannot be read: its stored answers failed their integrity check (changed "
+        "outside this app, or encrypted with a key this server no longer has), so nothing "
+        "of it is sent. Tell the clinic's administrator.",
+    )  # fmt: skip
+
+
+def resource_of(q: Questionnaire, opened: Opened) -> dict[str, Any]:
+    """A submission's `QuestionnaireResponse`, or the `OperationOutcome` that says it is unreadable."""
+    if isinstance(opened, Unreadable):
+        return unreadable_outcome(opened)
+    return submission_resource(q, opened.submission, opened.answers)
+
+
+def searchset_entry(q: Questionnaire, opened: Opened) -> dict[str, Any]:
+    """A search result: a match, or an outcome entry (search.mode "outcome") for an unreadable one."""
+    mode = "outcome" if isinstance(opened, Unreadable) else "match"
+    return {"resource": resource_of(q, opened), "search": {"mode": mode}}
+
+
 def ordered_resources(q: Questionnaire, statement: Select, session: Session) -> Iterator[dict[str, Any]]:
-    """The submissions of a dashboard statement, newest first, read in batches."""
-    ordered = statement.order_by(Submission.submitted_at.desc(), Submission.id.desc()).execution_options(
-        yield_per=BATCH
-    )
-    for submission in session.scalars(ordered):
-        yield submission_resource(q, submission)
+    """The submissions of a dashboard statement, newest first, read in batches; an
+    unreadable one is an `OperationOutcome` in its place, and the rest still follow."""
+    ordered = statement.order_by(Submission.submitted_at.desc(), Submission.id.desc())
+    rows = session.execute(with_sealed_answers(ordered).execution_options(yield_per=BATCH))
+    for opened in open_rows(rows, "FHIR Bundle export"):
+        yield resource_of(q, opened)
 
 
 def bundle_chunks(

@@ -23,6 +23,7 @@ from sqlalchemy import Select, func, or_
 
 from .extensions import db
 from .models import Submission
+from .sealed import Opened, open_rows, with_sealed_answers
 from .workspace import BadFilter, Cursor, Filters, filtered
 
 KNOWN = frozenset({"_lastUpdated", "_count", "_cursor", "_format"})
@@ -171,7 +172,7 @@ def _day_start(day: date, zone: ZoneInfo) -> datetime:
 
 @dataclass(frozen=True)
 class Found:
-    rows: list[Submission]
+    rows: list[Opened]  # readable or not, each opened on its own (sealed.py)
     total: int
     next_cursor: Cursor | None
 
@@ -195,7 +196,8 @@ def run(search: Search) -> Found:
     if search.cursor is not None:
         before = search.cursor
         query = query.where(at <= before.submitted_at, or_(at < before.submitted_at, row_id < before.id))
-    rows = list(db.session.scalars(query.order_by(at.desc(), row_id.desc()).limit(search.count + 1)))
+    page = with_sealed_answers(query.order_by(at.desc(), row_id.desc()).limit(search.count + 1))
+    rows = list(db.session.execute(page))
     more = len(rows) > search.count
-    rows = rows[: search.count]
-    return Found(rows, total, Cursor.of(rows[-1]) if more else None)
+    opened = list(open_rows(rows[: search.count], "FHIR API search"))
+    return Found(opened, total, Cursor.of(opened[-1].submission) if more else None)

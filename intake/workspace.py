@@ -241,13 +241,19 @@ def unreviewed_flagged() -> dict[str, int]:
 
 # --- one submission ------------------------------------------------------------------------
 
-def find_submitted(public_id: str) -> Submission | None:
-    """A submitted (never draft) submission by its public id; None for anything else."""
+def canonical_public_id(public_id: str) -> str | None:
+    """The id itself if it is a UUID written as the app writes them; None for anything else."""
     try:
         canonical = str(uuid.UUID(public_id))
     except ValueError:
         return None
-    if canonical != public_id:
+    return canonical if canonical == public_id else None
+
+
+def find_submitted(public_id: str) -> Submission | None:
+    """A submitted (never draft) submission by its public id; None for anything else."""
+    canonical = canonical_public_id(public_id)
+    if canonical is None:
         return None
     found = db.session.scalar(select(Submission).where(Submission.public_id == canonical))
     return None if found is None or found.is_draft else found

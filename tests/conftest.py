@@ -3,12 +3,13 @@ set, on PostgreSQL too; a `patient` who walks the real flow with real CSRF token
 
 from __future__ import annotations
 
+import json
 import os
 from contextlib import contextmanager
 import re
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from cryptography.fernet import Fernet
 
@@ -292,3 +293,15 @@ def make_submission(app, answers: dict, *, submitted_at: datetime | None = None,
         db.session.add(row)
         db.session.commit()
         return row.public_id
+
+
+def seal_under_a_retired_key(app, public_id: str) -> None:
+    """Store a submission's answers encrypted under a key the app does not have, as a row
+    that a key rotation missed would be once the old key is gone: nothing can open it."""
+    with app.app_context():
+        answers = db.session.scalar(select(Submission.answers).where(Submission.public_id == public_id))
+        db.session.remove()
+        sealed = Fernet(Fernet.generate_key()).encrypt(json.dumps(answers).encode()).decode()
+        with db.engine.begin() as connection:
+            connection.execute(text("UPDATE submission SET answers = :a WHERE public_id = :p"),
+                               {"a": sealed, "p": public_id})

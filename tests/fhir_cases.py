@@ -352,3 +352,40 @@ def response_problems(response: Mapping[str, Any], questionnaire: Mapping[str, A
                 if (coding.get("system"), coding.get("code")) not in options:
                     problems.append(f"{lid}: {coding} is not an answerOption")
     return problems
+
+
+BUNDLE_TYPES = frozenset(
+    {
+        "document", "message", "transaction", "transaction-response", "batch",
+        "batch-response", "history", "searchset", "collection",
+    }
+)  # fmt: skip
+SEARCH_MODES = frozenset({"match", "include", "outcome"})
+
+
+def bundle_problems(bundle: Mapping[str, Any]) -> list[str]:
+    """Breaches of the R4 Bundle rules fhir.resources does not check: the type and
+    search.mode bindings, bdl-1 (total), bdl-2 (search), bdl-3 (request), bdl-4 (response),
+    bdl-5 (each entry has a resource, request or response) and bdl-7 (fullUrl once)."""
+    problems = empties(bundle)
+    kind = bundle.get("type")
+    if kind not in BUNDLE_TYPES:
+        problems.append(f"type {kind!r}")
+    if "total" in bundle and kind not in ("searchset", "history"):
+        problems.append("bdl-1 total outside a searchset or history")
+    entries = bundle.get("entry", [])
+    for n, entry in enumerate(entries):
+        if "search" in entry and kind != "searchset":
+            problems.append(f"entry[{n}]: bdl-2 search outside a searchset")
+        if "search" in entry and entry["search"].get("mode") not in SEARCH_MODES:
+            problems.append(f"entry[{n}]: search.mode {entry['search'].get('mode')!r}")
+        if ("request" in entry) != (kind in ("batch", "transaction", "history")):
+            problems.append(f"entry[{n}]: bdl-3 request")
+        if ("response" in entry) != (kind in ("batch-response", "transaction-response", "history")):
+            problems.append(f"entry[{n}]: bdl-4 response")
+        if not any(key in entry for key in ("resource", "request", "response")):
+            problems.append(f"entry[{n}]: bdl-5 empty entry")
+    full_urls = [entry["fullUrl"] for entry in entries if "fullUrl" in entry]
+    if len(full_urls) != len(set(full_urls)):
+        problems.append("bdl-7 a fullUrl twice")
+    return problems

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 from fhir.resources.bundle import Bundle
+from fhir.resources.operationoutcome import OperationOutcome
 from fhir.resources.questionnaireresponse import QuestionnaireResponse as FhirResponse
 from sqlalchemy import select
 
@@ -23,8 +24,8 @@ from intake.models import AuditEvent, Submission
 from intake.questionnaire.fhir import answers_from_response, bundle, questionnaire_resource
 from intake.questionnaire.twitching import QUESTIONNAIRE
 
-from .conftest import make_submission
-from .fhir_cases import empties, response_problems
+from .conftest import make_submission, seal_under_a_retired_key
+from .fhir_cases import bundle_problems, empties, response_problems
 from .test_summary import MARIA
 
 
@@ -269,3 +270,60 @@ def test_it_streams_the_same_json_that_bundle_builds(count, per_chunk):
     pieces = list(fhir_export.bundle_chunks(resources, bundle_id=bundle_id, timestamp=SUBMITTED, per_chunk=per_chunk))
     assert json.loads("".join(pieces)) == bundle(resources, type="collection", bundle_id=bundle_id, timestamp=SUBMITTED)
     assert len(pieces) == count // per_chunk + 1
+
+
+# --- a stored submission no key opens --------------------------------------------------------
+
+def _rows_with_one_sealed_under_a_retired_key(app, count: int = 5, unreadable: int = 2) -> list[str]:
+    """Public ids, oldest first, of `count` submissions; the one at `unreadable` is sealed
+    under a key the app does not have."""
+    ids = [make_submission(app, {**MARIA, "about.last_name": f"Row{n}"}, reference=f"ROWS-{n + 2}{n + 2}{n + 2}{n + 2}",
+                           submitted_at=SUBMITTED + timedelta(hours=n)) for n in range(count)]
+    seal_under_a_retired_key(app, ids[unreadable])
+    return ids
+
+
+def _unreadable_issue(resource: dict, public_id: str, reference: str) -> dict:
+    OperationOutcome.parse_obj(resource)
+    [issue] = resource["issue"]
+    assert (issue["severity"], issue["code"]) == ("error", "processing")
+    assert f"QuestionnaireResponse/{public_id}" in issue["diagnostics"] and reference in issue["diagnostics"]
+    assert "Row" not in json.dumps(resource) and "Lopez" not in json.dumps(resource), "no health data"
+    return issue
+
+
+def test_it_names_an_unreadable_submission_in_the_bundle_and_exports_every_other(app, client, clinician,
+                                                                                 monkeypatch, caplog):
+    ids = _rows_with_one_sealed_under_a_retired_key(app)
+    monkeypatch.setattr(fhir_export, "BATCH", 2)  # the unreadable row sits inside a batch
+    monkeypatch.setattr(fhir_export, "ENTRIES_PER_CHUNK", 2)
+    response = client.get("/clinic/export.fhir.json")
+    chunks = [c.decode() if isinstance(c, bytes) else c for c in response.response]
+    response.close()
+    body = json.loads("".join(chunks))
+    assert empties(body) == [] and bundle_problems(body) == []
+    Bundle.parse_obj(body)
+    kinds = [entry["resource"]["resourceType"] for entry in body["entry"]]
+    assert kinds == ["QuestionnaireResponse"] * 2 + ["OperationOutcome"] + ["QuestionnaireResponse"] * 2, "in place"
+    readable = [entry["resource"] for entry in body["entry"] if entry["resource"]["resourceType"] != "OperationOutcome"]
+    assert [resource["id"] for resource in readable] == [ids[4], ids[3], ids[1], ids[0]]
+    for resource in readable:
+        _valid_response(resource)
+    unreadable = body["entry"][2]
+    assert list(unreadable) == ["resource"], "no fullUrl: the outcome is not the submission itself"
+    _unreadable_issue(unreadable["resource"], ids[2], "ROWS-4444")
+    logged = [r for r in caplog.records if "failed its integrity check" in r.getMessage()]
+    assert len(logged) == 1 and ids[2] in logged[0].getMessage()
+    assert "Row2" not in caplog.text and "Lopez" not in caplog.text
+
+
+def test_it_answers_a_download_of_an_unreadable_submission_with_an_operation_outcome(app, client, clinician, caplog):
+    ids = _rows_with_one_sealed_under_a_retired_key(app, count=1, unreadable=0)
+    response = client.get(f"/clinic/submissions/{ids[0]}/fhir.json")
+    assert response.status_code == 500 and response.content_type == "application/fhir+json"
+    assert "Content-Disposition" not in response.headers, "nothing to save"
+    body = json.loads(response.get_data(as_text=True))
+    assert empties(body) == []
+    _unreadable_issue(body, ids[0], "ROWS-2222")
+    assert _events(app, "export.fhir") == [], "nothing was exported"
+    assert ids[0] in caplog.text and "Lopez" not in caplog.text

@@ -1,4 +1,4 @@
-"""The questionnaire and its submissions as FHIR R4 resources (intake/questionnaire/fhir.py).
+"""The questionnaire and its submissions as FHIR R4 resources (intake/questionnaire/fhir/).
 
 Validation uses fhir.resources 6.4.0, the last release whose models are FHIR R4 (4.0.1)
 itself (6.5 moved to R4B, 7 and 8 to R5), plus `fhir_cases` for the bindings and
@@ -7,10 +7,12 @@ invariants those models do not check, and fhirpathpy to run our FHIRPath express
 
 from __future__ import annotations
 
+import ast
 import copy
 import json
 import re
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 from fhir.resources import __fhir_version__ as FHIR_RESOURCES_VERSION
@@ -651,3 +653,117 @@ def test_it_builds_operation_outcomes():
         operation_outcome("bad", "login", "x")
     with pytest.raises(ValueError):
         operation_outcome("error", "unauthorised", "x")
+
+
+# --------------------------------------------------------------------------- branches the clinic's questionnaire does not reach
+
+PLACES = (Choice("a", "A"), Choice("b", "B"), Choice("c", "C"))
+SOURCES = (
+    Item("where", "Where?", ItemType.MULTI, choices=PLACES),
+    Item("flag", "Flag?", ItemType.BOOLEAN),
+    Item("n", "N?", ItemType.INTEGER, min_value=0, max_value=9),
+    Item("d", "D?", ItemType.DATE),
+    Item("t", "T?", ItemType.TEXT),
+)
+
+
+def small_questionnaire(*items: Item) -> Questionnaire:
+    return Questionnaire(id="t", version="1", title="T", url="https://example.org/Questionnaire/t",
+                         steps=(Step(id="s", title="S", items=(*SOURCES, *items)),))
+
+
+def test_it_types_enable_when_answers_like_the_item_they_look_at():
+    asked = [
+        Item("e1", "E1?", ItemType.TEXT, enable_when=(EnableWhen("flag", Operator.EQUALS, True),)),
+        Item("e2", "E2?", ItemType.TEXT, enable_when=(EnableWhen("n", Operator.NOT_EQUALS, "3"),)),
+        Item("e3", "E3?", ItemType.TEXT, enable_when=(EnableWhen("d", Operator.EQUALS, "2024-01-02"),)),
+    ]
+    resource = questionnaire_resource(small_questionnaire(*asked))
+    FhirQuestionnaire.parse_obj(resource)
+    assert questionnaire_problems(resource) == []
+    by_id = items_by_link_id(resource)
+    assert by_id["e1"]["enableWhen"] == [{"question": "flag", "operator": "=", "answerBoolean": True}]
+    assert by_id["e2"]["enableWhen"] == [{"question": "n", "operator": "!=", "answerInteger": 3}]
+    assert by_id["e3"]["enableWhen"] == [{"question": "d", "operator": "=", "answerDate": "2024-01-02"}]
+    unknown = Item("x", "X?", ItemType.TEXT, enable_when=(EnableWhen("nope", Operator.EQUALS, "1"),))
+    with pytest.raises(ValueError, match="unknown item 'nope'"):
+        questionnaire_resource(small_questionnaire(unknown))
+
+
+@pytest.mark.parametrize("behavior", ["any", "all"])
+def test_it_folds_the_conditions_of_a_choices_from_item_into_its_expression(behavior):
+    conditions = (
+        EnableWhen("flag", Operator.NOT_EQUALS, False),
+        EnableWhen("t", Operator.EXISTS, True),
+        EnableWhen("t", Operator.NOT_EQUALS, "it's"),
+        EnableWhen("where", Operator.EQUALS, "c"),
+    )
+    start = Item("start", "Start?", ItemType.SINGLE, choices=PLACES, choices_from="where",
+                 enable_when=conditions, enable_behavior=behavior)
+    q = small_questionnaire(start)
+    resource = questionnaire_resource(q)
+    FhirQuestionnaire.parse_obj(resource)
+    asked = items_by_link_id(resource)["start"]
+    assert "enableWhen" not in asked
+    [when] = extension(asked, fhir.EXT_ENABLE_WHEN_EXPRESSION)
+    samples = [
+        {"where": ["a"], "flag": True, "t": "x"},
+        {"where": ["a", "b"], "flag": True, "t": "x"},
+        {"where": ["a", "c"], "flag": True, "t": "x"},
+        {"where": ["a", "b"], "flag": False, "t": "x"},
+        {"where": ["a", "b"], "flag": False},
+        {"where": ["a", "b"], "t": "it's"},
+        {"where": ["a", "b"], "flag": True},
+        {"where": ["b", "c"], "flag": False, "t": "it's"},
+    ]
+    for answers in samples:
+        qr = questionnaire_response(q, answers, status="completed", authored=AUTHORED, response_id=RESPONSE_ID)
+        result = fhirpath(qr, when["valueExpression"]["expression"], {"resource": qr}, R4)
+        assert result == [start.enabled(answers)], answers
+    with pytest.raises(ValueError, match="not offered by where"):
+        questionnaire_resource(small_questionnaire(Item("bad", "B?", ItemType.SINGLE, choices=(Choice("z", "Z"),),
+                                                        choices_from="where")))
+
+
+def test_it_dates_the_questionnaire_as_given():
+    assert questionnaire_resource(QUESTIONNAIRE, date=datetime(2025, 1, 31).date())["date"] == "2025-01-31"
+    aware = datetime(2025, 1, 31, 12, 0, 5, 999, tzinfo=timezone(timedelta(hours=-5)))
+    assert questionnaire_resource(QUESTIONNAIRE, date=aware)["date"] == "2025-01-31T12:00:05-05:00"
+
+
+def test_it_refuses_an_item_answered_twice():
+    qr = response_for(fhir_cases.MINIMAL)
+    [first_group, *_] = qr["item"]
+    first_group["item"].append(copy.deepcopy(first_group["item"][0]))
+    with pytest.raises(ValueError, match="answered twice"):
+        answers_from_response(QUESTIONNAIRE, qr)
+
+
+def test_it_gives_a_full_url_only_to_resources_it_can_name():
+    b = bundle(
+        [
+            operation_outcome("warning", "processing", "No id"),
+            {"resourceType": "QuestionnaireResponse", "id": "not-a-uuid", "status": "completed",
+             "questionnaire": "https://x.example/Q|1"},
+            {"fullUrl": "urn:uuid:0b7e7c1e-5d43-4c1e-9f0e-1df3b1a8a0c2", "resource": {"resourceType": "Basic",
+             "id": "0b7e7c1e-5d43-4c1e-9f0e-1df3b1a8a0c2", "code": {"text": "x"}}},
+        ],
+        type="collection",
+    )
+    assert ["fullUrl" in entry for entry in b["entry"]] == [False, False, True]
+    with pytest.raises(ValueError, match="timezone-aware"):
+        bundle([], type="collection", timestamp=datetime(2025, 1, 1))
+    with pytest.raises(ValueError, match="must not be empty"):
+        operation_outcome("error", "invalid", "")
+
+
+def test_it_stays_free_of_web_and_database_code():
+    imported = set()
+    for module in Path(fhir.__file__).parent.rglob("*.py"):
+        for node in ast.walk(ast.parse(module.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                imported |= {alias.name.split(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                imported.add(node.module.split(".")[0])
+    assert imported, "the check reads the package's modules"
+    assert not imported & {"flask", "flask_wtf", "wtforms", "sqlalchemy", "flask_sqlalchemy", "intake"}

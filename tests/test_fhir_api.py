@@ -22,8 +22,8 @@ from intake.models import ApiToken, AuditEvent, Submission
 from intake.questionnaire.fhir import answers_from_response, questionnaire_resource
 from intake.questionnaire.twitching import QUESTIONNAIRE
 
-from .conftest import app_with_schema, make_app, make_submission
-from .fhir_cases import empties, questionnaire_problems, response_problems
+from .conftest import app_with_schema, make_app, make_submission, seal_under_a_retired_key
+from .fhir_cases import bundle_problems, empties, questionnaire_problems, response_problems
 from .test_audit import CANARY
 from .test_summary import MARIA
 
@@ -416,6 +416,65 @@ def test_it_audits_each_search_with_its_parameters_and_no_health_data(app, clien
     assert (event.actor_label, event.submission_public_id) == ("api:ehr", None)
     assert event.detail == "_lastUpdated=ge2025-03-15 _count=5 total=1"
     assert_no_health_data(app)
+
+
+# --- a stored response no key opens ----------------------------------------------------------------
+
+def _unreadable_diagnostics(resource: dict, public_id: str, reference: str) -> str:
+    OperationOutcome.parse_obj(resource)
+    [issue] = resource["issue"]
+    assert (issue["severity"], issue["code"]) == ("error", "processing")
+    assert f"QuestionnaireResponse/{public_id}" in issue["diagnostics"] and reference in issue["diagnostics"]
+    assert not any(value in json.dumps(resource) for value in CANARY_VALUES)
+    return issue["diagnostics"]
+
+
+def test_it_answers_a_read_of_an_unreadable_response_with_a_clear_outcome(app, client, token, caplog):
+    public_id = make_submission(app, CANARY, reference="SEAL-2345")
+    seal_under_a_retired_key(app, public_id)
+    response = call(client, f"{QR}/{public_id}", token)
+    body = outcome(response, 500, "processing")
+    diagnostics = _unreadable_diagnostics(body, public_id, "SEAL-2345")
+    assert "integrity check" in diagnostics
+    [event] = events(app, "fhir.read")
+    assert (event.submission_public_id, event.detail) == (public_id, "unreadable")
+    assert public_id in caplog.text and not any(value in caplog.text for value in CANARY_VALUES)
+    assert_no_health_data(app)
+
+
+def test_it_names_an_unreadable_response_in_a_search_and_returns_the_others(app, client, token, caplog):
+    ids = {name: make_submission(app, {**CANARY, "about.last_name": f"Row-{name}"}, submitted_at=at,
+                                 reference=f"SRCH-{n + 2}{n + 2}{n + 2}{n + 2}")
+           for n, (name, at) in enumerate(TIMES.items())}
+    seal_under_a_retired_key(app, ids["c"])
+    body = found(client, token, "_lastUpdated=ge2025-03-14")
+    assert empties(body) == [] and bundle_problems(body) == []
+    assert body["total"] == 4, "the unreadable response still matches the search"
+    assert [(e["search"]["mode"], e["resource"]["resourceType"]) for e in body["entry"]] == [
+        ("match", "QuestionnaireResponse"), ("outcome", "OperationOutcome"),
+        ("match", "QuestionnaireResponse"), ("match", "QuestionnaireResponse")]
+    assert [e["resource"].get("id") for e in body["entry"]] == [ids["d"], None, ids["b"], ids["a"]]
+    assert "fullUrl" not in body["entry"][1]
+    _unreadable_diagnostics(body["entry"][1]["resource"], ids["c"], "SRCH-4444")
+    for entry in (body["entry"][n] for n in (0, 2, 3)):
+        FhirResponse.parse_obj(entry["resource"])
+    [event] = events(app, "fhir.search")
+    assert event.detail == "_lastUpdated=ge2025-03-14 _count=20 total=4"
+    assert ids["c"] in caplog.text and not any(value in caplog.text for value in CANARY_VALUES)
+    assert_no_health_data(app)
+
+
+def test_it_pages_past_an_unreadable_response(app, client, token):
+    ids = [make_submission(app, MARIA, submitted_at=at) for at in TIMES.values()]
+    seal_under_a_retired_key(app, ids[2])
+    seen, query = [], "_count=1"
+    while query:
+        body = found(client, token, query)
+        assert len(body["entry"]) == 1 and body["total"] == 4
+        seen.append(body["entry"][0]["resource"].get("id", "unreadable"))
+        links = [link["url"] for link in body["link"] if link["relation"] == "next"]
+        query = links[0].split("?", 1)[1] if links else None
+    assert seen == [ids[3], "unreadable", ids[1], ids[0]]
 
 
 # --- rate limit -------------------------------------------------------------------------------------
