@@ -12,6 +12,7 @@ from typing import Any, Iterator
 from sqlalchemy import Select
 from sqlalchemy.orm import Session
 
+from . import sealed
 from .models import Clinician, Submission
 from .questionnaire.schema import Questionnaire
 from .questionnaire.scoring import INSTRUMENTS, Instrument, Score, score_all
@@ -24,6 +25,7 @@ FIXED_COLUMNS = (
     "reviewed_at_utc", "reviewed_by", "questionnaire_version",
 )  # fmt: skip
 BATCH = 500
+UNREADABLE = "UNREADABLE: this record failed its integrity check; tell your administrator."
 
 
 def neutralise(cell: Any) -> Any:
@@ -62,26 +64,38 @@ def _utc(moment: datetime | None) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ") if moment else ""
 
 
-def row(questionnaire: Questionnaire, submission: Submission, reviewer: str | None) -> list[Any]:
-    answers = questionnaire.enabled_answers(submission.answers)
-    fixed = [
+def _fixed_cells(submission: Submission, reviewer: str | None) -> list[Any]:
+    return [
         submission.reference, submission.public_id, submission.status,
         _utc(submission.submitted_at), submission.safety_tier,
         _utc(submission.reviewed_at), reviewer or "", submission.questionnaire_version,
     ]  # fmt: skip
+
+
+def row(questionnaire: Questionnaire, submission: Submission, answers: dict, reviewer: str | None) -> list[Any]:
+    answers = questionnaire.enabled_answers(answers)
     items = [display_answer(item, answers.get(item.link_id)) for item in questionnaire.items()]
     scores = [cell for result in score_all(answers) for cell in _score_cells(result)]
-    return [neutralise(cell) for cell in (*fixed, *items, *scores)]
+    return [neutralise(cell) for cell in (*_fixed_cells(submission, reviewer), *items, *scores)]
+
+
+def unreadable_row(submission: Submission, reviewer: str | None) -> list[Any]:
+    """What can be said of a submission whose answers no key opens: who, when, and why not."""
+    return [neutralise(cell) for cell in (*_fixed_cells(submission, reviewer), UNREADABLE)]
 
 
 def rows(questionnaire: Questionnaire, statement: Select, session: Session) -> Iterator[list[Any]]:
-    """The header, then one row per submission, read from the database in batches."""
+    """The header, then one row per submission, read from the database in batches; a
+    submission whose answers cannot be opened gets a marked row and the rest still come."""
     yield header(questionnaire)
-    ordered = (
+    ordered = sealed.with_sealed_answers(
         statement.add_columns(Clinician.username)
         .outerjoin(Clinician, Submission.reviewed_by_id == Clinician.id)
         .order_by(Submission.submitted_at.desc(), Submission.id.desc())
-        .execution_options(yield_per=BATCH)
-    )
-    for submission, reviewer in session.execute(ordered):
-        yield row(questionnaire, submission, reviewer)
+    ).execution_options(yield_per=BATCH)
+    for submission, reviewer, stored in session.execute(ordered):
+        opened = sealed.open_answers(submission, stored, "CSV export")
+        if isinstance(opened, sealed.Readable):
+            yield row(questionnaire, submission, opened.answers, reviewer)
+        else:
+            yield unreadable_row(submission, reviewer)

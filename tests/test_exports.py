@@ -327,3 +327,19 @@ def test_it_answers_a_download_of_an_unreadable_submission_with_an_operation_out
     _unreadable_issue(body, ids[0], "ROWS-2222")
     assert _events(app, "export.fhir") == [], "nothing was exported"
     assert ids[0] in caplog.text and "Lopez" not in caplog.text
+
+
+def test_it_marks_an_unreadable_submission_in_the_csv_and_exports_every_other(app, client, clinician,
+                                                                              monkeypatch, caplog):
+    ids = _rows_with_one_sealed_under_a_retired_key(app)
+    monkeypatch.setattr(exports, "BATCH", 2)  # the unreadable row sits inside a batch
+    response = client.get("/clinic/export.csv")
+    body = response.get_data(as_text=True)
+    rows = list(csv.reader(io.StringIO(body[1:])))
+    assert [r[1] for r in rows[1:]] == [ids[4], ids[3], ids[2], ids[1], ids[0]], "every row, newest first"
+    unreadable = rows[3]
+    assert unreadable[0] == "ROWS-4444" and unreadable[-1] == exports.UNREADABLE
+    assert [r[rows[0].index("about.last_name")] for r in rows[1:] if r is not unreadable] == ["Row4", "Row3", "Row1", "Row0"]
+    assert "Row2" not in body, "nothing of the unreadable row's answers"
+    logged = [r for r in caplog.records if "failed its integrity check" in r.getMessage()]
+    assert len(logged) == 1 and ids[2] in logged[0].getMessage() and "Row2" not in caplog.text
