@@ -104,6 +104,11 @@ class Config:
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     # Only for load tests that drive thousands of requests from one address (bench/).
     RATELIMIT_ENABLED = os.environ.get("RATELIMIT_ENABLED", "true").lower() != "false"
+    # How many proxies in front of the app append X-Forwarded-For and set
+    # X-Forwarded-Proto (one load balancer: 1). Only then are those headers believed, so
+    # that rate limits, the audit trail and the logs see each client's own address. 0, the
+    # default, believes none: a directly exposed app cannot be fooled by a forged header.
+    TRUSTED_PROXIES = _env_int("TRUSTED_PROXIES", 0)
     # Failed sign-ins allowed per account and per address.
     LOGIN_LIMIT_PER_ACCOUNT = os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "5 per 15 minutes")
     LOGIN_LIMIT_PER_ADDRESS = os.environ.get("LOGIN_LIMIT_PER_ADDRESS", "20 per 15 minutes")

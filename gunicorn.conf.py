@@ -29,5 +29,7 @@ keepalive = 5
 accesslog = None
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info")
-# Trust X-Forwarded-* only from the load balancer's addresses.
+# Trust X-Forwarded-* only from the load balancer's addresses. gunicorn takes only the
+# scheme from them and leaves REMOTE_ADDR the balancer's: the app reads the client's
+# address from X-Forwarded-For itself when TRUSTED_PROXIES is set (config.py).
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")

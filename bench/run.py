@@ -42,9 +42,14 @@ TARGETS = {"step GET": ("rps_ratio", 1 / 3), "step POST": ("rps_ratio", 1 / 4)}
 
 def environment(database: str, workdir: Path) -> dict:
     if database == "postgresql":
-        url = _fresh_postgres("intake_bench")
+        url = fresh_postgres("intake_bench")
     else:
         url = f"sqlite:///{workdir / 'bench.db'}"
+    return production_environment(url, workdir)
+
+
+def production_environment(url: str, workdir: Path) -> dict:
+    """What production needs to start, with keys made for this run."""
     return {
         **os.environ,
         "INTAKE_ENV": "production",
@@ -58,7 +63,7 @@ def environment(database: str, workdir: Path) -> dict:
     }
 
 
-def _fresh_postgres(name: str) -> str:
+def fresh_postgres(name: str) -> str:
     from sqlalchemy import create_engine, text
 
     admin = create_engine(POSTGRES_ADMIN, isolation_level="AUTOCOMMIT")

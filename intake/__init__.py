@@ -8,6 +8,7 @@ from pathlib import Path
 
 from flask import Flask
 from flask_babel import format_date, format_datetime, get_locale
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import crypto, i18n, keys, logs
 from .extensions import csrf, db, limiter, migrate
@@ -25,6 +26,7 @@ def create_app(config: str | type | None = None) -> Flask:
     app.config["RATELIMIT_STORAGE_URI"] = app.config.get("REDIS_URL") or "memory://"
     keys.ensure_development_keys(app)
     keys.refuse_unsafe_production_settings(app)
+    _trust_proxies(app)
     logs.init_app(app)
     crypto.init_app(app)
 
@@ -55,6 +57,16 @@ def create_app(config: str | type | None = None) -> Flask:
     security.register(app)
     _register_template_globals(app)
     return app
+
+
+def _trust_proxies(app: Flask) -> None:
+    hops = app.config["TRUSTED_PROXIES"]
+    if hops < 0:
+        raise RuntimeError("TRUSTED_PROXIES is how many proxies are in front of the app: 0 or more.")
+    if hops:
+        # Not X-Forwarded-Host: a balancer passes Host on as the browser sent it, and one
+        # that does not overwrite X-Forwarded-Host would let a client choose our links' host.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
 
 def _instance_path() -> str:

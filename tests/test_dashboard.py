@@ -10,10 +10,11 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import event, text
 
-from intake import workspace
+from intake import demo, workspace
 from intake.extensions import db
 from intake.models import Submission
-from intake.security import name_index, normalise_name
+from intake.questionnaire.twitching import QUESTIONNAIRE
+from intake.security import name_index, normalise_name, search_key
 
 from .conftest import make_submission
 from .test_summary import MARIA
@@ -181,6 +182,7 @@ def test_it_reads_answers_only_for_the_rows_on_the_page(app, client, clinician):
         workspace.Filters(tier="emergency"),
         workspace.Filters(status="reviewed", tier="urgent"),
         workspace.Filters(name_key="0" * 64),
+        workspace.Filters(submitted_from=NOW.date() - timedelta(days=60), submitted_to=NOW.date() - timedelta(days=30)),
     ],
 )
 def test_it_pages_from_an_index_without_sorting_the_table(app, filters):
@@ -190,6 +192,40 @@ def test_it_pages_from_an_index_without_sorting_the_table(app, filters):
         compiled = statement.compile(db.engine, compile_kwargs={"literal_binds": True})
         plan = " | ".join(row[-1] for row in db.session.execute(text(f"EXPLAIN QUERY PLAN {compiled}")))
     assert "USING INDEX" in plan and "TEMP B-TREE" not in plan, plan
+
+
+def _sqlite_steps(run) -> int:
+    """How many virtual-machine instructions SQLite ran for `run()`: work done, not time."""
+    connection = db.session.connection().connection.driver_connection
+    steps = 0
+
+    def count() -> int:
+        nonlocal steps
+        steps += 1
+        return 0  # go on
+
+    connection.set_progress_handler(count, 1)
+    try:
+        run()
+    finally:
+        connection.set_progress_handler(None, 1)
+    return steps
+
+
+@pytest.mark.sqlite_only  # counts SQLite's own instructions
+@pytest.mark.parametrize("direction", ["before", "after"])
+def test_a_keyset_page_costs_the_same_near_the_top_and_deep_down(app, direction):
+    # "after" (the Newer link) reads upwards from the cursor: without a bound on the
+    # index it would first walk every row older than the cursor.
+    with app.app_context():
+        demo.seed(QUESTIONNAIRE, 600, NOW, search_key(), None, seed_value=6)
+        newest_first = db.select(Submission).order_by(Submission.submitted_at.desc(), Submission.id.desc())
+        statement = workspace.filtered(workspace.Filters(), ZoneInfo("America/New_York"))
+        costs = []
+        for depth in (40, 560):
+            cursor = workspace.Cursor.of(db.session.scalars(newest_first.offset(depth).limit(1)).one())
+            costs.append(_sqlite_steps(lambda: workspace.page(statement, 20, **{direction: cursor})))
+    assert max(costs) < 1.2 * min(costs), costs
 
 
 @pytest.mark.parametrize("far", ["9999-12-31", "0001-01-01"])
