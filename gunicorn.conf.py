@@ -20,7 +20,11 @@ preload_app = True
 # Recycle workers now and then so a slow leak can never take a host down.
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "5000"))
 max_requests_jitter = 500
-timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+# A sync worker is killed if one request runs longer than this, and the clinicians' CSV
+# and FHIR exports stream for as long as the list is long (100,000 rows of CSV took 23 s
+# in-process, the FHIR Bundle 40 s): 120 s leaves the CSV room. Longer exports need
+# GUNICORN_THREADS > 1 (gthread workers are not killed for a long request) or a filter.
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "120"))
 graceful_timeout = 30
 keepalive = 5
 
