@@ -8,7 +8,9 @@ import time
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
 
+from intake.database import READ_ONLY
 from intake.extensions import db
 from intake.models import Status
 
@@ -108,3 +110,15 @@ def test_a_save_checks_the_form_without_holding_the_write_lock(sqlite_app, sqlit
     response = patient.answer("safety", action=action)
     assert response.status_code == 302
     assert seen == [True]
+
+
+def test_it_refuses_a_write_inside_a_read_only_transaction(sqlite_app):
+    """A read-only transaction that wrote would fail only under load (SQLite cannot move a
+    read snapshot to a write once another connection wrote): it fails always instead."""
+    with sqlite_app.app_context():
+        db.session.connection(execution_options={READ_ONLY: True})
+        with pytest.raises(OperationalError, match="readonly"):
+            db.session.execute(text("CREATE TABLE written_while_reading (x)"))
+        db.session.rollback()
+        db.session.execute(text("CREATE TABLE written_in_a_write_transaction (x)"))
+        db.session.commit()
