@@ -6,6 +6,7 @@ import os
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
 
 
 def configure_engine(engine: Engine) -> None:
@@ -52,3 +53,10 @@ def _sqlite_begin_immediate(connection) -> None:
     else:
         connection.exec_driver_sql("PRAGMA query_only = OFF")
         connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def finish_reading(session: Session) -> None:
+    """End the session's transaction so that its next statement begins a new one: after a
+    read-only transaction, a write transaction of its own (on SQLite, BEGIN IMMEDIATE,
+    which queues for the lock)."""
+    session.commit()
