@@ -1,6 +1,7 @@
 """The audit trail: who saw or changed what, when, from where. Never health data.
 
 `record` adds a row and flushes; the request handler commits it with the rest of its work.
+A page that only reads builds its row with `event` and commits it alone, after rendering.
 There is deliberately no function that edits or deletes a row (and the model refuses to).
 """
 
@@ -65,17 +66,18 @@ class Action:
     STATUS_CHANGES = (REVIEWED, REOPENED)
 
 
-def record(
+def event(
     action: str,
     actor: Clinician | None,
     subject: Submission | None = None,
     detail: str = "",
     actor_label: str | None = None,
 ) -> AuditEvent:
-    """Add one audit row. `actor_label` names an actor without an account (e.g. "cli")."""
+    """One audit row, not yet in any session. `actor_label` names an actor without an
+    account (e.g. "cli")."""
     if action not in Action.ALL:
         raise ValueError(f"unknown audit action {action!r}")
-    event = AuditEvent(
+    return AuditEvent(
         at=utcnow(),
         actor_id=actor.id if actor else None,
         actor_label=(actor.username if actor else actor_label or "anonymous")[:64],
@@ -84,9 +86,20 @@ def record(
         ip=request.remote_addr[:45] if has_request_context() and request.remote_addr else None,
         detail=detail[:200],
     )
-    db.session.add(event)
+
+
+def record(
+    action: str,
+    actor: Clinician | None,
+    subject: Submission | None = None,
+    detail: str = "",
+    actor_label: str | None = None,
+) -> AuditEvent:
+    """Add one audit row to the session's transaction."""
+    row = event(action, actor, subject, detail, actor_label)
+    db.session.add(row)
     db.session.flush()
-    return event
+    return row
 
 
 @dataclass(frozen=True)

@@ -31,9 +31,10 @@ from . import audit, auth, mfa, workspace
 from .audit import Action
 from .clinician_forms import LoginForm, NoteForm, PasswordChangeForm
 from .crypto import DecryptionError, data_keys
+from .database import READ_ONLY, finish_reading
 from .extensions import db, limiter
 from .forms import ButtonForm
-from .models import Submission, utcnow
+from .models import AuditEvent, Submission, utcnow
 from .questionnaire.summary import build_summary
 from .questionnaire.twitching import QUESTIONNAIRE
 
@@ -50,6 +51,15 @@ SEARCH_NAMES = "clinic_search_names"
 
 
 # --- the gate ----------------------------------------------------------------------------
+
+@bp.before_request
+def read_pages_without_the_write_lock() -> None:
+    """GET pages read and render in a plain (deferred) transaction on SQLite, so workers
+    serve them side by side and no save waits on a render. Before the gate, whose user
+    loader runs the first query. What a GET must write goes after: see commit_audit."""
+    if request.method == "GET":
+        db.session.connection(execution_options={READ_ONLY: True})
+
 
 @bp.before_request
 def require_clinician():
@@ -74,9 +84,8 @@ def require_clinician():
 
 
 def _sign_out(reason: str, message: str):
-    audit.record(Action.SESSION_EXPIRED, me(), detail=reason)
+    commit_audit(audit.event(Action.SESSION_EXPIRED, me(), detail=reason))
     auth.end_session()
-    db.session.commit()
     flash(message)
     return redirect(url_for("clinician.login"))
 
@@ -101,6 +110,18 @@ def admin_required(view: Callable) -> Callable:
 def me():
     """The signed-in clinician (the model object, not Flask-Login's proxy)."""
     return current_user._get_current_object()
+
+
+def commit_audit(row: AuditEvent) -> None:
+    """Commit an audit row in a short write transaction of its own, after the reading.
+
+    A view showing health data renders first and calls this before returning its page:
+    the write lock is held for one INSERT, not for a render, and if the row cannot be
+    written this raises and the page is never sent.
+    """
+    finish_reading(db.session)
+    db.session.add(row)
+    db.session.commit()
 
 
 def clinic_zone() -> ZoneInfo:
@@ -292,10 +313,8 @@ def submission_or_404(public_id: str) -> Submission:
     return found
 
 
-def _render_submission(found: Submission, note_form: NoteForm):
-    audit.record(Action.VIEWED, me(), found)
-    db.session.commit()
-    return render_template(
+def _render_submission(found: Submission, note_form: NoteForm) -> str:
+    page = render_template(
         "clinician/submission.html",
         submission=found,
         summary=build_summary(QUESTIONNAIRE, found.answers, today=clinic_today()),
@@ -304,6 +323,8 @@ def _render_submission(found: Submission, note_form: NoteForm):
         note_form=note_form,
         button=ButtonForm(),
     )
+    commit_audit(audit.event(Action.VIEWED, me(), found))
+    return page
 
 
 @bp.get("/submissions/<public_id>")

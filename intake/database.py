@@ -6,6 +6,7 @@ import os
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
 
 
 def configure_engine(engine: Engine) -> None:
@@ -43,8 +44,19 @@ READ_ONLY = "intake_read_only"
 def _sqlite_begin_immediate(connection) -> None:
     # A deferred transaction that reads and then writes gets SQLITE_BUSY at once,
     # ignoring busy_timeout. Taking the write lock up front makes writers queue instead.
-    # A long read that never writes (a CSV export) opts out, so it never holds writers up.
+    # A read that never writes (a page view, a CSV export) opts out, so it never holds
+    # writers up; query_only makes a write slipped into one fail every time, in tests,
+    # rather than only under load.
     if connection.get_execution_options().get(READ_ONLY):
+        connection.exec_driver_sql("PRAGMA query_only = ON")
         connection.exec_driver_sql("BEGIN")
     else:
+        connection.exec_driver_sql("PRAGMA query_only = OFF")
         connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def finish_reading(session: Session) -> None:
+    """End the session's transaction so that its next statement begins a new one: after a
+    read-only transaction, a write transaction of its own (on SQLite, BEGIN IMMEDIATE,
+    which queues for the lock)."""
+    session.commit()

@@ -17,6 +17,7 @@ from . import audit, auth, mfa
 from .audit import Action
 from .clinician import after_sign_in, bp, me
 from .clinician_forms import CodeForm
+from .database import finish_reading
 from .extensions import db, limiter
 from .models import Clinician, utcnow
 
@@ -98,6 +99,7 @@ def second_factor():
 @bp.route("/second-factor/setup", methods=["GET", "POST"])
 @code_limit
 def second_factor_setup():
+    finish_reading(db.session)  # every visit may write: a write transaction, even for a GET
     signing_in = not current_user.is_authenticated
     pending = auth.pending_sign_in() if signing_in else (me(), None)
     if pending is None:

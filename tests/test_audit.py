@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from intake import audit
 from intake.audit import Action
@@ -105,3 +105,34 @@ def test_it_pages_the_trail_newest_first(app, client, admin, monkeypatch):
     assert first.index("attempt 2") < first.index("attempt 1") and "attempt 0" not in first
     older = first.split('rel="next"')[0].rsplit('href="', 1)[1].split('"')[0].replace("&amp;", "&")
     assert "attempt 0" in client.get(older).get_data(as_text=True)
+
+
+class AuditStoreDown(Exception):
+    pass
+
+
+@pytest.mark.parametrize("page", [
+    "/clinic/submissions/{id}", "/clinic/submissions/{id}/fhir.json",
+    "/clinic/export.csv", "/clinic/export.fhir.json",
+])
+def test_it_serves_no_health_data_when_the_audit_row_cannot_be_written(app, client, clinician, page):
+    """The page is made before its audit row is committed: it must not go out without it."""
+    public_id = make_submission(app, CANARY)
+
+    def refuse_audit_rows(_connection, _cursor, statement, *_args):
+        if statement.lstrip().upper().startswith("INSERT INTO AUDIT_EVENT"):
+            raise AuditStoreDown()
+
+    with app.app_context():
+        engine = db.engine
+    app.config["PROPAGATE_EXCEPTIONS"] = False  # the error page a browser would get
+    event.listen(engine, "before_cursor_execute", refuse_audit_rows)
+    try:
+        response = client.get(page.format(id=public_id))
+        body = response.get_data(as_text=True)
+    finally:
+        event.remove(engine, "before_cursor_execute", refuse_audit_rows)
+    assert response.status_code == 500
+    for secret in ("Zebulon", "Quixote", "canary"):
+        assert secret not in body
+    assert [e.action for e in _all(app) if e.action not in ("login", "login.password", "second_factor.ok")] == []

@@ -5,14 +5,21 @@ from __future__ import annotations
 import sqlite3
 import threading
 import time
+from contextlib import contextmanager
+from typing import Iterator
 
 import pytest
-from sqlalchemy import text
+from flask import before_render_template
+from sqlalchemy import event, select, text
+from sqlalchemy.exc import OperationalError
 
+from intake.audit import Action
+from intake.database import READ_ONLY
 from intake.extensions import db
-from intake.models import Status
+from intake.models import AuditEvent, Status
 
-from .conftest import Patient, all_submissions, app_with_schema
+from .conftest import Clinic, Patient, all_submissions, app_with_schema, make_clinician, make_submission
+from .test_summary import MARIA
 
 
 @pytest.fixture
@@ -108,3 +115,91 @@ def test_a_save_checks_the_form_without_holding_the_write_lock(sqlite_app, sqlit
     response = patient.answer("safety", action=action)
     assert response.status_code == 302
     assert seen == [True]
+
+
+def test_it_refuses_a_write_inside_a_read_only_transaction(sqlite_app):
+    """A read-only transaction that wrote would fail only under load (SQLite cannot move a
+    read snapshot to a write once another connection wrote): it fails always instead."""
+    with sqlite_app.app_context():
+        db.session.connection(execution_options={READ_ONLY: True})
+        with pytest.raises(OperationalError, match="readonly"):
+            db.session.execute(text("CREATE TABLE written_while_reading (x)"))
+        db.session.rollback()
+        db.session.execute(text("CREATE TABLE written_in_a_write_transaction (x)"))
+        db.session.commit()
+
+
+@contextmanager
+def write_lock_probes(app, path) -> Iterator[list[tuple[str, bool]]]:
+    """At each SELECT the app runs and each template it renders: (what, whether another
+    connection could have taken the write lock just then)."""
+    seen: list[tuple[str, bool]] = []
+
+    def on_statement(_connection, _cursor, statement, *_args):
+        if statement.lstrip().upper().startswith("SELECT"):
+            seen.append((" ".join(statement.split()[:8]), _write_lock_is_free(path)))
+
+    def on_render(_app, template, **_extra):
+        seen.append((f"render {template.name}", _write_lock_is_free(path)))
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", on_statement)
+    before_render_template.connect(on_render, app)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", on_statement)
+        before_render_template.disconnect(on_render, app)
+
+
+@pytest.fixture
+def signed_in(sqlite_app):
+    make_clinician(sqlite_app)
+    clinic = Clinic(sqlite_app, sqlite_app.test_client())
+    assert clinic.login().status_code == 302
+    return clinic
+
+
+@pytest.mark.parametrize("page", [
+    "/clinic/", "/clinic/submissions/{id}", "/clinic/submissions/{id}/fhir.json",
+    "/clinic/export.csv", "/clinic/export.fhir.json",
+])
+def test_it_reads_and_renders_clinician_pages_without_holding_the_write_lock(sqlite_app, sqlite_path, signed_in, page):
+    """Two workers then serve these pages side by side, and no patient's save waits on a
+    render; only the audit row's INSERT, after the page is made, takes the lock."""
+    public_id = make_submission(sqlite_app, MARIA)
+    with write_lock_probes(sqlite_app, sqlite_path) as seen:
+        response = signed_in.client.get(page.format(id=public_id))
+        response.get_data()
+    assert response.status_code == 200
+    assert seen and [what for what, free in seen if not free] == [], "read or rendered under the write lock"
+
+
+def test_it_writes_the_summary_audit_row_after_waiting_for_another_writer(sqlite_app, sqlite_path, signed_in):
+    """The row goes in a write transaction of its own, which queues for the lock: never
+    in the read transaction, whose snapshot another writer's commit has made stale."""
+    public_id = make_submission(sqlite_app, MARIA)
+    locked = threading.Event()
+
+    def write_for_a_second():
+        writer = sqlite3.connect(str(sqlite_path), isolation_level=None)
+        writer.execute("BEGIN IMMEDIATE")
+        locked.set()
+        time.sleep(1.0)
+        writer.execute("UPDATE submission SET updated_at = updated_at")
+        writer.execute("COMMIT")
+        writer.close()
+
+    holder = threading.Thread(target=write_for_a_second)
+    holder.start()
+    locked.wait()
+    started = time.monotonic()
+    response = signed_in.client.get(f"/clinic/submissions/{public_id}")
+    waited = time.monotonic() - started
+    holder.join()
+    assert response.status_code == 200 and "Maria Lopez" in response.get_data(as_text=True)
+    assert waited >= 0.9, "the audit row waited for the lock"
+    with sqlite_app.app_context():
+        views = db.session.scalars(select(AuditEvent.submission_public_id).where(AuditEvent.action == Action.VIEWED))
+        assert list(views) == [public_id]
