@@ -12,7 +12,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import Update, select, update
 
 from .extensions import db
 from .models import ApiToken
@@ -78,8 +78,9 @@ class Check:
     name: str | None = None  # the integration named by a known token, good or revoked
 
 
-def check(presented: str | None, now: datetime) -> Check:
-    """Whether a presented token opens the API; a good one has its last use recorded."""
+def check(presented: str | None) -> Check:
+    """Whether a presented token opens the API. Reads only: the caller records the use
+    (`mark_used`) with its audit row, after the reading."""
     if not presented:
         return Check(None, "no token")
     if not TOKEN_PATTERN.match(presented):
@@ -89,6 +90,9 @@ def check(presented: str | None, now: datetime) -> Check:
         return Check(None, "unknown token")
     if row.revoked:
         return Check(None, "revoked token", row.name)
-    row.last_used_at = now
-    db.session.flush()
     return Check(row, "", row.name)
+
+
+def mark_used(token_id: int, now: datetime) -> Update:
+    """The statement that records a token's last use."""
+    return update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now)

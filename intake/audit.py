@@ -10,8 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import has_request_context, request
-from sqlalchemy import select
+from sqlalchemy import Executable, select
 
+from .database import finish_reading
 from .extensions import db
 from .models import AuditEvent, Clinician, Submission, utcnow
 
@@ -86,6 +87,21 @@ def event(
         ip=request.remote_addr[:45] if has_request_context() and request.remote_addr else None,
         detail=detail[:200],
     )
+
+
+def commit_after_reading(row: AuditEvent, *also: Executable) -> None:
+    """Commit an audit row (and any `also` statements) in a short write transaction of
+    its own, after the reading.
+
+    A view showing health data builds its page first and calls this before returning it:
+    the write lock is held for one INSERT, not for a render, and if the row cannot be
+    written this raises and the page is never sent.
+    """
+    finish_reading(db.session)
+    for statement in also:
+        db.session.execute(statement)
+    db.session.add(row)
+    db.session.commit()
 
 
 def record(

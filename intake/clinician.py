@@ -34,7 +34,7 @@ from .crypto import DecryptionError, data_keys
 from .database import READ_ONLY, finish_reading
 from .extensions import db, limiter
 from .forms import ButtonForm
-from .models import AuditEvent, Submission, utcnow
+from .models import Submission, utcnow
 from .questionnaire.summary import build_summary
 from .questionnaire.twitching import QUESTIONNAIRE
 
@@ -56,7 +56,7 @@ SEARCH_NAMES = "clinic_search_names"
 def read_pages_without_the_write_lock() -> None:
     """GET pages read and render in a plain (deferred) transaction on SQLite, so workers
     serve them side by side and no save waits on a render. Before the gate, whose user
-    loader runs the first query. What a GET must write goes after: see commit_audit."""
+    loader runs the first query. What a GET must write goes after: see audit.commit_after_reading."""
     if request.method == "GET":
         db.session.connection(execution_options={READ_ONLY: True})
 
@@ -84,7 +84,7 @@ def require_clinician():
 
 
 def _sign_out(reason: str, message: str):
-    commit_audit(audit.event(Action.SESSION_EXPIRED, me(), detail=reason))
+    audit.commit_after_reading(audit.event(Action.SESSION_EXPIRED, me(), detail=reason))
     auth.end_session()
     flash(message)
     return redirect(url_for("clinician.login"))
@@ -110,18 +110,6 @@ def admin_required(view: Callable) -> Callable:
 def me():
     """The signed-in clinician (the model object, not Flask-Login's proxy)."""
     return current_user._get_current_object()
-
-
-def commit_audit(row: AuditEvent) -> None:
-    """Commit an audit row in a short write transaction of its own, after the reading.
-
-    A view showing health data renders first and calls this before returning its page:
-    the write lock is held for one INSERT, not for a render, and if the row cannot be
-    written this raises and the page is never sent.
-    """
-    finish_reading(db.session)
-    db.session.add(row)
-    db.session.commit()
 
 
 def clinic_zone() -> ZoneInfo:
@@ -323,7 +311,7 @@ def _render_submission(found: Submission, note_form: NoteForm) -> str:
         note_form=note_form,
         button=ButtonForm(),
     )
-    commit_audit(audit.event(Action.VIEWED, me(), found))
+    audit.commit_after_reading(audit.event(Action.VIEWED, me(), found))
     return page
 
 

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from . import audit, exports, fhir_export, sealed, workspace
 from .audit import Action
-from .clinician import NO_SUCH_SUBMISSION, bp, clinic_zone, commit_audit, filters_from_request, me
+from .clinician import NO_SUCH_SUBMISSION, bp, clinic_zone, filters_from_request, me
 from .database import READ_ONLY
 from .extensions import db
 from .fhir_export import FHIR_JSON
@@ -53,7 +53,7 @@ def _reader() -> Iterator[Session]:
 @bp.get("/export.csv")
 def export():
     filters = filters_from_request()
-    commit_audit(audit.event(Action.EXPORTED, me(), detail=filters.describe()))
+    audit.commit_after_reading(audit.event(Action.EXPORTED, me(), detail=filters.describe()))
     statement = workspace.filtered(filters, clinic_zone())
     response = Response(stream_with_context(_csv_chunks(statement)), mimetype="text/csv")
     return _attachment(response, f"submissions-{_stamp()}.csv")
@@ -79,7 +79,7 @@ def _csv_chunks(statement: Select, rows_per_chunk: int = 200) -> Iterator[str]:
 def export_fhir():
     """The filtered list as a FHIR Bundle of type collection, newest first."""
     filters = filters_from_request()
-    commit_audit(audit.event(Action.FHIR_BUNDLE_EXPORTED, me(), detail=filters.describe()))
+    audit.commit_after_reading(audit.event(Action.FHIR_BUNDLE_EXPORTED, me(), detail=filters.describe()))
     statement = workspace.filtered(filters, clinic_zone())
     response = Response(stream_with_context(_bundle_chunks(statement, utcnow())), mimetype=FHIR_JSON)
     return _attachment(response, f"submissions-{_stamp()}.fhir.json")
@@ -105,5 +105,5 @@ def submission_fhir(public_id: str):
         return fhir_export.fhir_response(fhir_export.unreadable_outcome(found), 500)
     resource = fhir_export.submission_resource(QUESTIONNAIRE, found.submission, found.answers)
     filename = f"{found.submission.reference}.fhir.json"
-    commit_audit(audit.event(Action.FHIR_EXPORTED, me(), found.submission))
+    audit.commit_after_reading(audit.event(Action.FHIR_EXPORTED, me(), found.submission))
     return _attachment(fhir_export.fhir_response(resource), filename)

@@ -29,6 +29,7 @@ from werkzeug.http import http_date
 
 from . import api_tokens, audit, fhir_export, fhir_search, sealed
 from .audit import Action
+from .database import READ_ONLY
 from .extensions import db, limiter
 from .fhir_export import FHIR_JSON, fhir_response
 from .models import Submission, utcnow
@@ -148,8 +149,11 @@ def _failure_limit():
 def require_token():
     if request.endpoint in PUBLIC:
         return None
+    # Every call reads, then writes its audit row (and the token's last use) in a short
+    # transaction of its own, so a busy integration never holds patients' saves up.
+    db.session.connection(execution_options={READ_ONLY: True})
     presented = _bearer()
-    checked = api_tokens.check(presented, utcnow())
+    checked = api_tokens.check(presented)
     if checked.client is not None:
         g.fhir_client = ApiClient(checked.client.id, checked.client.name)
         return None
@@ -158,8 +162,9 @@ def require_token():
     address, failures = get_remote_address(), _failure_limit()
     if not limiter.limiter.hit(failures, FAILURE_SCOPE, address):
         return outcome(429, "Too many requests with a bad API token from this address. Wait a minute.")
-    audit.record(Action.FHIR_DENIED, None, detail=checked.reason, actor_label=f"api:{checked.name or 'unknown'}")
-    db.session.commit()
+    audit.commit_after_reading(
+        audit.event(Action.FHIR_DENIED, None, detail=checked.reason, actor_label=f"api:{checked.name or 'unknown'}")
+    )
     challenge = f'Bearer realm="{REALM}"' + (', error="invalid_token"' if presented else "")
     message = "This API token is unknown or revoked." if presented else None
     return outcome(401, message, headers={"WWW-Authenticate": challenge})
@@ -188,8 +193,8 @@ def _throttled() -> Response:
 
 
 def _audit(action: str, subject: Submission | None = None, detail: str = "") -> None:
-    audit.record(action, None, subject, detail, actor_label=g.fhir_client.label)
-    db.session.commit()
+    row = audit.event(action, None, subject, detail, actor_label=g.fhir_client.label)
+    audit.commit_after_reading(row, api_tokens.mark_used(g.fhir_client.id, utcnow()))
 
 
 # --- the interactions --------------------------------------------------------------------

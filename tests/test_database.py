@@ -6,11 +6,12 @@ import sqlite3
 import threading
 import time
 from contextlib import contextmanager
+from datetime import datetime, timezone
 from typing import Iterator
 
 import pytest
 from flask import before_render_template
-from sqlalchemy import event, select, text
+from sqlalchemy import event, func, select, text
 from sqlalchemy.exc import OperationalError
 
 from intake.audit import Action
@@ -203,3 +204,24 @@ def test_it_writes_the_summary_audit_row_after_waiting_for_another_writer(sqlite
     with sqlite_app.app_context():
         views = db.session.scalars(select(AuditEvent.submission_public_id).where(AuditEvent.action == Action.VIEWED))
         assert list(views) == [public_id]
+
+
+@pytest.mark.parametrize("call", ["/fhir/QuestionnaireResponse/{id}", "/fhir/QuestionnaireResponse?_lastUpdated=ge2000-01-01"])
+def test_the_fhir_api_reads_without_holding_the_write_lock(sqlite_app, sqlite_path, call):
+    """An integration polling the API must not queue patients' saves behind it; only the
+    audit row and the token's last use, written after the reading, take the lock."""
+    from intake import api_tokens
+    from intake.models import ApiToken
+
+    public_id = make_submission(sqlite_app, MARIA)
+    with sqlite_app.app_context():
+        _, token = api_tokens.create("ehr", "test", datetime.now(timezone.utc))
+        db.session.commit()
+    client = sqlite_app.test_client()
+    with write_lock_probes(sqlite_app, sqlite_path) as seen:
+        response = client.get(call.format(id=public_id), headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 200
+    assert seen and [what for what, free in seen if not free] == [], "read under the write lock"
+    with sqlite_app.app_context():
+        assert db.session.scalar(select(ApiToken.last_used_at)) is not None
+        assert db.session.scalar(select(func.count()).select_from(AuditEvent)) == 1
