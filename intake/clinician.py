@@ -37,6 +37,7 @@ from .forms import ButtonForm
 from .models import Submission, utcnow
 from .questionnaire.summary import build_summary
 from .questionnaire.twitching import QUESTIONNAIRE
+from .security import SAFE_METHODS
 
 bp = Blueprint("clinician", __name__, url_prefix="/clinic")
 
@@ -57,7 +58,7 @@ def read_pages_without_the_write_lock() -> None:
     """GET pages read and render in a plain (deferred) transaction on SQLite, so workers
     serve them side by side and no save waits on a render. Before the gate, whose user
     loader runs the first query. What a GET must write goes after: see audit.commit_after_reading."""
-    if request.method == "GET":
+    if request.method in SAFE_METHODS:
         db.session.connection(execution_options={READ_ONLY: True})
 
 

@@ -30,10 +30,11 @@ from .database import READ_ONLY
 from .extensions import db, limiter
 from .forms import ButtonForm, ConfirmForm, StepForm, step_form
 from .models import Submission, utcnow
-from .step_page import SavedAnswers, render_step_page
 from .questionnaire.safety import Tier
 from .questionnaire.schema import Step
 from .questionnaire.twitching import QUESTIONNAIRE
+from .security import SAFE_METHODS
+from .step_page import SavedAnswers, render_step_page
 from .submissions import REVIEW, page_index
 
 bp = Blueprint("patient", __name__)
@@ -52,7 +53,7 @@ SAFETY = "safety"
 def read_pages_without_the_write_lock() -> None:
     """The patient's GET pages never write. On SQLite they read in a plain (deferred)
     transaction, so workers render pages side by side and no save waits on a render."""
-    if request.method == "GET":
+    if request.method in SAFE_METHODS:
         _read_without_the_write_lock()
 
 

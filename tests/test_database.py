@@ -69,7 +69,8 @@ def test_it_waits_for_another_writer_instead_of_failing(sqlite_app, sqlite_path)
     assert all_submissions(sqlite_app)[0].status == Status.NEW
 
 
-def test_it_renders_patient_pages_while_another_connection_writes(sqlite_app, sqlite_path):
+@pytest.mark.parametrize("method", ["GET", "HEAD"])
+def test_it_renders_patient_pages_while_another_connection_writes(sqlite_app, sqlite_path, method):
     """A page view only reads: it must not queue behind a writer for the write lock."""
     patient = Patient(sqlite_app.test_client())
     patient.start()
@@ -77,7 +78,7 @@ def test_it_renders_patient_pages_while_another_connection_writes(sqlite_app, sq
     writer.execute("BEGIN IMMEDIATE")
     try:
         started = time.monotonic()
-        response = patient.client.get("/step/safety")
+        response = patient.client.open("/step/safety", method=method)
         waited = time.monotonic() - started
     finally:
         writer.execute("ROLLBACK")
@@ -166,12 +167,13 @@ def signed_in(sqlite_app):
     "/clinic/", "/clinic/submissions/{id}", "/clinic/submissions/{id}/fhir.json",
     "/clinic/export.csv", "/clinic/export.fhir.json",
 ])
-def test_it_reads_and_renders_clinician_pages_without_holding_the_write_lock(sqlite_app, sqlite_path, signed_in, page):
+@pytest.mark.parametrize("method", ["GET", "HEAD"])
+def test_it_reads_and_renders_clinician_pages_without_holding_the_write_lock(sqlite_app, sqlite_path, signed_in, page, method):
     """Two workers then serve these pages side by side, and no patient's save waits on a
     render; only the audit row's INSERT, after the page is made, takes the lock."""
     public_id = make_submission(sqlite_app, MARIA)
     with write_lock_probes(sqlite_app, sqlite_path) as seen:
-        response = signed_in.client.get(page.format(id=public_id))
+        response = signed_in.client.open(page.format(id=public_id), method=method)
         response.get_data()
     assert response.status_code == 200
     assert seen and [what for what, free in seen if not free] == [], "read or rendered under the write lock"
