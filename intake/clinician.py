@@ -31,7 +31,7 @@ from . import audit, auth, mfa, workspace
 from .audit import Action
 from .clinician_forms import LoginForm, NoteForm, PasswordChangeForm
 from .crypto import DecryptionError, data_keys
-from .database import READ_ONLY, finish_reading
+from .database import finish_reading, start_reading
 from .extensions import db, limiter
 from .forms import ButtonForm
 from .models import Submission, utcnow
@@ -59,7 +59,7 @@ def read_pages_without_the_write_lock() -> None:
     serve them side by side and no save waits on a render. Before the gate, whose user
     loader runs the first query. What a GET must write goes after: see audit.commit_after_reading."""
     if request.method in SAFE_METHODS:
-        db.session.connection(execution_options={READ_ONLY: True})
+        start_reading(db.session)
 
 
 @bp.before_request

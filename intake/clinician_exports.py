@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from . import audit, exports, fhir_export, sealed, workspace
 from .audit import Action
 from .clinician import NO_SUCH_SUBMISSION, bp, clinic_zone, filters_from_request, me
-from .database import READ_ONLY
+from .database import start_reading
 from .extensions import db
 from .fhir_export import FHIR_JSON
 from .models import utcnow
@@ -44,7 +44,7 @@ def _reader() -> Iterator[Session]:
     # Its own read-only session: an export may take a while and must not hold the
     # SQLite write lock that patients' submissions need.
     with Session(db.engine) as reader:
-        reader.connection(execution_options={READ_ONLY: True})
+        start_reading(reader)
         yield reader
 
 

@@ -55,6 +55,12 @@ def _sqlite_begin_immediate(connection) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+def start_reading(session: Session) -> None:
+    """Begin the session's transaction as a read that cannot write: on SQLite a plain
+    (deferred) BEGIN that neither takes nor waits for the write lock."""
+    session.connection(execution_options={READ_ONLY: True})
+
+
 def finish_reading(session: Session) -> None:
     """End the session's transaction so that its next statement begins a new one: after a
     read-only transaction, a write transaction of its own (on SQLite, BEGIN IMMEDIATE,

@@ -29,7 +29,7 @@ from werkzeug.http import http_date
 
 from . import api_tokens, audit, fhir_export, fhir_search, sealed
 from .audit import Action
-from .database import READ_ONLY
+from .database import start_reading
 from .extensions import db, limiter
 from .fhir_export import FHIR_JSON, fhir_response
 from .models import Submission, utcnow
@@ -151,7 +151,7 @@ def require_token():
         return None
     # Every call reads, then writes its audit row (and the token's last use) in a short
     # transaction of its own, so a busy integration never holds patients' saves up.
-    db.session.connection(execution_options={READ_ONLY: True})
+    start_reading(db.session)
     presented = _bearer()
     checked = api_tokens.check(presented)
     if checked.client is not None:

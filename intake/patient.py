@@ -26,7 +26,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm.exc import StaleDataError
 
 from . import i18n, logs, submissions
-from .database import READ_ONLY
+from .database import start_reading
 from .extensions import db, limiter
 from .forms import ButtonForm, ConfirmForm, StepForm, step_form
 from .models import Submission, utcnow
@@ -54,11 +54,7 @@ def read_pages_without_the_write_lock() -> None:
     """The patient's GET pages never write. On SQLite they read in a plain (deferred)
     transaction, so workers render pages side by side and no save waits on a render."""
     if request.method in SAFE_METHODS:
-        _read_without_the_write_lock()
-
-
-def _read_without_the_write_lock() -> None:
-    db.session.connection(execution_options={READ_ONLY: True})
+        start_reading(db.session)
 
 
 def _save_checked(draft: Submission, step: Step, answers: dict, reached: str,
@@ -204,7 +200,7 @@ def step(step_id: str):
 @bp.post("/step/<step_id>")
 def save(step_id: str):
     step = _step_or_404(step_id)
-    _read_without_the_write_lock()
+    start_reading(db.session)
     draft = _require_draft()
     gate = _gate(draft, step.id)
     if gate:
@@ -292,7 +288,7 @@ def _render_review(draft: Submission, form: ConfirmForm, error: str | None = Non
 
 @bp.post("/submit")
 def submit():
-    _read_without_the_write_lock()
+    start_reading(db.session)
     draft = _current_draft()
     if draft is None:
         # A second click, a retry or another tab: the draft this browser was filling in

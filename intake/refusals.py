@@ -23,7 +23,7 @@ STEP_POSTS = frozenset({"patient.start", "patient.save"})
 def render_posted_step(message: str, status: int):
     """The step again with what was posted and a fresh token; nothing is saved."""
     step = QUESTIONNAIRE.steps[0] if request.endpoint == "patient.start" else _step_or_404(request.view_args["step_id"])
-    form = step_form(QUESTIONNAIRE, step)(meta={"csrf": False})
+    form = step_form(QUESTIONNAIRE, step)()
     form.validate_partial({}, _today())
     form.form_errors.append(message)
     return _render_step(step, form), status
