@@ -35,9 +35,15 @@ def free_port() -> int:
 
 # Free ports, never fixed ones: a second benchmark running at the same time would
 # otherwise answer our requests and we would measure the wrong server.
-APP_PORT, BASELINE_PORT = free_port(), free_port()
+APP_PORT, BASELINE_PORT, FLOOR_PORT = free_port(), free_port(), free_port()
 POSTGRES_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 TARGETS = {"step GET": ("rps_ratio", 1 / 3), "step POST": ("rps_ratio", 1 / 4)}
+# Rows that are not pages: how much of the baseline the app's fixed costs leave.
+FLOOR = [
+    ("floor: app, empty view", "/floor/empty"),
+    ("floor: app, one draft read (ORM)", "/floor/draft"),
+    ("floor: app, one draft read (Core)", "/floor/draft-core"),
+]
 
 
 def environment(database: str, workdir: Path) -> dict:
@@ -126,7 +132,7 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--database", choices=("sqlite", "postgresql"), default="sqlite")
     parser.add_argument("--submissions", type=int, default=1000, help="seed-demo rows behind the dashboard")
-    parser.add_argument("--only", nargs="+", metavar="PAGE", help='measure only these pages, e.g. --only "step GET" "step POST"')
+    parser.add_argument("--only", nargs="+", metavar="PAGE", help='measure only these pages, e.g. --only "step GET" "step POST" floor')
     args = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="intake-bench-"))
@@ -151,6 +157,10 @@ def main() -> None:
     baseline = start_server([str(VENV_BIN / "gunicorn"), "-c", str(ROOT / "gunicorn.conf.py"), "-w", "2",
                              "-b", f"127.0.0.1:{BASELINE_PORT}", "baseline:app"],
                             baseline_env, BASELINE_PORT, ROOT / "bench")
+    # The app's own floor (floor_app.py): the same app and settings, routes that do no page work.
+    floor = start_server([str(VENV_BIN / "gunicorn"), "-c", str(ROOT / "gunicorn.conf.py"), "-w", "2",
+                          "-b", f"127.0.0.1:{FLOOR_PORT}", "floor_app:build()"],
+                         baseline_env, FLOOR_PORT, ROOT / "bench")
     import sessions as make
 
     subprocess.run([VENV_BIN / "flask", "--app", "intake", "seed-demo", "--count", str(args.submissions)],
@@ -168,6 +178,12 @@ def main() -> None:
         wrk.run(f"http://127.0.0.1:{BASELINE_PORT}", "/", seconds=2)  # warm up
         results["baseline"] = run(BASELINE_PORT, "GET", "/", [])
         results["baseline"]["mem_mb"] = worker_peak_rss_mb(baseline)
+        if not args.only or "floor" in args.only:
+            readers = plan[1][3]  # the step GET's patients: each cookie names a draft
+            for name, path in FLOOR:
+                print(f"measuring {name} ...", flush=True)
+                results[name] = run(FLOOR_PORT, "GET", path, readers)
+                results[name]["mem_mb"] = worker_peak_rss_mb(floor)
         plan = [entry for entry in plan if not args.only or entry[0] in args.only]
         for name, method, path, sess in plan:
             print(f"measuring {name} ...", flush=True)
@@ -175,7 +191,7 @@ def main() -> None:
         for name, *_ in plan:
             results[name]["mem_mb"] = worker_peak_rss_mb(server)
     finally:
-        for process in (server, baseline):
+        for process in (server, baseline, floor):
             process.send_signal(signal.SIGTERM)
             process.wait(timeout=30)
 
@@ -201,7 +217,7 @@ def report(results: dict, args, size: int) -> str:
         if name in TARGETS:
             wanted = TARGETS[name][1]
             target = f"≥ {wanted:.2f}× {'met' if ratio >= wanted else 'MISSED'}"
-        if name != "baseline":
+        if name != "baseline" and not name.startswith("floor"):
             target += f"{'; ' if target else ''}p99 {'met' if r['p99_ms'] < 100 else 'MISSED'}"
         lines.append(f"| {name} | {r['rps']:.0f} | {ratio:.2f} | {r['p50_ms']:.1f} | {r['p99_ms']:.1f} | "
                      f"{r['errors']} | {r['mem_mb']:.0f} | {target} |")
