@@ -11,6 +11,7 @@ from flask_babel import format_date, format_datetime, get_locale
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import crypto, i18n, keys, logs
+from .database import engine_options
 from .extensions import csrf, db, limiter, migrate
 from .forms import choices_of
 
@@ -30,6 +31,8 @@ def create_app(config: str | type | None = None) -> Flask:
     logs.init_app(app)
     crypto.init_app(app)
 
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(
+        app.config["SQLALCHEMY_DATABASE_URI"], app.config["SQLALCHEMY_ENGINE_OPTIONS"])
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).parent.parent / "migrations"))
     # The limiter's check runs first, so that posts with a bad CSRF token count too.

@@ -9,6 +9,15 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 
+def engine_options(database_url: str, options: dict) -> dict:
+    """The configured engine options, less a pre-ping on SQLite: a ping finds connections a
+    server dropped (a PostgreSQL restart, a load balancer's idle cut). A SQLite file has
+    no server to drop them, and the ping would cost a statement on every request."""
+    if database_url.startswith("sqlite"):
+        return {key: value for key, value in options.items() if key != "pool_pre_ping"}
+    return options
+
+
 def configure_engine(engine: Engine) -> None:
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_on_connect)

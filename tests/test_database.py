@@ -11,7 +11,7 @@ from typing import Iterator
 
 import pytest
 from flask import before_render_template
-from sqlalchemy import event, func, select, text
+from sqlalchemy import create_engine, event, func, select, text
 from sqlalchemy.exc import OperationalError
 
 from intake.audit import Action
@@ -227,3 +227,28 @@ def test_the_fhir_api_reads_without_holding_the_write_lock(sqlite_app, sqlite_pa
     with sqlite_app.app_context():
         assert db.session.scalar(select(ApiToken.last_used_at)) is not None
         assert db.session.scalar(select(func.count()).select_from(AuditEvent)) == 1
+
+
+def test_each_database_gets_the_checkout_check_it_needs(app, client):
+    """PostgreSQL: a pooled connection the server dropped is replaced before use, not
+    handed to a page. SQLite: no server can drop one, so no ping statement is spent."""
+    with app.app_context():
+        engine = db.engine
+    if engine.dialect.name == "sqlite":
+        statements = []
+        event.listen(engine, "connect", lambda dbapi, _record: dbapi.set_trace_callback(statements.append))
+        engine.dispose()  # new connections, traced from their first statement
+        for _ in range(3):  # the first request opens the connection; the next ones reuse it
+            assert client.get("/").status_code == 200
+        assert statements  # the trace saw these requests' statements
+        assert not [sql for sql in statements if sql.strip().upper() == "SELECT 1"]
+        return
+    assert client.get("/readyz").status_code == 200  # leaves a used connection in the pool
+    outsider = create_engine(engine.url)
+    with outsider.connect() as connection:
+        dropped = connection.execute(text(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()")).scalar()
+    outsider.dispose()
+    assert dropped >= 1
+    assert client.get("/readyz").status_code == 200  # it queries: a dropped connection would fail
