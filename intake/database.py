@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
+from typing import Iterator
 
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
 
 
@@ -68,6 +70,14 @@ def start_reading(session: Session) -> None:
     """Begin the session's transaction as a read that cannot write: on SQLite a plain
     (deferred) BEGIN that neither takes nor waits for the write lock."""
     session.connection(execution_options={READ_ONLY: True})
+
+
+@contextmanager
+def reading_connection(engine: Engine) -> Iterator[Connection]:
+    """A read-only connection of its own, outside the ORM session: for a page whose only
+    database work is one read, the session's bookkeeping cost as much as the read."""
+    with engine.connect().execution_options(**{READ_ONLY: True}) as connection:
+        yield connection
 
 
 def finish_reading(session: Session) -> None:

@@ -49,11 +49,16 @@ WELCOME = QUESTIONNAIRE.steps[0].id
 SAFETY = "safety"
 
 
+# The busiest pages read the draft once, on a read-only connection of their own
+# (submissions.read_draft), and never open the ORM session.
+READ_ON_THEIR_OWN = frozenset({"patient.welcome", "patient.step"})
+
+
 @bp.before_request
 def read_pages_without_the_write_lock() -> None:
     """The patient's GET pages never write. On SQLite they read in a plain (deferred)
     transaction, so workers render pages side by side and no save waits on a render."""
-    if request.method in SAFE_METHODS:
+    if request.method in SAFE_METHODS and request.endpoint not in READ_ON_THEIR_OWN:
         start_reading(db.session)
 
 
@@ -83,6 +88,10 @@ def _write_page(draft: Submission, step: Step, answers: dict, reached: str,
 
 def _current_draft() -> Submission | None:
     return submissions.find_draft(session.get("draft"), utcnow())
+
+
+def _draft_to_show() -> submissions.DraftView | None:
+    return submissions.read_draft(session.get("draft"), utcnow())
 
 
 def _require_draft() -> Submission:
@@ -135,7 +144,7 @@ def _page_url(page: str, keep_return: bool = False) -> str:
     return url_for("patient.step", step_id=page, **({"return": REVIEW} if back_to_review else {}))
 
 
-def _blocked_by_emergency(draft: Submission, page: str) -> bool:
+def _blocked_by_emergency(draft: Submission | submissions.DraftView, page: str) -> bool:
     return (
         draft.safety_tier == Tier.EMERGENCY
         and not draft.emergency_acknowledged
@@ -143,7 +152,7 @@ def _blocked_by_emergency(draft: Submission, page: str) -> bool:
     )
 
 
-def _gate(draft: Submission, page: str):
+def _gate(draft: Submission | submissions.DraftView, page: str):
     """A redirect if the patient may not open `page` yet, else None."""
     if _blocked_by_emergency(draft, page):
         return redirect(url_for("patient.emergency"))
@@ -156,7 +165,7 @@ def _gate(draft: Submission, page: str):
 
 @bp.get("/")
 def welcome():
-    draft = _current_draft()
+    draft = _draft_to_show()
     step = QUESTIONNAIRE.steps[0]
     # Before any answer, the language question starts at the language the page is in.
     answers = draft.answers if draft else {"consent.language": str(get_locale())}
@@ -186,7 +195,7 @@ def step(step_id: str):
     step = _step_or_404(step_id)
     if step.id == WELCOME:
         return redirect(url_for("patient.welcome"))
-    draft = _current_draft()
+    draft = _draft_to_show()
     if draft is None:
         flash(_("Start here. If you saved your answers before, open your resume link."))
         return redirect(url_for("patient.welcome"))

@@ -69,8 +69,9 @@ def test_it_waits_for_another_writer_instead_of_failing(sqlite_app, sqlite_path)
     assert all_submissions(sqlite_app)[0].status == Status.NEW
 
 
+@pytest.mark.parametrize("path", ["/", "/step/safety"])
 @pytest.mark.parametrize("method", ["GET", "HEAD"])
-def test_it_renders_patient_pages_while_another_connection_writes(sqlite_app, sqlite_path, method):
+def test_it_renders_patient_pages_while_another_connection_writes(sqlite_app, sqlite_path, method, path):
     """A page view only reads: it must not queue behind a writer for the write lock."""
     patient = Patient(sqlite_app.test_client())
     patient.start()
@@ -78,7 +79,7 @@ def test_it_renders_patient_pages_while_another_connection_writes(sqlite_app, sq
     writer.execute("BEGIN IMMEDIATE")
     try:
         started = time.monotonic()
-        response = patient.client.open("/step/safety", method=method)
+        response = patient.client.open(path, method=method)
         waited = time.monotonic() - started
     finally:
         writer.execute("ROLLBACK")
@@ -238,9 +239,11 @@ def test_each_database_gets_the_checkout_check_it_needs(app, client):
         statements = []
         event.listen(engine, "connect", lambda dbapi, _record: dbapi.set_trace_callback(statements.append))
         engine.dispose()  # new connections, traced from their first statement
-        for _ in range(3):  # the first request opens the connection; the next ones reuse it
-            assert client.get("/").status_code == 200
-        assert statements  # the trace saw these requests' statements
+        assert Patient(client).start().status_code == 302
+        for _ in range(3):  # the first request opened the connection; these reuse it
+            assert client.get("/step/safety").status_code == 200  # reads with Core
+            assert client.get("/review").status_code == 302  # reads in the ORM session
+        assert [sql for sql in statements if "FROM submission" in sql]  # the trace saw the reads
         assert not [sql for sql in statements if sql.strip().upper() == "SELECT 1"]
         return
     assert client.get("/readyz").status_code == 200  # leaves a used connection in the pool
