@@ -12,6 +12,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import crypto, i18n, keys, logs
 from .database import engine_options
+from .session_cookie import SessionCookie
 from .extensions import csrf, db, limiter, migrate
 from .forms import choices_of
 
@@ -24,6 +25,7 @@ def create_app(config: str | type | None = None) -> Flask:
         instance_path=_instance_path(),
     )
     app.config.from_object(_config_class(config))
+    app.session_interface = SessionCookie()
     app.config["RATELIMIT_STORAGE_URI"] = app.config.get("REDIS_URL") or "memory://"
     keys.ensure_development_keys(app)
     keys.refuse_unsafe_production_settings(app)

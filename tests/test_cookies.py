@@ -113,3 +113,18 @@ def test_a_cookie_planted_before_sign_in_is_not_the_session_after(app, client):
     Clinic(app, client).login()
     assert client.get_cookie("intake_session").value != planted
     assert _replay(app, planted).location.startswith("/clinic/login")
+
+
+def test_the_cookie_signer_is_built_once_and_still_follows_the_keys(app, patient):
+    """The signing serializer is cached per set of keys: built once, yet a new key (as
+    in a rotation with the old one kept as a fallback) still gets its own."""
+    interface = app.session_interface
+    assert patient.start().status_code == 302
+    first = interface.get_signing_serializer(app)
+    assert patient.client.get("/step/safety").status_code == 200  # the cookie still opens
+    assert interface.get_signing_serializer(app) is first
+    old_key = app.secret_key
+    app.secret_key = "a-rotated-secret-key-" + "r" * 40
+    app.config["SECRET_KEY_FALLBACKS"] = [old_key]
+    assert interface.get_signing_serializer(app) is not first
+    assert patient.client.get("/step/safety").status_code == 200  # signed with the old key
