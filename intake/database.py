@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import os
-from contextlib import contextmanager
-from typing import Iterator
 
-from sqlalchemy import event
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy import Row, Select, event
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 
@@ -50,6 +48,7 @@ def _owner_only(cursor) -> None:
 
 
 READ_ONLY = "intake_read_only"
+ONE_STATEMENT = "intake_one_statement"
 
 
 def _sqlite_begin_immediate(connection) -> None:
@@ -57,8 +56,12 @@ def _sqlite_begin_immediate(connection) -> None:
     # ignoring busy_timeout. Taking the write lock up front makes writers queue instead.
     # A read that never writes (a page view, a CSV export) opts out, so it never holds
     # writers up; query_only makes a write slipped into one fail every time, in tests,
-    # rather than only under load.
-    if connection.get_execution_options().get(READ_ONLY):
+    # rather than only under load. A lone SELECT needs no BEGIN at all: the driver runs
+    # it in autocommit, as its own consistent snapshot.
+    options = connection.get_execution_options()
+    if options.get(ONE_STATEMENT):
+        return
+    if options.get(READ_ONLY):
         connection.exec_driver_sql("PRAGMA query_only = ON")
         connection.exec_driver_sql("BEGIN")
     else:
@@ -72,12 +75,12 @@ def start_reading(session: Session) -> None:
     session.connection(execution_options={READ_ONLY: True})
 
 
-@contextmanager
-def reading_connection(engine: Engine) -> Iterator[Connection]:
-    """A read-only connection of its own, outside the ORM session: for a page whose only
-    database work is one read, the session's bookkeeping cost as much as the read."""
-    with engine.connect().execution_options(**{READ_ONLY: True}) as connection:
-        yield connection
+def read_first_row(engine: Engine, statement: Select, params: dict) -> Row | None:
+    """Run one SELECT on a connection of its own, outside the ORM session, and return its
+    first row: for a page whose only database work is one read, the session's bookkeeping
+    cost as much as the read. It neither takes nor waits for SQLite's write lock."""
+    with engine.connect().execution_options(**{ONE_STATEMENT: True}) as connection:
+        return connection.execute(statement, params).first()
 
 
 def finish_reading(session: Session) -> None:

@@ -14,7 +14,7 @@ from typing import Any, Mapping
 from sqlalchemy import bindparam, select, update
 
 from . import notify
-from .database import reading_connection
+from .database import read_first_row
 from .extensions import db
 from .models import Status, Submission
 from .questionnaire.safety import Tier, assess
@@ -84,8 +84,7 @@ def read_draft(public_id: str | None, now: datetime) -> DraftView | None:
     """The draft as `find_draft` finds it, read for a GET without the ORM session."""
     if not public_id:
         return None
-    with reading_connection(db.engine) as connection:
-        row = connection.execute(DRAFT_VIEW, {"public_id": public_id}).first()
+    row = read_first_row(db.engine, DRAFT_VIEW, {"public_id": public_id})
     if row is None or row.status != Status.DRAFT or _expired(row.expires_at, now):
         return None
     return DraftView(row.answers, row.current_step, row.safety_tier, row.emergency_acknowledged)

@@ -255,3 +255,17 @@ def test_each_database_gets_the_checkout_check_it_needs(app, client):
     outsider.dispose()
     assert dropped >= 1
     assert client.get("/readyz").status_code == 200  # it queries: a dropped connection would fail
+
+
+def test_a_step_page_reads_its_draft_in_one_statement(sqlite_app):
+    """The busiest page's only database work is one SELECT: no BEGIN, no PRAGMA around it."""
+    patient = Patient(sqlite_app.test_client())
+    patient.start()
+    statements = []
+    with sqlite_app.app_context():
+        event.listen(db.engine, "connect", lambda dbapi, _record: dbapi.set_trace_callback(statements.append))
+        db.engine.dispose()
+    assert patient.client.get("/").status_code == 200  # opens the connection (its PRAGMAs)
+    statements.clear()
+    assert patient.client.get("/step/safety").status_code == 200
+    assert len(statements) == 1 and statements[0].lstrip().startswith("SELECT"), statements
