@@ -10,7 +10,7 @@ from flask import Flask
 from flask_babel import format_date, format_datetime, get_locale
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import crypto, i18n, keys, logs
+from . import crypto, csrf_tokens, i18n, keys, logs
 from .database import engine_options
 from .session_cookie import SessionCookie
 from .extensions import csrf, db, limiter, migrate
@@ -40,6 +40,7 @@ def create_app(config: str | type | None = None) -> Flask:
     # The limiter's check runs first, so that posts with a bad CSRF token count too.
     limiter.init_app(app)
     csrf.init_app(app)
+    csrf_tokens.init_app(app)
     i18n.init_app(app)
     with app.app_context():
         from .database import configure_engine

@@ -20,6 +20,7 @@ from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 
 from .compiled_pages import Holes, PageCache
+from .csrf_tokens import csrf_token
 from .forms import StepForm, to_field_data
 from .i18n import current_path
 from .questionnaire.schema import Questionnaire, Step
@@ -173,7 +174,7 @@ def render_step_page(questionnaire: Questionnaire, step: Step, form: StepForm | 
         return html
 
     page = _cache().get(key, compile_with)
-    return page.render(StepRequest(form, generate_csrf(), current_path(), get_flashed_messages()))
+    return page.render(StepRequest(form, csrf_token(), current_path(), get_flashed_messages()))
 
 
 def _cache() -> PageCache:

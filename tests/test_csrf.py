@@ -39,3 +39,27 @@ def test_a_complete_form_is_not_sent_without_a_token(app, patient):
     response = patient.client.post("/submit", data={"confirm": "y", "csrf_token": "forged"})
     assert response.status_code in (400, 403)
     assert all_submissions(app)[0].status == "draft"
+
+
+def test_a_session_token_is_signed_once_and_still_accepted_later(app, patient):
+    """The signed token is kept per session secret (tokens here never expire by time):
+    ten minutes on, the page carries the token signed before, and it still works."""
+    import re
+    from datetime import timedelta
+
+    import time_machine
+
+    from intake.models import utcnow
+
+    token_on = lambda path: re.search(r'name="csrf_token" value="([^"]+)"',  # noqa: E731
+                                      patient.client.get(path).get_data(as_text=True)).group(1)
+    patient.start()
+    first = token_on("/step/safety")
+    with time_machine.travel(utcnow() + timedelta(minutes=10), tick=False):
+        assert token_on("/step/safety") == first
+        assert token_on("/") == first
+        response = patient.client.post("/step/safety", data={**COMPLETE_FORM["safety"], "csrf_token": first})
+        assert response.status_code == 302
+    other = app.test_client()
+    other_token = re.search(r'name="csrf_token" value="([^"]+)"', other.get("/").get_data(as_text=True)).group(1)
+    assert other_token != first  # another browser, another secret, another token
