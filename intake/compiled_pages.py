@@ -38,21 +38,25 @@ class Holes:
 
 @dataclass(frozen=True)
 class CompiledPage:
-    """Fixed text and fills, alternating; rendering joins them for one request."""
+    """Fixed texts with a fill between each two; rendering joins them for one request."""
 
-    parts: tuple[str | Fill, ...]
+    texts: tuple[str, ...]  # one more than fills
+    fills: tuple[Fill, ...]
 
     def render(self, state: Any) -> str:
-        return "".join(part if isinstance(part, str) else part(state) for part in self.parts)
+        out = [self.texts[0]]
+        for fill, text in zip(self.fills, self.texts[1:]):
+            out.append(fill(state))
+            out.append(text)
+        return "".join(out)
 
 
 def compile_page(render: Callable[[Holes], str]) -> CompiledPage:
     """Run `render` once with a fresh `Holes` and split its output at the markers."""
     holes = Holes()
+    # re.split with one group alternates: text, marker number, text, ... ending with text.
     pieces = _MARKER.split(render(holes))
-    # re.split with one group alternates: text, marker number, text, ...
-    parts = [piece if i % 2 == 0 else holes.fills[int(piece)] for i, piece in enumerate(pieces)]
-    return CompiledPage(tuple(part for part in parts if part != ""))
+    return CompiledPage(tuple(pieces[0::2]), tuple(holes.fills[int(n)] for n in pieces[1::2]))
 
 
 class PageCache:
