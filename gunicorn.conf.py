@@ -37,3 +37,16 @@ loglevel = os.environ.get("LOG_LEVEL", "info")
 # scheme from them and leaves REMOTE_ADDR the balancer's: the app reads the client's
 # address from X-Forwarded-For itself when TRUSTED_PROXIES is set (config.py).
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+
+def when_ready(server):
+    """The app is loaded in this master process (preload_app): compile here what each
+    worker would otherwise compile in its first requests, so a fresh or recycled worker
+    starts warm and shares the pages copy-on-write."""
+    if not server.cfg.preload_app:
+        return
+    app = server.app.wsgi()
+    if getattr(app, "import_name", None) == "intake":  # not another app served with this file
+        from intake.warmup import compile_step_pages
+
+        server.log.info("compiled %d step pages before forking", compile_step_pages(app))

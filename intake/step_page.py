@@ -173,11 +173,11 @@ def render_step_page(questionnaire: Questionnaire, step: Step, form: StepForm | 
             raise RuntimeError("a compiled step page must take its CSRF token from `live`")
         return html
 
-    page = _cache().get(key, compile_with)
+    page = step_page_cache().get(key, compile_with)
     return page.render(StepRequest(form, csrf_token(), current_path(), get_flashed_messages()))
 
 
-def _cache() -> PageCache:
+def step_page_cache() -> PageCache:
     app = current_app
     if CACHE_KEY not in app.extensions:
         app.extensions[CACHE_KEY] = PageCache(enabled=not app.jinja_env.auto_reload)

@@ -1,0 +1,63 @@
+"""Step pages compiled in gunicorn's master before it forks (intake/warmup.py), so no
+worker compiles one in its first requests."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+from types import SimpleNamespace
+
+from flask import Flask
+
+from intake.step_page import step_page_cache
+from intake.warmup import compile_step_pages
+
+from .conftest import Patient
+
+GUNICORN_CONF = Path(__file__).resolve().parent.parent / "gunicorn.conf.py"
+
+
+def _cached(app) -> int:
+    with app.app_context():
+        return len(step_page_cache())
+
+
+def test_it_compiles_every_step_in_every_language_and_requests_find_them(app):
+    assert compile_step_pages(app) == 7 * 2 * 2  # steps x languages x (in the form, from review)
+    patient = Patient(app.test_client())
+    assert patient.client.get("/", headers={"Accept-Language": "es"}).status_code == 200
+    patient.start()
+    for path in ("/step/safety", "/step/safety?return=review"):
+        assert patient.client.get(path).status_code == 200
+    patient.client.post("/language", data={"lang": "es", "csrf_token": patient.token("/step/safety")})
+    assert patient.client.get("/step/safety").status_code == 200
+    assert _cached(app) == 7 * 2 * 2, "a request compiled a page the warm-up had not"
+
+
+def _gunicorn_conf():
+    spec = importlib.util.spec_from_file_location("gunicorn_conf", GUNICORN_CONF)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _server(app, preload: bool = True):
+    logged = []
+    server = SimpleNamespace(cfg=SimpleNamespace(preload_app=preload), app=SimpleNamespace(wsgi=lambda: app),
+                             log=SimpleNamespace(info=lambda *args: logged.append(args)))
+    return server, logged
+
+
+def test_gunicorn_compiles_the_pages_in_the_master_before_forking(app):
+    server, logged = _server(app)
+    _gunicorn_conf().when_ready(server)
+    assert _cached(app) == 28 and logged == [("compiled %d step pages before forking", 28)]
+
+
+def test_gunicorn_leaves_other_apps_and_unpreloaded_servers_alone(app):
+    other = Flask("baseline")
+    server, logged = _server(other)
+    _gunicorn_conf().when_ready(server)  # the benchmark's baseline: nothing to compile
+    server, logged = _server(app, preload=False)
+    _gunicorn_conf().when_ready(server)  # workers load the app themselves: nothing shared
+    assert _cached(app) == 0 and logged == []
