@@ -78,8 +78,11 @@ def start_reading(session: Session) -> None:
 def read_first_row(engine: Engine, statement: Select, params: dict) -> Row | None:
     """Run one SELECT on a connection of its own, outside the ORM session, and return its
     first row: for a page whose only database work is one read, the session's bookkeeping
-    cost as much as the read. It neither takes nor waits for SQLite's write lock."""
-    with engine.connect().execution_options(**{ONE_STATEMENT: True}) as connection:
+    cost as much as the read. One statement is its own transaction: on SQLite it neither
+    takes nor waits for the write lock; on PostgreSQL, autocommit spares the BEGIN and
+    ROLLBACK round trips around it."""
+    options = {ONE_STATEMENT: True} if engine.dialect.name == "sqlite" else {"isolation_level": "AUTOCOMMIT"}
+    with engine.connect().execution_options(**options) as connection:
         return connection.execute(statement, params).first()
 
 

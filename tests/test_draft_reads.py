@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import event
 
 from intake import submissions
 from intake.extensions import db
@@ -49,3 +50,28 @@ def test_read_draft_finds_what_find_draft_finds(app, changes):
 def test_read_draft_finds_nothing_for_no_or_an_unknown_id(app, public_id):
     with app.app_context():
         assert submissions.read_draft(public_id, utcnow()) is None
+
+
+def test_the_draft_read_is_a_statement_of_its_own_outside_any_transaction(app):
+    """No BEGIN before it, nothing to roll back after it: on SQLite no write lock is
+    asked for, on PostgreSQL two round trips are saved."""
+    public_id = _draft(app)
+    seen = []
+
+    def in_transaction(conn, _cursor, statement, *_args) -> None:
+        if "FROM submission" in statement:
+            dbapi = conn.connection.dbapi_connection
+            if conn.dialect.name == "sqlite":
+                seen.append(dbapi.in_transaction)
+            else:
+                import psycopg
+
+                seen.append(dbapi.info.transaction_status != psycopg.pq.TransactionStatus.IDLE)
+
+    with app.app_context():
+        event.listen(db.engine, "after_cursor_execute", in_transaction)
+        try:
+            assert submissions.read_draft(public_id, utcnow()) is not None
+        finally:
+            event.remove(db.engine, "after_cursor_execute", in_transaction)
+    assert seen == [False]
