@@ -12,9 +12,9 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import crypto, csrf_tokens, i18n, keys, logs
 from .database import engine_options
-from .session_cookie import SessionCookie
 from .extensions import csrf, db, limiter, migrate
 from .forms import choices_of
+from .session_cookie import SessionCookie
 
 
 def create_app(config: str | type | None = None) -> Flask:

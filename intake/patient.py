@@ -49,8 +49,8 @@ WELCOME = QUESTIONNAIRE.steps[0].id
 SAFETY = "safety"
 
 
-# The busiest pages read the draft once, on a read-only connection of their own
-# (submissions.read_draft), and never open the ORM session.
+# The busiest pages read the draft in one statement on a connection of their own
+# (submissions.read_draft) and never open the ORM session.
 READ_ON_THEIR_OWN = frozenset({"patient.welcome", "patient.step"})
 
 
