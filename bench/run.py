@@ -5,6 +5,8 @@
 Starts both servers on 127.0.0.1 with a fresh database, drives them with wrk from a
 second process, and prints a table of requests/s, p50/p99 latency, errors and peak
 memory per worker, each also as a ratio to the baseline. Results go to bench/results/.
+A third server (floor_app.py: the app with routes that do no page work) gives the floor
+rows: what the app's own hooks and one draft read cost before any page renders.
 """
 
 from __future__ import annotations
