@@ -21,9 +21,9 @@ def csrf_token() -> str:
     signed: dict | None = current_app.extensions.get("signed_csrf_tokens")
     if signed is None:
         return generate_csrf()
-    key = (current_app.secret_key, session.get(FIELD))
-    if key[1] and FIELD not in g and key in signed:
-        setattr(g, FIELD, signed[key])
+    earlier = signed.get((current_app.secret_key, session.get(FIELD)))
+    if earlier and FIELD not in g:
+        setattr(g, FIELD, earlier)
     token = generate_csrf()
     raw = session.get(FIELD)  # none if the session was cleared after this request's token
     if raw:

@@ -59,9 +59,7 @@ def find_draft(public_id: str | None, now: datetime) -> Submission | None:
     if not public_id:
         return None
     draft = db.session.scalar(BY_PUBLIC_ID, {"public_id": public_id})
-    if draft is None or not draft.is_draft or is_expired(draft, now):
-        return None
-    return draft
+    return draft if _open_draft(draft, now) else None
 
 
 @dataclass(frozen=True)
@@ -85,7 +83,7 @@ def read_draft(public_id: str | None, now: datetime) -> DraftView | None:
     if not public_id:
         return None
     row = read_first_row(db.engine, DRAFT_VIEW, {"public_id": public_id})
-    if row is None or row.status != Status.DRAFT or _expired(row.expires_at, now):
+    if not _open_draft(row, now):
         return None
     return DraftView(row.answers, row.current_step, row.safety_tier, row.emergency_acknowledged)
 
@@ -97,12 +95,10 @@ def find_submitted(public_id: str | None) -> Submission | None:
     return None if found is None or found.is_draft else found
 
 
-def is_expired(draft: Submission, now: datetime) -> bool:
-    return _expired(draft.expires_at, now)
-
-
-def _expired(expires_at: datetime | None, now: datetime) -> bool:
-    return expires_at is not None and expires_at <= now
+def _open_draft(found, now: datetime) -> bool:
+    """Found, still a draft, and not expired: a Submission, or a row with those columns."""
+    return (found is not None and found.status == Status.DRAFT
+            and (found.expires_at is None or found.expires_at > now))
 
 
 def save_step(
@@ -167,9 +163,7 @@ def find_by_resume_token(token: str, now: datetime) -> Submission | None:
     found = db.session.scalar(
         select(Submission).where(Submission.resume_token_hash == hash_token(token))
     )
-    if found is None or not found.is_draft or is_expired(found, now):
-        return None
-    return found
+    return found if _open_draft(found, now) else None
 
 
 def first_incomplete_step(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> Step | None:

@@ -230,15 +230,21 @@ def test_the_fhir_api_reads_without_holding_the_write_lock(sqlite_app, sqlite_pa
         assert db.session.scalar(select(func.count()).select_from(AuditEvent)) == 1
 
 
+def _traced_statements(engine) -> list[str]:
+    """Every SQL statement SQLite runs from now on, on new connections (from their first)."""
+    statements: list[str] = []
+    event.listen(engine, "connect", lambda dbapi, _record: dbapi.set_trace_callback(statements.append))
+    engine.dispose()
+    return statements
+
+
 def test_each_database_gets_the_checkout_check_it_needs(app, client):
     """PostgreSQL: a pooled connection the server dropped is replaced before use, not
     handed to a page. SQLite: no server can drop one, so no ping statement is spent."""
     with app.app_context():
         engine = db.engine
     if engine.dialect.name == "sqlite":
-        statements = []
-        event.listen(engine, "connect", lambda dbapi, _record: dbapi.set_trace_callback(statements.append))
-        engine.dispose()  # new connections, traced from their first statement
+        statements = _traced_statements(engine)
         assert Patient(client).start().status_code == 302
         for _ in range(3):  # the first request opened the connection; these reuse it
             assert client.get("/step/safety").status_code == 200  # reads with Core
@@ -261,10 +267,8 @@ def test_a_step_page_reads_its_draft_in_one_statement(sqlite_app):
     """The busiest page's only database work is one SELECT: no BEGIN, no PRAGMA around it."""
     patient = Patient(sqlite_app.test_client())
     patient.start()
-    statements = []
     with sqlite_app.app_context():
-        event.listen(db.engine, "connect", lambda dbapi, _record: dbapi.set_trace_callback(statements.append))
-        db.engine.dispose()
+        statements = _traced_statements(db.engine)
     assert patient.client.get("/").status_code == 200  # opens the connection (its PRAGMAs)
     statements.clear()
     assert patient.client.get("/step/safety").status_code == 200
