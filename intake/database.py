@@ -49,6 +49,7 @@ def _owner_only(cursor) -> None:
 
 READ_ONLY = "intake_read_only"
 ONE_STATEMENT = "intake_one_statement"
+QUERY_ONLY = "intake_query_only"  # in a pooled connection's info: its PRAGMA query_only
 
 
 def _sqlite_begin_immediate(connection) -> None:
@@ -58,15 +59,15 @@ def _sqlite_begin_immediate(connection) -> None:
     # writers up; query_only makes a write slipped into one fail every time, in tests,
     # rather than only under load. A lone SELECT needs no BEGIN at all: the driver runs
     # it in autocommit, as its own consistent snapshot.
+    # The PRAGMA is set only when it changes: a connection keeps it between transactions.
     options = connection.get_execution_options()
     if options.get(ONE_STATEMENT):
         return
-    if options.get(READ_ONLY):
-        connection.exec_driver_sql("PRAGMA query_only = ON")
-        connection.exec_driver_sql("BEGIN")
-    else:
-        connection.exec_driver_sql("PRAGMA query_only = OFF")
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    read_only = bool(options.get(READ_ONLY))
+    if connection.info.get(QUERY_ONLY, False) != read_only:
+        connection.exec_driver_sql(f"PRAGMA query_only = {'ON' if read_only else 'OFF'}")
+        connection.info[QUERY_ONLY] = read_only
+    connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
 def start_reading(session: Session) -> None:

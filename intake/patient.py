@@ -23,19 +23,18 @@ from flask_babel import get_locale
 from flask_limiter.util import get_remote_address
 from flask_babel import gettext as _
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm.exc import StaleDataError
 
 from . import i18n, logs, submissions
 from .database import start_reading
 from .extensions import db, limiter
 from .forms import ButtonForm, ConfirmForm, StepForm, step_form
 from .models import Submission, utcnow
+from .questionnaire.drafts import REVIEW, page_index
 from .questionnaire.safety import Tier
 from .questionnaire.schema import Step
 from .questionnaire.twitching import QUESTIONNAIRE
 from .security import SAFE_METHODS
 from .step_page import SavedAnswers, render_step_page
-from .submissions import REVIEW, page_index
 
 bp = Blueprint("patient", __name__)
 # Every POST of these pages, all pages together, counts against one budget per address;
@@ -49,8 +48,9 @@ WELCOME = QUESTIONNAIRE.steps[0].id
 SAFETY = "safety"
 
 
-# The busiest pages read the draft in one statement on a connection of their own
-# (submissions.read_draft) and never open the ORM session.
+# The busiest pages read the draft in one statement and save it in one UPDATE, each on a
+# connection of its own (submissions.read_draft, submissions.write_draft), and never open
+# the ORM session.
 READ_ON_THEIR_OWN = frozenset({"patient.welcome", "patient.step"})
 
 
@@ -62,61 +62,37 @@ def read_pages_without_the_write_lock() -> None:
         start_reading(db.session)
 
 
-def _save_checked(draft: Submission, step: Step, answers: dict, reached: str,
-                  *, resume_link: bool = False) -> tuple[Submission, str | None]:
-    """Write a page that was parsed and checked without the write lock, so the lock is
-    held only for the write itself. The write names the draft's version it merged onto;
-    if another tab saved or sent the draft in between, the merge is done again onto the
-    fresh copy, this time under the lock. Returns the draft as written and, if asked
-    for, a new resume token."""
-    db.session.close()  # ends the read; `draft` keeps what was loaded
-    db.session.add(draft)
-    try:
-        return _write_page(draft, step, answers, reached, resume_link)
-    except StaleDataError:
-        db.session.rollback()
-        return _write_page(_require_draft(), step, answers, reached, resume_link)
-
-
-def _write_page(draft: Submission, step: Step, answers: dict, reached: str,
-                resume_link: bool) -> tuple[Submission, str | None]:
-    _save(draft, step, answers, reached)
-    return draft, (submissions.issue_resume_token(draft) if resume_link else None)
-
-
 # --- the draft bound to this browser -------------------------------------------------
 
 def _current_draft() -> Submission | None:
     return submissions.find_draft(session.get("draft"), utcnow())
 
 
-def _draft_to_show() -> submissions.DraftView | None:
+def _read_draft() -> submissions.DraftView | None:
     return submissions.read_draft(session.get("draft"), utcnow())
 
 
 def _require_draft() -> Submission:
-    draft = _current_draft()
-    if draft is None:
-        abort(404, description=_("We could not find your saved answers. They may have "
-                                 "expired, or this browser was closed. Use your resume "
-                                 "link, or start again."))
-    return draft
+    return _current_draft() or _no_draft()
 
 
-def _bind(draft: Submission) -> None:
-    session["draft"] = draft.public_id
-    i18n.choose(draft.language)
+def _no_draft():
+    abort(404, description=_("We could not find your saved answers. They may have "
+                             "expired, or this browser was closed. Use your resume "
+                             "link, or start again."))
+
+
+def _bind(public_id: str, language: str) -> None:
+    session["draft"] = public_id
+    i18n.choose(language)
 
 
 def _today() -> date:
     return utcnow().date()
 
 
-def _save(draft: Submission, step: Step, answers: dict, reached: str) -> None:
-    submissions.save_step(
-        QUESTIONNAIRE, draft, step, answers, utcnow(),
-        current_app.config["DRAFT_EXPIRY_DAYS"], reached,
-    )
+def _expiry_days() -> int:
+    return current_app.config["DRAFT_EXPIRY_DAYS"]
 
 
 # --- where a patient may go --------------------------------------------------------------
@@ -165,7 +141,7 @@ def _gate(draft: Submission | submissions.DraftView, page: str):
 
 @bp.get("/")
 def welcome():
-    draft = _draft_to_show()
+    draft = _read_draft()
     step = QUESTIONNAIRE.steps[0]
     # Before any answer, the language question starts at the language the page is in.
     answers = draft.answers if draft else {"consent.language": str(get_locale())}
@@ -180,14 +156,17 @@ def start():
     i18n.choose(form["consent.language"].data)  # even an incomplete page answers in it
     if not form.validate_step({}, _today()):
         return _render_step(step, form), 422
-    draft = _current_draft() or submissions.start_draft(
-        QUESTIONNAIRE, form.answers().get("consent.language", "en"), utcnow(),
-        current_app.config["DRAFT_EXPIRY_DAYS"],
-    )
-    _save(draft, step, form.answers(), reached=_next_page(step))
-    db.session.commit()
-    _bind(draft)
-    return redirect(_page_url(_next_page(step)))
+    answers, reached = form.answers(), _next_page(step)
+    draft = _read_draft()
+    saved = draft and submissions.save_page(QUESTIONNAIRE, session["draft"], draft, step, answers,
+                                            utcnow(), _expiry_days(), reached)
+    if saved:
+        _bind(session["draft"], saved.draft.language)
+    else:  # none yet, or the one this browser had was sent meanwhile
+        new = submissions.start_draft_with_page(QUESTIONNAIRE, step, answers, reached, utcnow(), _expiry_days())
+        db.session.commit()
+        _bind(new.public_id, new.language)
+    return redirect(_page_url(reached))
 
 
 @bp.get("/step/<step_id>")
@@ -195,7 +174,7 @@ def step(step_id: str):
     step = _step_or_404(step_id)
     if step.id == WELCOME:
         return redirect(url_for("patient.welcome"))
-    draft = _draft_to_show()
+    draft = _read_draft()
     if draft is None:
         flash(_("Start here. If you saved your answers before, open your resume link."))
         return redirect(url_for("patient.welcome"))
@@ -209,8 +188,7 @@ def step(step_id: str):
 @bp.post("/step/<step_id>")
 def save(step_id: str):
     step = _step_or_404(step_id)
-    start_reading(db.session)
-    draft = _require_draft()
+    draft = _read_draft() or _no_draft()
     gate = _gate(draft, step.id)
     if gate:
         return gate
@@ -224,15 +202,14 @@ def save(step_id: str):
     else:
         form.validate_partial(earlier, _today())
         answers, reached = _partial_answers(form, draft), step.id
-    draft, token = _save_checked(draft, step, answers, reached, resume_link=action == "later")
-    if language:
-        submissions.set_language(draft, language, utcnow())
-    tier, answers = draft.safety_tier, draft.answers  # read before the commit expires them
-    db.session.commit()
+    saved = submissions.save_page(
+        QUESTIONNAIRE, session["draft"], draft, step, answers, utcnow(), _expiry_days(), reached,
+        language=language, resume_link=action == "later",
+    ) or _no_draft()
     if action == "next":
-        return _after_continue(step, tier, answers, reached)
+        return _after_continue(step, saved.draft.safety_tier, saved.draft.answers, reached)
     if action == "later":
-        session["resume_token"] = token
+        session["resume_token"] = saved.resume_token
         return redirect(url_for("patient.saved"))
     if language:
         i18n.choose(language)
@@ -261,7 +238,7 @@ def _after_continue(step: Step, tier: str, answers: dict, reached: str):
     return redirect(_page_url(reached))
 
 
-def _partial_answers(form: StepForm, draft: Submission) -> dict:
+def _partial_answers(form: StepForm, draft: submissions.DraftView) -> dict:
     """What Back and Save-for-later keep: valid entries, and old answers where the new entry is not valid."""
     answers = form.answers()
     for item in form.step.items:
@@ -396,11 +373,9 @@ def language():
     chosen = request.form.get("lang")
     if not i18n.choose(chosen):
         abort(400)
-    draft = _current_draft()
-    if draft is not None:
-        submissions.set_language(draft, chosen, utcnow())
-        db.session.commit()
-    back = url_for("patient.welcome") if draft is None else _page_url(draft.current_step)
+    draft = _read_draft()
+    switched = draft and submissions.switch_language(session["draft"], draft, chosen, utcnow(), _expiry_days())
+    back = _page_url(switched.draft.current_step) if switched else url_for("patient.welcome")
     return redirect(i18n.safe_next(request.form.get("next")) or back)
 
 
@@ -434,7 +409,7 @@ def resume(token: str):
         abort(404, description=_("This link does not work any more. Links stop working "
                                  "after the answers are sent, or after %(days)s days.",
                                  days=current_app.config["DRAFT_EXPIRY_DAYS"]))
-    _bind(draft)
+    _bind(draft.public_id, draft.language)
     if _blocked_by_emergency(draft, draft.current_step):
         return redirect(url_for("patient.emergency"))
     return redirect(_page_url(draft.current_step))

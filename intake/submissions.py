@@ -1,23 +1,26 @@
 """Use-cases for a patient's draft and submission.
 
-Each function changes the session and flushes; the request handler commits once.
+Most functions change the ORM session and flush; the request handler commits once. The
+busiest pages' reads and saves (read_draft, write_draft) run on connections of their own,
+outside the session, each in one statement or one short transaction.
 """
 
 from __future__ import annotations
 
 import hashlib
 import secrets
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, fields
 from datetime import datetime, timedelta
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import Text, bindparam, func, select, update
 
 from . import notify
 from .database import read_first_row
 from .extensions import db
 from .models import Status, Submission
-from .questionnaire.safety import Tier, assess
+from .questionnaire import drafts
+from .questionnaire.drafts import DraftContent
 from .questionnaire.schema import Questionnaire, Step
 from .security import name_index
 
@@ -35,12 +38,12 @@ def new_reference() -> str:
     return f"{code[:4]}-{code[4:]}"
 
 
-def start_draft(questionnaire: Questionnaire, language: str, now: datetime, expiry_days: int) -> Submission:
+def start_draft(questionnaire: Questionnaire, language: str, now: datetime, expiry_days: int,
+                content: DraftContent | None = None) -> Submission:
+    content = content or drafts.blank(questionnaire, language)
     draft = Submission(
         questionnaire_version=questionnaire.version,
-        language=language,
-        answers={},
-        current_step=questionnaire.steps[0].id,
+        **asdict(content),
         created_at=now,
         updated_at=now,
         expires_at=now + timedelta(days=expiry_days),
@@ -48,6 +51,13 @@ def start_draft(questionnaire: Questionnaire, language: str, now: datetime, expi
     db.session.add(draft)
     db.session.flush()
     return draft
+
+
+def start_draft_with_page(questionnaire: Questionnaire, step: Step, step_answers: Mapping[str, Any],
+                          reached: str, now: datetime, expiry_days: int) -> Submission:
+    """A new draft holding its first page (drafts.with_page), in the language chosen on it."""
+    content = drafts.with_page(questionnaire, drafts.blank(questionnaire, "en"), step, step_answers, reached)
+    return start_draft(questionnaire, content.language, now, expiry_days, content)
 
 
 # Built once: every patient page looks its draft up, and building the statement cost
@@ -63,29 +73,115 @@ def find_draft(public_id: str | None, now: datetime) -> Submission | None:
 
 
 @dataclass(frozen=True)
-class DraftView:
-    """What a page showing a draft reads of it: enough to gate and fill the page."""
+class DraftView(DraftContent):
+    """A draft as read in one statement: enough to gate and fill a page, and to save a
+    page onto it (the row and the version that was read)."""
 
-    answers: dict
-    current_step: str
-    safety_tier: str
-    emergency_acknowledged: bool
+    id: int
+    row_version: int
 
 
 DRAFT_VIEW = select(
-    Submission.status, Submission.expires_at, Submission.answers, Submission.current_step,
-    Submission.safety_tier, Submission.emergency_acknowledged,
+    Submission.status, Submission.expires_at, Submission.id, Submission.row_version,
+    *(Submission.__table__.c[field.name] for field in fields(DraftContent)),
 ).where(Submission.public_id == bindparam("public_id"))
+# The same read inside a save's transaction, after another tab wrote first: on PostgreSQL
+# it locks the row until the save commits (SQLite's BEGIN IMMEDIATE already holds the lock).
+DRAFT_VIEW_TO_WRITE = DRAFT_VIEW.with_for_update()
 
 
 def read_draft(public_id: str | None, now: datetime) -> DraftView | None:
-    """The draft as `find_draft` finds it, read for a GET without the ORM session."""
+    """The draft as `find_draft` finds it, read without the ORM session."""
     if not public_id:
         return None
-    row = read_first_row(db.engine, DRAFT_VIEW, {"public_id": public_id})
+    return _view(read_first_row(db.engine, DRAFT_VIEW, {"public_id": public_id}), now)
+
+
+def _view(row, now: datetime) -> DraftView | None:
     if not _open_draft(row, now):
         return None
-    return DraftView(row.answers, row.current_step, row.safety_tier, row.emergency_acknowledged)
+    return DraftView(**{name: row._mapping[name] for name in VIEW})
+
+
+VIEW = tuple(field.name for field in fields(DraftView))
+
+CONTENT = tuple(field.name for field in fields(DraftContent))
+_SUBMISSION = Submission.__table__
+# The answers are bound already sealed (see _parameters), hence as plain text here.
+_BOUND_AS = {name: Text() if name == "answers" else _SUBMISSION.c[name].type
+             for name in (*CONTENT, "updated_at", "expires_at", "resume_token_hash")}
+# Writes new content only onto the version it was computed from, and only while the row
+# is still a draft; a resume token's hash only when one is given.
+WRITE_DRAFT = (
+    update(_SUBMISSION)
+    .where(_SUBMISSION.c.id == bindparam("draft_id"), _SUBMISSION.c.row_version == bindparam("seen"),
+           _SUBMISSION.c.status == Status.DRAFT)
+    .values({
+        **{name: bindparam(f"new_{name}", type_=bound_as) for name, bound_as in _BOUND_AS.items()},
+        "row_version": _SUBMISSION.c.row_version + 1,
+        "resume_token_hash": func.coalesce(
+            bindparam("new_resume_token_hash", type_=_BOUND_AS["resume_token_hash"]),
+            _SUBMISSION.c.resume_token_hash),
+    })
+)
+
+
+@dataclass(frozen=True)
+class Written:
+    draft: DraftContent
+    resume_token: str | None  # when one was asked for: the new resume link's token
+
+
+def write_draft(public_id: str, seen: DraftView, change: Callable[[DraftView], DraftContent],
+                now: datetime, expiry_days: int, *, resume_link: bool = False) -> Written | None:
+    """Write `change(draft)`, computed on the copy `seen` that was read and checked without
+    the write lock, so that the lock is held only for the write itself: one UPDATE, on a
+    connection of its own, that writes only onto that copy's version. If another tab wrote
+    in between, the change is made again onto a fresh copy, read under the lock. None if
+    the draft was sent or expired in between: nothing is written then.
+
+    `resume_link` asks for a new resume token; the previous one stops working.
+    """
+    token = secrets.token_urlsafe(32) if resume_link else None
+    fixed = {"new_updated_at": now, "new_expires_at": now + timedelta(days=expiry_days),
+             "new_resume_token_hash": hash_token(token) if token else None}
+    draft, content = seen, change(seen)
+    parameters = _parameters(draft, content, fixed)  # sealed before the lock is taken
+    with db.engine.begin() as connection:
+        for _attempt in range(2):  # the second reads under the lock: nobody can come first
+            if connection.execute(WRITE_DRAFT, parameters).rowcount == 1:
+                return Written(content, token)
+            draft = _view(connection.execute(DRAFT_VIEW_TO_WRITE, {"public_id": public_id}).first(), now)
+            if draft is None:
+                return None
+            content = change(draft)
+            parameters = _parameters(draft, content, fixed)
+    raise RuntimeError("a draft changed while its row was locked")
+
+
+def _parameters(draft: DraftView, content: DraftContent, fixed: dict) -> dict:
+    values = {f"new_{name}": getattr(content, name) for name in CONTENT}
+    values["new_answers"] = _SEALED_JSON.process_bind_param(content.answers, None)
+    return {**values, **fixed, "draft_id": draft.id, "seen": draft.row_version}
+
+
+_SEALED_JSON = _SUBMISSION.c.answers.type
+
+
+def save_page(questionnaire: Questionnaire, public_id: str, seen: DraftView, step: Step,
+              step_answers: Mapping[str, Any], now: datetime, expiry_days: int, reached: str,
+              *, language: str | None = None, resume_link: bool = False) -> Written | None:
+    """Save one page's answers (drafts.with_page), with a switch of language sent with it."""
+    def change(draft: DraftView) -> DraftContent:
+        content = drafts.with_page(questionnaire, draft, step, step_answers, reached)
+        return drafts.with_language(content, language) if language else content
+
+    return write_draft(public_id, seen, change, now, expiry_days, resume_link=resume_link)
+
+
+def switch_language(public_id: str, seen: DraftView, language: str, now: datetime,
+                    expiry_days: int) -> Written | None:
+    return write_draft(public_id, seen, lambda draft: drafts.with_language(draft, language), now, expiry_days)
 
 
 def find_submitted(public_id: str | None) -> Submission | None:
@@ -99,56 +195,6 @@ def _open_draft(found, now: datetime) -> bool:
     """Found, still a draft, and not expired: a Submission, or a row with those columns."""
     return (found is not None and found.status == Status.DRAFT
             and (found.expires_at is None or found.expires_at > now))
-
-
-def save_step(
-    questionnaire: Questionnaire,
-    draft: Submission,
-    step: Step,
-    step_answers: Mapping[str, Any],
-    now: datetime,
-    expiry_days: int,
-    reached: str,
-) -> None:
-    """Replace this step's answers, drop what enableWhen now turns off, re-assess safety.
-
-    `reached` is the page the patient is going to; the draft keeps the furthest one so
-    that a resume link lands there and later pages stay closed until then.
-    """
-    own = {item.link_id for item in step.items}
-    merged = {k: v for k, v in draft.answers.items() if k not in own}
-    merged.update({k: v for k, v in step_answers.items() if k in own})
-    draft.answers = questionnaire.enabled_answers(merged)
-    tier = assess(draft.answers).tier
-    if tier is not Tier.EMERGENCY:
-        draft.emergency_acknowledged = False
-    draft.safety_tier = tier.value
-    if page_index(questionnaire, reached) > page_index(questionnaire, draft.current_step):
-        draft.current_step = reached
-    if "consent.language" in draft.answers:
-        draft.language = draft.answers["consent.language"]
-    draft.updated_at = now
-    draft.expires_at = now + timedelta(days=expiry_days)
-    db.session.flush()
-
-
-def set_language(draft: Submission, language: str, now: datetime) -> None:
-    """The patient switched language: it is their new answer to the welcome page's question."""
-    draft.language = language
-    if "consent.language" in draft.answers:
-        draft.answers = {**draft.answers, "consent.language": language}
-    draft.updated_at = now
-    db.session.flush()
-
-
-REVIEW = "review"
-
-
-def page_index(questionnaire: Questionnaire, page: str) -> int:
-    """Position of a step, with the review page after the last step."""
-    if page == REVIEW:
-        return len(questionnaire.steps)
-    return questionnaire.step_index(page)
 
 
 def issue_resume_token(draft: Submission) -> str:

@@ -13,7 +13,7 @@ from flask import Flask
 from .i18n import LANGUAGES
 from .questionnaire.twitching import QUESTIONNAIRE
 from .step_page import SavedAnswers, render_step_page, step_page_cache
-from .submissions import REVIEW
+from .questionnaire.drafts import REVIEW
 
 
 def compile_step_pages(app: Flask) -> int:

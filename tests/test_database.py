@@ -19,6 +19,7 @@ from intake.database import READ_ONLY
 from intake.extensions import db
 from intake.models import AuditEvent, Status
 
+from .answers import COMPLETE_FORM
 from .conftest import Clinic, Patient, all_submissions, app_with_schema, make_clinician, make_submission
 from .test_summary import MARIA
 
@@ -273,3 +274,35 @@ def test_a_step_page_reads_its_draft_in_one_statement(sqlite_app):
     statements.clear()
     assert patient.client.get("/step/safety").status_code == 200
     assert len(statements) == 1 and statements[0].lstrip().startswith("SELECT"), statements
+
+
+def test_a_step_save_writes_in_one_short_transaction(sqlite_app):
+    """A save's only work under the write lock is its UPDATE; the PRAGMA that makes a
+    connection writable again is spent only after it served a read-only transaction."""
+    patient = Patient(sqlite_app.test_client())
+    patient.start()
+    with sqlite_app.app_context():
+        statements = _traced_statements(db.engine)
+    form = {**COMPLETE_FORM["safety"], "action": "next", "csrf_token": patient.token()}  # opens the connection
+    for _ in range(2):
+        statements.clear()
+        assert patient.client.post("/step/safety", data=form).status_code == 302
+        assert [sql.split()[0].upper() for sql in statements] == ["SELECT", "BEGIN", "UPDATE", "COMMIT"], statements
+    assert patient.client.get("/review").status_code == 302  # a read-only transaction
+    statements.clear()
+    assert patient.client.post("/step/safety", data=form).status_code == 302
+    assert "PRAGMA query_only = OFF" in statements
+    assert all_submissions(sqlite_app)[0].answers["safety.signs"]
+
+
+def test_a_connection_that_served_a_read_can_write_again(sqlite_app):
+    with sqlite_app.app_context():
+        engine = db.engine
+    engine.dispose()
+    with engine.connect().execution_options(**{READ_ONLY: True}) as connection:
+        connection.execute(text("SELECT 1"))
+        connection.rollback()
+    with engine.begin() as connection:  # the pool hands the same connection back
+        connection.execute(text("CREATE TABLE written_after_a_read (x)"))
+    with engine.begin() as connection:
+        connection.execute(text("DROP TABLE written_after_a_read"))

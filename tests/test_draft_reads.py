@@ -42,7 +42,8 @@ def test_read_draft_finds_what_find_draft_finds(app, changes):
             assert shown is None
             return
         assert shown == submissions.DraftView(
-            found.answers, found.current_step, found.safety_tier, found.emergency_acknowledged)
+            found.answers, found.current_step, found.safety_tier, found.emergency_acknowledged,
+            found.language, found.id, found.row_version)
         assert shown.answers["about.first_name"] == "Ana"  # decrypted, as the ORM reads it
 
 
