@@ -42,9 +42,10 @@ POSTGRES_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 TARGETS = {"step GET": ("rps_ratio", 1 / 3), "step POST": ("rps_ratio", 1 / 4)}
 # Rows that are not pages: how much of the baseline the app's fixed costs leave.
 FLOOR = [
-    ("floor: app, empty view", "/floor/empty"),
-    ("floor: app, one draft read (ORM)", "/floor/draft"),
-    ("floor: app, one draft read (Core)", "/floor/draft-core"),
+    ("floor: app, empty view", "GET", "/floor/empty"),
+    ("floor: app, one draft read (ORM)", "GET", "/floor/draft"),
+    ("floor: app, one draft read (Core)", "GET", "/floor/draft-core"),
+    ("floor: app, draft read + save (Core), no form", "POST", "/floor/draft-save"),
 ]
 
 
@@ -181,10 +182,12 @@ def main() -> None:
         results["baseline"] = run(BASELINE_PORT, "GET", "/", [])
         results["baseline"]["mem_mb"] = worker_peak_rss_mb(baseline)
         if not args.only or "floor" in args.only:
-            readers = plan[1][3]  # the step GET's patients: each cookie names a draft
-            for name, path in FLOOR:
+            # The step GET's and POST's patients: each cookie names a draft; a POST's body
+            # carries its CSRF token.
+            patients = {"GET": plan[1][3], "POST": plan[2][3]}
+            for name, method, path in FLOOR:
                 print(f"measuring {name} ...", flush=True)
-                results[name] = run(FLOOR_PORT, "GET", path, readers)
+                results[name] = run(FLOOR_PORT, method, path, patients[method])
                 results[name]["mem_mb"] = worker_peak_rss_mb(floor)
         plan = [entry for entry in plan if not args.only or entry[0] in args.only]
         for name, method, path, sess in plan:

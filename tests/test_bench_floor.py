@@ -33,3 +33,20 @@ def test_the_read_routes_find_this_browsers_draft(floor_client, path):
     response = floor_client.get(path)
     assert response.status_code == 200
     assert response.data == floor_app.PAGE
+
+
+def test_the_save_route_writes_this_browsers_draft_back_unchanged(app, floor_client):
+    from intake.questionnaire.twitching import QUESTIONNAIRE
+
+    from .conftest import Patient, all_submissions
+
+    patient = Patient(floor_client)
+    assert patient.post("/floor/draft-save").status_code == 404  # no draft yet
+    assert patient.start().status_code == 302
+    [before] = all_submissions(app)
+    response = patient.post("/floor/draft-save")
+    assert response.status_code == 302
+    [after] = all_submissions(app)
+    assert after.row_version == before.row_version + 1  # it wrote
+    assert (after.answers, after.current_step) == (before.answers, before.current_step) != ({}, QUESTIONNAIRE.steps[0].id)
+    assert floor_client.post("/floor/draft-save", data={}).status_code == 400  # the CSRF check, as on every POST
