@@ -61,3 +61,13 @@ def test_gunicorn_leaves_other_apps_and_unpreloaded_servers_alone(app):
     server, logged = _server(app, preload=False)
     _gunicorn_conf().when_ready(server)  # workers load the app themselves: nothing shared
     assert _cached(app) == 0 and logged == []
+
+
+def test_workers_reach_their_request_limit_at_well_spread_counts(monkeypatch):
+    """Workers share the load evenly: with a narrow jitter they restart together and
+    leave nobody to answer. Each limit is drawn from [max, max + jitter]."""
+    conf = _gunicorn_conf()
+    assert conf.max_requests >= 10_000 and conf.max_requests_jitter >= conf.max_requests // 2
+    monkeypatch.setenv("GUNICORN_MAX_REQUESTS", "4000")
+    conf = _gunicorn_conf()
+    assert (conf.max_requests, conf.max_requests_jitter) == (4000, 2000)
