@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import os
 from datetime import date
-from pathlib import Path
 
 from flask import Flask
 from flask_babel import format_date, format_datetime, get_locale
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import crypto, csrf_tokens, i18n, keys, logs
+from . import crypto, csrf_tokens, i18n, keys, logs, migrations
 from .database import engine_options
-from .extensions import csrf, db, limiter, migrate
+from .extensions import csrf, db, limiter
 from .forms import choices_of
 from .session_cookie import SessionCookie
 
@@ -36,7 +35,7 @@ def create_app(config: str | type | None = None) -> Flask:
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(
         app.config["SQLALCHEMY_DATABASE_URI"], app.config["SQLALCHEMY_ENGINE_OPTIONS"])
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(Path(__file__).parent.parent / "migrations"))
+    migrations.init_app(app)
     # The limiter's check runs first, so that posts with a bad CSRF token count too.
     limiter.init_app(app)
     csrf.init_app(app)

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import os
 
-from flask_migrate import upgrade
-
-from . import create_app
+from . import create_app, migrations
 from .cli import create_first_admin, one_time_password_notice
 
 
@@ -14,7 +12,7 @@ def prepare(app) -> None:
     """Bring the database schema up to date (creating the database if needed), and on an
     empty database create the first administrator and print their one-time password."""
     with app.app_context():
-        upgrade()
+        migrations.upgrade(app)
         created = create_first_admin()
         sign_in = f"http://127.0.0.1:{os.environ.get('PORT', '5000')}/clinic/login"
         notice = one_time_password_notice(*created, sign_in=sign_in) if created else None

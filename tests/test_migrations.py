@@ -13,6 +13,7 @@ from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import MetaData, Table, insert, inspect, select, text
 
+from intake import migrations
 from intake.extensions import db
 from intake.models import ReviewNote, Submission
 
@@ -37,6 +38,7 @@ def keep_logging():
 def empty_app(database_url, keep_logging):
     """An app on a database with no tables at all (not even alembic_version)."""
     app = make_app(database_url)
+    migrations.bind(app)  # what `flask db` does before its commands run
     with app.app_context():
         _drop_everything()
     yield app
@@ -124,3 +126,24 @@ def test_it_encrypts_the_rows_already_there_and_decrypts_them_going_down(empty_a
         downgrade(revision="0002_clinician_workspace")
         answers, body = _raw_values()
         assert json.loads(answers) == CANARY_ANSWERS and body == CANARY_NOTE
+
+
+def test_flask_db_upgrade_creates_the_schema(empty_app):
+    result = empty_app.test_cli_runner().invoke(args=["db", "upgrade"])
+    assert result.exit_code == 0, result.output
+    with empty_app.app_context():
+        assert _differences() == []
+
+
+def test_the_web_app_never_loads_alembic(tmp_path):
+    """Migrations run from the command line; a web worker would only carry them (9 MB)."""
+    import subprocess
+    import sys
+
+    probe = ("import sys; from intake import create_app; app = create_app('development'); "
+             "app.test_client().get('/healthz'); "
+             "print(sorted(m for m in ('alembic', 'flask_migrate') if m in sys.modules))")
+    env = {"PATH": "/usr/bin:/bin", "INTAKE_INSTANCE_DIR": str(tmp_path),
+           "DATABASE_URL": f"sqlite:///{tmp_path / 'probe.db'}"}
+    loaded = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True)
+    assert loaded.stdout.strip() == "[]"
