@@ -67,8 +67,8 @@ class Submission(db.Model):
     reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("clinician.id"))
     # HMAC of the normalised last name: exact search without storing the name in clear.
     last_name_index: Mapped[str | None] = mapped_column(String(64))
-    # Bumped by every write: a save checked without the write lock says which version it
-    # merged onto, and the ORM refuses it (StaleDataError) if another write came first.
+    # Bumped by every write: a step save checked without the write lock writes only onto
+    # the version it merged onto (submissions.write_draft); the ORM bumps it too.
     row_version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     reviewed_by: Mapped[Clinician | None] = relationship()
