@@ -42,9 +42,10 @@ def create_app(config: str | type | None = None) -> Flask:
     csrf_tokens.init_app(app)
     i18n.init_app(app)
     with app.app_context():
-        from .database import configure_engine
+        from .database import close_request_connection, configure_engine
 
         configure_engine(db.engine)
+    app.teardown_appcontext(close_request_connection)
 
     from . import (  # noqa: F401
         auth, cli, clinician, clinician_admin, clinician_exports, errors, fhir_api, notify, ops,

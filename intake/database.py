@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import os
 
+from flask import g
 from sqlalchemy import Row, Select, event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
 
 
@@ -76,15 +77,41 @@ def start_reading(session: Session) -> None:
     session.connection(execution_options={READ_ONLY: True})
 
 
-def read_first_row(engine: Engine, statement: Select, params: dict) -> Row | None:
-    """Run one SELECT on a connection of its own, outside the ORM session, and return its
+def read_first_row(connection: Connection, statement: Select, params: dict) -> Row | None:
+    """Run one SELECT outside any transaction, outside the ORM session, and return its
     first row: for a page whose only database work is one read, the session's bookkeeping
     cost as much as the read. One statement is its own transaction: on SQLite it neither
     takes nor waits for the write lock; on PostgreSQL, autocommit spares the BEGIN and
-    ROLLBACK round trips around it."""
-    options = {ONE_STATEMENT: True} if engine.dialect.name == "sqlite" else {"isolation_level": "AUTOCOMMIT"}
-    with engine.connect().execution_options(**options) as connection:
+    ROLLBACK round trips around it. The connection is left as it was, out of any
+    transaction, ready for a write transaction of its own."""
+    sqlite = connection.dialect.name == "sqlite"
+    connection.execution_options(**({ONE_STATEMENT: True} if sqlite else {"isolation_level": "AUTOCOMMIT"}))
+    try:
         return connection.execute(statement, params).first()
+    finally:
+        connection.rollback()  # ends SQLAlchemy's own transaction; nothing to send
+        connection.execution_options(
+            **({ONE_STATEMENT: False} if sqlite else {"isolation_level": connection.default_isolation_level}))
+
+
+def request_connection(engine: Engine) -> Connection:
+    """One Core connection for the rest of the request (app context), outside the ORM
+    session: a save reads and writes on it with one checkout from the pool, on PostgreSQL
+    one ping. Returned to the pool when the context ends (close_request_connection)."""
+    connection = g.get(_REQUEST_CONNECTION)
+    if connection is None:
+        connection = engine.connect()
+        setattr(g, _REQUEST_CONNECTION, connection)
+    return connection
+
+
+def close_request_connection(_error: BaseException | None = None) -> None:
+    connection = g.pop(_REQUEST_CONNECTION, None)
+    if connection is not None:
+        connection.close()
+
+
+_REQUEST_CONNECTION = "_intake_core_connection"
 
 
 def finish_reading(session: Session) -> None:

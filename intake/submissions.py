@@ -16,7 +16,7 @@ from typing import Any, Callable, Mapping
 from sqlalchemy import Text, bindparam, func, select, update
 
 from . import notify
-from .database import read_first_row
+from .database import read_first_row, request_connection
 from .extensions import db
 from .models import Status, Submission
 from .questionnaire import drafts
@@ -91,10 +91,11 @@ DRAFT_VIEW_TO_WRITE = DRAFT_VIEW.with_for_update()
 
 
 def read_draft(public_id: str | None, now: datetime) -> DraftView | None:
-    """The draft as `find_draft` finds it, read without the ORM session."""
+    """The draft as `find_draft` finds it, read without the ORM session, on the request's
+    Core connection."""
     if not public_id:
         return None
-    return _view(read_first_row(db.engine, DRAFT_VIEW, {"public_id": public_id}), now)
+    return _view(read_first_row(request_connection(db.engine), DRAFT_VIEW, {"public_id": public_id}), now)
 
 
 def _view(row, now: datetime) -> DraftView | None:
@@ -135,8 +136,8 @@ class Written:
 def write_draft(public_id: str, seen: DraftView, change: Callable[[DraftView], DraftContent],
                 now: datetime, expiry_days: int, *, resume_link: bool = False) -> Written | None:
     """Write `change(draft)`, computed on the copy `seen` that was read and checked without
-    the write lock, so that the lock is held only for the write itself: one UPDATE, on a
-    connection of its own, that writes only onto that copy's version. If another tab wrote
+    the write lock, so that the lock is held only for the write itself: one UPDATE, on the
+    request's Core connection, that writes only onto that copy's version. If another tab wrote
     in between, the change is made again onto a fresh copy, read under the lock. None if
     the draft was sent or expired in between: nothing is written then.
 
@@ -147,7 +148,8 @@ def write_draft(public_id: str, seen: DraftView, change: Callable[[DraftView], D
              "new_resume_token_hash": hash_token(token) if token else None}
     draft, content = seen, change(seen)
     parameters = _parameters(draft, content, fixed)  # sealed before the lock is taken
-    with db.engine.begin() as connection:
+    connection = request_connection(db.engine)  # the one the draft was read on
+    with connection.begin():
         for _attempt in range(2):  # the second reads under the lock: nobody can come first
             if connection.execute(WRITE_DRAFT, parameters).rowcount == 1:
                 return Written(content, token)

@@ -306,3 +306,25 @@ def test_a_connection_that_served_a_read_can_write_again(sqlite_app):
         connection.execute(text("CREATE TABLE written_after_a_read (x)"))
     with engine.begin() as connection:
         connection.execute(text("DROP TABLE written_after_a_read"))
+
+
+def test_a_step_save_reads_and_writes_on_one_pooled_connection(app, client):
+    """One checkout per save, not one for the read and one for the write: on PostgreSQL
+    every checkout is pinged first, a round trip each."""
+    patient = Patient(client)
+    patient.start()
+    form = {**COMPLETE_FORM["safety"], "action": "next", "csrf_token": patient.token()}
+    with app.app_context():
+        engine = db.engine
+    checkouts = []
+
+    def on_checkout(*_args):
+        checkouts.append(1)
+
+    event.listen(engine, "checkout", on_checkout)
+    try:
+        assert client.post("/step/safety", data=form).status_code == 302
+    finally:
+        event.remove(engine, "checkout", on_checkout)
+    assert len(checkouts) == 1
+    assert all_submissions(app)[0].answers["safety.signs"] == ["none"]
