@@ -48,9 +48,9 @@ WELCOME = QUESTIONNAIRE.steps[0].id
 SAFETY = "safety"
 
 
-# The busiest pages read the draft in one statement and save it in one UPDATE, each on a
-# connection of its own (submissions.read_draft, submissions.write_draft), and never open
-# the ORM session.
+# The busiest pages read the draft in one statement and save it in one UPDATE, on the
+# request's own Core connection (submissions.read_draft, submissions.write_draft), and
+# never open the ORM session.
 READ_ON_THEIR_OWN = frozenset({"patient.welcome", "patient.step"})
 
 
@@ -164,8 +164,9 @@ def start():
         _bind(session["draft"], saved.draft.language)
     else:  # none yet, or the one this browser had was sent meanwhile
         new = submissions.start_draft_with_page(QUESTIONNAIRE, step, answers, reached, utcnow(), _expiry_days())
+        public_id, language = new.public_id, new.language  # read before the commit expires them
         db.session.commit()
-        _bind(new.public_id, new.language)
+        _bind(public_id, language)
     return redirect(_page_url(reached))
 
 

@@ -1,8 +1,8 @@
 """Use-cases for a patient's draft and submission.
 
 Most functions change the ORM session and flush; the request handler commits once. The
-busiest pages' reads and saves (read_draft, write_draft) run on connections of their own,
-outside the session, each in one statement or one short transaction.
+busiest pages' reads and saves (read_draft, write_draft) run outside the session, on the
+request's own Core connection, each in one statement or one short transaction.
 """
 
 from __future__ import annotations
