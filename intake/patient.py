@@ -214,8 +214,15 @@ def save(step_id: str):
         return redirect(url_for("patient.saved"))
     if language:
         i18n.choose(language)
+        if _entries_not_valid(form):
+            # They could not be saved; the page stays, in the new language, as typed.
+            return _render_step(step, form), 422
         return redirect(_page_url(step.id, keep_return=True))
     return redirect(_page_url(_previous_page(step)))
+
+
+def _entries_not_valid(form: StepForm) -> bool:
+    return any(form[item.link_id].errors for item in form.step.items)
 
 
 def _posted_action() -> tuple[str, str | None]:

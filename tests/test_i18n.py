@@ -181,7 +181,7 @@ def test_the_switch_on_a_step_keeps_what_was_typed_and_not_yet_saved(app):
     patient = Patient(app.test_client())
     patient.start()
     patient.answer("safety")
-    typed = {**COMPLETE_FORM["about"], "about.first_name": "Typed-not-saved", "about.email": "not an email"}
+    typed = {**COMPLETE_FORM["about"], "about.first_name": "Typed-not-saved"}
     response = patient.post("/step/about?return=review", {**typed, "switch_language": "es"})
     assert response.status_code == 302 and response.location == "/step/about?return=review"
 
@@ -191,9 +191,28 @@ def test_the_switch_on_a_step_keeps_what_was_typed_and_not_yet_saved(app):
     assert 'value="Typed-not-saved"' in text
     [draft] = all_submissions(app)
     assert draft.language == "es" and draft.answers["about.first_name"] == "Typed-not-saved"
-    # As with "Back", an entry that is not valid is not saved; nothing else is lost.
-    assert "about.email" not in draft.answers
     assert draft.current_step == "about"
+
+
+def test_the_switch_keeps_on_the_page_an_entry_it_could_not_save(app):
+    """An entry that is not valid cannot be saved; the page then stays as typed, in the
+    new language, saying what to fix, rather than coming back without it."""
+    patient = Patient(app.test_client())
+    patient.start()
+    patient.answer("safety")
+    typed = {**COMPLETE_FORM["about"], "about.first_name": "Typed-not-saved", "about.email": "not an email"}
+    response = patient.post("/step/about?return=review", {**typed, "switch_language": "es"})
+    assert response.status_code == 422
+    assert html_lang(response) == "es"
+    text = response.get_data(as_text=True)
+    assert 'value="not an email"' in text and 'value="Typed-not-saved"' in text
+    assert "Escriba un correo electrónico como nombre@ejemplo.com" in text  # what to fix, in Spanish
+    assert 'action="/step/about?return=review"' in text
+    [draft] = all_submissions(app)
+    assert draft.language == "es" and draft.answers["about.first_name"] == "Typed-not-saved"
+    assert "about.email" not in draft.answers
+    assert patient.client.get("/step/about").status_code == 200
+    assert html_lang(patient.client.get("/step/about")) == "es"
 
 
 def test_the_switch_on_a_step_refuses_an_unknown_language(app):
