@@ -137,3 +137,34 @@ def test_a_save_that_loses_the_race_to_the_submit_of_another_tab_changes_nothing
     assert response.status_code == 404
     [sent] = all_submissions(app)
     assert sent.status == Status.NEW and sent.answers["visit.goals"] != "Written after sending"
+
+
+def test_two_tabs_saving_different_pages_at_once_lose_neither(app, patient):
+    """Real threads, real connections: each save merges its page onto the draft it read
+    and writes only onto that version, so when the other tab wrote in between it merges
+    again instead of writing back a copy without the other tab's page."""
+    patient.complete_all_steps()
+    token = CSRF_PATTERN.search(patient.client.get("/step/about").get_data(as_text=True)).group(1)
+    cookie = patient.client.get_cookie("intake_session").value
+    rounds = 15
+    statuses: list[int] = []
+
+    def tab(step_id: str, field: str, prefix: str):
+        client = app.test_client()
+        client.set_cookie("intake_session", cookie)
+        for round_ in range(rounds):
+            form = {**COMPLETE_FORM[step_id], field: f"{prefix} {round_}", "csrf_token": token, "action": "back"}
+            statuses.append(client.post(f"/step/{step_id}", data=form).status_code)
+
+    tabs = [threading.Thread(target=tab, args=("about", "about.first_name", "Ana")),
+            threading.Thread(target=tab, args=("visit", "visit.goals", "Goal"))]
+    for thread in tabs:
+        thread.start()
+    for thread in tabs:
+        thread.join()
+
+    assert statuses == [302] * (2 * rounds)
+    [draft] = all_submissions(app)
+    assert draft.answers["about.first_name"] == f"Ana {rounds - 1}"
+    assert draft.answers["visit.goals"] == f"Goal {rounds - 1}"
+    assert draft.row_version == 1 + 6 + 2 * rounds  # the insert, six steps, then every save once
