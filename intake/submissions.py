@@ -110,7 +110,7 @@ CONTENT = tuple(field.name for field in fields(DraftContent))
 _SUBMISSION = Submission.__table__
 # The answers are bound already sealed (see _parameters), hence as plain text here.
 _BOUND_AS = {name: Text() if name == "answers" else _SUBMISSION.c[name].type
-             for name in (*CONTENT, "updated_at", "expires_at", "resume_token_hash")}
+             for name in (*CONTENT, "updated_at", "expires_at")}
 # Writes new content only onto the version it was computed from, and only while the row
 # is still a draft; a resume token's hash only when one is given.
 WRITE_DRAFT = (
@@ -121,7 +121,7 @@ WRITE_DRAFT = (
         **{name: bindparam(f"new_{name}", type_=bound_as) for name, bound_as in _BOUND_AS.items()},
         "row_version": _SUBMISSION.c.row_version + 1,
         "resume_token_hash": func.coalesce(
-            bindparam("new_resume_token_hash", type_=_BOUND_AS["resume_token_hash"]),
+            bindparam("new_resume_token_hash", type_=_SUBMISSION.c.resume_token_hash.type),
             _SUBMISSION.c.resume_token_hash),
     })
 )
