@@ -9,7 +9,7 @@ in the app itself:
   ORM query by public id, its answers decrypted as they load, in the read-only
   transaction the patient pages' GETs use;
 - `/floor/draft-core` reads it as the step page does (`submissions.read_draft`: one
-  Core statement on a connection of its own, without the ORM session);
+  Core statement on the request's Core connection, without the ORM session);
 - `POST /floor/draft-save` reads it so and writes it back unchanged as a step save does
   (`submissions.write_draft`: sealed again, one UPDATE), then redirects: a save with
   no form to check. Like every POST it passes the CSRF check first.
