@@ -30,20 +30,23 @@ class SessionCookie(SecureCookieSessionInterface):
         self._opened: dict[tuple[tuple, str], tuple[dict, int]] = {}
 
     def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
-        keys = _keys(app)
+        return self._serializer(app, _keys(app))
+
+    def _serializer(self, app: Flask, keys: tuple) -> URLSafeTimedSerializer | None:
         if keys not in self._serializers:
             self._serializers[keys] = super().get_signing_serializer(app)
         return self._serializers[keys]
 
     def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
-        serializer = self.get_signing_serializer(app)
+        keys = _keys(app)
+        serializer = self._serializer(app, keys)
         if serializer is None:
             return None
         value = request.cookies.get(self.get_cookie_name(app))
         if not value:
             return self.session_class()
         max_age = int(app.permanent_session_lifetime.total_seconds())
-        key = (_keys(app), value)
+        key = (keys, value)
         opened = self._opened.get(key)
         if opened is None:
             try:

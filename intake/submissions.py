@@ -38,9 +38,19 @@ def new_reference() -> str:
     return f"{code[:4]}-{code[4:]}"
 
 
-def start_draft(questionnaire: Questionnaire, language: str, now: datetime, expiry_days: int,
-                content: DraftContent | None = None) -> Submission:
-    content = content or drafts.blank(questionnaire, language)
+def start_draft(questionnaire: Questionnaire, language: str, now: datetime, expiry_days: int) -> Submission:
+    return _insert_draft(questionnaire, drafts.blank(questionnaire, language), now, expiry_days)
+
+
+def start_draft_with_page(questionnaire: Questionnaire, step: Step, step_answers: Mapping[str, Any],
+                          reached: str, now: datetime, expiry_days: int) -> Submission:
+    """A new draft holding its first page (drafts.with_page), in the language chosen on it."""
+    content = drafts.with_page(questionnaire, drafts.blank(questionnaire, "en"), step, step_answers, reached)
+    return _insert_draft(questionnaire, content, now, expiry_days)
+
+
+def _insert_draft(questionnaire: Questionnaire, content: DraftContent, now: datetime,
+                  expiry_days: int) -> Submission:
     draft = Submission(
         questionnaire_version=questionnaire.version,
         **asdict(content),
@@ -51,13 +61,6 @@ def start_draft(questionnaire: Questionnaire, language: str, now: datetime, expi
     db.session.add(draft)
     db.session.flush()
     return draft
-
-
-def start_draft_with_page(questionnaire: Questionnaire, step: Step, step_answers: Mapping[str, Any],
-                          reached: str, now: datetime, expiry_days: int) -> Submission:
-    """A new draft holding its first page (drafts.with_page), in the language chosen on it."""
-    content = drafts.with_page(questionnaire, drafts.blank(questionnaire, "en"), step, step_answers, reached)
-    return start_draft(questionnaire, content.language, now, expiry_days, content)
 
 
 # Built once: every patient page looks its draft up, and building the statement cost
@@ -98,13 +101,14 @@ def read_draft(public_id: str | None, now: datetime) -> DraftView | None:
     return _view(read_first_row(request_connection(db.engine), DRAFT_VIEW, {"public_id": public_id}), now)
 
 
+VIEW = tuple(field.name for field in fields(DraftView))
+
+
 def _view(row, now: datetime) -> DraftView | None:
     if not _open_draft(row, now):
         return None
     return DraftView(**{name: row._mapping[name] for name in VIEW})
 
-
-VIEW = tuple(field.name for field in fields(DraftView))
 
 CONTENT = tuple(field.name for field in fields(DraftContent))
 _SUBMISSION = Submission.__table__
@@ -161,13 +165,13 @@ def write_draft(public_id: str, seen: DraftView, change: Callable[[DraftView], D
     raise RuntimeError("a draft changed while its row was locked")
 
 
+_SEALED_JSON = _SUBMISSION.c.answers.type
+
+
 def _parameters(draft: DraftView, content: DraftContent, fixed: dict) -> dict:
     values = {f"new_{name}": getattr(content, name) for name in CONTENT}
     values["new_answers"] = _SEALED_JSON.process_bind_param(content.answers, None)
     return {**values, **fixed, "draft_id": draft.id, "seen": draft.row_version}
-
-
-_SEALED_JSON = _SUBMISSION.c.answers.type
 
 
 def save_page(questionnaire: Questionnaire, public_id: str, seen: DraftView, step: Step,
