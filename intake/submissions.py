@@ -16,7 +16,7 @@ from typing import Any, Callable, Mapping
 from sqlalchemy import Text, bindparam, func, select, update
 
 from . import notify
-from .database import read_first_row, request_connection
+from .database import locked, request_connection, write_alone
 from .extensions import db
 from .models import Status, Submission
 from .questionnaire import drafts
@@ -98,7 +98,7 @@ def read_draft(public_id: str | None, now: datetime) -> DraftView | None:
     Core connection."""
     if not public_id:
         return None
-    return _view(read_first_row(request_connection(db.engine), DRAFT_VIEW, {"public_id": public_id}), now)
+    return _view(request_connection(db.engine).execute(DRAFT_VIEW, {"public_id": public_id}).first(), now)
 
 
 VIEW = tuple(field.name for field in fields(DraftView))
@@ -140,8 +140,9 @@ class Written:
 def write_draft(public_id: str, seen: DraftView, change: Callable[[DraftView], DraftContent],
                 now: datetime, expiry_days: int, *, resume_link: bool = False) -> Written | None:
     """Write `change(draft)`, computed on the copy `seen` that was read and checked without
-    the write lock, so that the lock is held only for the write itself: one UPDATE, on the
-    request's Core connection, that writes only onto that copy's version. If another tab wrote
+    the write lock, so that the lock is held only for the write itself: one UPDATE, alone in
+    its transaction on the request's Core connection, that writes only onto that copy's
+    version. If another tab wrote
     in between, the change is made again onto a fresh copy, read under the lock. None if
     the draft was sent or expired in between: nothing is written then.
 
@@ -150,19 +151,19 @@ def write_draft(public_id: str, seen: DraftView, change: Callable[[DraftView], D
     token = secrets.token_urlsafe(32) if resume_link else None
     fixed = {"new_updated_at": now, "new_expires_at": now + timedelta(days=expiry_days),
              "new_resume_token_hash": hash_token(token) if token else None}
-    draft, content = seen, change(seen)
-    parameters = _parameters(draft, content, fixed)  # sealed before the lock is taken
+    content = change(seen)
+    parameters = _parameters(seen, content, fixed)  # sealed before the lock is taken
     connection = request_connection(db.engine)  # the one the draft was read on
-    with connection.begin():
-        for _attempt in range(2):  # the second reads under the lock: nobody can come first
-            if connection.execute(WRITE_DRAFT, parameters).rowcount == 1:
-                return Written(content, token)
-            draft = _view(connection.execute(DRAFT_VIEW_TO_WRITE, {"public_id": public_id}).first(), now)
-            if draft is None:
-                return None
-            content = change(draft)
-            parameters = _parameters(draft, content, fixed)
-    raise RuntimeError("a draft changed while its row was locked")
+    if write_alone(connection, WRITE_DRAFT, parameters).rowcount == 1:
+        return Written(content, token)
+    with locked(connection):  # another tab wrote first: read again, under the lock this time
+        draft = _view(connection.execute(DRAFT_VIEW_TO_WRITE, {"public_id": public_id}).first(), now)
+        if draft is None:
+            return None
+        content = change(draft)
+        if connection.execute(WRITE_DRAFT, _parameters(draft, content, fixed)).rowcount != 1:
+            raise RuntimeError("a draft changed while its row was locked")
+    return Written(content, token)
 
 
 _SEALED_JSON = _SUBMISSION.c.answers.type

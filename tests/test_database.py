@@ -276,9 +276,10 @@ def test_a_step_page_reads_its_draft_in_one_statement(sqlite_app):
     assert len(statements) == 1 and statements[0].lstrip().startswith("SELECT"), statements
 
 
-def test_a_step_save_writes_in_one_short_transaction(sqlite_app):
-    """A save's only work under the write lock is its UPDATE; the PRAGMA that makes a
-    connection writable again is spent only after it served a read-only transaction."""
+def test_a_step_save_writes_in_one_statement(sqlite_app):
+    """A save reads and then writes, each statement its own transaction: no BEGIN or
+    COMMIT around them. The PRAGMA that makes a connection writable again is spent only
+    after it served a read-only transaction."""
     patient = Patient(sqlite_app.test_client())
     patient.start()
     with sqlite_app.app_context():
@@ -287,12 +288,38 @@ def test_a_step_save_writes_in_one_short_transaction(sqlite_app):
     for _ in range(2):
         statements.clear()
         assert patient.client.post("/step/safety", data=form).status_code == 302
-        assert [sql.split()[0].upper() for sql in statements] == ["SELECT", "BEGIN", "UPDATE", "COMMIT"], statements
+        assert [sql.split()[0].upper() for sql in statements] == ["SELECT", "UPDATE"], statements
     assert patient.client.get("/review").status_code == 302  # a read-only transaction
     statements.clear()
     assert patient.client.post("/step/safety", data=form).status_code == 302
     assert "PRAGMA query_only = OFF" in statements
     assert all_submissions(sqlite_app)[0].answers["safety.signs"]
+
+
+def test_a_step_save_sends_its_update_outside_any_transaction(app, client):
+    """The save's UPDATE is its own transaction: on PostgreSQL no BEGIN and COMMIT round
+    trips around it, on SQLite the write lock held for that one statement only."""
+    patient = Patient(client)
+    patient.start()
+    form = {**COMPLETE_FORM["safety"], "action": "next", "csrf_token": patient.token()}
+    with app.app_context():
+        engine = db.engine
+    open_transaction_at_update = []
+
+    def before_execute(connection, _cursor, statement, *_args):
+        if statement.lstrip().upper().startswith("UPDATE SUBMISSION"):
+            driver = connection.connection.dbapi_connection
+            open_transaction_at_update.append(
+                driver.in_transaction if engine.dialect.name == "sqlite"
+                else not driver.autocommit)  # psycopg sends its BEGIN with the first statement
+
+    event.listen(engine, "before_cursor_execute", before_execute)
+    try:
+        assert client.post("/step/safety", data=form).status_code == 302
+    finally:
+        event.remove(engine, "before_cursor_execute", before_execute)
+    assert open_transaction_at_update == [False]
+    assert all_submissions(app)[0].answers["safety.signs"] == ["none"]
 
 
 def test_a_connection_that_served_a_read_can_write_again(sqlite_app):
