@@ -43,7 +43,7 @@ def test_read_draft_finds_what_find_draft_finds(app, changes):
             return
         assert shown == submissions.DraftView(
             found.answers, found.current_step, found.safety_tier, found.emergency_acknowledged,
-            found.language, found.id, found.row_version)
+            found.language, found.id, found.row_version, found.expires_at)
         assert shown.answers["about.first_name"] == "Ana"  # decrypted, as the ORM reads it
 
 
