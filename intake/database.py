@@ -8,9 +8,8 @@ from typing import Iterator
 
 from flask import g
 from sqlalchemy import event
-from sqlalchemy.engine import CursorResult
+from sqlalchemy.engine import Connection, CursorResult, Engine
 from sqlalchemy.sql import Executable
-from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
 
 

@@ -153,14 +153,24 @@ class Written:
     resume_token: str | None  # when one was asked for: the new resume link's token
 
 
+@dataclass(frozen=True)
+class Kept:
+    """What a save writes besides the content: when, until when the draft is kept at
+    least, and a new resume token's hash if one was asked for."""
+
+    saved_at: datetime
+    until: datetime
+    resume_token_hash: str | None
+
+
 def write_draft(public_id: str, seen: DraftView, change: Callable[[DraftView], DraftContent],
                 now: datetime, expiry_days: int, *, resume_link: bool = False) -> Written | None:
     """Write `change(draft)`, computed on the copy `seen` that was read and checked without
     the write lock, so that the lock is held only for the write itself: one UPDATE, alone in
     its transaction on the request's Core connection, that writes only onto that copy's
-    version. If another tab wrote
-    in between, the change is made again onto a fresh copy, read under the lock. None if
-    the draft was sent or expired in between: nothing is written then.
+    version. If another tab wrote in between, the change is made again onto a fresh copy,
+    read under the lock. None if the draft was sent or expired in between: nothing is
+    written then.
 
     `resume_link` asks for a new resume token; the previous one stops working.
     """
@@ -179,16 +189,6 @@ def write_draft(public_id: str, seen: DraftView, change: Callable[[DraftView], D
         if connection.execute(*_changes(draft, content, kept)).rowcount != 1:
             raise RuntimeError("a draft changed while its row was locked")
     return Written(content, token)
-
-
-@dataclass(frozen=True)
-class Kept:
-    """What a save writes besides the content: when, until when the draft is kept at
-    least, and a new resume token's hash if one was asked for."""
-
-    saved_at: datetime
-    until: datetime
-    resume_token_hash: str | None
 
 
 _SEALED_JSON = _SUBMISSION.c.answers.type
