@@ -121,7 +121,8 @@ _SUBMISSION = Submission.__table__
 INDEXED = frozenset({"safety_tier", "expires_at", "resume_token_hash"})
 # How far past the promised expiry a save may set it: the expiry then moves (and its
 # index entry is rewritten) at most once an hour however often a patient saves, and a
-# draft is still never deleted sooner than DRAFT_EXPIRY_DAYS after its last save.
+# draft is still never deleted sooner than DRAFT_EXPIRY_DAYS after its last save, nor
+# more than an hour later.
 EXPIRY_SLACK = timedelta(hours=1)
 
 
@@ -201,7 +202,9 @@ def _changes(draft: DraftView, content: DraftContent, kept: Kept) -> tuple[Updat
     values["updated_at"] = kept.saved_at
     if content.safety_tier == draft.safety_tier:
         del values["safety_tier"]
-    if draft.expires_at is None or draft.expires_at < kept.until:
+    if draft.expires_at is None or not kept.until <= draft.expires_at <= kept.until + EXPIRY_SLACK:
+        # Moved when it would break the promise, and when it is further off than the
+        # setting now allows (DRAFT_EXPIRY_DAYS was lowered): kept no longer than that.
         values["expires_at"] = kept.until + EXPIRY_SLACK
     if kept.resume_token_hash:
         values["resume_token_hash"] = kept.resume_token_hash

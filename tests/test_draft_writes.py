@@ -68,14 +68,17 @@ def test_a_save_that_changes_no_indexed_value_sets_no_indexed_column(app):
     assert draft.updated_at == start + timedelta(minutes=20)
 
 
-def test_a_save_that_raises_the_safety_tier_sets_it(app):
+def test_a_save_that_changes_the_safety_tier_sets_it_either_way(app):
     start = utcnow()
     public_id = _new_draft(app, start)
     with _set_columns(app) as updates:
-        saved = _save(app, public_id, "safety", {"safety.signs": ["face_droop"]}, start)
+        raised = _save(app, public_id, "safety", {"safety.signs": ["face_droop"]}, start)
     assert "safety_tier" in updates[0]
-    assert saved.draft.safety_tier == Tier.EMERGENCY.value
-    assert all_submissions(app)[0].safety_tier == Tier.EMERGENCY.value
+    assert raised.draft.safety_tier == all_submissions(app)[0].safety_tier == Tier.EMERGENCY.value
+    with _set_columns(app) as updates:
+        lowered = _save(app, public_id, "safety", {"safety.signs": ["none"]}, start)
+    assert "safety_tier" in updates[0]
+    assert lowered.draft.safety_tier == all_submissions(app)[0].safety_tier == Tier.NONE.value
 
 
 def test_save_for_later_sets_the_new_resume_tokens_hash_and_nothing_else_does(app):
@@ -103,3 +106,17 @@ def test_the_expiry_moves_at_most_once_an_hour_and_never_before_the_promised_day
         expires_at = all_submissions(app)[0].expires_at
         assert now + promised <= expires_at <= now + promised + submissions.EXPIRY_SLACK, minutes
         assert ("expires_at" in updates[0]) == expected, minutes
+
+
+def test_a_save_brings_an_expiry_set_under_a_longer_setting_back_within_the_promise(app):
+    """DRAFT_EXPIRY_DAYS lowered: a draft saved under the old setting is kept no longer
+    than the new one allows once it is saved again."""
+    start = utcnow()
+    with app.app_context():
+        draft = submissions.start_draft(QUESTIONNAIRE, "en", start, DAYS * 3)
+        db.session.commit()
+        public_id = draft.public_id
+    _save(app, public_id, "about", {"about.first_name": "Ana"}, start + timedelta(minutes=1))
+    expires_at = all_submissions(app)[0].expires_at
+    saved_at = start + timedelta(minutes=1)
+    assert saved_at + timedelta(days=DAYS) <= expires_at <= saved_at + timedelta(days=DAYS) + submissions.EXPIRY_SLACK
