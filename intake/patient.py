@@ -295,15 +295,14 @@ def submit():
         return redirect(url_for("patient.done"))
     incomplete = submissions.first_incomplete_step(QUESTIONNAIRE, draft.answers)
     if incomplete is not None:
-        flash(_("Some questions on this page still need an answer."))
-        return redirect(_page_url(incomplete.id))
+        return _to_what_is_missing(incomplete)
     form = ConfirmForm()
     if not form.validate():
         return _render_review(draft, form), 422
     draft_id, public_id = draft.id, draft.public_id
     try:
-        db.session.commit()  # end the read: the conditional UPDATE below settles any race
-        submissions.submit(draft_id, utcnow())
+        db.session.commit()  # end the read: submit() reads the draft again, under the lock
+        sent = submissions.submit(QUESTIONNAIRE, draft_id, utcnow())
         db.session.commit()
     except SQLAlchemyError as failure:
         db.session.rollback()
@@ -311,9 +310,17 @@ def submit():
         error = _("We could not send your answers just now. Nothing is lost: your "
                   "answers are still here. Please try again in a minute.")
         return _render_review(_require_draft(), form, error), 503
+    if sent == submissions.Sent.INCOMPLETE:  # another tab's save, since the check above
+        missing = submissions.first_incomplete_step(QUESTIONNAIRE, _require_draft().answers)
+        return _to_what_is_missing(missing) if missing else redirect(url_for("patient.review"))
     session.pop("draft", None)
     session["submitted"] = public_id
     return redirect(url_for("patient.done"))
+
+
+def _to_what_is_missing(step: Step):
+    flash(_("Some questions on this page still need an answer."))
+    return redirect(_page_url(step.id))
 
 
 def _submitted_or_welcome():

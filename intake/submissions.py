@@ -11,6 +11,7 @@ import hashlib
 import secrets
 from dataclasses import asdict, dataclass, fields
 from datetime import datetime, timedelta
+from enum import StrEnum
 from itertools import combinations
 from typing import Any, Callable, Mapping
 
@@ -264,22 +265,36 @@ def first_incomplete_step(questionnaire: Questionnaire, answers: Mapping[str, An
     )
 
 
-def submit(draft_id: int, now: datetime) -> bool:
-    """Freeze a draft. True if this call submitted it, False if it was already submitted.
+class Sent(StrEnum):
+    NOW = "now"  # this call sent it
+    BEFORE = "before"  # sent already: a second click, a retry, another tab
+    INCOMPLETE = "incomplete"  # a required answer is missing (another tab saved meanwhile)
 
-    A conditional UPDATE makes double clicks, retries and two tabs converge on one
-    submission: only the first writer finds the row still a draft.
+
+def submit(questionnaire: Questionnaire, draft_id: int, now: datetime) -> Sent:
+    """Freeze a draft, once, and only complete.
+
+    The draft is read under the write lock (SQLite: the transaction's BEGIN IMMEDIATE;
+    PostgreSQL: FOR UPDATE), so no save from another tab lands between this read and the
+    freeze: what is checked (complete), indexed (the last name) and announced (the
+    safety tier) is what is frozen. A conditional UPDATE makes double clicks, retries
+    and two tabs converge on one submission: only the first writer finds a draft.
     """
     for _attempt in range(5):
         reference = new_reference()
         taken = db.session.scalar(select(Submission.id).where(Submission.reference == reference))
         if taken is None:
             break
-    draft = db.session.get(Submission, draft_id)
-    last_name = draft.answers.get("about.last_name") if draft is not None else None
+    draft = db.session.get(Submission, draft_id, with_for_update=True, populate_existing=True)
+    if draft is None or not draft.is_draft:
+        return Sent.BEFORE
+    if first_incomplete_step(questionnaire, draft.answers) is not None:
+        return Sent.INCOMPLETE
+    last_name = draft.answers.get("about.last_name")
     result = db.session.execute(
         update(Submission)
-        .where(Submission.id == draft_id, Submission.status == Status.DRAFT)
+        .where(Submission.id == draft_id, Submission.status == Status.DRAFT,
+               Submission.row_version == draft.row_version)
         .values(
             status=Status.NEW,
             reference=reference,
@@ -292,6 +307,7 @@ def submit(draft_id: int, now: datetime) -> bool:
         )
         .execution_options(synchronize_session=False)
     )
-    if result.rowcount == 1 and draft is not None:
-        notify.queue_new_submission(draft.public_id, reference, draft.safety_tier)
-    return result.rowcount == 1
+    if result.rowcount != 1:
+        raise RuntimeError("a draft changed while its row was locked")
+    notify.queue_new_submission(draft.public_id, reference, draft.safety_tier)
+    return Sent.NOW

@@ -29,6 +29,7 @@ from sqlalchemy import select
 from intake import auth, submissions
 from intake.extensions import db
 from intake.models import Clinician, Submission, utcnow
+from intake.questionnaire.twitching import QUESTIONNAIRE
 
 from .conftest import CSRF_PATTERN, Clinic, Patient, make_clinician, make_submission
 from .test_summary import MARIA
@@ -116,11 +117,11 @@ def _resume_token(patient: Patient) -> str:
 
 def _spent_token_of_someone_else(app) -> str:
     other = Patient(app.test_client())
-    other.start()
+    other.complete_all_steps()
     token = _resume_token(other)
     with app.app_context():
         draft = db.session.scalar(select(Submission).where(Submission.resume_token_hash == submissions.hash_token(token)))
-        submissions.submit(draft.id, utcnow())
+        assert submissions.submit(QUESTIONNAIRE, draft.id, utcnow()) == submissions.Sent.NOW
         db.session.commit()
     return token
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import threading
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.exc import OperationalError
 
 from intake.extensions import db
 from intake.models import Status, Submission
+from intake.questionnaire.twitching import QUESTIONNAIRE
 
 from .answers import COMPLETE_FORM
 from .conftest import CSRF_PATTERN, all_submissions
@@ -128,7 +129,7 @@ def test_a_save_that_loses_the_race_to_the_submit_of_another_tab_changes_nothing
             from intake import submissions
             from intake.models import utcnow
 
-            submissions.submit(draft.id, utcnow())
+            submissions.submit(QUESTIONNAIRE, draft.id, utcnow())
             db.session.commit()
         return original(self, *args, **kwargs)
 
@@ -168,3 +169,52 @@ def test_two_tabs_saving_different_pages_at_once_lose_neither(app, patient):
     assert draft.answers["about.first_name"] == f"Ana {rounds - 1}"
     assert draft.answers["visit.goals"] == f"Goal {rounds - 1}"
     assert draft.row_version == 1 + 6 + 2 * rounds  # the insert, six steps, then every save once
+
+
+def test_a_required_answer_emptied_by_another_tab_while_sending_stops_the_send(app, patient, monkeypatch):
+    """The route checks the draft is complete, then checks the truth box; another tab's
+    save can land in between. submit() reads the draft again under the write lock and
+    sends it only if it is still complete: nothing incomplete is ever frozen."""
+    from intake.forms import ConfirmForm
+
+    patient.complete_all_steps()
+    original = ConfirmForm.validate
+
+    def another_tab_empties_a_required_answer(self, *args, **kwargs):
+        with app.app_context():
+            draft = db.session.scalars(select(Submission)).one()
+            draft.answers = {k: v for k, v in draft.answers.items() if k != "about.first_name"}
+            db.session.commit()
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(ConfirmForm, "validate", another_tab_empties_a_required_answer)
+    response = patient.submit()
+    assert response.status_code == 302 and response.location.endswith("/step/about")
+    [draft] = all_submissions(app)
+    assert draft.status == Status.DRAFT and draft.reference is None
+    assert "still need an answer" in patient.client.get(response.location).get_data(as_text=True)
+
+
+def test_the_send_reads_the_draft_under_the_write_lock(app, patient):
+    """So that no save lands between the read that is checked and the freeze."""
+    patient.complete_all_steps()
+    with app.app_context():
+        engine = db.engine
+    statements: list[str] = []
+
+    def record(_connection, _cursor, statement, *_args):
+        statements.append(" ".join(statement.split()))
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        assert patient.submit().location.endswith("/done")
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    freeze = next(i for i, sql in enumerate(statements) if sql.startswith("UPDATE submission SET status"))
+    reference_check = max(i for i in range(freeze) if "WHERE submission.reference" in statements[i])
+    between = statements[reference_check:freeze]
+    if engine.dialect.name == "sqlite":
+        assert "BEGIN IMMEDIATE" in statements[:reference_check], "the transaction holds the write lock from its start"
+        assert "BEGIN" not in between and "COMMIT" not in between
+    else:
+        assert any(sql.startswith("SELECT submission.id") and sql.endswith("FOR UPDATE") for sql in between)
