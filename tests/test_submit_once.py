@@ -217,4 +217,4 @@ def test_the_send_reads_the_draft_under_the_write_lock(app, patient):
         assert "BEGIN IMMEDIATE" in statements[:reference_check], "the transaction holds the write lock from its start"
         assert "BEGIN" not in between and "COMMIT" not in between
     else:
-        assert any(sql.startswith("SELECT submission.id") and sql.endswith("FOR UPDATE") for sql in between)
+        assert any(" FROM submission WHERE submission.id = " in sql and sql.endswith("FOR UPDATE") for sql in between)
