@@ -9,8 +9,8 @@ from typing import Iterator
 from flask import g
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, CursorResult, Engine
-from sqlalchemy.sql import Executable
 from sqlalchemy.orm import Session
+from sqlalchemy.sql import Executable
 
 
 def engine_options(database_url: str, options: dict) -> dict:

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 import re
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import event, select, text
 
 from cryptography.fernet import Fernet
 
@@ -133,6 +133,18 @@ class Patient:
 @pytest.fixture
 def patient(client):
     return Patient(client)
+
+
+@contextmanager
+def listening(app, name: str, listener):
+    """`listener` on the app's engine for the length of the block (SQLAlchemy event `name`)."""
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, name, listener)
+    try:
+        yield engine
+    finally:
+        event.remove(engine, name, listener)
 
 
 def all_submissions(app) -> list[Submission]:

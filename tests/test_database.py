@@ -20,7 +20,7 @@ from intake.extensions import db
 from intake.models import AuditEvent, Status
 
 from .answers import COMPLETE_FORM
-from .conftest import Clinic, Patient, all_submissions, app_with_schema, make_clinician, make_submission
+from .conftest import Clinic, Patient, all_submissions, app_with_schema, listening, make_clinician, make_submission
 from .test_summary import MARIA
 
 
@@ -296,28 +296,28 @@ def test_a_step_save_writes_in_one_statement(sqlite_app):
     assert all_submissions(sqlite_app)[0].answers["safety.signs"]
 
 
+def _safety_form(client) -> dict:
+    """A started draft's safety page, filled in, ready to post with its CSRF token."""
+    patient = Patient(client)
+    patient.start()
+    return {**COMPLETE_FORM["safety"], "action": "next", "csrf_token": patient.token()}
+
+
 def test_a_step_save_sends_its_update_outside_any_transaction(app, client):
     """The save's UPDATE is its own transaction: on PostgreSQL no BEGIN and COMMIT round
     trips around it, on SQLite the write lock held for that one statement only."""
-    patient = Patient(client)
-    patient.start()
-    form = {**COMPLETE_FORM["safety"], "action": "next", "csrf_token": patient.token()}
-    with app.app_context():
-        engine = db.engine
+    form = _safety_form(client)
     open_transaction_at_update = []
 
     def before_execute(connection, _cursor, statement, *_args):
         if statement.lstrip().upper().startswith("UPDATE SUBMISSION"):
             driver = connection.connection.dbapi_connection
             open_transaction_at_update.append(
-                driver.in_transaction if engine.dialect.name == "sqlite"
+                driver.in_transaction if connection.dialect.name == "sqlite"
                 else not driver.autocommit)  # psycopg sends its BEGIN with the first statement
 
-    event.listen(engine, "before_cursor_execute", before_execute)
-    try:
+    with listening(app, "before_cursor_execute", before_execute):
         assert client.post("/step/safety", data=form).status_code == 302
-    finally:
-        event.remove(engine, "before_cursor_execute", before_execute)
     assert open_transaction_at_update == [False]
     assert all_submissions(app)[0].answers["safety.signs"] == ["none"]
 
@@ -338,20 +338,9 @@ def test_a_connection_that_served_a_read_can_write_again(sqlite_app):
 def test_a_step_save_reads_and_writes_on_one_pooled_connection(app, client):
     """One checkout per save, not one for the read and one for the write: on PostgreSQL
     every checkout is pinged first, a round trip each."""
-    patient = Patient(client)
-    patient.start()
-    form = {**COMPLETE_FORM["safety"], "action": "next", "csrf_token": patient.token()}
-    with app.app_context():
-        engine = db.engine
+    form = _safety_form(client)
     checkouts = []
-
-    def on_checkout(*_args):
-        checkouts.append(1)
-
-    event.listen(engine, "checkout", on_checkout)
-    try:
+    with listening(app, "checkout", lambda *_args: checkouts.append(1)):
         assert client.post("/step/safety", data=form).status_code == 302
-    finally:
-        event.remove(engine, "checkout", on_checkout)
     assert len(checkouts) == 1
     assert all_submissions(app)[0].answers["safety.signs"] == ["none"]

@@ -9,15 +9,13 @@ from contextlib import contextmanager
 from datetime import timedelta
 from typing import Iterator
 
-from sqlalchemy import event
-
 from intake import submissions
 from intake.extensions import db
 from intake.models import utcnow
 from intake.questionnaire.safety import Tier
 from intake.questionnaire.twitching import QUESTIONNAIRE
 
-from .conftest import all_submissions
+from .conftest import all_submissions, listening
 
 DAYS = 30
 INDEXED = ("safety_tier", "expires_at", "resume_token_hash")
@@ -40,8 +38,6 @@ def _save(app, public_id: str, page: str, answers: dict, now, **options) -> subm
 @contextmanager
 def _set_columns(app) -> Iterator[list[set[str]]]:
     """The indexed columns in the SET list of each UPDATE of a submission."""
-    with app.app_context():
-        engine = db.engine
     seen: list[set[str]] = []
 
     def before_execute(_connection, _cursor, statement, *_args):
@@ -49,11 +45,8 @@ def _set_columns(app) -> Iterator[list[set[str]]]:
             set_list = statement.split(" WHERE ")[0]
             seen.append({column for column in INDEXED if f"{column}=" in set_list.replace(" ", "")})
 
-    event.listen(engine, "before_cursor_execute", before_execute)
-    try:
+    with listening(app, "before_cursor_execute", before_execute):
         yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", before_execute)
 
 
 def test_a_save_that_changes_no_indexed_value_sets_no_indexed_column(app):

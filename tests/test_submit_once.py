@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 
-from sqlalchemy import event, select
+from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
 from intake.extensions import db
@@ -12,7 +12,7 @@ from intake.models import Status, Submission
 from intake.questionnaire.twitching import QUESTIONNAIRE
 
 from .answers import COMPLETE_FORM
-from .conftest import CSRF_PATTERN, all_submissions
+from .conftest import CSRF_PATTERN, all_submissions, listening
 
 
 def test_it_treats_a_second_submit_as_the_first(app, patient):
@@ -198,18 +198,13 @@ def test_a_required_answer_emptied_by_another_tab_while_sending_stops_the_send(a
 def test_the_send_reads_the_draft_under_the_write_lock(app, patient):
     """So that no save lands between the read that is checked and the freeze."""
     patient.complete_all_steps()
-    with app.app_context():
-        engine = db.engine
     statements: list[str] = []
 
     def record(_connection, _cursor, statement, *_args):
         statements.append(" ".join(statement.split()))
 
-    event.listen(engine, "before_cursor_execute", record)
-    try:
+    with listening(app, "before_cursor_execute", record) as engine:
         assert patient.submit().location.endswith("/done")
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
     freeze = next(i for i, sql in enumerate(statements) if sql.startswith("UPDATE submission SET status"))
     reference_check = max(i for i in range(freeze) if "WHERE submission.reference" in statements[i])
     between = statements[reference_check:freeze]
