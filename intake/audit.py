@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import has_request_context, request
-from sqlalchemy import Executable, select
+from sqlalchemy import Executable, insert, select
 
-from .database import finish_reading
+from .database import finish_reading, locked, request_connection, write_alone
 from .extensions import db
 from .models import AuditEvent, Clinician, Submission, utcnow
 
@@ -90,18 +90,29 @@ def event(
 
 
 def commit_after_reading(row: AuditEvent, *also: Executable) -> None:
-    """Commit an audit row (and any `also` statements) in a short write transaction of
-    its own, after the reading.
+    """Commit an audit row (and any `also` statements) after the reading, on the request's
+    Core connection: the row alone as one INSERT in a transaction of its own; with `also`,
+    all of them in one write transaction.
 
     A view showing health data builds its page first and calls this before returning it:
-    the write lock is held for one INSERT, not for a render, and if the row cannot be
-    written this raises and the page is never sent.
+    the write lock is held for that INSERT, not for a render, and if the row cannot be
+    written this raises and the page is never sent. The session's transaction ends first:
+    a POST's (which holds SQLite's write lock) would otherwise keep this one waiting.
     """
     finish_reading(db.session)
-    for statement in also:
-        db.session.execute(statement)
-    db.session.add(row)
-    db.session.commit()
+    connection = request_connection(db.engine)
+    values = {column.key: getattr(row, column.key) for column in _WRITTEN}
+    if not also:
+        write_alone(connection, _INSERT, values)
+        return
+    with locked(connection):
+        for statement in also:
+            connection.execute(statement)
+        connection.execute(_INSERT, values)
+
+
+_WRITTEN = [column for column in AuditEvent.__table__.columns if column.key != "id"]
+_INSERT = insert(AuditEvent.__table__)
 
 
 def record(

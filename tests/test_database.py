@@ -210,6 +210,33 @@ def test_it_writes_the_summary_audit_row_after_waiting_for_another_writer(sqlite
         assert list(views) == [public_id]
 
 
+def test_the_summary_sends_its_audit_row_as_one_statement_alone(app, clinician):
+    """The view's one write is its audit row: one INSERT, its own transaction. On SQLite
+    the write lock is held for that statement only (no BEGIN IMMEDIATE, COMMIT and PRAGMA
+    around it); on PostgreSQL no BEGIN and COMMIT round trips."""
+    public_id = make_submission(app, MARIA)
+    writes, open_transaction_at_insert = [], []
+
+    def before_execute(connection, _cursor, statement, *_args):
+        said = " ".join(statement.split()).upper()
+        if said.startswith(("INSERT", "UPDATE", "DELETE", "BEGIN IMMEDIATE", "PRAGMA QUERY_ONLY = OFF")):
+            writes.append(said.split(" (")[0])
+        if said.startswith("INSERT INTO AUDIT_EVENT"):
+            driver = connection.connection.dbapi_connection
+            open_transaction_at_insert.append(
+                driver.in_transaction if connection.dialect.name == "sqlite" else not driver.autocommit)
+
+    with listening(app, "before_cursor_execute", before_execute):
+        response = clinician.client.get(f"/clinic/submissions/{public_id}")
+    assert response.status_code == 200 and "Maria Lopez" in response.get_data(as_text=True)
+    # The PRAGMA only when the pooled connection last served a read-only transaction.
+    assert [w for w in writes if w != "PRAGMA QUERY_ONLY = OFF"] == ["INSERT INTO AUDIT_EVENT"], writes
+    assert open_transaction_at_insert == [False]
+    with app.app_context():
+        views = db.session.scalars(select(AuditEvent.submission_public_id).where(AuditEvent.action == Action.VIEWED))
+        assert list(views) == [public_id]
+
+
 @pytest.mark.parametrize("call", ["/fhir/QuestionnaireResponse/{id}", "/fhir/QuestionnaireResponse?_lastUpdated=ge2000-01-01"])
 def test_the_fhir_api_reads_without_holding_the_write_lock(sqlite_app, sqlite_path, call):
     """An integration polling the API must not queue patients' saves behind it; only the
