@@ -16,8 +16,8 @@ from typing import Any, Mapping
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import Select, Text, func, or_, select, type_coerce
-from sqlalchemy.orm import joinedload, load_only
+from sqlalchemy import Row, Select, Text, func, or_, select, type_coerce
+from sqlalchemy.orm import joinedload
 
 from .crypto import DecryptionError, data_keys
 from .extensions import db
@@ -168,31 +168,31 @@ class Cursor:
         return cls(moment, int(match.group(2)))
 
     @classmethod
-    def of(cls, submission: Submission) -> Cursor:
+    def of(cls, submission: Submission | Row) -> Cursor:
         return cls(submission.submitted_at, submission.id)
 
 
 @dataclass(frozen=True)
 class Page:
-    rows: list[Submission]
+    rows: list[Row]  # LIST_COLUMNS of each submission: plain rows, no ORM objects to build
     newer: Cursor | None  # where the page before this one ends (None: this is the newest)
     older: Cursor | None  # where the page after this one starts (None: this is the last)
 
 
 def page(statement: Select, size: int, before: Cursor | None = None, after: Cursor | None = None) -> Page:
     """Newest first. `before` gives the page of older rows, `after` the page of newer rows."""
-    statement = statement.options(load_only(*LIST_COLUMNS, raiseload=True)).limit(size + 1)
+    statement = statement.with_only_columns(*LIST_COLUMNS).limit(size + 1)
     at, row_id = Submission.submitted_at, Submission.id
     if after is not None:
         # The plain range on submitted_at bounds the index scan; the OR settles ties only.
         statement = statement.where(at >= after.submitted_at, or_(at > after.submitted_at, row_id > after.id))
-        rows = list(db.session.scalars(statement.order_by(at.asc(), row_id.asc())))
+        rows = list(db.session.execute(statement.order_by(at.asc(), row_id.asc())))
         more = len(rows) > size
         rows = list(reversed(rows[:size]))
         return Page(rows, Cursor.of(rows[0]) if more and rows else None, Cursor.of(rows[-1]) if rows else None)
     if before is not None:
         statement = statement.where(at <= before.submitted_at, or_(at < before.submitted_at, row_id < before.id))
-    rows = list(db.session.scalars(statement.order_by(at.desc(), row_id.desc())))
+    rows = list(db.session.execute(statement.order_by(at.desc(), row_id.desc())))
     more = len(rows) > size
     rows = rows[:size]
     newer = Cursor.of(rows[0]) if before is not None and rows else None
@@ -202,7 +202,7 @@ def page(statement: Select, size: int, before: Cursor | None = None, after: Curs
 UNREADABLE_NAME = "(record failed its integrity check)"
 
 
-def names_for(rows: list[Submission]) -> dict[int, str]:
+def names_for(rows: list[Row]) -> dict[int, str]:
     """The patient's name for each row of a page: answers are read for these rows only.
 
     Each row is decrypted on its own, so one altered record shows as unreadable instead

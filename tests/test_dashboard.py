@@ -40,6 +40,18 @@ def test_it_lists_submissions_newest_first_and_never_drafts(app, client, clinici
     assert "Maria Newer" in page and "Canary-Lopez" not in page
 
 
+def test_each_row_links_to_its_own_summary(app, client, clinician):
+    make_submission(app, _person("Older"), reference="AAAA-2222", submitted_at=NOW - timedelta(days=2))
+    make_submission(app, _person("Newer"), reference="BBBB-3333", submitted_at=NOW - timedelta(hours=1))
+    page = client.get("/clinic/").get_data(as_text=True)
+    links = re.findall(r'<a class="reference-link" href="([^"]+)">([^<]+)</a>', page)
+    assert [reference for _, reference in links] == ["BBBB-3333", "AAAA-2222"]
+    for (href, reference), last in zip(links, ("Newer", "Older")):
+        summary = client.get(href)
+        assert summary.status_code == 200
+        assert reference in summary.get_data(as_text=True) and f"Maria {last}" in summary.get_data(as_text=True)
+
+
 def test_it_makes_emergency_and_urgent_rows_stand_out_in_words_and_colour(app, client, clinician):
     make_submission(app, _person("Flagged", ["speech"]))
     make_submission(app, _person("Sameday", ["hearing_loss"]))
