@@ -18,6 +18,7 @@ from .extensions import db
 from .models import Status, Submission
 from .questionnaire.safety import TIER_OF_SIGN, Tier, assess
 from .questionnaire.schema import Item, ItemType, Questionnaire
+from .questionnaire.summary import patient_name
 from .security import name_index
 from .submissions import REFERENCE_ALPHABET
 
@@ -171,6 +172,7 @@ def demo_rows(
             "reviewed_at": min(now, submitted + timedelta(hours=rng.randint(1, 72))) if reviewed else None,
             "reviewed_by_id": reviewer_id if reviewed else None,
             "last_name_index": name_index(answers.get("about.last_name"), key),
+            "patient_name": patient_name(answers),
         }
 
 

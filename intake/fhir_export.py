@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from .models import Submission
 from .questionnaire.fhir import FHIR_VERSION, bundle, operation_outcome, questionnaire_response
 from .questionnaire.schema import Questionnaire
+from .questionnaire.summary import patient_name
 from .sealed import Opened, Unreadable, open_rows, with_sealed_answers
 
 FHIR_JSON = "application/fhir+json"
@@ -46,8 +47,7 @@ def reference_system(q: Questionnaire) -> str:
 
 
 def _subject_display(answers: Mapping[str, Any]) -> str | None:
-    parts = (answers.get("about.first_name"), answers.get("about.last_name"))
-    return " ".join(str(p).strip() for p in parts if p and str(p).strip()) or None
+    return patient_name(answers) or None
 
 
 def submission_resource(q: Questionnaire, submission: Submission, answers: Mapping[str, Any]) -> dict[str, Any]:

@@ -67,6 +67,10 @@ class Submission(db.Model):
     reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("clinician.id"))
     # HMAC of the normalised last name: exact search without storing the name in clear.
     last_name_index: Mapped[str | None] = mapped_column(String(64))
+    # The name the workspace's list shows, sealed on its own when the form is sent: a page
+    # of the list opens 50 short names, not 50 health records. Deferred: nothing else
+    # reads it. None for drafts (and rows an older version sent: the list then falls back).
+    patient_name: Mapped[str | None] = mapped_column(EncryptedText, deferred=True)
     # Bumped by every write: a step save checked without the write lock writes only onto
     # the version it merged onto (submissions.write_draft); the ORM bumps it too.
     row_version: Mapped[int] = mapped_column(default=1, server_default="1")

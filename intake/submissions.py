@@ -24,6 +24,7 @@ from .models import Status, Submission
 from .questionnaire import drafts
 from .questionnaire.drafts import DraftContent
 from .questionnaire.schema import Questionnaire, Step
+from .questionnaire.summary import patient_name
 from .security import name_index
 
 # No 0/O, 1/I/L: a reference read out over the phone must not be misheard.
@@ -310,6 +311,7 @@ def submit(questionnaire: Questionnaire, draft_id: int, now: datetime) -> Sent:
             expires_at=None,
             resume_token_hash=None,
             last_name_index=name_index(last_name if isinstance(last_name, str) else None),
+            patient_name=patient_name(draft.answers),
             row_version=Submission.row_version + 1,
         )
         .execution_options(synchronize_session=False)

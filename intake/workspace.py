@@ -1,8 +1,9 @@
 """Use-cases of the clinician workspace: find submissions, review them, add notes.
 
-The list reads only indexed, non-sensitive columns (status, tier, dates, reference and the
-name's keyed hash) and pages by keyset, so a page costs the same at any table size; the
-answers are read only for the rows on the page. Functions flush; the view commits once.
+The list filters on indexed, non-sensitive columns only (status, tier, dates, reference
+and the name's keyed hash) and pages by keyset, so a page costs the same at any table
+size. It shows each row's name, sealed on its own: a page opens no patient's answers.
+Functions flush; the view commits once.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from sqlalchemy.orm import joinedload
 from .crypto import DecryptionError, data_keys
 from .extensions import db
 from .models import Clinician, ReviewNote, Status, Submission
+from .questionnaire.summary import patient_name
 from .questionnaire.safety import Tier
 from .security import name_index
 
@@ -32,6 +34,8 @@ NAME_KEY = re.compile(r"[0-9a-f]{64}")
 LIST_COLUMNS = (
     Submission.id, Submission.public_id, Submission.reference, Submission.status,
     Submission.safety_tier, Submission.submitted_at, Submission.reviewed_at,
+    # Still sealed: names_for opens each on its own.
+    type_coerce(Submission.patient_name, Text).label("sealed_name"),
 )  # fmt: skip
 
 
@@ -200,33 +204,34 @@ def page(statement: Select, size: int, before: Cursor | None = None, after: Curs
 
 
 UNREADABLE_NAME = "(record failed its integrity check)"
+NO_NAME = "(no name given)"
 
 
 def names_for(rows: list[Row]) -> dict[int, str]:
-    """The patient's name for each row of a page: answers are read for these rows only.
+    """The patient's name for each row of a page, from the name sealed on its own when
+    the form was sent (`sealed_name`); for a row an older version of the app sent
+    without one, from its answers.
 
     Each row is decrypted on its own, so one altered record shows as unreadable instead
     of hiding every other patient on the page.
     """
-    if not rows:
-        return {}
-    found = db.session.execute(
-        select(Submission.id, type_coerce(Submission.answers, Text)).where(Submission.id.in_([r.id for r in rows]))
-    )
-    return {row_id: _name_or_unreadable(token) for row_id, token in found}
+    without = [row.id for row in rows if row.sealed_name is None]
+    answers = dict(db.session.execute(
+        select(Submission.id, type_coerce(Submission.answers, Text)).where(Submission.id.in_(without))
+    ).all()) if without else {}
+    return {row.id: _name_or_unreadable(row.sealed_name, answers.get(row.id)) for row in rows}
 
 
-def _name_or_unreadable(token: str) -> str:
+def _name_or_unreadable(sealed_name: str | None, sealed_answers: str | None) -> str:
     try:
-        return patient_name(json.loads(data_keys().decrypt(token)))
+        if sealed_name is not None:
+            name = data_keys().decrypt(sealed_name).decode("utf-8")
+        else:
+            name = patient_name(json.loads(data_keys().decrypt(sealed_answers)))
     except DecryptionError:
         current_app.logger.critical("stored health data failed its integrity check (dashboard row)")
         return UNREADABLE_NAME
-
-
-def patient_name(answers: Mapping[str, Any]) -> str:
-    parts = (answers.get("about.first_name"), answers.get("about.last_name"))
-    return " ".join(str(p).strip() for p in parts if p) or "(no name given)"
+    return name or NO_NAME
 
 
 def unreviewed_flagged() -> dict[str, int]:

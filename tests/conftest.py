@@ -291,6 +291,7 @@ def make_submission(app, answers: dict, *, submitted_at: datetime | None = None,
                     status: str = "new", reference: str | None = None) -> str:
     """A submitted questionnaire written straight to the database; its public id."""
     from intake.questionnaire.safety import assess
+    from intake.questionnaire.summary import patient_name
     from intake.submissions import new_reference
 
     submitted_at = submitted_at or datetime.now(timezone.utc) - timedelta(minutes=5)
@@ -301,6 +302,7 @@ def make_submission(app, answers: dict, *, submitted_at: datetime | None = None,
             reference=reference or new_reference(), created_at=submitted_at,
             updated_at=submitted_at, submitted_at=submitted_at,
             last_name_index=name_index(answers.get("about.last_name")),
+            patient_name=patient_name(answers),
         )
         db.session.add(row)
         db.session.commit()

@@ -85,14 +85,14 @@ def test_canary_values_never_reach_the_stored_bytes(app, database_url, patient, 
             assert canary.lower().encode() not in raw.lower(), canary
 
 
-def _tamper(app, public_id: str) -> None:
+def _tamper(app, public_id: str, column: str = "answers") -> None:
     """Change one character in the middle of the stored token, as an attacker with
     write access to the database (or a bad disk) would."""
     with app.app_context(), db.engine.begin() as connection:
-        token = connection.execute(text("SELECT answers FROM submission WHERE public_id = :p"), {"p": public_id}).scalar_one()
+        token = connection.execute(text(f"SELECT {column} FROM submission WHERE public_id = :p"), {"p": public_id}).scalar_one()
         middle = len(token) // 2
         altered = token[:middle] + ("A" if token[middle] != "A" else "B") + token[middle + 1:]
-        connection.execute(text("UPDATE submission SET answers = :a WHERE public_id = :p"), {"a": altered, "p": public_id})
+        connection.execute(text(f"UPDATE submission SET {column} = :a WHERE public_id = :p"), {"a": altered, "p": public_id})
 
 
 def test_an_altered_record_fails_closed_with_a_clear_message(app, patient, clinician, caplog):
@@ -107,7 +107,19 @@ def test_an_altered_record_fails_closed_with_a_clear_message(app, patient, clini
     assert not any(canary in page for canary in CANARIES)
     assert "stored health data failed its integrity check" in caplog.text
     dashboard = clinician.client.get("/clinic/").get_data(as_text=True)
-    assert "(record failed its integrity check)" in dashboard, "the list still opens, the row marked"
+    assert f"{CANARY_FIRST} {CANARY_LAST}" in dashboard, "the list shows the name sealed apart: it opens no answers"
+
+
+def test_an_altered_name_is_marked_on_the_list(app, patient, clinician, caplog):
+    send_canary_submission(patient)
+    with app.app_context():
+        public_id = db.session.scalar(select(Submission.public_id))
+    _tamper(app, public_id, "patient_name")
+    response = clinician.client.get("/clinic/")
+    dashboard = response.get_data(as_text=True)
+    assert response.status_code == 200, "the list still opens"
+    assert "(record failed its integrity check)" in dashboard and CANARY_LAST not in dashboard
+    assert "stored health data failed its integrity check (dashboard row)" in caplog.text
 
 
 def test_an_altered_draft_is_not_shown_to_the_patient(app, patient):
@@ -168,17 +180,18 @@ def test_rotate_keys_moves_everything_to_the_new_key_so_the_old_one_can_go(app, 
     assert _all_plain(both) == before, "with the new key first, old values still read"
     result = both.test_cli_runner().invoke(args=["rotate-keys", "--batch", "1"])
     assert result.exit_code == 0, result.output
-    # two answers documents, one note, and the clinician's second-factor secret
-    assert "Re-encrypted 4 values" in result.output
+    # two answers documents, the sent one's patient name, one note, and the clinician's
+    # second-factor secret
+    assert "Re-encrypted 5 values" in result.output
     again = both.test_cli_runner().invoke(args=["rotate-keys"])
-    assert "Re-encrypted 0 values; 4 were under the newest key" in again.output
+    assert "Re-encrypted 0 values; 5 were under the newest key" in again.output
     only_new = with_keys(new_key)
     assert _all_plain(only_new) == before
     with pytest.raises(DecryptionError):
         _all_plain(with_keys(TEST_DATA_KEY))
     with both.app_context():
         detail = db.session.execute(text("SELECT detail FROM audit_event WHERE action = 'keys.rotated'")).scalars().all()
-    assert detail[0] == "rotated=4 current=0 unreadable=0"
+    assert detail[0] == "rotated=5 current=0 unreadable=0"
 
 
 def test_rotate_keys_reports_values_no_key_opens(app, database_url, patient):

@@ -14,6 +14,7 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import MetaData, Table, insert, inspect, select, text
 
 from intake import migrations
+from intake.crypto import data_keys
 from intake.extensions import db
 from intake.models import ReviewNote, Submission
 
@@ -147,3 +148,40 @@ def test_the_web_app_never_loads_alembic(tmp_path):
            "DATABASE_URL": f"sqlite:///{tmp_path / 'probe.db'}"}
     loaded = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True)
     assert loaded.stdout.strip() == "[]"
+
+
+def _insert_sent_and_draft_rows() -> None:
+    """As revision 0006 stored them: answers sealed, no name of their own."""
+    moment = datetime(2026, 2, 5, 9, 30)
+    keys = data_keys()
+    with db.engine.begin() as connection:
+        submission = Table("submission", MetaData(), autoload_with=connection)
+        for row_id, status, answers in (
+            (1, "new", {"about.first_name": "Ottilie", "about.last_name": "Migratovna"}),
+            (2, "reviewed", {"visit.goals": "no name given"}),
+            (3, "draft", {"about.first_name": "Drafty"}),
+        ):
+            connection.execute(insert(submission).values(
+                id=row_id, public_id=str(uuid.uuid4()), status=status, questionnaire_version="1.0.0",
+                language="en", answers=keys.encrypt(json.dumps(answers).encode()), current_step="review",
+                safety_tier="none", emergency_acknowledged=False, created_at=moment, updated_at=moment,
+                submitted_at=None if status == "draft" else moment, row_version=1))
+        connection.execute(insert(submission).values(  # a row no key opens
+            id=4, public_id=str(uuid.uuid4()), status="new", questionnaire_version="1.0.0", language="en",
+            answers="gAAAAA-not-a-token", current_step="review", safety_tier="none",
+            emergency_acknowledged=False, created_at=moment, updated_at=moment, submitted_at=moment, row_version=1))
+
+
+def test_it_seals_the_names_of_the_rows_already_sent(empty_app):
+    with empty_app.app_context():
+        upgrade(revision="0006_row_version")
+        _insert_sent_and_draft_rows()
+        upgrade()
+        with db.engine.connect() as connection:
+            raw = dict(connection.execute(text("SELECT id, patient_name FROM submission")).all())
+        assert "Migratovna" not in raw[1] and raw[1].startswith("gAAAAA"), "sealed, not in clear"
+        names = {row_id: data_keys().decrypt(token).decode() for row_id, token in raw.items() if token}
+        assert names == {1: "Ottilie Migratovna", 2: ""}, "no name for a draft, nor for a row no key opens"
+        downgrade(revision="0006_row_version")
+        with db.engine.connect() as connection:
+            assert "patient_name" not in {c["name"] for c in inspect(connection).get_columns("submission")}

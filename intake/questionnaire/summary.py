@@ -180,6 +180,12 @@ def _safety(a: _Answers) -> SafetyAssessment:
     return assess(a.values, {code: a.choice(SIGNS_ITEM, code) for code in ticked})
 
 
+def patient_name(answers: Mapping[str, Any]) -> str:
+    """The first and last name as the patient gave them; "" when they gave neither."""
+    parts = (answers.get("about.first_name"), answers.get("about.last_name"))
+    return " ".join(str(p).strip() for p in parts if p and str(p).strip())
+
+
 def _who(a: _Answers, today: date) -> Who:
     birth = _parse_date(str(a.get("about.birth_date") or ""))
     language = a.show("about.language")
