@@ -8,6 +8,7 @@ from intake.questionnaire.summary import (
     age_on,
     build_summary,
     display_answer,
+    patient_name,
 )
 from intake.questionnaire.twitching import QUESTIONNAIRE
 
@@ -445,3 +446,13 @@ def test_it_displays_choices_by_their_wording():
     assert display_answer(where, ["upper_eyelid", "neck"]) == "Upper eyelid; Neck"
     assert display_answer(side, "left") == "Left side"
     assert display_answer(side, "sideways") == "sideways"  # unknown code: shown as stored
+
+
+@pytest.mark.parametrize("answers, name", [
+    ({"about.first_name": " Maria ", "about.last_name": "Lopez"}, "Maria Lopez"),
+    ({"about.last_name": "Lopez"}, "Lopez"),
+    ({"about.first_name": "Maria", "about.last_name": "   "}, "Maria"),
+    ({"visit.goals": "no name"}, ""),
+])
+def test_the_patient_name_is_first_and_last_as_given(answers, name):
+    assert patient_name(answers) == name
