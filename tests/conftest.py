@@ -9,16 +9,37 @@ from contextlib import contextmanager
 import re
 
 import pytest
-from sqlalchemy import event, select, text
+from sqlalchemy import create_engine, event, make_url, select, text
 
 from cryptography.fernet import Fernet
 
-from config import ProductionConfig, TestingConfig
-from intake import create_app
-from intake.extensions import db
-from intake.models import Submission
 
-from .answers import COMPLETE_FORM
+def _database_of_this_worker(url: str | None) -> str | None:
+    """pytest-xdist runs the suite in one process per core; each test makes and drops the
+    tables of its database, so each process gets a PostgreSQL database of its own
+    (intake_test_gw0, intake_test_gw1, ...), made the first time."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not url or not worker:
+        return url
+    given = make_url(url)
+    name = f"{given.database}_{worker}"
+    admin = create_engine(given.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        if connection.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).first() is None:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return given.set(database=name).render_as_string(hide_password=False)
+
+
+if os.environ.get("TEST_DATABASE_URL"):  # before config.py reads it
+    os.environ["TEST_DATABASE_URL"] = _database_of_this_worker(os.environ["TEST_DATABASE_URL"])
+
+from config import ProductionConfig, TestingConfig  # noqa: E402
+from intake import create_app  # noqa: E402
+from intake.extensions import db  # noqa: E402
+from intake.models import Submission  # noqa: E402
+
+from .answers import COMPLETE_FORM  # noqa: E402
 
 IN_CI = os.environ.get("CI") == "true"
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
