@@ -7,7 +7,7 @@ signed. Signing it again on every page cost a twelfth of a step page. Flask-WTF 
 request's token in `g.csrf_token` and signs only when none is there; this puts the one
 signed earlier for the same secret there first.
 
-Checking a posted token's signature cost a step save about as much again. A posted token
+Checking a posted token's signature cost about a twentieth of a step save. A posted token
 equal to the one kept for this session's secret (signed here, or checked here before) is
 valid without checking its signature again; any other goes through Flask-WTF's full check.
 """
