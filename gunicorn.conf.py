@@ -54,3 +54,17 @@ def when_ready(server):
         from intake.warmup import compile_step_pages
 
         server.log.info("compiled %d step pages before forking", compile_step_pages(app))
+
+
+def post_fork(server, worker):
+    """In each worker, stop logging what no log line here prints (the Logging HOWTO's
+    "Optimization"): the caller's file and line, found by walking the stack for every
+    record, and the thread's and multiprocessing's names. The app's JSON lines hold none
+    of them; gunicorn's own lines print the process id, which stays. In-process, a step
+    GET with its request line took 1.43 ms before and 1.35 ms after (0.95x, medians of
+    interleaved batches)."""
+    import logging
+
+    logging._srcfile = None
+    logging.logThreads = False
+    logging.logMultiprocessing = False
