@@ -210,6 +210,14 @@ def test_it_writes_the_summary_audit_row_after_waiting_for_another_writer(sqlite
         assert list(views) == [public_id]
 
 
+def _in_a_transaction(connection) -> bool:
+    """Whether the statement about to run (before_cursor_execute) is inside a transaction."""
+    driver = connection.connection.dbapi_connection
+    if connection.dialect.name == "sqlite":
+        return driver.in_transaction
+    return not driver.autocommit  # psycopg sends its BEGIN with the first statement
+
+
 def test_the_summary_sends_its_audit_row_as_one_statement_alone(app, clinician):
     """The view's one write is its audit row: one INSERT, its own transaction. On SQLite
     the write lock is held for that statement only (no BEGIN IMMEDIATE, COMMIT and PRAGMA
@@ -222,9 +230,7 @@ def test_the_summary_sends_its_audit_row_as_one_statement_alone(app, clinician):
         if said.startswith(("INSERT", "UPDATE", "DELETE", "BEGIN IMMEDIATE", "PRAGMA QUERY_ONLY = OFF")):
             writes.append(said.split(" (")[0])
         if said.startswith("INSERT INTO AUDIT_EVENT"):
-            driver = connection.connection.dbapi_connection
-            open_transaction_at_insert.append(
-                driver.in_transaction if connection.dialect.name == "sqlite" else not driver.autocommit)
+            open_transaction_at_insert.append(_in_a_transaction(connection))
 
     with listening(app, "before_cursor_execute", before_execute):
         response = clinician.client.get(f"/clinic/submissions/{public_id}")
@@ -338,10 +344,7 @@ def test_a_step_save_sends_its_update_outside_any_transaction(app, client):
 
     def before_execute(connection, _cursor, statement, *_args):
         if statement.lstrip().upper().startswith("UPDATE SUBMISSION"):
-            driver = connection.connection.dbapi_connection
-            open_transaction_at_update.append(
-                driver.in_transaction if connection.dialect.name == "sqlite"
-                else not driver.autocommit)  # psycopg sends its BEGIN with the first statement
+            open_transaction_at_update.append(_in_a_transaction(connection))
 
     with listening(app, "before_cursor_execute", before_execute):
         assert client.post("/step/safety", data=form).status_code == 302
