@@ -3,10 +3,12 @@ worker compiles one in its first requests."""
 
 from __future__ import annotations
 
+import gc
 import importlib.util
 from pathlib import Path
 from types import SimpleNamespace
 
+import pytest
 from flask import Flask
 
 from intake.step_page import step_page_cache
@@ -89,3 +91,16 @@ def test_workers_log_no_caller_or_thread_that_no_line_prints(app, monkeypatch, c
     assert app.test_client().get("/healthz").status_code == 200
     line = json.loads([text for text in capsys.readouterr().err.splitlines() if '"request"' in text][-1])
     assert {"time", "level", "logger", "message", "request_id", "method", "path", "status", "duration_ms"} <= line.keys()
+
+
+@pytest.mark.parametrize("preload, frozen", [(True, True), (False, False)])
+def test_gunicorn_freezes_what_the_master_holds_before_forking(app, preload, frozen):
+    """A worker's full collection walks only the objects the worker made: the master's
+    (the app, its libraries, the compiled pages) are frozen before the fork. Without
+    preload_app the master holds no app, and workers import it after the fork."""
+    gc.unfreeze()
+    try:
+        _gunicorn_conf().when_ready(_server(app, preload)[0])
+        assert (gc.get_freeze_count() > 10_000) is frozen
+    finally:
+        gc.unfreeze()
