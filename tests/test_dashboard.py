@@ -77,6 +77,23 @@ def test_it_makes_emergency_and_urgent_rows_stand_out_in_words_and_colour(app, c
     assert ".submissions tr.row-emergency { background:" in css
 
 
+def _row(page: str, reference: str) -> str:
+    return re.search(rf'<tr class="row-[^"]+">(?:(?!</tr>).)*{reference}.*?</tr>', page, re.S).group(0)
+
+
+def test_each_row_shows_when_in_the_clinics_time_its_safety_and_its_status(app, client, clinician):
+    app.config["CLINIC_TIMEZONE"] = "America/New_York"
+    make_submission(app, _person("Noon"), reference="AAAA-2222",
+                    submitted_at=datetime(2026, 1, 5, 17, 4, tzinfo=timezone.utc))  # EST, UTC-5
+    make_submission(app, _person("Night", ["ear_rash"]), reference="BBBB-3333", status="reviewed",
+                    submitted_at=datetime(2026, 7, 1, 4, 30, tzinfo=timezone.utc))  # EDT, UTC-4
+    page = client.get("/clinic/").get_data(as_text=True)
+    noon, night = _row(page, "AAAA-2222"), _row(page, "BBBB-3333")
+    assert "<td>Jan 5, 2026, 12:04 PM</td>" in noon and "<td>Jul 1, 2026, 12:30 AM</td>" in night
+    assert '<span class="tier-badge tier-none">None</span>' in noon and "<td>New</td>" in noon
+    assert '<strong class="tier-badge tier-urgent">Urgent</strong>' in night and "<td>Reviewed</td>" in night
+
+
 @pytest.mark.parametrize(
     "query, expected",
     [
