@@ -18,7 +18,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app, session
 from flask_login import login_user, logout_user
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from .extensions import db, login_manager
 from .models import Clinician, Role
@@ -195,11 +195,13 @@ def account_limit_key(username: str) -> str:
 
 # --- sessions ----------------------------------------------------------------------------
 
+# Run on every signed-in request: built once (building it cost as much as running it).
+SIGNED_IN = select(Clinician).where(Clinician.session_token == bindparam("token"), Clinician.active.is_(True))
+
+
 @login_manager.user_loader
 def load_clinician(session_token: str) -> Clinician | None:
-    return db.session.scalar(
-        select(Clinician).where(Clinician.session_token == session_token, Clinician.active.is_(True))
-    )
+    return db.session.scalar(SIGNED_IN, {"token": session_token})
 
 
 def begin_session(clinician: Clinician, now: datetime, second_factor_checked: bool = False) -> None:

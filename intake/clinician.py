@@ -266,8 +266,7 @@ def dashboard():
         after = workspace.Cursor.decode(request.args.get("after"))
     except workspace.BadFilter:
         abort(400)
-    statement = workspace.filtered(filters, clinic_zone())
-    page = workspace.page(statement, current_app.config["DASHBOARD_PAGE_SIZE"], before, after)
+    page = workspace.page(filters, clinic_zone(), current_app.config["DASHBOARD_PAGE_SIZE"], before, after)
     return render_template(
         "clinician/dashboard.html",
         filters=filters,

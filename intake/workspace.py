@@ -12,12 +12,13 @@ import json
 import re
 import uuid
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any, Mapping
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import Row, Select, Text, func, or_, select, type_coerce
+from sqlalchemy import Row, Select, Text, bindparam, func, or_, select, type_coerce
 from sqlalchemy.orm import joinedload
 
 from .crypto import DecryptionError, data_keys
@@ -125,29 +126,46 @@ def normalise_reference(text: str) -> str | None:
     return f"{compact[:4]}-{compact[4:]}"
 
 
-def filtered(filters: Filters, zone: ZoneInfo) -> Select:
-    """Submitted (never draft) submissions matching the filters, unordered."""
+def _values(filters: Filters, zone: ZoneInfo) -> dict[str, Any]:
+    """The bound parameters of the filters that are set. Their names, in this order, are
+    the statement's shape (see _filtered)."""
+    values: dict[str, Any] = {
+        "status": filters.status,
+        "tier": filters.tier,
+        "submitted_from": _day_start(filters.submitted_from, zone) if filters.submitted_from else None,
+        "submitted_to": _day_start(filters.submitted_to + timedelta(days=1), zone) if filters.submitted_to else None,
+        "reference": filters.reference,
+        "name_key": filters.name_key,
+    }
+    return {name: value for name, value in values.items() if value is not None}
+
+
+@lru_cache(maxsize=None)  # a few dozen shapes at most, each built once per process
+def _filtered(shape: tuple[str, ...]) -> Select:
     # Drafts have no submitted_at; this condition lets the (submitted_at, id) index serve.
     statement = select(Submission).where(
         Submission.submitted_at.is_not(None), Submission.status != Status.DRAFT
     )
-    if filters.status:
-        statement = statement.where(Submission.status == filters.status)
-    if filters.tier:
-        statement = statement.where(Submission.safety_tier == filters.tier)
-    if filters.submitted_from:
-        statement = statement.where(Submission.submitted_at >= _day_start(filters.submitted_from, zone))
-    if filters.submitted_to:
-        end = _day_start(filters.submitted_to + timedelta(days=1), zone)
-        statement = statement.where(Submission.submitted_at < end)
-    if filters.searching:
-        matches = []
-        if filters.reference:
-            matches.append(Submission.reference == filters.reference)
-        if filters.name_key:
-            matches.append(Submission.last_name_index == filters.name_key)
-        statement = statement.where(or_(*matches))
-    return statement
+    if "status" in shape:
+        statement = statement.where(Submission.status == bindparam("status"))
+    if "tier" in shape:
+        statement = statement.where(Submission.safety_tier == bindparam("tier"))
+    if "submitted_from" in shape:
+        statement = statement.where(Submission.submitted_at >= bindparam("submitted_from"))
+    if "submitted_to" in shape:
+        statement = statement.where(Submission.submitted_at < bindparam("submitted_to"))
+    matches = []  # a search: the reference typed, or the last name's keyed hash
+    if "reference" in shape:
+        matches.append(Submission.reference == bindparam("reference"))
+    if "name_key" in shape:
+        matches.append(Submission.last_name_index == bindparam("name_key"))
+    return statement.where(or_(*matches)) if matches else statement
+
+
+def filtered(filters: Filters, zone: ZoneInfo) -> Select:
+    """Submitted (never draft) submissions matching the filters, unordered."""
+    values = _values(filters, zone)
+    return _filtered(tuple(values)).params(values)
 
 
 # --- keyset pages ------------------------------------------------------------------------
@@ -183,23 +201,40 @@ class Page:
     older: Cursor | None  # where the page after this one starts (None: this is the last)
 
 
-def page(statement: Select, size: int, before: Cursor | None = None, after: Cursor | None = None) -> Page:
-    """Newest first. `before` gives the page of older rows, `after` the page of newer rows."""
-    statement = statement.with_only_columns(*LIST_COLUMNS).limit(size + 1)
+NEWER, OLDER = "newer", "older"
+
+
+@lru_cache(maxsize=None)
+def _page_statement(shape: tuple[str, ...], towards: str | None) -> Select:
+    """The list's page statement, built once per shape and direction: building it anew
+    (and its cache key) cost as much as running it. `towards` is None for the newest page."""
+    statement = _filtered(shape).with_only_columns(*LIST_COLUMNS).limit(bindparam("size"))
     at, row_id = Submission.submitted_at, Submission.id
-    if after is not None:
+    cursor_at, cursor_id = bindparam("cursor_at", type_=at.type), bindparam("cursor_id", type_=row_id.type)
+    if towards == NEWER:
         # The plain range on submitted_at bounds the index scan; the OR settles ties only.
-        statement = statement.where(at >= after.submitted_at, or_(at > after.submitted_at, row_id > after.id))
-        rows = list(db.session.execute(statement.order_by(at.asc(), row_id.asc())))
-        more = len(rows) > size
+        return statement.where(at >= cursor_at, or_(at > cursor_at, row_id > cursor_id)).order_by(at.asc(), row_id.asc())
+    if towards == OLDER:
+        statement = statement.where(at <= cursor_at, or_(at < cursor_at, row_id < cursor_id))
+    return statement.order_by(at.desc(), row_id.desc())
+
+
+def page(filters: Filters, zone: ZoneInfo, size: int, before: Cursor | None = None,
+         after: Cursor | None = None) -> Page:
+    """Newest first. `before` gives the page of older rows, `after` the page of newer rows."""
+    cursor = after or before
+    towards = NEWER if after is not None else OLDER if before is not None else None
+    values = _values(filters, zone)
+    params = {**values, "size": size + 1}
+    if cursor is not None:
+        params.update(cursor_at=cursor.submitted_at, cursor_id=cursor.id)
+    rows = list(db.session.execute(_page_statement(tuple(values), towards), params))
+    more = len(rows) > size
+    if towards == NEWER:
         rows = list(reversed(rows[:size]))
         return Page(rows, Cursor.of(rows[0]) if more and rows else None, Cursor.of(rows[-1]) if rows else None)
-    if before is not None:
-        statement = statement.where(at <= before.submitted_at, or_(at < before.submitted_at, row_id < before.id))
-    rows = list(db.session.execute(statement.order_by(at.desc(), row_id.desc())))
-    more = len(rows) > size
     rows = rows[:size]
-    newer = Cursor.of(rows[0]) if before is not None and rows else None
+    newer = Cursor.of(rows[0]) if towards == OLDER and rows else None
     return Page(rows, newer, Cursor.of(rows[-1]) if more else None)
 
 
@@ -234,14 +269,16 @@ def _name_or_unreadable(sealed_name: str | None, sealed_answers: str | None) -> 
     return name or NO_NAME
 
 
+WAITING_FLAGGED = (
+    select(Submission.safety_tier, func.count())
+    .where(Submission.status == Status.NEW, Submission.safety_tier.in_(TIERS[:2]))
+    .group_by(Submission.safety_tier)
+)
+
+
 def unreviewed_flagged() -> dict[str, int]:
     """How many emergency and urgent submissions still wait for review."""
-    counts = db.session.execute(
-        select(Submission.safety_tier, func.count())
-        .where(Submission.status == Status.NEW, Submission.safety_tier.in_(TIERS[:2]))
-        .group_by(Submission.safety_tier)
-    )
-    return {tier: count for tier, count in counts}
+    return {tier: count for tier, count in db.session.execute(WAITING_FLAGGED)}
 
 
 # --- one submission ------------------------------------------------------------------------
