@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import has_request_context, request
-from sqlalchemy import Executable, insert, select
+from sqlalchemy import Executable, bindparam, insert, select
 
 from .database import finish_reading, locked, request_connection, write_alone
 from .extensions import db
@@ -153,15 +153,13 @@ def browse(query: AuditQuery, before_id: int | None, size: int) -> tuple[list[Au
     return events, (events[-1].id if more else None)
 
 
+STATUS_HISTORY = (  # built once: the summary page runs it on every view
+    select(AuditEvent)
+    .where(AuditEvent.submission_public_id == bindparam("public_id"), AuditEvent.action.in_(Action.STATUS_CHANGES))
+    .order_by(AuditEvent.at, AuditEvent.id)
+)
+
+
 def status_history(subject: Submission) -> list[AuditEvent]:
     """Every "reviewed" and "reopened" of one submission, oldest first."""
-    return list(
-        db.session.scalars(
-            select(AuditEvent)
-            .where(
-                AuditEvent.submission_public_id == subject.public_id,
-                AuditEvent.action.in_(Action.STATUS_CHANGES),
-            )
-            .order_by(AuditEvent.at, AuditEvent.id)
-        )
-    )
+    return list(db.session.scalars(STATUS_HISTORY, {"public_id": subject.public_id}))

@@ -292,12 +292,22 @@ def canonical_public_id(public_id: str) -> str | None:
     return canonical if canonical == public_id else None
 
 
+# The summary page's statements, built once (building one cost about as much as running it).
+BY_PUBLIC_ID = select(Submission).where(Submission.public_id == bindparam("public_id"))
+NOTES = (
+    select(ReviewNote)
+    .options(joinedload(ReviewNote.author))
+    .where(ReviewNote.submission_id == bindparam("submission_id"))
+    .order_by(ReviewNote.created_at, ReviewNote.id)
+)
+
+
 def find_submitted(public_id: str) -> Submission | None:
     """A submitted (never draft) submission by its public id; None for anything else."""
     canonical = canonical_public_id(public_id)
     if canonical is None:
         return None
-    found = db.session.scalar(select(Submission).where(Submission.public_id == canonical))
+    found = db.session.scalar(BY_PUBLIC_ID, {"public_id": canonical})
     return None if found is None or found.is_draft else found
 
 
@@ -331,11 +341,4 @@ def add_note(submission: Submission, author: Clinician, body: str, now: datetime
 
 
 def notes_for(submission: Submission) -> list[ReviewNote]:
-    return list(
-        db.session.scalars(
-            select(ReviewNote)
-            .options(joinedload(ReviewNote.author))
-            .where(ReviewNote.submission_id == submission.id)
-            .order_by(ReviewNote.created_at, ReviewNote.id)
-        )
-    )
+    return list(db.session.scalars(NOTES, {"submission_id": submission.id}))
