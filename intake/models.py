@@ -190,7 +190,8 @@ class AuditEvent(db.Model):
     detail: Mapped[str] = mapped_column(String(200), default="")
 
     __table_args__ = (
-        Index("ix_audit_event_submission_at", "submission_public_id", "at"),
+        # A summary's status history reads one submission's status changes, not its views.
+        Index("ix_audit_event_submission_action_at", "submission_public_id", "action", "at"),
         Index("ix_audit_event_action_at", "action", "at"),
     )
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import event, func, select
 
 from intake import audit
 from intake.audit import Action
@@ -136,3 +136,39 @@ def test_it_serves_no_health_data_when_the_audit_row_cannot_be_written(app, clie
     for secret in ("Zebulon", "Quixote", "canary"):
         assert secret not in body
     assert [e.action for e in _all(app) if e.action not in ("login", "login.password", "second_factor.ok")] == []
+
+
+def _sqlite_steps(run) -> int:
+    """How many virtual-machine instructions SQLite ran for `run()`: work done, not time."""
+    connection = db.session.connection().connection.driver_connection
+    steps = 0
+
+    def count() -> int:
+        nonlocal steps
+        steps += 1
+        return 0  # go on
+
+    connection.set_progress_handler(count, 1)
+    try:
+        run()
+    finally:
+        connection.set_progress_handler(None, 1)
+    return steps
+
+
+@pytest.mark.sqlite_only  # counts SQLite's own instructions
+def test_a_status_history_costs_the_same_however_often_the_submission_was_viewed(app):
+    """Every view writes an audit row; the summary's status history reads only the
+    status changes, so its cost follows those, not how many times the page was opened."""
+    make_submission(app, MARIA)
+    with app.test_request_context("/"):
+        subject = db.session.scalar(select(Submission))
+        audit.record(Action.REVIEWED, None, subject, actor_label="cli")
+        costs = []
+        for views in (5, 500):
+            while db.session.scalar(select(func.count()).select_from(AuditEvent)) < views:
+                audit.record(Action.VIEWED, None, subject, actor_label="cli")
+            db.session.commit()
+            costs.append(_sqlite_steps(lambda: audit.status_history(subject)))
+            assert [e.action for e in audit.status_history(subject)] == [Action.REVIEWED]
+    assert costs[1] < 1.2 * costs[0], costs
