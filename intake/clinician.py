@@ -33,7 +33,6 @@ from .clinician_forms import LoginForm, NoteForm, PasswordChangeForm
 from .crypto import DecryptionError, data_keys
 from .database import finish_reading, start_reading
 from .extensions import db, limiter
-from .forms import ButtonForm
 from .models import Submission, utcnow
 from .questionnaire.summary import build_summary
 from .questionnaire.twitching import QUESTIONNAIRE
@@ -321,7 +320,6 @@ def _render_submission(found: Submission, note_form: NoteForm) -> str:
         notes=workspace.notes_for(found),
         history=audit.status_history(found),
         note_form=note_form,
-        button=ButtonForm(),
     )
     audit.commit_after_reading(audit.event(Action.VIEWED, me(), found))
     return page

@@ -390,6 +390,17 @@ def test_it_lists_every_answer_in_questionnaire_order():
     assert by_id["stress.gad7.1"].value == "More than half the days"
 
 
+def test_it_groups_every_answer_under_its_step_in_questionnaire_order():
+    summary = summarise(MARIA)
+
+    groups = summary.answers_by_step
+
+    answered = [step.title for step in QUESTIONNAIRE.steps if any(i.link_id in MARIA for i in step.items)]
+    assert [title for title, _ in groups] == answered
+    assert all(line.step == title for title, lines in groups for line in lines)
+    assert [line for _, lines in groups for line in lines] == list(summary.answers)
+
+
 def test_it_shows_scores_incomplete_when_an_item_is_missing():
     answers = {k: v for k, v in MARIA.items() if k != "stress.gad7.2"}
 

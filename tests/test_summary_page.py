@@ -51,6 +51,16 @@ def test_it_shows_the_summary_sections_in_order_with_safety_first(app, client, c
     assert "Slurred or jumbled speech" in safety and "Sudden loss of hearing" in safety
 
 
+def test_every_answer_stands_under_its_step_title_once(app, client, clinician):
+    public_id = make_submission(app, MARIA)
+    page = _page(client, public_id)
+    every = page[page.index('id="answers-title"'):page.index('id="notes-title"')]
+    titles = re.findall(r'<dt class="step-title">([^<]+)</dt>', every)
+    assert titles[:3] == ["Welcome", "First, a quick safety check", "About you"] and len(titles) == len(set(titles))
+    about = every[every.index(">About you<"):every.index(f">{titles[3]}<")]
+    assert "<dd>Maria</dd>" in about and "<dd>maria@example.org</dd>" in about
+
+
 def test_it_shows_who_the_patient_is_and_the_review_state(app, client, clinician):
     public_id = make_submission(app, MARIA, reference="WHO2-2222")
     page = _page(client, public_id)

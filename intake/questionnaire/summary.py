@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from itertools import groupby
+from operator import attrgetter
 from typing import Any, Mapping
 
 from .safety import SIGNS_ITEM, SafetyAssessment, assess
@@ -62,6 +64,11 @@ class PreVisitSummary:
     visit_times: str | None  # preferred appointment times
     features: tuple[str, ...]  # "reported features to explore"
     answers: tuple[AnswerLine, ...]  # every answer, in questionnaire order
+
+    @property
+    def answers_by_step(self) -> tuple[tuple[str, tuple[AnswerLine, ...]], ...]:
+        """Every answer under its step's title, steps in questionnaire order."""
+        return tuple((step, tuple(lines)) for step, lines in groupby(self.answers, key=attrgetter("step")))
 
 
 # --------------------------------------------------------------------------- display
