@@ -120,7 +120,9 @@ class Clinician(UserMixin, db.Model):
     # The second factor (TOTP, RFC 6238): the shared secret in base32, set when enrolment
     # starts and trusted only once a code from it was confirmed (totp_confirmed_at).
     # Encrypted like health data: with it, anyone reading the database could mint codes.
-    totp_secret: Mapped[str | None] = mapped_column(EncryptedText)
+    # Deferred: loaded (and decrypted) only where a code is checked or enrolment shows it,
+    # not by the lookup every signed-in request makes.
+    totp_secret: Mapped[str | None] = mapped_column(EncryptedText, deferred=True)
     totp_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The time step of the last code accepted: a code is never accepted twice.
     totp_last_counter: Mapped[int | None] = mapped_column()
@@ -130,7 +132,10 @@ class Clinician(UserMixin, db.Model):
 
     @property
     def has_second_factor(self) -> bool:
-        return bool(self.totp_secret) and self.totp_confirmed_at is not None
+        # Confirmed only once a code from the secret was accepted, and cleared with it
+        # (mfa.confirm, mfa.reset). A row confirmed without a secret (altered) asks for
+        # a code that cannot match: it fails closed.
+        return self.totp_confirmed_at is not None
 
     @property
     def is_active(self) -> bool:

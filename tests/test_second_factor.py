@@ -180,10 +180,10 @@ def test_enrolment_shows_a_local_qr_code_and_the_key_then_ten_codes_once(app, cl
     assert qr.startswith("data:image/svg+xml"), "made on the server, no outside service"
     assert "http" not in qr.replace("http%3A%2F%2Fwww.w3.org%2F2000%2Fsvg", "")
     assert "<script" not in page.split("<main")[1]
-    secret = _account(app).totp_secret
+    secret = totp_secret(app, "dr.ana")
     assert " ".join(secret[i:i + 4] for i in range(0, 32, 4)) in page
     assert client.get("/clinic/second-factor/setup").get_data(as_text=True).count(secret[:4]) >= 1
-    assert _account(app).totp_secret == secret, "a reload shows the same key"
+    assert totp_secret(app, "dr.ana") == secret, "a reload shows the same key"
     response, _ = clinic.enrol()
     codes = RECOVERY_CODE_PATTERN.findall(response.get_data(as_text=True))
     assert response.status_code == 200 and len(set(codes)) == 10
@@ -319,7 +319,7 @@ def test_an_admin_resets_a_lost_phone_and_it_is_audited(app, client, admin):
     response = admin.post(f"/clinic/admin/accounts/{bo_id}/reset-second-factor", token_from="/clinic/admin/accounts")
     assert response.location == "/clinic/admin/accounts"
     account = _account(app, "dr.bo")
-    assert not account.has_second_factor and account.totp_secret is None
+    assert not account.has_second_factor and totp_secret(app, "dr.bo") is None
     assert bo.client.get("/clinic/").location.startswith("/clinic/login"), "signed out everywhere"
     assert bo.password_step().location == "/clinic/second-factor/setup"
     assert _events(app, "account.second_factor_reset") == [("boss", "dr.bo")]
@@ -341,3 +341,26 @@ def test_the_command_line_resets_the_last_admins_second_factor(app):
     assert not _account(app, "boss").has_second_factor
     assert _events(app, "account.second_factor_reset") == [("cli", "boss")]
     assert app.test_cli_runner().invoke(args=["reset-second-factor", "nobody"]).exit_code != 0
+
+
+def test_signed_in_pages_never_read_the_secret_and_the_sign_in_still_checks_it(app, client, clinician):
+    """The lookup every signed-in request makes leaves the TOTP secret sealed in the
+    row; only checking a code or showing enrolment loads it."""
+    from sqlalchemy import event
+
+    seen: list[str] = []
+    with app.app_context():
+        engine = db.engine
+    listener = lambda *args: seen.append(args[2])  # noqa: E731 (statement)
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        assert client.get("/clinic/").status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+    lookups = [s for s in seen if "FROM clinician" in s]
+    assert lookups and not any("totp_secret" in s for s in lookups)
+    assert _account(app).has_second_factor
+    fresh = Clinic(app, app.test_client(), "dr.ana")
+    assert fresh.password_step().location == "/clinic/login/second-factor"
+    assert fresh.enter_code("000000" if fresh_totp_code(app, "dr.ana") != "000000" else "111111").status_code == 401
+    assert fresh.enter_code(fresh_totp_code(app, "dr.ana")).status_code == 302
