@@ -21,7 +21,7 @@ from flask import current_app
 from sqlalchemy import Select, Text, bindparam, func, or_, select, type_coerce
 from sqlalchemy.orm import joinedload
 
-from .crypto import DecryptionError, data_keys
+from .crypto import DataKeys, DecryptionError, data_keys
 from .extensions import db
 from .models import Clinician, ReviewNote, Status, Submission
 from .questionnaire.summary import patient_name
@@ -269,15 +269,16 @@ def names_for(rows: list[ListRow]) -> dict[int, str]:
     answers = dict(db.session.execute(
         select(Submission.id, type_coerce(Submission.answers, Text)).where(Submission.id.in_(without))
     ).all()) if without else {}
-    return {row.id: _name_or_unreadable(row.sealed_name, answers.get(row.id)) for row in rows}
+    keys = data_keys()
+    return {row.id: _name_or_unreadable(keys, row.sealed_name, answers.get(row.id)) for row in rows}
 
 
-def _name_or_unreadable(sealed_name: str | None, sealed_answers: str | None) -> str:
+def _name_or_unreadable(keys: DataKeys, sealed_name: str | None, sealed_answers: str | None) -> str:
     try:
         if sealed_name is not None:
-            name = data_keys().decrypt(sealed_name).decode("utf-8")
+            name = keys.decrypt(sealed_name).decode("utf-8")
         else:
-            name = patient_name(json.loads(data_keys().decrypt(sealed_answers)))
+            name = patient_name(json.loads(keys.decrypt(sealed_answers)))
     except DecryptionError:
         current_app.logger.critical("stored health data failed its integrity check (dashboard row)")
         return UNREADABLE_NAME
