@@ -107,6 +107,8 @@ def clinician_cookie(app, base_url: str, cookie_name: str) -> str:
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
     _, cookie = request("POST", "/clinic/login/second-factor", cookie,
                         urlencode({"csrf_token": token, "code": pyotp.TOTP(secret).now()}))
+    # The first page puts its form token in the session; a browser keeps that cookie.
+    _, cookie = request("GET", "/clinic/", cookie)
     return cookie
 
 

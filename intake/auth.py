@@ -31,6 +31,9 @@ COMMON_PASSWORDS = Path(__file__).parent / "data" / "common-passwords.txt"
 
 LOGIN_AT = "clinic_login_at"
 SEEN_AT = "clinic_seen_at"
+# The idle clock moves at most this often: an unchanged session is not signed and sent
+# again with every response. The idle limit is so at most this much shorter than set.
+SEEN_STEP_SECONDS = 15
 # Between the password and the second factor: which account, since when, where to go next.
 # The session is not signed in (Flask-Login knows no user) until the second factor is done.
 PENDING = "clinic_pending"
@@ -271,11 +274,21 @@ def session_expiry() -> str | None:
     return None
 
 
-def touch_session() -> None:
-    session[SEEN_AT] = time.time()
+def touch_session(always: bool = False) -> None:
+    now, seen = time.time(), session.get(SEEN_AT)
+    if always or not isinstance(seen, (int, float)) or now - seen >= SEEN_STEP_SECONDS:
+        session[SEEN_AT] = now
+
+
+def idle_seconds_left() -> int:
+    """Seconds until this session's idle limit, from its last stamp (for the warning)."""
+    limit = current_app.config["CLINICIAN_IDLE_MINUTES"] * 60
+    seen = session.get(SEEN_AT)
+    return max(int(limit - (time.time() - seen)), 0) if isinstance(seen, (int, float)) else limit
 
 
 def configure(app) -> None:
     login_manager.init_app(app)
+    app.jinja_env.globals["idle_seconds_left"] = idle_seconds_left
     login_manager.login_view = "clinician.login"
     login_manager.session_protection = "basic"

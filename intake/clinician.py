@@ -234,7 +234,9 @@ def change_password():
 
 @bp.get("/keepalive")
 def keepalive():
-    """Called by clinic.js when the clinician chooses to stay signed in."""
+    """Called by clinic.js when the clinician chooses to stay signed in: the idle clock
+    starts again now, however recently it was stamped."""
+    auth.touch_session(always=True)
     return Response(status=204)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from datetime import timedelta
 
 import pytest
@@ -252,6 +254,29 @@ def test_it_signs_out_after_the_idle_timeout(app, client):
         assert "after 15 minutes without activity" in client.get(response.location).get_data(as_text=True)
         assert client.get("/clinic/").status_code == 302
     assert [e.detail for e in _audit(app, "session.expired")] == ["idle"]
+
+
+def test_the_idle_clock_moves_in_steps_and_the_page_says_how_long_is_left(app, client):
+    """An unchanged session is not signed and sent again with every page: the idle clock
+    is stamped at most every SEEN_STEP_SECONDS, and each page tells its warning script
+    the seconds left from that stamp. "Stay signed in" always stamps it."""
+    make_clinician(app)
+    left = re.compile(r'name="clinic-idle-seconds" content="(\d+)"')
+    with time_machine.travel(utcnow(), tick=False) as traveller:
+        Clinic(app, client).login()
+        assert "Set-Cookie" in client.get("/clinic/").headers, "the first page's form token"
+        traveller.shift(timedelta(seconds=10))
+        page = client.get("/clinic/")
+        assert "Set-Cookie" not in page.headers, "nothing in the session changed"
+        assert left.search(page.get_data(as_text=True)).group(1) == str(15 * 60 - 10)
+        traveller.shift(timedelta(seconds=10))
+        page = client.get("/clinic/")
+        assert "Set-Cookie" in page.headers
+        assert left.search(page.get_data(as_text=True)).group(1) == str(15 * 60)
+        traveller.shift(timedelta(seconds=5))
+        assert client.get("/clinic/keepalive").status_code == 204
+        traveller.shift(timedelta(minutes=15, seconds=-2))
+        assert client.get("/clinic/").status_code == 200, "the keepalive stamped the clock"
 
 
 def test_it_ends_even_an_active_session_after_its_lifetime(app, client):
