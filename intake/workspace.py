@@ -18,7 +18,7 @@ from typing import Any, Mapping, NamedTuple
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import Select, Text, bindparam, func, or_, select, type_coerce
+from sqlalchemy import ColumnElement, Select, Text, bindparam, func, or_, select, type_coerce
 from sqlalchemy.orm import joinedload
 
 from .crypto import DataKeys, DecryptionError, data_keys
@@ -48,10 +48,13 @@ class ListRow(NamedTuple):
     sealed_name: str | None  # still sealed: names_for opens each on its own
 
 
+# The list's statements are plain Core, on the table's columns: through the ORM, each
+# also went through its compile and loading machinery for rows that are not objects.
+_TABLE = Submission.__table__
 # ListRow's columns, in its order; the name as sealed (Text: not opened by the type).
 LIST_COLUMNS = (
-    *(getattr(Submission, name) for name in ListRow._fields[:-1]),
-    type_coerce(Submission.patient_name, Text).label("sealed_name"),
+    *(_TABLE.c[name] for name in ListRow._fields[:-1]),
+    type_coerce(_TABLE.c.patient_name, Text).label("sealed_name"),
 )
 
 
@@ -143,7 +146,7 @@ def normalise_reference(text: str) -> str | None:
 
 def _values(filters: Filters, zone: ZoneInfo) -> dict[str, Any]:
     """The bound parameters of the filters that are set. Their names, in this order, are
-    the statement's shape (see _filtered)."""
+    the statement's shape (see _conditions)."""
     values: dict[str, Any] = {
         "status": filters.status,
         "tier": filters.tier,
@@ -156,31 +159,30 @@ def _values(filters: Filters, zone: ZoneInfo) -> dict[str, Any]:
 
 
 @lru_cache(maxsize=None)  # a few dozen shapes at most, each built once per process
-def _filtered(shape: tuple[str, ...]) -> Select:
+def _conditions(shape: tuple[str, ...]) -> tuple[ColumnElement[bool], ...]:
+    c = _TABLE.c
     # Drafts have no submitted_at; this condition lets the (submitted_at, id) index serve.
-    statement = select(Submission).where(
-        Submission.submitted_at.is_not(None), Submission.status != Status.DRAFT
-    )
+    conditions = [c.submitted_at.is_not(None), c.status != Status.DRAFT]
     if "status" in shape:
-        statement = statement.where(Submission.status == bindparam("status"))
+        conditions.append(c.status == bindparam("status"))
     if "tier" in shape:
-        statement = statement.where(Submission.safety_tier == bindparam("tier"))
+        conditions.append(c.safety_tier == bindparam("tier"))
     if "submitted_from" in shape:
-        statement = statement.where(Submission.submitted_at >= bindparam("submitted_from"))
+        conditions.append(c.submitted_at >= bindparam("submitted_from"))
     if "submitted_to" in shape:
-        statement = statement.where(Submission.submitted_at < bindparam("submitted_to"))
+        conditions.append(c.submitted_at < bindparam("submitted_to"))
     matches = []  # a search: the reference typed, or the last name's keyed hash
     if "reference" in shape:
-        matches.append(Submission.reference == bindparam("reference"))
+        matches.append(c.reference == bindparam("reference"))
     if "name_key" in shape:
-        matches.append(Submission.last_name_index == bindparam("name_key"))
-    return statement.where(or_(*matches)) if matches else statement
+        matches.append(c.last_name_index == bindparam("name_key"))
+    return (*conditions, or_(*matches)) if matches else tuple(conditions)
 
 
 def filtered(filters: Filters, zone: ZoneInfo) -> Select:
     """Submitted (never draft) submissions matching the filters, unordered."""
     values = _values(filters, zone)
-    return _filtered(tuple(values)).params(values)
+    return select(Submission).where(*_conditions(tuple(values))).params(values)
 
 
 # --- keyset pages ------------------------------------------------------------------------
@@ -223,8 +225,8 @@ NEWER, OLDER = "newer", "older"
 def _page_statement(shape: tuple[str, ...], towards: str | None) -> Select:
     """The list's page statement, built once per shape and direction: building it anew
     (and its cache key) cost as much as running it. `towards` is None for the newest page."""
-    statement = _filtered(shape).with_only_columns(*LIST_COLUMNS).limit(bindparam("size"))
-    at, row_id = Submission.submitted_at, Submission.id
+    statement = select(*LIST_COLUMNS).where(*_conditions(shape)).limit(bindparam("size"))
+    at, row_id = _TABLE.c.submitted_at, _TABLE.c.id
     cursor_at, cursor_id = bindparam("cursor_at", type_=at.type), bindparam("cursor_id", type_=row_id.type)
     if towards == NEWER:
         # The plain range on submitted_at bounds the index scan; the OR settles ties only.
@@ -243,7 +245,8 @@ def page(filters: Filters, zone: ZoneInfo, size: int, before: Cursor | None = No
     params = {**values, "size": size + 1}
     if cursor is not None:
         params.update(cursor_at=cursor.submitted_at, cursor_id=cursor.id)
-    rows = [ListRow._make(row) for row in db.session.execute(_page_statement(tuple(values), towards), params)]
+    statement = _page_statement(tuple(values), towards)
+    rows = [ListRow._make(row) for row in db.session.connection().execute(statement, params)]
     more = len(rows) > size
     if towards == NEWER:
         rows = list(reversed(rows[:size]))
@@ -286,15 +289,15 @@ def _name_or_unreadable(keys: DataKeys, sealed_name: str | None, sealed_answers:
 
 
 WAITING_FLAGGED = (
-    select(Submission.safety_tier, func.count())
-    .where(Submission.status == Status.NEW, Submission.safety_tier.in_(TIERS[:2]))
-    .group_by(Submission.safety_tier)
+    select(_TABLE.c.safety_tier, func.count())
+    .where(_TABLE.c.status == Status.NEW, _TABLE.c.safety_tier.in_(TIERS[:2]))
+    .group_by(_TABLE.c.safety_tier)
 )
 
 
 def unreviewed_flagged() -> dict[str, int]:
     """How many emergency and urgent submissions still wait for review."""
-    return {tier: count for tier, count in db.session.execute(WAITING_FLAGGED)}
+    return {tier: count for tier, count in db.session.connection().execute(WAITING_FLAGGED)}
 
 
 # --- one submission ------------------------------------------------------------------------
