@@ -8,6 +8,8 @@ There is deliberately no function that edits or deletes a row (and the model ref
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
+from typing import NamedTuple
 
 from flask import has_request_context, request
 from sqlalchemy import Executable, bindparam, insert, select
@@ -153,13 +155,21 @@ def browse(query: AuditQuery, before_id: int | None, size: int) -> tuple[list[Au
     return events, (events[-1].id if more else None)
 
 
-STATUS_HISTORY = (  # built once: the summary page runs it on every view
-    select(AuditEvent)
-    .where(AuditEvent.submission_public_id == bindparam("public_id"), AuditEvent.action.in_(Action.STATUS_CHANGES))
-    .order_by(AuditEvent.at, AuditEvent.id)
+class StatusChange(NamedTuple):
+    action: str
+    actor_label: str
+    at: datetime
+
+
+_EVENT = AuditEvent.__table__
+STATUS_HISTORY = (  # built once, in Core: the summary page reads it on every view
+    select(_EVENT.c.action, _EVENT.c.actor_label, _EVENT.c.at)
+    .where(_EVENT.c.submission_public_id == bindparam("public_id"), _EVENT.c.action.in_(Action.STATUS_CHANGES))
+    .order_by(_EVENT.c.at, _EVENT.c.id)
 )
 
 
-def status_history(subject: Submission) -> list[AuditEvent]:
+def status_history(subject: Submission) -> list[StatusChange]:
     """Every "reviewed" and "reopened" of one submission, oldest first."""
-    return list(db.session.scalars(STATUS_HISTORY, {"public_id": subject.public_id}))
+    rows = db.session.connection().execute(STATUS_HISTORY, {"public_id": subject.public_id})
+    return [StatusChange._make(row) for row in rows]

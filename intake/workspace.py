@@ -19,7 +19,6 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import ColumnElement, Select, Text, bindparam, func, or_, select, type_coerce
-from sqlalchemy.orm import joinedload
 
 from .crypto import DataKeys, DecryptionError, data_keys
 from .extensions import db
@@ -313,11 +312,22 @@ def canonical_public_id(public_id: str) -> str | None:
 
 # The summary page's statements, built once (building one cost about as much as running it).
 BY_PUBLIC_ID = select(Submission).where(Submission.public_id == bindparam("public_id"))
-NOTES = (
-    select(ReviewNote)
-    .options(joinedload(ReviewNote.author))
-    .where(ReviewNote.submission_id == bindparam("submission_id"))
-    .order_by(ReviewNote.created_at, ReviewNote.id)
+
+
+class NoteLine(NamedTuple):
+    """A note as the summary shows it."""
+
+    author: str  # the author's display name
+    created_at: datetime
+    body: str
+
+
+_NOTE, _AUTHOR = ReviewNote.__table__, Clinician.__table__
+NOTES = (  # Core: the page shows the notes, it never changes them
+    select(_AUTHOR.c.display_name, _NOTE.c.created_at, _NOTE.c.body)
+    .join_from(_NOTE, _AUTHOR, _NOTE.c.author_id == _AUTHOR.c.id)
+    .where(_NOTE.c.submission_id == bindparam("submission_id"))
+    .order_by(_NOTE.c.created_at, _NOTE.c.id)
 )
 
 
@@ -359,5 +369,5 @@ def add_note(submission: Submission, author: Clinician, body: str, now: datetime
     return note
 
 
-def notes_for(submission: Submission) -> list[ReviewNote]:
-    return list(db.session.scalars(NOTES, {"submission_id": submission.id}))
+def notes_for(submission: Submission) -> list[NoteLine]:
+    return [NoteLine._make(row) for row in db.session.connection().execute(NOTES, {"submission_id": submission.id})]
