@@ -270,7 +270,7 @@ def review():
     return _render_review(draft, ConfirmForm())
 
 
-def _render_review(draft: Submission, form: ConfirmForm, error: str | None = None):
+def _render_review(draft: Submission | submissions.DraftView, form: ConfirmForm, error: str | None = None):
     return render_template(
         "patient/review.html",
         questionnaire=QUESTIONNAIRE,
@@ -282,11 +282,11 @@ def _render_review(draft: Submission, form: ConfirmForm, error: str | None = Non
 
 @bp.post("/submit")
 def submit():
-    start_reading(db.session)
-    draft = _current_draft()
+    draft = _read_draft()  # one statement, outside the session: submit() reads it again under the lock
     if draft is None:
         # A second click, a retry or another tab: the draft this browser was filling in
         # may already be sent. Show the same confirmation.
+        start_reading(db.session)
         already = submissions.find_submitted(session.get("submitted") or session.get("draft"))
         if already is None:
             _require_draft()
@@ -299,22 +299,19 @@ def submit():
     form = ConfirmForm()
     if not form.validate():
         return _render_review(draft, form), 422
-    draft_id, public_id = draft.id, draft.public_id
     try:
-        db.session.commit()  # end the read: submit() reads the draft again, under the lock
-        sent = submissions.submit(QUESTIONNAIRE, draft_id, utcnow())
+        sent = submissions.submit(QUESTIONNAIRE, draft.id, utcnow())
         db.session.commit()
     except SQLAlchemyError as failure:
         db.session.rollback()
         current_app.logger.error("submit failed", extra={"error": logs.describe(failure)})
         error = _("We could not send your answers just now. Nothing is lost: your "
                   "answers are still here. Please try again in a minute.")
-        return _render_review(_require_draft(), form, error), 503
+        return _render_review(_read_draft() or _no_draft(), form, error), 503
     if sent == submissions.Sent.INCOMPLETE:  # another tab's save, since the check above
-        missing = submissions.first_incomplete_step(QUESTIONNAIRE, _require_draft().answers)
+        missing = submissions.first_incomplete_step(QUESTIONNAIRE, (_read_draft() or _no_draft()).answers)
         return _to_what_is_missing(missing) if missing else redirect(url_for("patient.review"))
-    session.pop("draft", None)
-    session["submitted"] = public_id
+    session["submitted"] = session.pop("draft")  # the public id the draft was read by
     return redirect(url_for("patient.done"))
 
 

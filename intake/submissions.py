@@ -269,8 +269,9 @@ def first_incomplete_step(questionnaire: Questionnaire, answers: Mapping[str, An
 # What sending needs of a draft, read under the lock (columns, not the ORM object: one
 # statement, and nothing for the identity map to reconcile with an earlier read).
 TO_SEND = select(
-    Submission.status, Submission.row_version, Submission.public_id, Submission.answers, Submission.safety_tier,
-).where(Submission.id == bindparam("draft_id")).with_for_update()
+    _SUBMISSION.c.status, _SUBMISSION.c.row_version, _SUBMISSION.c.public_id, _SUBMISSION.c.answers,
+    _SUBMISSION.c.safety_tier,
+).where(_SUBMISSION.c.id == bindparam("draft_id")).with_for_update()
 
 
 class Sent(StrEnum):
@@ -288,17 +289,18 @@ def submit(questionnaire: Questionnaire, draft_id: int, now: datetime) -> Sent:
     safety tier) is what is frozen. A conditional UPDATE makes double clicks, retries
     and two tabs converge on one submission: only the first writer finds a draft.
     """
+    connection = db.session.connection()  # the session's write transaction, in Core
     for _attempt in range(5):
         reference = new_reference()
-        if db.session.scalar(REFERENCE_TAKEN, {"reference": reference}) is None:
+        if connection.execute(REFERENCE_TAKEN, {"reference": reference}).scalar() is None:
             break
-    draft = db.session.execute(TO_SEND, {"draft_id": draft_id}).first()
+    draft = connection.execute(TO_SEND, {"draft_id": draft_id}).first()
     if draft is None or draft.status != Status.DRAFT:
         return Sent.BEFORE
     if first_incomplete_step(questionnaire, draft.answers) is not None:
         return Sent.INCOMPLETE
     last_name = draft.answers.get("about.last_name")
-    result = db.session.connection().execute(SEND, {
+    result = connection.execute(SEND, {
         "draft_id": draft_id, "seen": draft.row_version, "sent_reference": reference, "sent_at": now,
         "sent_last_name_index": name_index(last_name if isinstance(last_name, str) else None),
         "sent_patient_name": patient_name(draft.answers),
@@ -309,7 +311,7 @@ def submit(questionnaire: Questionnaire, draft_id: int, now: datetime) -> Sent:
     return Sent.NOW
 
 
-REFERENCE_TAKEN = select(Submission.id).where(Submission.reference == bindparam("reference"))
+REFERENCE_TAKEN = select(_SUBMISSION.c.id).where(_SUBMISSION.c.reference == bindparam("reference"))
 # Built once, like WRITE_DRAFT: built per send, the statement and its cache key cost a
 # fifth of the send. Core, on the session's connection: the ORM's bulk UPDATE adds
 # nothing here (the row is not in the session) but its own bookkeeping.
