@@ -168,6 +168,24 @@ def listening(app, name: str, listener):
         event.remove(engine, name, listener)
 
 
+def sqlite_steps(run) -> int:
+    """How many virtual-machine instructions SQLite ran for `run()`: work done, not time."""
+    connection = db.session.connection().connection.driver_connection
+    steps = 0
+
+    def count() -> int:
+        nonlocal steps
+        steps += 1
+        return 0  # go on
+
+    connection.set_progress_handler(count, 1)
+    try:
+        run()
+    finally:
+        connection.set_progress_handler(None, 1)
+    return steps
+
+
 def all_submissions(app) -> list[Submission]:
     with app.app_context():
         return list(db.session.scalars(select(Submission)))

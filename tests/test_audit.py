@@ -10,7 +10,7 @@ from intake.audit import Action
 from intake.extensions import db
 from intake.models import AppendOnlyError, AuditEvent, Submission
 
-from .conftest import make_submission
+from .conftest import make_submission, sqlite_steps
 from .test_summary import MARIA
 
 CANARY = {**MARIA, "about.first_name": "Zebulon", "about.last_name": "Quixote-Canary",
@@ -138,24 +138,6 @@ def test_it_serves_no_health_data_when_the_audit_row_cannot_be_written(app, clie
     assert [e.action for e in _all(app) if e.action not in ("login", "login.password", "second_factor.ok")] == []
 
 
-def _sqlite_steps(run) -> int:
-    """How many virtual-machine instructions SQLite ran for `run()`: work done, not time."""
-    connection = db.session.connection().connection.driver_connection
-    steps = 0
-
-    def count() -> int:
-        nonlocal steps
-        steps += 1
-        return 0  # go on
-
-    connection.set_progress_handler(count, 1)
-    try:
-        run()
-    finally:
-        connection.set_progress_handler(None, 1)
-    return steps
-
-
 @pytest.mark.sqlite_only  # counts SQLite's own instructions
 def test_a_status_history_costs_the_same_however_often_the_submission_was_viewed(app):
     """Every view writes an audit row; the summary's status history reads only the
@@ -169,6 +151,6 @@ def test_a_status_history_costs_the_same_however_often_the_submission_was_viewed
             while db.session.scalar(select(func.count()).select_from(AuditEvent)) < views:
                 audit.record(Action.VIEWED, None, subject, actor_label="cli")
             db.session.commit()
-            costs.append(_sqlite_steps(lambda: audit.status_history(subject)))
+            costs.append(sqlite_steps(lambda: audit.status_history(subject)))
             assert [e.action for e in audit.status_history(subject)] == [Action.REVIEWED]
     assert costs[1] < 1.2 * costs[0], costs

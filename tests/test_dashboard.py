@@ -16,7 +16,7 @@ from intake.models import Submission
 from intake.questionnaire.twitching import QUESTIONNAIRE
 from intake.security import name_index, normalise_name, search_key
 
-from .conftest import make_submission
+from .conftest import make_submission, sqlite_steps
 from .test_summary import MARIA
 
 NOW = datetime.now(timezone.utc)
@@ -251,24 +251,6 @@ def test_it_pages_from_an_index_without_sorting_the_table(app, filters):
     assert "USING INDEX" in plan and "TEMP B-TREE" not in plan, plan
 
 
-def _sqlite_steps(run) -> int:
-    """How many virtual-machine instructions SQLite ran for `run()`: work done, not time."""
-    connection = db.session.connection().connection.driver_connection
-    steps = 0
-
-    def count() -> int:
-        nonlocal steps
-        steps += 1
-        return 0  # go on
-
-    connection.set_progress_handler(count, 1)
-    try:
-        run()
-    finally:
-        connection.set_progress_handler(None, 1)
-    return steps
-
-
 @pytest.mark.sqlite_only  # counts SQLite's own instructions
 @pytest.mark.parametrize("direction", ["before", "after"])
 def test_a_keyset_page_costs_the_same_near_the_top_and_deep_down(app, direction):
@@ -280,7 +262,7 @@ def test_a_keyset_page_costs_the_same_near_the_top_and_deep_down(app, direction)
         costs = []
         for depth in (40, 560):
             cursor = workspace.Cursor.of(db.session.scalars(newest_first.offset(depth).limit(1)).one())
-            costs.append(_sqlite_steps(lambda: workspace.page(
+            costs.append(sqlite_steps(lambda: workspace.page(
                 workspace.Filters(), ZoneInfo("America/New_York"), 20, **{direction: cursor})))
     assert max(costs) < 1.2 * min(costs), costs
 
