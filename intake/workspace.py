@@ -12,8 +12,8 @@ import json
 import re
 import uuid
 from dataclasses import dataclass, replace
-from functools import lru_cache
 from datetime import date, datetime, time, timedelta, timezone
+from functools import lru_cache
 from typing import Any, Mapping, NamedTuple
 from zoneinfo import ZoneInfo
 
@@ -35,7 +35,7 @@ NAME_KEY = re.compile(r"[0-9a-f]{64}")
 
 class ListRow(NamedTuple):
     """One submission as the list shows it. A plain tuple: a SQLAlchemy Row looks each
-    attribute up by name (1.1 us each, about 500 a page); a NamedTuple's cost 40 ns."""
+    attribute up by name (1.1 us each, about 500 a page); a NamedTuple's costs 40 ns."""
 
     id: int
     public_id: str
