@@ -1,0 +1,48 @@
+"""bench/run.py's table: ratios are taken against the mean of the baseline's two runs,
+so drift between the start and the end of a run shows instead of skewing every ratio."""
+
+from __future__ import annotations
+
+import sys
+from argparse import Namespace
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+
+import run as bench  # noqa: E402
+
+ARGS = Namespace(database="sqlite", connections=16, seconds=10)
+
+
+def reading(rps: float, p99: float = 10.0) -> dict:
+    return {"rps": rps, "p50_ms": 5.0, "p99_ms": p99, "errors": 0, "mem_mb": 70}
+
+
+def row(table: str, name: str) -> list[str]:
+    line = next(line for line in table.splitlines() if line.startswith(f"| {name} |"))
+    return [cell.strip() for cell in line.strip("|").split("|")]
+
+
+def test_ratios_are_against_the_mean_of_both_baseline_runs():
+    results = {"baseline": reading(8000), "step GET": reading(1990), "step POST": reading(1500),
+               bench.LAST_BASELINE: reading(4000)}
+    table = bench.report(results, ARGS, 9000)
+    assert row(table, "step GET")[2] == "0.33"  # 1990 / 6000, not 1990 / 8000
+    assert row(table, "step GET")[7] == "≥ 0.33× MISSED; p99 met"  # 0.332 is short of a third
+    assert row(table, "step POST")[2] == "0.25"
+    assert "≥ 0.25× met" in row(table, "step POST")[7]
+    assert "before (8000) and after (4000)" in table
+    assert "drifted 67%" in table
+
+
+def test_the_baseline_rows_carry_no_targets():
+    results = {"baseline": reading(5000, p99=150), bench.LAST_BASELINE: reading(5000, p99=150)}
+    table = bench.report(results, ARGS, 9000)
+    assert row(table, "baseline")[7] == ""
+    assert row(table, bench.LAST_BASELINE)[7] == ""
+
+
+def test_a_run_with_one_baseline_reading_still_reports():
+    table = bench.report({"baseline": reading(6000), "welcome": reading(3000, p99=120)}, ARGS, 9000)
+    assert row(table, "welcome")[2] == "0.50"
+    assert row(table, "welcome")[7] == "p99 MISSED"
