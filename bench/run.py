@@ -213,15 +213,10 @@ def main() -> None:
     (out / f"{datetime.now(timezone.utc):%Y%m%dT%H%M%SZ}-{args.database}.md").write_text(table)
 
 
-def baseline_rps(results: dict) -> float:
-    """The yardstick: the mean of the baseline's runs before and after the pages."""
-    runs = [results[name]["rps"] for name in ("baseline", LAST_BASELINE) if name in results]
-    return sum(runs) / len(runs)
-
-
 def report(results: dict, args, size: int) -> str:
-    base = baseline_rps(results)
+    # The yardstick: the mean of the baseline's readings before and after the pages.
     first, last = results["baseline"]["rps"], results.get(LAST_BASELINE, results["baseline"])["rps"]
+    base = (first + last) / 2
     lines = [
         f"{os.cpu_count()} cores · {args.database} · gunicorn 2 sync workers · wrk {args.connections} connections · "
         f"{args.seconds}s per page · step page {size} bytes",
