@@ -16,7 +16,7 @@ from sqlalchemy import Executable, bindparam, insert, select
 
 from .database import finish_reading, locked, request_connection, write_alone
 from .extensions import db
-from .models import AuditEvent, Clinician, Submission, utcnow
+from .models import STATUS_CHANGE_ACTIONS, AuditEvent, Clinician, Submission, utcnow
 
 
 class Action:
@@ -26,8 +26,7 @@ class Action:
     SESSION_EXPIRED = "session.expired"
     PASSWORD_CHANGED = "password.changed"
     VIEWED = "submission.viewed"
-    REVIEWED = "submission.reviewed"
-    REOPENED = "submission.reopened"
+    REVIEWED, REOPENED = STATUS_CHANGE_ACTIONS
     NOTE_ADDED = "note.added"
     EXPORTED = "export.csv"
     ACCOUNT_CREATED = "account.created"
@@ -162,9 +161,14 @@ class StatusChange(NamedTuple):
 
 
 _EVENT = AuditEvent.__table__
+# The actions are written into the SQL, not bound: PostgreSQL's cached (generic) plan of
+# a prepared statement cannot see a bound value, and with the actions unseen it planned
+# for every event of the submission, its views included, and scanned them all (0.6 ms
+# after 2,000 views); seeing them, it reads only the status changes (0.1 ms).
 STATUS_HISTORY = (  # built once, in Core: the summary page reads it on every view
     select(_EVENT.c.action, _EVENT.c.actor_label, _EVENT.c.at)
-    .where(_EVENT.c.submission_public_id == bindparam("public_id"), _EVENT.c.action.in_(Action.STATUS_CHANGES))
+    .where(_EVENT.c.submission_public_id == bindparam("public_id"),
+           _EVENT.c.action.in_(bindparam("actions", list(Action.STATUS_CHANGES), literal_execute=True)))
     .order_by(_EVENT.c.at, _EVENT.c.id)
 )
 

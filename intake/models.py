@@ -7,7 +7,7 @@ import uuid
 from datetime import datetime, timezone
 
 from flask_login import UserMixin
-from sqlalchemy import DateTime, ForeignKey, Index, String, TypeDecorator, UniqueConstraint, event
+from sqlalchemy import DateTime, ForeignKey, Index, String, TypeDecorator, UniqueConstraint, event, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .crypto import EncryptedJSON, EncryptedText
@@ -176,6 +176,11 @@ class ReviewNote(db.Model):
     __table_args__ = (Index("ix_review_note_submission_created", "submission_id", "created_at"),)
 
 
+# The actions that change a submission's review status (audit.Action names them).
+STATUS_CHANGE_ACTIONS = ("submission.reviewed", "submission.reopened")
+_STATUS_CHANGE = text("action IN ({})".format(", ".join(f"'{action}'" for action in STATUS_CHANGE_ACTIONS)))
+
+
 class AuditEvent(db.Model):
     """Who did what, when, from where, to which submission. Never health data.
 
@@ -195,8 +200,12 @@ class AuditEvent(db.Model):
     detail: Mapped[str] = mapped_column(String(200), default="")
 
     __table_args__ = (
-        # A summary's status history reads one submission's status changes, not its views.
+        # The audit page's search by submission.
         Index("ix_audit_event_submission_action_at", "submission_public_id", "action", "at"),
+        # A summary's status history (audit.STATUS_HISTORY): the status changes alone,
+        # never the views, whatever the planner's statistics say (migration 0009).
+        Index("ix_audit_event_status_changes", "submission_public_id", "at",
+              postgresql_where=_STATUS_CHANGE, sqlite_where=_STATUS_CHANGE),
         Index("ix_audit_event_action_at", "action", "at"),
     )
 
