@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import NamedTuple
 
 from flask import has_request_context, request
-from sqlalchemy import Executable, bindparam, insert, select
+from sqlalchemy import Connection, Executable, bindparam, insert, select
 
 from .database import finish_reading, locked, request_connection, write_alone
 from .extensions import db
@@ -99,17 +99,29 @@ def commit_after_reading(row: AuditEvent, *also: Executable) -> None:
     the write lock is held for that INSERT, not for a render, and if the row cannot be
     written this raises and the page is never sent. The session's transaction ends first:
     a POST's (which holds SQLite's write lock) would otherwise keep this one waiting.
+
+    PostgreSQL has no database-wide write lock to keep short, so there the reading's own
+    transaction takes the rows and commits them: no second connection from the pool (and
+    its ping), one round trip fewer.
     """
+    values = {column.key: getattr(row, column.key) for column in _WRITTEN}
+    if db.engine.dialect.name != "sqlite":
+        _write(db.session.connection(), values, also)
+        db.session.commit()
+        return
     finish_reading(db.session)
     connection = request_connection(db.engine)
-    values = {column.key: getattr(row, column.key) for column in _WRITTEN}
     if not also:
         write_alone(connection, _INSERT, values)
         return
     with locked(connection):
-        for statement in also:
-            connection.execute(statement)
-        connection.execute(_INSERT, values)
+        _write(connection, values, also)
+
+
+def _write(connection: Connection, values: dict, also: tuple[Executable, ...]) -> None:
+    for statement in also:
+        connection.execute(statement)
+    connection.execute(_INSERT, values)
 
 
 _WRITTEN = [column for column in AuditEvent.__table__.columns if column.key != "id"]
