@@ -176,9 +176,11 @@ class ReviewNote(db.Model):
     __table_args__ = (Index("ix_review_note_submission_created", "submission_id", "created_at"),)
 
 
-# The actions that change a submission's review status (audit.Action names them).
+# The actions that change a submission's review status (audit.Action names them), and
+# the audit rows that hold one: the predicate of their partial index, which a query
+# must state in these same words (audit.STATUS_HISTORY) for the index to serve it.
 STATUS_CHANGE_ACTIONS = ("submission.reviewed", "submission.reopened")
-_STATUS_CHANGE = text("action IN ({})".format(", ".join(f"'{action}'" for action in STATUS_CHANGE_ACTIONS)))
+IS_STATUS_CHANGE = text("action IN ({})".format(", ".join(f"'{action}'" for action in STATUS_CHANGE_ACTIONS)))
 
 
 class AuditEvent(db.Model):
@@ -205,7 +207,7 @@ class AuditEvent(db.Model):
         # A summary's status history (audit.STATUS_HISTORY): the status changes alone,
         # never the views, whatever the planner's statistics say (migration 0009).
         Index("ix_audit_event_status_changes", "submission_public_id", "at",
-              postgresql_where=_STATUS_CHANGE, sqlite_where=_STATUS_CHANGE),
+              postgresql_where=IS_STATUS_CHANGE, sqlite_where=IS_STATUS_CHANGE),
         Index("ix_audit_event_action_at", "action", "at"),
     )
 

@@ -163,9 +163,7 @@ def _status_history_plans(public_id: str) -> list[str]:
     plan for these values and the cached (generic) plan a prepared statement ends up
     with, which sees no bound value."""
     connection = db.session.connection()
-    compiled = audit.STATUS_HISTORY.params(public_id=public_id).compile(
-        dialect=connection.dialect, compile_kwargs={"render_postcompile": True})
-    sql = str(compiled)
+    sql = str(audit.STATUS_HISTORY.compile(dialect=connection.dialect))
     if connection.dialect.name == "sqlite":
         plan = connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}", (public_id,)).all()
         return [" | ".join(row[-1] for row in plan)]
