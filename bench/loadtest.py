@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/loadtest.py [--clients 32] [--seconds 60]
         [--database sqlite|postgresql] [--kill-worker] [--two-apps]
+    .venv/bin/python bench/loadtest.py --url http://127.0.0.1:8000 [--url ...] [--server-log FILE]
 
 Each client walks the whole questionnaire (welcome, six steps, review, submit) over
 HTTP as a browser would and keeps the reference of every confirmation it receives.
@@ -11,6 +12,12 @@ SIGKILL to one gunicorn worker midway (requests in flight then may fail, nothing
 confirmed may be missing). --two-apps runs two app processes on two ports sharing one
 PostgreSQL and one Redis, alternating requests between them, and checks that a rate
 limit counts across both.
+
+--url drives servers that are already running (one or more, requests alternating)
+instead of starting its own, and counts in their database: run it with the servers'
+environment (DATABASE_URL, INTAKE_DATA_KEYS, ... or, for `intake-serve`, the same
+instance/ folder), and with their patient rate limit raised, since every client here
+comes from one address. Only what was submitted during the run is counted.
 """
 
 from __future__ import annotations
@@ -28,7 +35,8 @@ import threading
 import time
 from collections import Counter
 from pathlib import Path
-from urllib.parse import urlencode
+from datetime import datetime, timezone
+from urllib.parse import urlencode, urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -48,14 +56,14 @@ STEPS = ("safety", "about", "twitching", "history", "stress", "visit")
 class Browser:
     """One patient: a cookie, keep-alive connections to each app, status counts."""
 
-    def __init__(self, ports, statuses: Counter):
-        self.ports, self.statuses, self.cookie = ports, statuses, None
+    def __init__(self, targets: list[tuple[str, int]], statuses: Counter):
+        self.targets, self.statuses, self.cookie = targets, statuses, None
         self.connections = {}
 
     def request(self, method: str, path: str, form: list | None = None) -> tuple[int, str, str]:
-        port = random.choice(self.ports)
-        connection = self.connections.get(port) or http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        self.connections[port] = connection
+        target = random.choice(self.targets)
+        connection = self.connections.get(target) or http.client.HTTPConnection(*target, timeout=30)
+        self.connections[target] = connection
         headers = {"Content-Type": "application/x-www-form-urlencoded"}
         if self.cookie:
             headers["Cookie"] = "=".join(self.cookie)
@@ -64,7 +72,7 @@ class Browser:
             response = connection.getresponse()
             body = response.read().decode()
         except (OSError, http.client.HTTPException):
-            self.connections.pop(port).close()
+            self.connections.pop(target).close()
             self.statuses["connection error"] += 1
             raise
         found = COOKIE.search(response.getheader("Set-Cookie") or "")
@@ -101,7 +109,7 @@ def one_questionnaire(browser: Browser, number: int) -> str | None:
     return found.group(1) if status == 200 and found else None
 
 
-def run_clients(ports, clients: int, seconds: int, on_half_time=None) -> tuple[list[str], Counter, int]:
+def run_clients(targets: list[tuple[str, int]], clients: int, seconds: int, on_half_time=None) -> tuple[list[str], Counter, int]:
     confirmed: list[str] = []
     statuses: Counter = Counter()
     failures = [0]
@@ -109,7 +117,7 @@ def run_clients(ports, clients: int, seconds: int, on_half_time=None) -> tuple[l
     lock = threading.Lock()
 
     def client(index: int):
-        browser = Browser(ports, statuses)
+        browser = Browser(targets, statuses)
         number = index * 1_000_000
         while time.monotonic() < deadline:
             number += 1
@@ -134,28 +142,30 @@ def run_clients(ports, clients: int, seconds: int, on_half_time=None) -> tuple[l
     return confirmed, statuses, failures[0]
 
 
-def count_in_database(env: dict, references: list[str]) -> dict:
-    os.environ.update(env)
+def count_in_database(app, references: list[str], since: datetime) -> dict:
+    """What the database holds of this run (submitted or started at `since` or later):
+    every confirmed reference once, submitted and complete."""
     from sqlalchemy import func, select
 
-    from intake import create_app
     from intake.extensions import db
     from intake.models import Submission
     from intake.questionnaire.twitching import QUESTIONNAIRE
     from intake.submissions import first_incomplete_step
 
-    app = create_app("production")
     with app.app_context():
         rows = db.session.execute(select(Submission.reference, Submission.status, Submission.answers)
-                                  .where(Submission.reference.is_not(None))).all()
-        drafts = db.session.scalar(select(func.count()).select_from(Submission).where(Submission.reference.is_(None)))
-    by_reference = Counter(row.reference for row in rows)
+                                  .where(Submission.reference.is_not(None), Submission.submitted_at >= since)).all()
+        confirmed_rows = db.session.execute(select(Submission.reference)
+                                            .where(Submission.reference.in_(set(references)))).scalars().all()
+        drafts = db.session.scalar(select(func.count()).select_from(Submission)
+                                   .where(Submission.reference.is_(None), Submission.created_at >= since))
+    by_reference = Counter(confirmed_rows)
     complete = {row.reference for row in rows
                 if row.status == "new" and first_incomplete_step(QUESTIONNAIRE, row.answers) is None}
     return {
         "submitted rows": len(rows),
         "confirmed": len(references),
-        "confirmed but missing": sum(1 for r in references if r not in by_reference),
+        "confirmed but missing": sum(1 for r in set(references) if r not in by_reference),
         "confirmed more than once": sum(1 for r in set(references) if by_reference[r] > 1),
         "half-written (submitted but incomplete)": len(rows) - len(complete),
         "unfinished drafts": drafts,
@@ -170,7 +180,7 @@ def shared_rate_limit(ports) -> str:
     """Wrong passwords alternate between the two apps; the per-account limit must count both."""
     statuses = []
     for attempt in range(8):
-        browser = Browser((ports[attempt % 2],), Counter())
+        browser = Browser([("127.0.0.1", ports[attempt % 2])], Counter())
         _, _, page = browser.request("GET", "/clinic/login")
         token = TOKEN.search(page).group(1)
         status, _, _ = browser.request("POST", "/clinic/login", [
@@ -186,10 +196,41 @@ def main() -> None:
     parser.add_argument("--database", choices=("sqlite", "postgresql"), default="sqlite")
     parser.add_argument("--kill-worker", action="store_true")
     parser.add_argument("--two-apps", action="store_true")
+    parser.add_argument("--url", action="append", type=target, metavar="URL",
+                        help="a running server to drive instead of starting one (repeat for several)")
+    parser.add_argument("--server-log", type=Path, help="with --url: the servers' log, searched for 'database is locked'")
     args = parser.parse_args()
+    if args.url and (args.kill_worker or args.two_apps):
+        parser.error("--kill-worker and --two-apps start their own servers; they do not combine with --url")
     if args.two_apps:
         args.database = "postgresql"
+    run = against_running_servers(args) if args.url else against_own_servers(args)
+    print(report(args, **run))
 
+
+def target(url: str) -> tuple[str, int]:
+    """("host", port) of an http:// URL."""
+    parts = urlsplit(url)
+    if parts.scheme != "http" or not parts.hostname:
+        raise argparse.ArgumentTypeError(f"expected http://host:port, got {url!r}")
+    return parts.hostname, parts.port or 80
+
+
+def against_running_servers(args) -> dict:
+    from intake import create_app
+
+    app = create_app()  # configured as the servers are, from this environment
+    since = datetime.now(timezone.utc)
+    started = time.monotonic()
+    confirmed, statuses, failures = run_clients(args.url, args.clients, args.seconds)
+    elapsed = time.monotonic() - started
+    log = args.server_log.read_text(errors="replace") if args.server_log else None
+    where = f"{len(args.url)} running server(s): " + ", ".join(f"{host}:{port}" for host, port in args.url)
+    return dict(where=where, elapsed=elapsed, confirmed=confirmed, statuses=statuses, failures=failures,
+                server_log=log, counts=count_in_database(app, confirmed, since))
+
+
+def against_own_servers(args) -> dict:
     workdir = Path(tempfile.mkdtemp(prefix="intake-load-"))
     env = environment(args.database, workdir)
     env["RATELIMIT_ENABLED"] = "true" if args.two_apps else "false"
@@ -214,27 +255,42 @@ def main() -> None:
         os.kill(victim, signal.SIGKILL)
         print(f"SIGKILL sent to worker {victim}", flush=True)
 
+    since = datetime.now(timezone.utc)
     started = time.monotonic()
-    confirmed, statuses, failures = run_clients(ports, args.clients, args.seconds,
+    confirmed, statuses, failures = run_clients([("127.0.0.1", port) for port in ports], args.clients, args.seconds,
                                                 kill_one_worker if args.kill_worker else None)
     elapsed = time.monotonic() - started
     limit = shared_rate_limit(ports) if args.two_apps else None
     for server in servers:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
-    server_log = "".join(Path(log.name).read_text() for log in logs)
 
-    counts = count_in_database(env, confirmed)
-    print(f"\n{os.cpu_count()} cores · {args.database} · {len(ports)} app process(es) × 2 gunicorn workers · "
-          f"{args.clients} clients · {elapsed:.0f} s{' · one worker SIGKILLed midway' if args.kill_worker else ''}")
-    print(f"questionnaires confirmed: {len(confirmed)} ({len(confirmed) / elapsed:.1f}/s); attempts that failed: {failures}")
-    print("HTTP statuses:", dict(sorted(statuses.items(), key=str)))
-    print("5xx responses:", sum(n for s, n in statuses.items() if isinstance(s, int) and s >= 500))
-    print('"database is locked" in server logs:', server_log.count("database is locked"))
-    for name, value in counts.items():
-        print(f"{name}: {value}")
-    if limit:
-        print("wrong passwords alternating between the two apps, statuses:", limit)
+    os.environ.update(env)
+    from intake import create_app
+
+    where = (f"{args.database} · {len(ports)} app process(es) × 2 gunicorn workers"
+             f"{' · one worker SIGKILLed midway' if args.kill_worker else ''}")
+    return dict(where=where, elapsed=elapsed, confirmed=confirmed, statuses=statuses, failures=failures,
+                server_log="".join(Path(log.name).read_text() for log in logs),
+                counts=count_in_database(create_app("production"), confirmed, since), shared_limit=limit)
+
+
+def report(args, *, where: str, elapsed: float, confirmed: list[str], statuses: Counter, failures: int,
+           server_log: str | None, counts: dict, shared_limit: str | None = None) -> str:
+    lines = [
+        f"\n{os.cpu_count()} cores · {where} · {args.clients} clients · {elapsed:.0f} s",
+        f"questionnaires confirmed: {len(confirmed)} ({len(confirmed) / elapsed:.1f}/s); attempts that failed: {failures}",
+        f"HTTP statuses: {dict(sorted(statuses.items(), key=str))}",
+        f"5xx responses: {sum(n for s, n in statuses.items() if isinstance(s, int) and s >= 500)}",
+        '"database is locked" in server logs: '
+        + (str(server_log.count("database is locked")) if server_log is not None else "not searched (no --server-log)"),
+        *(f"{name}: {value}" for name, value in counts.items()),
+    ]
+    if statuses.get(429):
+        lines.append("429 answers: the servers' patient rate limit refused posts (raise PATIENT_POST_RATE_LIMIT)")
+    if shared_limit:
+        lines.append(f"wrong passwords alternating between the two apps, statuses: {shared_limit}")
+    return "\n".join(lines)
 
 
 def _wait(port: int) -> None:

@@ -1,0 +1,75 @@
+"""bench/loadtest.py against a server that is already running (--url): real patients
+over HTTP, then the count in that server's database, limited to what the run sent."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from argparse import Namespace
+from collections import Counter
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+
+import loadtest  # noqa: E402
+
+from .test_summary import MARIA  # noqa: E402
+from .conftest import app_with_schema, make_submission  # noqa: E402
+from .live_server import LiveServer  # noqa: E402
+
+
+@pytest.fixture
+def running(database_url):
+    # Every client here comes from 127.0.0.1, as in the README's advice for a load test.
+    with app_with_schema(database_url, PATIENT_POST_RATE_LIMIT="100000/minute") as app:
+        with LiveServer(app) as server:
+            yield app, server
+
+
+def test_every_questionnaire_confirmed_by_a_running_server_is_counted_once(running):
+    app, server = running
+    since = datetime.now(timezone.utc)
+    confirmed, statuses, failures = loadtest.run_clients([("127.0.0.1", server.port)], clients=2, seconds=2)
+    assert confirmed and failures == 0
+    assert set(statuses) == {200, 302}
+    counts = loadtest.count_in_database(app, confirmed, since)
+    assert counts == {
+        "submitted rows": len(confirmed),
+        "confirmed": len(confirmed),
+        "confirmed but missing": 0,
+        "confirmed more than once": 0,
+        "half-written (submitted but incomplete)": 0,
+        "unfinished drafts": counts["unfinished drafts"],
+    }
+    assert counts["unfinished drafts"] <= 2  # at most one walk per client cut off by the deadline
+
+
+def test_only_what_the_run_sent_is_counted_and_a_lost_confirmation_shows(running):
+    app, server = running
+    make_submission(app, MARIA, submitted_at=datetime.now(timezone.utc) - timedelta(hours=1),
+                    reference="AAAA-2222")
+    since = datetime.now(timezone.utc)
+    confirmed, _statuses, _failures = loadtest.run_clients([("127.0.0.1", server.port)], clients=1, seconds=1)
+    counts = loadtest.count_in_database(app, [*confirmed, "ZZZZ-9999"], since)
+    assert counts["submitted rows"] == len(confirmed)  # not the one sent an hour before
+    assert counts["confirmed but missing"] == 1
+
+
+def test_the_report_says_when_the_servers_rate_limit_refused_the_clients():
+    report = loadtest.report(
+        Namespace(clients=4), where="1 running server(s): 127.0.0.1:5000", elapsed=5.0, confirmed=["AAAA-2222"],
+        statuses=Counter({200: 10, 302: 9, 429: 40}), failures=40, server_log=None,
+        counts={"confirmed but missing": 0})
+    assert "5xx responses: 0" in report
+    assert '"database is locked" in server logs: not searched (no --server-log)' in report
+    assert "raise PATIENT_POST_RATE_LIMIT" in report
+
+
+def test_a_url_names_the_server_to_drive():
+    assert loadtest.target("http://10.0.0.5:8000") == ("10.0.0.5", 8000)
+    assert loadtest.target("http://app.internal") == ("app.internal", 80)
+    with pytest.raises(argparse.ArgumentTypeError):
+        loadtest.target("https://clinic.example")  # TLS ends at the balancer; drive the app behind it
