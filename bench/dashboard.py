@@ -12,7 +12,7 @@ large size to the small against TARGET. A filter that matches less than a page a
 small size shows fewer rows there, and a page costs more the more rows it shows; so such
 a page is also timed at the large size showing only as many rows ("same rows"), which
 leaves the table's size as the only difference. Then the Python memory each request
-allocates at its peak (tracemalloc). Last, each in a fresh process
+allocates at its peak (tracemalloc), for the same probes. Last, each in a fresh process
 (bench/dashboard_memory.py): every page 20 times, the CSV export and the FHIR Bundle of
 the whole table through their routes, and how far each raised resident memory. Writes the
 table to bench/results/.
@@ -141,21 +141,24 @@ def time_pages(small: Site, large: Site, rounds: int) -> dict[str, dict[object, 
     return times
 
 
-def traced_peaks(sites: list[Site]) -> dict[str, dict[int, float]]:
-    """KiB of Python memory each request allocated at its peak (median of TRACED_ROUNDS)."""
-    peaks = {name: {site.size: [] for site in sites} for name in sites[0].pages}
+def traced_peaks(small: Site, large: Site) -> dict[str, dict[object, list[float]]]:
+    """KiB of Python memory each request allocated at its peak, for the same probes as the
+    times (a page showing fewer rows allocates less)."""
+    plan = {name: _probes(small, large, name) for name in small.pages}
+    peaks = {name: {key: [] for key, _, _ in probes} for name, probes in plan.items()}
     tracemalloc.start()
     try:
         for _ in range(TRACED_ROUNDS):
-            for name in peaks:
-                for site in sites:
-                    tracemalloc.reset_peak()
-                    before = tracemalloc.get_traced_memory()[0]
-                    assert site.client.get(site.pages[name]).status_code == 200
-                    peaks[name][site.size].append((tracemalloc.get_traced_memory()[1] - before) / 1024)
+            for name, probes in plan.items():
+                for key, site, rows in probes:
+                    with page_size(site, rows):
+                        tracemalloc.reset_peak()
+                        before = tracemalloc.get_traced_memory()[0]
+                        assert site.client.get(site.pages[name]).status_code == 200
+                        peaks[name][key].append((tracemalloc.get_traced_memory()[1] - before) / 1024)
     finally:
         tracemalloc.stop()
-    return {name: {size: statistics.median(values) for size, values in by_size.items()} for name, by_size in peaks.items()}
+    return peaks
 
 
 def memory_job(site: Site, job: str) -> dict:
@@ -186,18 +189,20 @@ def _row(label: str, values: list[float], digits: int, verdict: str = "") -> str
     return f"| {label} | {cells} | {ratio:.2f} | {verdict} |"
 
 
-def _page_rows(name: str, by_key: dict, sizes: list[int], rows: list[int]) -> list[str]:
+def _page_rows(name: str, by_key: dict, sizes: list[int], rows: list[int], measure: str = "ms",
+               digits: int = 1, p90: bool = True) -> list[str]:
+    """The median of each size against the target; when the small size shows fewer rows, a
+    line more comparing it with the large size showing as many."""
     medians = [statistics.median(by_key[size]) for size in sizes]
     verdict = _verdict(medians[0], medians[-1])
     if SAME_ROWS in by_key:
         verdict += f" (shows {rows[0]} rows vs {rows[-1]}: next line)"
-    lines = [
-        _row(f"{name}: median ms", medians, 1, verdict),
-        _row(f"{name}: p90 ms", [_p90(by_key[size]) for size in sizes], 1),
-    ]
+    lines = [_row(f"{name}: median {measure}", medians, digits, verdict)]
+    if p90:
+        lines.append(_row(f"{name}: p90 {measure}", [_p90(by_key[size]) for size in sizes], digits))
     if SAME_ROWS in by_key:
         same = statistics.median(by_key[SAME_ROWS])
-        lines.append(_row(f"{name}, {rows[0]} rows at both: median ms", [medians[0], same], 1,
+        lines.append(_row(f"{name}, {rows[0]} rows at both: median {measure}", [medians[0], same], digits,
                           _verdict(medians[0], same)))
     return lines
 
@@ -230,9 +235,8 @@ def report(database: str, rounds: int, sites: list[Site], times, peaks, jobs) ->
                       f"100,000 in < {SEED_SECONDS} s: {'met' if at_100k < SEED_SECONDS else 'MISSED'}"))
     for name, by_key in times.items():
         lines += _page_rows(name, by_key, sizes, [site.rows[name] for site in sites])
-    for name, by_size in peaks.items():
-        values = [by_size[size] for size in sizes]
-        lines.append(_row(f"{name}: traced peak KiB", values, 0, _verdict(values[0], values[-1])))
+    for name, by_key in peaks.items():
+        lines += _page_rows(name, by_key, sizes, [site.rows[name] for site in sites], "traced peak KiB", 0, p90=False)
     lines += _memory_rows(jobs, sizes)
     return "\n".join(lines) + "\n"
 
@@ -250,7 +254,7 @@ def main() -> None:
             sites.append(prepare(args.database, size, Path(folder)))
         print("timing pages ...", flush=True)
         times = time_pages(sites[0], sites[1], args.rounds)
-        peaks = traced_peaks(sites)
+        peaks = traced_peaks(sites[0], sites[1])
         print("memory of pages and exports, each in a process of its own ...", flush=True)
         jobs = {site.size: {job: memory_job(site, job) for job in MEMORY_JOBS} for site in sites}
     table = report(args.database, args.rounds, sites, times, peaks, jobs)
