@@ -138,13 +138,13 @@ def main() -> None:
     parser.add_argument("--submissions", type=int, default=1000, help="seed-demo rows behind the dashboard")
     parser.add_argument("--only", nargs="+", metavar="PAGE", help='measure only these pages, e.g. --only "step GET" "step POST" floor')
     args = parser.parse_args()
-
-    workdir = Path(tempfile.mkdtemp(prefix="intake-bench-"))
-    env = environment(args.database, workdir)
-    os.environ.update(env)
     sys.path.insert(0, str(ROOT / "bench"))
     import wrk
 
+    wrk.require()
+    workdir = Path(tempfile.mkdtemp(prefix="intake-bench-"))
+    env = environment(args.database, workdir)
+    os.environ.update(env)
     subprocess.run([VENV_BIN / "flask", "--app", "intake", "db", "upgrade"], env=env, cwd=ROOT, check=True, capture_output=True)
     from intake import create_app
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 import tempfile
 
@@ -28,6 +29,13 @@ request = function()
     ["Content-Type"] = "application/x-www-form-urlencoded"}, s[2])
 end
 """
+
+
+def require() -> None:
+    """Stop before any set-up, with what to do, when wrk is not installed."""
+    if shutil.which("wrk") is None:
+        raise SystemExit("bench/run.py drives the app with wrk, which is not installed here: "
+                         "apt-get install -y wrk (Debian and Ubuntu), then run it again.")
 
 
 def _lua_string(value: str) -> str:

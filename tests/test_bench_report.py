@@ -1,11 +1,14 @@
 """bench/run.py's table: ratios are taken against the mean of the baseline's two runs,
-so drift between the start and the end of a run shows instead of skewing every ratio."""
+so drift between the start and the end of a run shows instead of skewing every ratio; and
+a run stops before any set-up when wrk is missing."""
 
 from __future__ import annotations
 
 import sys
 from argparse import Namespace
 from pathlib import Path
+
+import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 
@@ -46,3 +49,13 @@ def test_a_run_with_one_baseline_reading_still_reports():
     table = bench.report({"baseline": reading(6000), "welcome": reading(3000, p99=120)}, ARGS, 9000)
     assert row(table, "welcome")[2] == "0.50"
     assert row(table, "welcome")[7] == "p99 MISSED"
+
+
+def test_a_run_without_wrk_stops_first_and_says_how_to_install_it(monkeypatch):
+    import wrk
+
+    monkeypatch.setattr(wrk.shutil, "which", lambda name: None)
+    monkeypatch.setattr(sys, "argv", ["bench/run.py"])
+    monkeypatch.setattr(bench.tempfile, "mkdtemp", lambda **_: pytest.fail("set-up began without wrk"))
+    with pytest.raises(SystemExit, match="apt-get install -y wrk"):
+        bench.main()
