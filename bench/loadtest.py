@@ -34,8 +34,8 @@ import tempfile
 import threading
 import time
 from collections import Counter
-from pathlib import Path
 from datetime import datetime, timezone
+from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -51,6 +51,7 @@ COOKIE = re.compile(r"(intake_session|__Host-intake)=([^;]*)")
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 REFERENCE = re.compile(r'class="reference">([A-Z0-9-]+)<')
 STEPS = ("safety", "about", "twitching", "history", "stress", "visit")
+IN_CHUNK = 1000
 
 
 class Browser:
@@ -155,8 +156,10 @@ def count_in_database(app, references: list[str], since: datetime) -> dict:
     with app.app_context():
         rows = db.session.execute(select(Submission.reference, Submission.status, Submission.answers)
                                   .where(Submission.reference.is_not(None), Submission.submitted_at >= since)).all()
-        confirmed_rows = db.session.execute(select(Submission.reference)
-                                            .where(Submission.reference.in_(set(references)))).scalars().all()
+        wanted = sorted(set(references))
+        confirmed_rows = [found for start in range(0, len(wanted), IN_CHUNK)  # SQLite caps bound values
+                          for found in db.session.scalars(select(Submission.reference).where(
+                              Submission.reference.in_(wanted[start:start + IN_CHUNK])))]
         drafts = db.session.scalar(select(func.count()).select_from(Submission)
                                    .where(Submission.reference.is_(None), Submission.created_at >= since))
     by_reference = Counter(confirmed_rows)

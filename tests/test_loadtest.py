@@ -73,3 +73,14 @@ def test_a_url_names_the_server_to_drive():
     assert loadtest.target("http://app.internal") == ("app.internal", 80)
     with pytest.raises(argparse.ArgumentTypeError):
         loadtest.target("https://clinic.example")  # TLS ends at the balancer; drive the app behind it
+
+
+def test_confirmations_looked_up_in_chunks_lose_none_at_the_edges(running, monkeypatch):
+    app, _server = running
+    references = [f"BBBB-{n:04d}" for n in range(5)]
+    for reference in references:
+        make_submission(app, MARIA, reference=reference)
+    monkeypatch.setattr(loadtest, "IN_CHUNK", 2)  # three statements: 2, 2 and 2 references
+    since = datetime.now(timezone.utc) - timedelta(hours=1)
+    counts = loadtest.count_in_database(app, [*references, "ZZZZ-9999"], since)
+    assert (counts["submitted rows"], counts["confirmed but missing"], counts["confirmed more than once"]) == (5, 1, 0)
