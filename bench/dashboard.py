@@ -127,9 +127,13 @@ def _probes(small: Site, large: Site, name: str) -> list[tuple]:
     return probes
 
 
+def _plan(small: Site, large: Site) -> dict[str, list[tuple]]:
+    return {name: _probes(small, large, name) for name in small.pages}
+
+
 def time_pages(small: Site, large: Site, rounds: int) -> dict[str, dict[object, list[float]]]:
     """Milliseconds per request, page by page, one request per probe in turn."""
-    plan = {name: _probes(small, large, name) for name in small.pages}
+    plan = _plan(small, large)
     times = {name: {key: [] for key, _, _ in probes} for name, probes in plan.items()}
     for round_ in range(WARMUP_ROUNDS + rounds):
         for name, probes in plan.items():
@@ -144,7 +148,7 @@ def time_pages(small: Site, large: Site, rounds: int) -> dict[str, dict[object, 
 def traced_peaks(small: Site, large: Site) -> dict[str, dict[object, list[float]]]:
     """KiB of Python memory each request allocated at its peak, for the same probes as the
     times (a page showing fewer rows allocates less)."""
-    plan = {name: _probes(small, large, name) for name in small.pages}
+    plan = _plan(small, large)
     peaks = {name: {key: [] for key, _, _ in probes} for name, probes in plan.items()}
     tracemalloc.start()
     try:

@@ -156,6 +156,8 @@ def count_in_database(app, references: list[str], since: datetime) -> dict:
     with app.app_context():
         rows = db.session.execute(select(Submission.reference, Submission.status, Submission.answers)
                                   .where(Submission.reference.is_not(None), Submission.submitted_at >= since)).all()
+        # Found by reference, not by time: a server whose clock runs behind this one's
+        # would otherwise make its confirmations look missing.
         wanted = sorted(set(references))
         confirmed_rows = [found for start in range(0, len(wanted), IN_CHUNK)  # SQLite caps bound values
                           for found in db.session.scalars(select(Submission.reference).where(
