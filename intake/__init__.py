@@ -9,7 +9,7 @@ from flask import Flask
 from flask_babel import format_date, format_datetime, get_locale
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import crypto, csrf_tokens, i18n, keys, logs, migrations
+from . import crypto, csrf_tokens, i18n, keys, logs, malloc, migrations
 from .database import engine_options
 from .extensions import csrf, db, limiter
 from .forms import choices_of
@@ -53,6 +53,9 @@ def create_app(config: str | type | None = None) -> Flask:
     )
 
     auth.configure(app)
+    # Process-wide, so here: with preload_app, gunicorn's master builds the app before it
+    # forks, and every worker inherits the setting.
+    malloc.return_large_blocks_to_the_system()
     notify.register(app)
     app.register_blueprint(patient.bp)
     app.register_blueprint(ops.bp)
