@@ -42,7 +42,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from run import VENV_BIN, free_port, environment, start_server, worker_peak_rss_mb  # noqa: E402,F401
+from run import VENV_BIN, free_port, environment, start_server  # noqa: E402
 
 from tests.answers import COMPLETE_FORM  # noqa: E402
 

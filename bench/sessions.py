@@ -66,8 +66,10 @@ def patient_sessions(app, count: int, reached: str, body_step: str | None = None
     return result
 
 
-def clinician_cookie(app, base_url: str, cookie_name: str) -> str:
-    """Sign a benchmark clinician in over HTTP, as a browser would; returns the session cookie."""
+def clinician_cookie(app, base_url: str, cookie_name: str, password_checks: int = 1) -> str:
+    """Sign a benchmark clinician in over HTTP, as a browser would; returns the session
+    cookie. `password_checks` > 1 first sends the password that many times more, each
+    stopping at the second factor (a TOTP code is accepted once: a replay is refused)."""
     import http.client
     import re
     from urllib.parse import urlsplit
@@ -99,10 +101,16 @@ def clinician_cookie(app, base_url: str, cookie_name: str) -> str:
         found = re.search(rf"{re.escape(cookie_name)}=([^;]+)", set_cookie)
         return response.read().decode(), (found.group(1) if found else cookie)
 
-    page, cookie = request("GET", "/clinic/login", None)
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-    _, cookie = request("POST", "/clinic/login", cookie,
-                        urlencode({"csrf_token": token, "username": "bench", "password": password}))
+    def check_password() -> str:
+        page, cookie = request("GET", "/clinic/login", None)
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+        _, cookie = request("POST", "/clinic/login", cookie,
+                            urlencode({"csrf_token": token, "username": "bench", "password": password}))
+        return cookie
+
+    for _ in range(password_checks - 1):
+        check_password()
+    cookie = check_password()
     page, cookie = request("GET", "/clinic/login/second-factor", cookie)
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
     _, cookie = request("POST", "/clinic/login/second-factor", cookie,
