@@ -159,19 +159,20 @@ def main() -> None:
     import sessions as make
 
     memory = {process: WorkerMemory(process) for process in (server, baseline, floor)}
-    subprocess.run([VENV_BIN / "flask", "--app", "intake", "seed-demo", "--count", str(args.submissions)],
-                   env=env, cwd=ROOT, check=True, capture_output=True)
-    # A sign-in hashes the password with argon2 (ARGON2_MEMORY_KIB, 19 MiB): the largest
-    # transient a worker has. It is no page of the table, but the memory target is per
-    # worker. Three password checks on two workers: one worker hashes at least twice, and
-    # the pages after show whether it kept the memory (intake/malloc.py).
-    with memory[server].page() as sign_in:
-        signed_in = [{"cookie": make.clinician_cookie(app, f"http://127.0.0.1:{APP_PORT}", cookie_name, password_checks=3)}]
-    plan += [
-        ("dashboard", "GET", "/clinic/", signed_in),
-        ("summary", "GET", f"/clinic/submissions/{make.submitted_id(app)}", signed_in),
-    ]
     try:
+        subprocess.run([VENV_BIN / "flask", "--app", "intake", "seed-demo", "--count", str(args.submissions)],
+                       env=env, cwd=ROOT, check=True, capture_output=True)
+        # A sign-in hashes the password with argon2 (ARGON2_MEMORY_KIB, 19 MiB): the largest
+        # transient a worker has. It is no page of the table, but the memory target is per
+        # worker. Three password checks on two workers: one worker hashes at least twice,
+        # and the pages after show whether it kept the memory (intake/malloc.py).
+        with memory[server].page() as sign_in:
+            signed_in = [{"cookie": make.clinician_cookie(app, f"http://127.0.0.1:{APP_PORT}", cookie_name,
+                                                          password_checks=3)}]
+        plan += [
+            ("dashboard", "GET", "/clinic/", signed_in),
+            ("summary", "GET", f"/clinic/submissions/{make.submitted_id(app)}", signed_in),
+        ]
         results = {}
 
         def run(process: subprocess.Popen, port: int, method: str, path: str, sess: list[dict]) -> dict:

@@ -68,8 +68,8 @@ def patient_sessions(app, count: int, reached: str, body_step: str | None = None
 
 def clinician_cookie(app, base_url: str, cookie_name: str, password_checks: int = 1) -> str:
     """Sign a benchmark clinician in over HTTP, as a browser would; returns the session
-    cookie. `password_checks` > 1 first sends the password that many times more, each
-    stopping at the second factor (a TOTP code is accepted once: a replay is refused)."""
+    cookie. The password is checked `password_checks` times in all; the extra checks stop
+    at the second factor (a TOTP code is accepted once: a replay is refused)."""
     import http.client
     import re
     from urllib.parse import urlsplit
