@@ -43,6 +43,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from run import VENV_BIN, free_port, environment, start_server  # noqa: E402
+from worker_memory import children  # noqa: E402
 
 from tests.answers import COMPLETE_FORM  # noqa: E402
 
@@ -177,10 +178,6 @@ def count_in_database(app, references: list[str], since: datetime) -> dict:
     }
 
 
-def worker_pids(master: subprocess.Popen) -> list[int]:
-    return [int(pid) for pid in Path(f"/proc/{master.pid}/task/{master.pid}/children").read_text().split()]
-
-
 def shared_rate_limit(ports) -> str:
     """Wrong passwords alternate between the two apps; the per-account limit must count both."""
     statuses = []
@@ -256,7 +253,7 @@ def against_own_servers(args) -> dict:
         _wait(port)
 
     def kill_one_worker():
-        victim = worker_pids(servers[0])[0]
+        victim = children(servers[0].pid)[0]
         os.kill(victim, signal.SIGKILL)
         print(f"SIGKILL sent to worker {victim}", flush=True)
 
