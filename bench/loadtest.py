@@ -17,7 +17,10 @@ limit counts across both.
 instead of starting its own, and counts in their database: run it with the servers'
 environment (DATABASE_URL, INTAKE_DATA_KEYS, ... or, for `intake-serve`, the same
 instance/ folder), and with their patient rate limit raised, since every client here
-comes from one address. Only what was submitted during the run is counted.
+comes from one address. Only what was submitted during the run is counted. Before it
+starts, each server begins one questionnaire, and the run is refused, with the reason,
+unless this process opens its cookie and finds its draft: counting in another database
+would report every confirmation as missing.
 """
 
 from __future__ import annotations
@@ -218,16 +221,65 @@ def target(url: str) -> tuple[str, int]:
     return parts.hostname, parts.port or 80
 
 
+def where_the_servers_write(app, targets: list[tuple[str, int]]) -> str | None:
+    """Why this process would count somewhere other than where the servers write; None
+    if it counts in their database. Counting in another one would report every
+    confirmation as missing, so each server first starts one questionnaire: the draft its
+    cookie names must open with this process's SECRET_KEY and be in this database. It
+    was started before the run, so the count leaves it out."""
+    from itsdangerous import BadSignature
+    from sqlalchemy import select
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from intake.extensions import db
+    from intake.models import Submission
+
+    database = db_shown(app)
+    for host, port in targets:
+        browser = Browser([(host, port)], Counter())
+        try:
+            _, _, page = browser.request("GET", "/")
+            status, _, _ = browser.post("/", COMPLETE_FORM["welcome"], page) if TOKEN.search(page) else (None, "", "")
+        except (OSError, http.client.HTTPException) as error:
+            return f"{host}:{port} did not answer ({type(error).__name__})"
+        if status != 302 or browser.cookie is None:
+            return f"{host}:{port} did not start a questionnaire (HTTP {status}): is it this app?"
+        try:
+            public_id = app.session_interface.get_signing_serializer(app).loads(browser.cookie[1]).get("draft")
+        except BadSignature:
+            return (f"{host}:{port} signs its cookies with another SECRET_KEY than this process: "
+                    "run this with the servers' environment (for intake-serve, the same instance/ folder)")
+        with app.app_context():
+            try:
+                found = db.session.scalar(select(Submission.id).where(Submission.public_id == public_id))
+            except SQLAlchemyError:
+                return f"{database} has no questionnaire tables: it is not the servers' database (DATABASE_URL)"
+        if found is None:
+            return f"the questionnaire {host}:{port} just started is not in {database}: set DATABASE_URL to the servers'"
+    return None
+
+
+def db_shown(app) -> str:
+    """The database this process counts in, its password hidden."""
+    from sqlalchemy.engine import make_url
+
+    return make_url(app.config["SQLALCHEMY_DATABASE_URI"]).render_as_string(hide_password=True)
+
+
 def against_running_servers(args) -> dict:
     from intake import create_app
 
     app = create_app()  # configured as the servers are, from this environment
+    problem = where_the_servers_write(app, args.url)
+    if problem:
+        raise SystemExit(f"Not started: {problem}.")
     since = datetime.now(timezone.utc)
     started = time.monotonic()
     confirmed, statuses, failures = run_clients(args.url, args.clients, args.seconds)
     elapsed = time.monotonic() - started
     log = args.server_log.read_text(errors="replace") if args.server_log else None
-    where = f"{len(args.url)} running server(s): " + ", ".join(f"{host}:{port}" for host, port in args.url)
+    where = (f"{len(args.url)} running server(s): " + ", ".join(f"{host}:{port}" for host, port in args.url)
+             + f" · counted in {db_shown(app)}")
     return dict(where=where, elapsed=elapsed, confirmed=confirmed, statuses=statuses, failures=failures,
                 server_log=log, counts=count_in_database(app, confirmed, since))
 

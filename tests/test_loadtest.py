@@ -17,7 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 import loadtest  # noqa: E402
 
 from .test_summary import MARIA  # noqa: E402
-from .conftest import app_with_schema, make_submission  # noqa: E402
+from .conftest import app_with_schema, make_app, make_submission  # noqa: E402
 from .live_server import LiveServer  # noqa: E402
 
 
@@ -84,3 +84,39 @@ def test_confirmations_looked_up_in_chunks_lose_none_at_the_edges(running, monke
     since = datetime.now(timezone.utc) - timedelta(hours=1)
     counts = loadtest.count_in_database(app, [*references, "ZZZZ-9999"], since)
     assert (counts["submitted rows"], counts["confirmed but missing"], counts["confirmed more than once"]) == (5, 1, 0)
+
+
+def test_a_run_starts_only_when_it_counts_in_the_servers_database(running):
+    app, server = running
+    assert loadtest.where_the_servers_write(app, [("127.0.0.1", server.port)]) is None
+
+
+def test_a_run_counting_in_another_database_is_refused_before_it_starts(running, tmp_path):
+    _app, server = running
+    with app_with_schema(f"sqlite:///{tmp_path / 'elsewhere.db'}", SECRET_KEY=_app.config["SECRET_KEY"]) as elsewhere:
+        problem = loadtest.where_the_servers_write(elsewhere, [("127.0.0.1", server.port)])
+    assert "is not in sqlite:///" in problem and "DATABASE_URL" in problem
+
+
+def test_a_run_with_another_secret_key_is_refused_before_it_starts(running, tmp_path):
+    _app, server = running
+    with app_with_schema(f"sqlite:///{tmp_path / 'elsewhere.db'}", SECRET_KEY="another key " * 4) as elsewhere:
+        problem = loadtest.where_the_servers_write(elsewhere, [("127.0.0.1", server.port)])
+    assert "another SECRET_KEY" in problem
+
+
+def test_a_run_against_a_database_without_tables_is_refused_before_it_starts(running, tmp_path):
+    app, server = running
+    with app_with_schema(f"sqlite:///{tmp_path / 'elsewhere.db'}", SECRET_KEY=app.config["SECRET_KEY"]) as elsewhere:
+        with elsewhere.app_context():
+            from intake.extensions import db
+
+            db.drop_all()
+        problem = loadtest.where_the_servers_write(elsewhere, [("127.0.0.1", server.port)])
+    assert "has no questionnaire tables" in problem
+
+
+def test_a_server_that_does_not_answer_is_named(tmp_path):
+    app = make_app(f"sqlite:///{tmp_path / 'unused.db'}")
+    problem = loadtest.where_the_servers_write(app, [("127.0.0.1", loadtest.free_port())])
+    assert "did not answer" in problem
