@@ -226,7 +226,7 @@ def where_the_servers_write(app, targets: list[tuple[str, int]]) -> str | None:
     if it counts in their database. Counting in another one would report every
     confirmation as missing, so each server first starts one questionnaire: the draft its
     cookie names must open with this process's SECRET_KEY and be in this database. It
-    was started before the run, so the count leaves it out."""
+    is started before the run, so the count of unfinished drafts leaves it out."""
     from itsdangerous import BadSignature
     from sqlalchemy import select
     from sqlalchemy.exc import SQLAlchemyError
@@ -239,11 +239,15 @@ def where_the_servers_write(app, targets: list[tuple[str, int]]) -> str | None:
         browser = Browser([(host, port)], Counter())
         try:
             _, _, page = browser.request("GET", "/")
-            status, _, _ = browser.post("/", COMPLETE_FORM["welcome"], page) if TOKEN.search(page) else (None, "", "")
+            if not TOKEN.search(page):
+                return f"{host}:{port} shows no questionnaire at /: is it this app?"
+            status, _, _ = browser.post("/", COMPLETE_FORM["welcome"], page)
         except (OSError, http.client.HTTPException) as error:
             return f"{host}:{port} did not answer ({type(error).__name__})"
+        if status == 429:
+            return f"{host}:{port} refused the first post (429): start it with PATIENT_POST_RATE_LIMIT raised"
         if status != 302 or browser.cookie is None:
-            return f"{host}:{port} did not start a questionnaire (HTTP {status}): is it this app?"
+            return f"{host}:{port} did not start a questionnaire (HTTP {status})"
         try:
             public_id = app.session_interface.get_signing_serializer(app).loads(browser.cookie[1]).get("draft")
         except BadSignature:

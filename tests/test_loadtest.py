@@ -120,3 +120,21 @@ def test_a_server_that_does_not_answer_is_named(tmp_path):
     app = make_app(f"sqlite:///{tmp_path / 'unused.db'}")
     problem = loadtest.where_the_servers_write(app, [("127.0.0.1", loadtest.free_port())])
     assert "did not answer" in problem
+
+
+def test_a_server_whose_rate_limit_would_refuse_the_run_is_refused_before_it_starts(database_url):
+    with app_with_schema(database_url, PATIENT_POST_RATE_LIMIT="0/minute") as app:
+        with LiveServer(app) as server:
+            problem = loadtest.where_the_servers_write(app, [("127.0.0.1", server.port)])
+    assert "PATIENT_POST_RATE_LIMIT" in problem
+
+
+def test_a_server_that_is_not_this_app_is_named(tmp_path):
+    from flask import Flask
+
+    other = Flask("other")
+    other.get("/")(lambda: "<p>Hello</p>")
+    with LiveServer(other) as server:
+        problem = loadtest.where_the_servers_write(make_app(f"sqlite:///{tmp_path / 'unused.db'}"),
+                                                   [("127.0.0.1", server.port)])
+    assert "shows no questionnaire" in problem
