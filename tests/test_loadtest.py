@@ -92,14 +92,14 @@ def test_a_run_starts_only_when_it_counts_in_the_servers_database(running):
 
 
 def test_a_run_counting_in_another_database_is_refused_before_it_starts(running, tmp_path):
-    _app, server = running
-    with app_with_schema(f"sqlite:///{tmp_path / 'elsewhere.db'}", SECRET_KEY=_app.config["SECRET_KEY"]) as elsewhere:
+    app, server = running
+    with app_with_schema(f"sqlite:///{tmp_path / 'elsewhere.db'}", SECRET_KEY=app.config["SECRET_KEY"]) as elsewhere:
         problem = loadtest.where_the_servers_write(elsewhere, [("127.0.0.1", server.port)])
     assert "is not in sqlite:///" in problem and "DATABASE_URL" in problem
 
 
 def test_a_run_with_another_secret_key_is_refused_before_it_starts(running, tmp_path):
-    _app, server = running
+    _, server = running
     with app_with_schema(f"sqlite:///{tmp_path / 'elsewhere.db'}", SECRET_KEY="another key " * 4) as elsewhere:
         problem = loadtest.where_the_servers_write(elsewhere, [("127.0.0.1", server.port)])
     assert "another SECRET_KEY" in problem
