@@ -225,14 +225,14 @@ def where_the_servers_write(app, targets: list[tuple[str, int]]) -> str | None:
     """Why this process would count somewhere other than where the servers write; None
     if it counts in their database. Counting in another one would report every
     confirmation as missing, so each server first starts one questionnaire: the draft its
-    cookie names must open with this process's SECRET_KEY and be in this database. It
-    is started before the run, so the count of unfinished drafts leaves it out."""
+    cookie names must open with this process's SECRET_KEY, be in this database, and open
+    with this process's data keys. It is started before the run, so the count of unfinished drafts leaves it out."""
     from itsdangerous import BadSignature
-    from sqlalchemy import select
     from sqlalchemy.exc import SQLAlchemyError
 
-    from intake.extensions import db
-    from intake.models import Submission
+    from intake.crypto import DecryptionError
+    from intake.models import utcnow
+    from intake.submissions import find_draft
 
     database = db_shown(app)
     for host, port in targets:
@@ -255,9 +255,11 @@ def where_the_servers_write(app, targets: list[tuple[str, int]]) -> str | None:
                     "run this with the servers' environment (for intake-serve, the same instance/ folder)")
         with app.app_context():
             try:
-                found = db.session.scalar(select(Submission.id).where(Submission.public_id == public_id))
+                found = find_draft(public_id, utcnow())
             except SQLAlchemyError:
                 return f"{database} has no questionnaire tables: it is not the servers' database (DATABASE_URL)"
+            except DecryptionError:  # the count reads the answers too
+                return f"{host}:{port} seals answers with other INTAKE_DATA_KEYS than this process"
         if found is None:
             return f"the questionnaire {host}:{port} just started is not in {database}: set DATABASE_URL to the servers'"
     return None

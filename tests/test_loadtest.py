@@ -138,3 +138,17 @@ def test_a_server_that_is_not_this_app_is_named(tmp_path):
         problem = loadtest.where_the_servers_write(make_app(f"sqlite:///{tmp_path / 'unused.db'}"),
                                                    [("127.0.0.1", server.port)])
     assert "shows no questionnaire" in problem
+
+
+def test_a_run_with_other_data_keys_is_refused_before_it_starts(running, database_url):
+    from cryptography.fernet import Fernet
+
+    from intake.extensions import db
+
+    app, server = running
+    same_database_other_keys = make_app(database_url, SECRET_KEY=app.config["SECRET_KEY"],
+                                        INTAKE_DATA_KEYS=Fernet.generate_key().decode())
+    problem = loadtest.where_the_servers_write(same_database_other_keys, [("127.0.0.1", server.port)])
+    with same_database_other_keys.app_context():
+        db.engine.dispose()
+    assert "INTAKE_DATA_KEYS" in problem
