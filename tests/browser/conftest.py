@@ -14,6 +14,7 @@ import pytest
 
 from ..conftest import CLINICIAN_PASSWORD, app_with_schema, fresh_totp_code
 from ..live_server import LiveServer
+from .driver import click_and_wait
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -90,4 +91,5 @@ def sign_in(page, base_url: str, app, username: str = "dr.ana") -> None:
     page.click("button[type=submit]")
     page.wait_for_url("**/clinic/login/second-factor")
     page.fill("#code", fresh_totp_code(app, username))
-    page.click("button[type=submit]")
+    # A click waits only until the next page starts loading; the callers read it at once.
+    click_and_wait(page, "button[type=submit]")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..conftest import make_clinician
 from .conftest import DESKTOP, screenshot, sign_in
+from .driver import click_and_wait
 
 
 def test_it_warns_before_the_idle_sign_out_and_can_stay_signed_in(live_app, server, new_page):
@@ -48,9 +49,9 @@ def test_it_sets_up_two_step_sign_in_in_the_browser(live_app, server, new_page):
     screenshot(page, "clinic-second-factor-setup")
     secret = re.sub(r"\s", "", page.inner_text(".secret-key"))
     page.fill("#code", pyotp.TOTP(secret).now())
-    page.click("button[type=submit]")
+    click_and_wait(page, "button[type=submit]")
     assert page.locator(".recovery-codes li").count() == 10
     screenshot(page, "clinic-recovery-codes")
-    page.click("text=I have saved my codes")
+    click_and_wait(page, "text=I have saved my codes")
     assert page.url.endswith("/clinic/"), "signed in"
     assert not blocked, blocked
