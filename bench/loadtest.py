@@ -226,7 +226,8 @@ def where_the_servers_write(app, targets: list[tuple[str, int]]) -> str | None:
     if it counts in their database. Counting in another one would report every
     confirmation as missing, so each server first starts one questionnaire: the draft its
     cookie names must open with this process's SECRET_KEY, be in this database, and open
-    with this process's data keys. It is started before the run, so the count of unfinished drafts leaves it out."""
+    with this process's data keys. It is started before the run, so the count of
+    unfinished drafts leaves it out."""
     from itsdangerous import BadSignature
     from sqlalchemy.exc import SQLAlchemyError
 

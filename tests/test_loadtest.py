@@ -86,46 +86,55 @@ def test_confirmations_looked_up_in_chunks_lose_none_at_the_edges(running, monke
     assert (counts["submitted rows"], counts["confirmed but missing"], counts["confirmed more than once"]) == (5, 1, 0)
 
 
+def checked(app, port: int) -> str | None:
+    """What the load test's pre-flight says of the server on this port."""
+    return loadtest.where_the_servers_write(app, [("127.0.0.1", port)])
+
+
+def another_database(tmp_path, secret_key: str):
+    return app_with_schema(f"sqlite:///{tmp_path / 'elsewhere.db'}", SECRET_KEY=secret_key)
+
+
 def test_a_run_starts_only_when_it_counts_in_the_servers_database(running):
     app, server = running
-    assert loadtest.where_the_servers_write(app, [("127.0.0.1", server.port)]) is None
+    assert checked(app, server.port) is None
 
 
 def test_a_run_counting_in_another_database_is_refused_before_it_starts(running, tmp_path):
     app, server = running
-    with app_with_schema(f"sqlite:///{tmp_path / 'elsewhere.db'}", SECRET_KEY=app.config["SECRET_KEY"]) as elsewhere:
-        problem = loadtest.where_the_servers_write(elsewhere, [("127.0.0.1", server.port)])
+    with another_database(tmp_path, app.config["SECRET_KEY"]) as elsewhere:
+        problem = checked(elsewhere, server.port)
     assert "is not in sqlite:///" in problem and "DATABASE_URL" in problem
 
 
 def test_a_run_with_another_secret_key_is_refused_before_it_starts(running, tmp_path):
     _, server = running
-    with app_with_schema(f"sqlite:///{tmp_path / 'elsewhere.db'}", SECRET_KEY="another key " * 4) as elsewhere:
-        problem = loadtest.where_the_servers_write(elsewhere, [("127.0.0.1", server.port)])
+    with another_database(tmp_path, "another key " * 4) as elsewhere:
+        problem = checked(elsewhere, server.port)
     assert "another SECRET_KEY" in problem
 
 
 def test_a_run_against_a_database_without_tables_is_refused_before_it_starts(running, tmp_path):
     app, server = running
-    with app_with_schema(f"sqlite:///{tmp_path / 'elsewhere.db'}", SECRET_KEY=app.config["SECRET_KEY"]) as elsewhere:
+    with another_database(tmp_path, app.config["SECRET_KEY"]) as elsewhere:
         with elsewhere.app_context():
             from intake.extensions import db
 
             db.drop_all()
-        problem = loadtest.where_the_servers_write(elsewhere, [("127.0.0.1", server.port)])
+        problem = checked(elsewhere, server.port)
     assert "has no questionnaire tables" in problem
 
 
 def test_a_server_that_does_not_answer_is_named(tmp_path):
     app = make_app(f"sqlite:///{tmp_path / 'unused.db'}")
-    problem = loadtest.where_the_servers_write(app, [("127.0.0.1", loadtest.free_port())])
+    problem = checked(app, loadtest.free_port())
     assert "did not answer" in problem
 
 
 def test_a_server_whose_rate_limit_would_refuse_the_run_is_refused_before_it_starts(database_url):
     with app_with_schema(database_url, PATIENT_POST_RATE_LIMIT="0/minute") as app:
         with LiveServer(app) as server:
-            problem = loadtest.where_the_servers_write(app, [("127.0.0.1", server.port)])
+            problem = checked(app, server.port)
     assert "PATIENT_POST_RATE_LIMIT" in problem
 
 
@@ -135,8 +144,7 @@ def test_a_server_that_is_not_this_app_is_named(tmp_path):
     other = Flask("other")
     other.get("/")(lambda: "<p>Hello</p>")
     with LiveServer(other) as server:
-        problem = loadtest.where_the_servers_write(make_app(f"sqlite:///{tmp_path / 'unused.db'}"),
-                                                   [("127.0.0.1", server.port)])
+        problem = checked(make_app(f"sqlite:///{tmp_path / 'unused.db'}"), server.port)
     assert "shows no questionnaire" in problem
 
 
@@ -148,7 +156,7 @@ def test_a_run_with_other_data_keys_is_refused_before_it_starts(running, databas
     app, server = running
     same_database_other_keys = make_app(database_url, SECRET_KEY=app.config["SECRET_KEY"],
                                         INTAKE_DATA_KEYS=Fernet.generate_key().decode())
-    problem = loadtest.where_the_servers_write(same_database_other_keys, [("127.0.0.1", server.port)])
+    problem = checked(same_database_other_keys, server.port)
     with same_database_other_keys.app_context():
         db.engine.dispose()
     assert "INTAKE_DATA_KEYS" in problem
