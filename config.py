@@ -16,6 +16,8 @@ def _env_int_or_none(name: str) -> int | None:
     """A positive number, or None when the setting is unset, empty or 0 (meaning "off")."""
     value = int(os.environ.get(name) or 0)
     return value if value > 0 else None
+
+
 def _env_bool(name: str, default: bool) -> bool:
     value = os.environ.get(name)
     if value is None or value.strip() == "":

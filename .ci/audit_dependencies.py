@@ -22,8 +22,18 @@ REVIEWED: dict[str, str] = {}
 def main() -> int:
     with tempfile.TemporaryDirectory() as work:
         report = Path(work) / "audit.json"
-        command = [sys.executable, "-m", "pip_audit", "--skip-editable", "--progress-spinner", "off",
-                   "--format", "json", "--output", str(report)]
+        command = [
+            sys.executable,
+            "-m",
+            "pip_audit",
+            "--skip-editable",
+            "--progress-spinner",
+            "off",
+            "--format",
+            "json",
+            "--output",
+            str(report),
+        ]
         for vulnerability in REVIEWED:
             command += ["--ignore-vuln", vulnerability]
         run = subprocess.run(command, check=False, capture_output=True, text=True)  # nosec B603 # fixed arguments, no shell
@@ -31,17 +41,27 @@ def main() -> int:
             print(f"pip-audit failed and wrote no report:\n{run.stdout}{run.stderr}", file=sys.stderr)
             return 1
         dependencies = json.loads(report.read_text())["dependencies"]
-    found = [(d["name"], d["version"], v["id"], v.get("fix_versions")) for d in dependencies for v in d.get("vulns", [])]
+    found = [
+        (d["name"], d["version"], v["id"], v.get("fix_versions"))
+        for d in dependencies
+        for v in d.get("vulns", [])
+    ]
     skipped = [d["name"] for d in dependencies if "skip_reason" in d]
     for name, version, vulnerability, fixes in found:
-        print(f"VULNERABLE: {name} {version}: {vulnerability} (fixed in {', '.join(fixes) or 'no release yet'})")
+        print(
+            f"VULNERABLE: {name} {version}: {vulnerability} (fixed in {', '.join(fixes) or 'no release yet'})"
+        )
     if skipped and len(skipped) == len(dependencies):
-        print(f"WARNING: pip-audit could not reach its advisory service (PyPI's JSON API per version); "
-              f"none of the {len(dependencies)} installed packages was audited.")
+        print(
+            f"WARNING: pip-audit could not reach its advisory service (PyPI's JSON API per version); "
+            f"none of the {len(dependencies)} installed packages was audited."
+        )
     elif skipped:
         print(f"Not audited (not found on PyPI): {', '.join(skipped)}")
     audited = len(dependencies) - len(skipped)
-    print(f"pip-audit: {len(found)} known vulnerabilities in {audited} audited packages; {len(REVIEWED)} reviewed and ignored.")
+    print(
+        f"pip-audit: {len(found)} known vulnerabilities in {audited} audited packages; {len(REVIEWED)} reviewed and ignored."
+    )
     return 1 if found else 0
 
 

@@ -4,7 +4,9 @@ import os
 
 from flask import Flask
 
-PAGE = ("<!doctype html><title>baseline</title>" + "x" * int(os.environ.get("BASELINE_BYTES", "8000"))).encode()
+PAGE = (
+    "<!doctype html><title>baseline</title>" + "x" * int(os.environ.get("BASELINE_BYTES", "8000"))
+).encode()
 
 app = Flask(__name__)
 

@@ -36,10 +36,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from sqlalchemy import create_engine, text  # noqa: E402
-
 from dashboard_app import ROOT, add_clinician, app_from, pages, rows_shown, signed_in_client  # noqa: E402
 from run import VENV_BIN, fresh_postgres, production_environment  # noqa: E402
+from sqlalchemy import create_engine, text  # noqa: E402
 
 TARGET = 1.3  # the large size may cost at most this many times the small one
 SEED_SECONDS = 120  # for 100,000 rows
@@ -69,7 +68,9 @@ def _database_url(database: str, size: int, workdir: Path) -> str:
 
 
 def _flask(env: dict, *args: str) -> None:
-    subprocess.run([VENV_BIN / "flask", "--app", "intake", *args], env=env, cwd=ROOT, check=True, capture_output=True)
+    subprocess.run(
+        [VENV_BIN / "flask", "--app", "intake", *args], env=env, cwd=ROOT, check=True, capture_output=True
+    )
 
 
 def prepare(database: str, size: int, workdir: Path) -> Site:
@@ -167,8 +168,9 @@ def traced_peaks(small: Site, large: Site) -> dict[str, dict[object, list[float]
 
 def memory_job(site: Site, job: str) -> dict:
     script = Path(__file__).resolve().parent / "dashboard_memory.py"
-    done = subprocess.run([sys.executable, script, job], env=site.env, cwd=ROOT, check=True,
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, script, job], env=site.env, cwd=ROOT, check=True, capture_output=True, text=True
+    )
     figures = json.loads(done.stdout.strip().splitlines()[-1])
     if job != "dashboard":
         assert figures["count"] == site.size, (job, figures["count"], site.size)
@@ -176,6 +178,7 @@ def memory_job(site: Site, job: str) -> dict:
 
 
 # --- the report ----------------------------------------------------------------------------
+
 
 def _p90(values: list[float]) -> float:
     return statistics.quantiles(values, n=10)[-1]
@@ -193,8 +196,15 @@ def _row(label: str, values: list[float], digits: int, verdict: str = "") -> str
     return f"| {label} | {cells} | {ratio:.2f} | {verdict} |"
 
 
-def _page_rows(name: str, by_key: dict, sizes: list[int], rows: list[int], measure: str = "ms",
-               digits: int = 1, p90: bool = True) -> list[str]:
+def _page_rows(
+    name: str,
+    by_key: dict,
+    sizes: list[int],
+    rows: list[int],
+    measure: str = "ms",
+    digits: int = 1,
+    p90: bool = True,
+) -> list[str]:
     """The median of each size against the target; when the small size shows fewer rows, a
     line more comparing it with the large size showing as many."""
     medians = [statistics.median(by_key[size]) for size in sizes]
@@ -206,8 +216,14 @@ def _page_rows(name: str, by_key: dict, sizes: list[int], rows: list[int], measu
         lines.append(_row(f"{name}: p90 {measure}", [_p90(by_key[size]) for size in sizes], digits))
     if SAME_ROWS in by_key:
         same = statistics.median(by_key[SAME_ROWS])
-        lines.append(_row(f"{name}, {rows[0]} rows at both: median {measure}", [medians[0], same], digits,
-                          _verdict(medians[0], same)))
+        lines.append(
+            _row(
+                f"{name}, {rows[0]} rows at both: median {measure}",
+                [medians[0], same],
+                digits,
+                _verdict(medians[0], same),
+            )
+        )
     return lines
 
 
@@ -235,18 +251,28 @@ def report(database: str, rounds: int, sites: list[Site], times, peaks, jobs) ->
     ]
     seeded = [site.seed_seconds for site in sites]
     at_100k = 100_000 * seeded[-1] / sizes[-1]
-    lines.append(_row("seed-demo, s", seeded, 1,
-                      f"100,000 in < {SEED_SECONDS} s: {'met' if at_100k < SEED_SECONDS else 'MISSED'}"))
+    lines.append(
+        _row(
+            "seed-demo, s",
+            seeded,
+            1,
+            f"100,000 in < {SEED_SECONDS} s: {'met' if at_100k < SEED_SECONDS else 'MISSED'}",
+        )
+    )
     for name, by_key in times.items():
         lines += _page_rows(name, by_key, sizes, [site.rows[name] for site in sites])
     for name, by_key in peaks.items():
-        lines += _page_rows(name, by_key, sizes, [site.rows[name] for site in sites], "traced peak KiB", 0, p90=False)
+        lines += _page_rows(
+            name, by_key, sizes, [site.rows[name] for site in sites], "traced peak KiB", 0, p90=False
+        )
     lines += _memory_rows(jobs, sizes)
     return "\n".join(lines) + "\n"
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--database", choices=("sqlite", "postgresql"), default="sqlite")
     parser.add_argument("--sizes", type=int, nargs=2, default=[1000, 100_000])
     parser.add_argument("--rounds", type=int, default=40)

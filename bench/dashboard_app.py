@@ -112,7 +112,9 @@ def rows_shown(client: FlaskClient, url: str) -> int:
 def _rows_at(app: Flask, positions: list[int], shares: list[float]) -> list[Submission]:
     """Submissions at these positions, newest first, then at these shares of the table."""
     with app.app_context():
-        count = db.session.scalar(select(func.count()).select_from(Submission).where(Submission.status != Status.DRAFT))
+        count = db.session.scalar(
+            select(func.count()).select_from(Submission).where(Submission.status != Status.DRAFT)
+        )
         newest_first = select(Submission).order_by(Submission.submitted_at.desc(), Submission.id.desc())
         offsets = positions + [int(count * share) for share in shares]
         found = [db.session.scalars(newest_first.offset(offset).limit(1)).one() for offset in offsets]

@@ -89,10 +89,17 @@ def main(job: str) -> None:
     before = _kib("VmRSS")
     started = time.perf_counter()
     count, size = run()
-    print(json.dumps({
-        "job": job, "count": count, "bytes": size, "seconds": time.perf_counter() - started,
-        "rss_rise_mib": (_kib("VmHWM") - before) / 1024,
-    }))
+    print(
+        json.dumps(
+            {
+                "job": job,
+                "count": count,
+                "bytes": size,
+                "seconds": time.perf_counter() - started,
+                "rss_rise_mib": (_kib("VmHWM") - before) / 1024,
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

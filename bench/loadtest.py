@@ -45,7 +45,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from run import VENV_BIN, free_port, environment, start_server  # noqa: E402
+from run import VENV_BIN, environment, free_port  # noqa: E402
 from worker_memory import children  # noqa: E402
 
 from tests.answers import COMPLETE_FORM  # noqa: E402
@@ -88,7 +88,9 @@ class Browser:
 
     def post(self, path: str, fields: dict, token_page: str) -> tuple[int, str, str]:
         token = TOKEN.search(token_page).group(1)
-        form = [(k, v) for k, values in fields.items() for v in (values if isinstance(values, list) else [values])]
+        form = [
+            (k, v) for k, values in fields.items() for v in (values if isinstance(values, list) else [values])
+        ]
         return self.request("POST", path, [*form, ("csrf_token", token), ("action", "next")])
 
 
@@ -114,7 +116,9 @@ def one_questionnaire(browser: Browser, number: int) -> str | None:
     return found.group(1) if status == 200 and found else None
 
 
-def run_clients(targets: list[tuple[str, int]], clients: int, seconds: int, on_half_time=None) -> tuple[list[str], Counter, int]:
+def run_clients(
+    targets: list[tuple[str, int]], clients: int, seconds: int, on_half_time=None
+) -> tuple[list[str], Counter, int]:
     confirmed: list[str] = []
     statuses: Counter = Counter()
     failures = [0]
@@ -158,19 +162,32 @@ def count_in_database(app, references: list[str], since: datetime) -> dict:
     from intake.submissions import first_incomplete_step
 
     with app.app_context():
-        rows = db.session.execute(select(Submission.reference, Submission.status, Submission.answers)
-                                  .where(Submission.reference.is_not(None), Submission.submitted_at >= since)).all()
+        rows = db.session.execute(
+            select(Submission.reference, Submission.status, Submission.answers).where(
+                Submission.reference.is_not(None), Submission.submitted_at >= since
+            )
+        ).all()
         # Found by reference, not by time: a server whose clock runs behind this one's
         # would otherwise make its confirmations look missing.
         wanted = sorted(set(references))
-        confirmed_rows = [found for start in range(0, len(wanted), IN_CHUNK)  # SQLite caps bound values
-                          for found in db.session.scalars(select(Submission.reference).where(
-                              Submission.reference.in_(wanted[start:start + IN_CHUNK])))]
-        drafts = db.session.scalar(select(func.count()).select_from(Submission)
-                                   .where(Submission.reference.is_(None), Submission.created_at >= since))
+        confirmed_rows = [
+            found
+            for start in range(0, len(wanted), IN_CHUNK)  # SQLite caps bound values
+            for found in db.session.scalars(
+                select(Submission.reference).where(Submission.reference.in_(wanted[start : start + IN_CHUNK]))
+            )
+        ]
+        drafts = db.session.scalar(
+            select(func.count())
+            .select_from(Submission)
+            .where(Submission.reference.is_(None), Submission.created_at >= since)
+        )
     by_reference = Counter(confirmed_rows)
-    complete = {row.reference for row in rows
-                if row.status == "new" and first_incomplete_step(QUESTIONNAIRE, row.answers) is None}
+    complete = {
+        row.reference
+        for row in rows
+        if row.status == "new" and first_incomplete_step(QUESTIONNAIRE, row.answers) is None
+    }
     return {
         "submitted rows": len(rows),
         "confirmed": len(references),
@@ -188,22 +205,34 @@ def shared_rate_limit(ports) -> str:
         browser = Browser([("127.0.0.1", ports[attempt % 2])], Counter())
         _, _, page = browser.request("GET", "/clinic/login")
         token = TOKEN.search(page).group(1)
-        status, _, _ = browser.request("POST", "/clinic/login", [
-            ("csrf_token", token), ("username", "nobody.here"), ("password", f"wrong guess {attempt}")])
+        status, _, _ = browser.request(
+            "POST",
+            "/clinic/login",
+            [("csrf_token", token), ("username", "nobody.here"), ("password", f"wrong guess {attempt}")],
+        )
         statuses.append(status)
     return " ".join(map(str, statuses))
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--database", choices=("sqlite", "postgresql"), default="sqlite")
     parser.add_argument("--kill-worker", action="store_true")
     parser.add_argument("--two-apps", action="store_true")
-    parser.add_argument("--url", action="append", type=target, metavar="URL",
-                        help="a running server to drive instead of starting one (repeat for several)")
-    parser.add_argument("--server-log", type=Path, help="with --url: the servers' log, searched for 'database is locked'")
+    parser.add_argument(
+        "--url",
+        action="append",
+        type=target,
+        metavar="URL",
+        help="a running server to drive instead of starting one (repeat for several)",
+    )
+    parser.add_argument(
+        "--server-log", type=Path, help="with --url: the servers' log, searched for 'database is locked'"
+    )
     args = parser.parse_args()
     if args.url and (args.kill_worker or args.two_apps):
         parser.error("--kill-worker and --two-apps start their own servers; they do not combine with --url")
@@ -250,15 +279,21 @@ def where_the_servers_write(app, targets: list[tuple[str, int]]) -> str | None:
         if status != 302 or browser.cookie is None:
             return f"{host}:{port} did not start a questionnaire (HTTP {status})"
         try:
-            public_id = app.session_interface.get_signing_serializer(app).loads(browser.cookie[1]).get("draft")
+            public_id = (
+                app.session_interface.get_signing_serializer(app).loads(browser.cookie[1]).get("draft")
+            )
         except BadSignature:
-            return (f"{host}:{port} signs its cookies with another SECRET_KEY than this process: "
-                    "run this with the servers' environment (for intake-serve, the same instance/ folder)")
+            return (
+                f"{host}:{port} signs its cookies with another SECRET_KEY than this process: "
+                "run this with the servers' environment (for intake-serve, the same instance/ folder)"
+            )
         with app.app_context():
             try:
                 found = find_draft(public_id, utcnow())
             except SQLAlchemyError:
-                return f"{database} has no questionnaire tables: it is not the servers' database (DATABASE_URL)"
+                return (
+                    f"{database} has no questionnaire tables: it is not the servers' database (DATABASE_URL)"
+                )
             except DecryptionError:  # the count reads the answers too
                 return f"{host}:{port} seals answers with other INTAKE_DATA_KEYS than this process"
         if found is None:
@@ -285,10 +320,20 @@ def against_running_servers(args) -> dict:
     confirmed, statuses, failures = run_clients(args.url, args.clients, args.seconds)
     elapsed = time.monotonic() - started
     log = args.server_log.read_text(errors="replace") if args.server_log else None
-    where = (f"{len(args.url)} running server(s): " + ", ".join(f"{host}:{port}" for host, port in args.url)
-             + f" · counted in {db_shown(app)}")
-    return dict(where=where, elapsed=elapsed, confirmed=confirmed, statuses=statuses, failures=failures,
-                server_log=log, counts=count_in_database(app, confirmed, since))
+    where = (
+        f"{len(args.url)} running server(s): "
+        + ", ".join(f"{host}:{port}" for host, port in args.url)
+        + f" · counted in {db_shown(app)}"
+    )
+    return dict(
+        where=where,
+        elapsed=elapsed,
+        confirmed=confirmed,
+        statuses=statuses,
+        failures=failures,
+        server_log=log,
+        counts=count_in_database(app, confirmed, since),
+    )
 
 
 def against_own_servers(args) -> dict:
@@ -299,12 +344,18 @@ def against_own_servers(args) -> dict:
     if args.two_apps:
         subprocess.run(["redis-cli", "-n", "7", "FLUSHDB"], check=True, capture_output=True)
         env["REDIS_URL"] = "redis://127.0.0.1:6379/7"
-    subprocess.run([VENV_BIN / "flask", "--app", "intake", "db", "upgrade"], env=env, cwd=ROOT, check=True, capture_output=True)
+    subprocess.run(
+        [VENV_BIN / "flask", "--app", "intake", "db", "upgrade"],
+        env=env,
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
 
     ports = PORTS if args.two_apps else PORTS[:1]
     logs = [open(workdir / f"server-{port}.log", "w+") for port in ports]
     servers = []
-    for port, log in zip(ports, logs):
+    for port, log in zip(ports, logs, strict=True):
         command = [str(VENV_BIN / "gunicorn"), "-c", "gunicorn.conf.py", "-w", "2", "-b", f"127.0.0.1:{port}"]
         server = subprocess.Popen(command, env=env, cwd=ROOT, stdout=log, stderr=log)
         servers.append(server)
@@ -318,8 +369,12 @@ def against_own_servers(args) -> dict:
 
     since = datetime.now(timezone.utc)
     started = time.monotonic()
-    confirmed, statuses, failures = run_clients([("127.0.0.1", port) for port in ports], args.clients, args.seconds,
-                                                kill_one_worker if args.kill_worker else None)
+    confirmed, statuses, failures = run_clients(
+        [("127.0.0.1", port) for port in ports],
+        args.clients,
+        args.seconds,
+        kill_one_worker if args.kill_worker else None,
+    )
     elapsed = time.monotonic() - started
     limit = shared_rate_limit(ports) if args.two_apps else None
     for server in servers:
@@ -329,26 +384,51 @@ def against_own_servers(args) -> dict:
     os.environ.update(env)
     from intake import create_app
 
-    where = (f"{args.database} · {len(ports)} app process(es) × 2 gunicorn workers"
-             f"{' · one worker SIGKILLed midway' if args.kill_worker else ''}")
-    return dict(where=where, elapsed=elapsed, confirmed=confirmed, statuses=statuses, failures=failures,
-                server_log="".join(Path(log.name).read_text() for log in logs),
-                counts=count_in_database(create_app("production"), confirmed, since), shared_limit=limit)
+    where = (
+        f"{args.database} · {len(ports)} app process(es) × 2 gunicorn workers"
+        f"{' · one worker SIGKILLed midway' if args.kill_worker else ''}"
+    )
+    return dict(
+        where=where,
+        elapsed=elapsed,
+        confirmed=confirmed,
+        statuses=statuses,
+        failures=failures,
+        server_log="".join(Path(log.name).read_text() for log in logs),
+        counts=count_in_database(create_app("production"), confirmed, since),
+        shared_limit=limit,
+    )
 
 
-def report(args, *, where: str, elapsed: float, confirmed: list[str], statuses: Counter, failures: int,
-           server_log: str | None, counts: dict, shared_limit: str | None = None) -> str:
+def report(
+    args,
+    *,
+    where: str,
+    elapsed: float,
+    confirmed: list[str],
+    statuses: Counter,
+    failures: int,
+    server_log: str | None,
+    counts: dict,
+    shared_limit: str | None = None,
+) -> str:
     lines = [
         f"\n{os.cpu_count()} cores · {where} · {args.clients} clients · {elapsed:.0f} s",
         f"questionnaires confirmed: {len(confirmed)} ({len(confirmed) / elapsed:.1f}/s); attempts that failed: {failures}",
         f"HTTP statuses: {dict(sorted(statuses.items(), key=str))}",
         f"5xx responses: {sum(n for s, n in statuses.items() if isinstance(s, int) and s >= 500)}",
         '"database is locked" in server logs: '
-        + (str(server_log.count("database is locked")) if server_log is not None else "not searched (no --server-log)"),
+        + (
+            str(server_log.count("database is locked"))
+            if server_log is not None
+            else "not searched (no --server-log)"
+        ),
         *(f"{name}: {value}" for name, value in counts.items()),
     ]
     if statuses.get(429):
-        lines.append("429 answers: the servers' patient rate limit refused posts (raise PATIENT_POST_RATE_LIMIT)")
+        lines.append(
+            "429 answers: the servers' patient rate limit refused posts (raise PATIENT_POST_RATE_LIMIT)"
+        )
     if shared_limit:
         lines.append(f"wrong passwords alternating between the two apps, statuses: {shared_limit}")
     return "\n".join(lines)

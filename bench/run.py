@@ -94,7 +94,10 @@ def start_server(args: list[str], env: dict, port: int, cwd: Path) -> subprocess
         if server.poll() is not None:
             raise RuntimeError(f"server on port {port} exited: {Path(log.name).read_text()[-2000:]}")
         try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz" if port == APP_PORT else f"http://127.0.0.1:{port}/", timeout=1)
+            urllib.request.urlopen(
+                f"http://127.0.0.1:{port}/healthz" if port == APP_PORT else f"http://127.0.0.1:{port}/",
+                timeout=1,
+            )
             return server
         except OSError:
             time.sleep(0.2)
@@ -103,8 +106,9 @@ def start_server(args: list[str], env: dict, port: int, cwd: Path) -> subprocess
 
 
 def page_size(cookie_name: str, sessions: list[dict], path: str) -> int:
-    request = urllib.request.Request(f"http://127.0.0.1:{APP_PORT}{path}",
-                                     headers={"Cookie": f"{cookie_name}={sessions[0]['cookie']}"})
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{APP_PORT}{path}", headers={"Cookie": f"{cookie_name}={sessions[0]['cookie']}"}
+    )
     return len(urllib.request.urlopen(request).read())
 
 
@@ -116,17 +120,29 @@ def scenarios(app) -> list[tuple[str, str, str, list[dict]]]:
         ("welcome", "GET", "/", []),
         ("step GET", "GET", "/step/about", make.patient_sessions(app, 200, "twitching")),
         ("step POST", "POST", "/step/about", make.patient_sessions(app, 200, "twitching", body_step="about")),
-        ("submit", "POST", "/submit", make.patient_sessions(app, 20000, "review", extra_body={"confirm": "y"})),
+        (
+            "submit",
+            "POST",
+            "/submit",
+            make.patient_sessions(app, 20000, "review", extra_body={"confirm": "y"}),
+        ),
     ]
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--database", choices=("sqlite", "postgresql"), default="sqlite")
     parser.add_argument("--submissions", type=int, default=1000, help="seed-demo rows behind the dashboard")
-    parser.add_argument("--only", nargs="+", metavar="PAGE", help='measure only these pages, e.g. --only "step GET" "step POST" floor')
+    parser.add_argument(
+        "--only",
+        nargs="+",
+        metavar="PAGE",
+        help='measure only these pages, e.g. --only "step GET" "step POST" floor',
+    )
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT / "bench"))
     import wrk
@@ -136,39 +152,87 @@ def main() -> None:
     workdir = Path(tempfile.mkdtemp(prefix="intake-bench-"))
     env = environment(args.database, workdir)
     os.environ.update(env)
-    subprocess.run([VENV_BIN / "flask", "--app", "intake", "db", "upgrade"], env=env, cwd=ROOT, check=True, capture_output=True)
+    subprocess.run(
+        [VENV_BIN / "flask", "--app", "intake", "db", "upgrade"],
+        env=env,
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
     from intake import create_app
 
     app = create_app("production")
     print("preparing sessions ...", flush=True)
     plan = scenarios(app)
 
-    gunicorn = [str(VENV_BIN / "gunicorn"), "-c", "gunicorn.conf.py", "-w", "2", "-b", f"127.0.0.1:{APP_PORT}"]
+    gunicorn = [
+        str(VENV_BIN / "gunicorn"),
+        "-c",
+        "gunicorn.conf.py",
+        "-w",
+        "2",
+        "-b",
+        f"127.0.0.1:{APP_PORT}",
+    ]
     server = start_server(gunicorn, env, APP_PORT, ROOT)
     cookie_name = app.config["SESSION_COOKIE_NAME"]
     size = page_size(cookie_name, plan[1][3], "/step/about")
     baseline_env = {**env, "BASELINE_BYTES": str(size)}
     # The same gunicorn settings as the app (its config file, 2 workers), another WSGI app.
-    baseline = start_server([str(VENV_BIN / "gunicorn"), "-c", str(ROOT / "gunicorn.conf.py"), "-w", "2",
-                             "-b", f"127.0.0.1:{BASELINE_PORT}", "baseline:app"],
-                            baseline_env, BASELINE_PORT, ROOT / "bench")
+    baseline = start_server(
+        [
+            str(VENV_BIN / "gunicorn"),
+            "-c",
+            str(ROOT / "gunicorn.conf.py"),
+            "-w",
+            "2",
+            "-b",
+            f"127.0.0.1:{BASELINE_PORT}",
+            "baseline:app",
+        ],
+        baseline_env,
+        BASELINE_PORT,
+        ROOT / "bench",
+    )
     # The app's own floor (floor_app.py): the same app and settings, routes that do no page work.
-    floor = start_server([str(VENV_BIN / "gunicorn"), "-c", str(ROOT / "gunicorn.conf.py"), "-w", "2",
-                          "-b", f"127.0.0.1:{FLOOR_PORT}", "floor_app:build()"],
-                         baseline_env, FLOOR_PORT, ROOT / "bench")
+    floor = start_server(
+        [
+            str(VENV_BIN / "gunicorn"),
+            "-c",
+            str(ROOT / "gunicorn.conf.py"),
+            "-w",
+            "2",
+            "-b",
+            f"127.0.0.1:{FLOOR_PORT}",
+            "floor_app:build()",
+        ],
+        baseline_env,
+        FLOOR_PORT,
+        ROOT / "bench",
+    )
     import sessions as make
 
     memory = {process: WorkerMemory(process) for process in (server, baseline, floor)}
     try:
-        subprocess.run([VENV_BIN / "flask", "--app", "intake", "seed-demo", "--count", str(args.submissions)],
-                       env=env, cwd=ROOT, check=True, capture_output=True)
+        subprocess.run(
+            [VENV_BIN / "flask", "--app", "intake", "seed-demo", "--count", str(args.submissions)],
+            env=env,
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+        )
         # A sign-in hashes the password with argon2 (ARGON2_MEMORY_KIB, 19 MiB): the largest
         # transient a worker has. It is no page of the table, but the memory target is per
         # worker. Three password checks on two workers: one worker hashes at least twice,
         # and the pages after show whether it kept the memory (intake/malloc.py).
         with memory[server].page() as sign_in:
-            signed_in = [{"cookie": make.clinician_cookie(app, f"http://127.0.0.1:{APP_PORT}", cookie_name,
-                                                          password_checks=3)}]
+            signed_in = [
+                {
+                    "cookie": make.clinician_cookie(
+                        app, f"http://127.0.0.1:{APP_PORT}", cookie_name, password_checks=3
+                    )
+                }
+            ]
         plan += [
             ("dashboard", "GET", "/clinic/", signed_in),
             ("summary", "GET", f"/clinic/submissions/{make.submitted_id(app)}", signed_in),
@@ -177,8 +241,15 @@ def main() -> None:
 
         def run(process: subprocess.Popen, port: int, method: str, path: str, sess: list[dict]) -> dict:
             with memory[process].page() as peak:
-                result = wrk.run(f"http://127.0.0.1:{port}", path, method=method, sessions=sess,
-                                 connections=args.connections, seconds=args.seconds, cookie_name=cookie_name)
+                result = wrk.run(
+                    f"http://127.0.0.1:{port}",
+                    path,
+                    method=method,
+                    sessions=sess,
+                    connections=args.connections,
+                    seconds=args.seconds,
+                    cookie_name=cookie_name,
+                )
             return {**result, "mem_mb": peak.mb}
 
         wrk.run(f"http://127.0.0.1:{BASELINE_PORT}", "/", seconds=2)  # warm up
@@ -234,11 +305,16 @@ def report(results: dict, args, size: int, sign_in_mb: float | None = None) -> s
         if not name.startswith(("baseline", "floor")):
             target += f"{'; ' if target else ''}p99 {'met' if r['p99_ms'] < P99_TARGET_MS else 'MISSED'}"
             target += f"; memory {'met' if r['mem_mb'] < MEMORY_TARGET_MB else 'MISSED'}"
-        lines.append(f"| {name} | {r['rps']:.0f} | {ratio:.2f} | {r['p50_ms']:.1f} | {r['p99_ms']:.1f} | "
-                     f"{r['errors']} | {r['mem_mb']:.0f} | {target} |")
+        lines.append(
+            f"| {name} | {r['rps']:.0f} | {ratio:.2f} | {r['p50_ms']:.1f} | {r['p99_ms']:.1f} | "
+            f"{r['errors']} | {r['mem_mb']:.0f} | {target} |"
+        )
     if sign_in_mb is not None:
-        lines += ["", f"A clinician's sign-in (its argon2 hash): peak RSS per worker {sign_in_mb:.0f} MB, "
-                      f"memory {'met' if sign_in_mb < MEMORY_TARGET_MB else 'MISSED'}."]
+        lines += [
+            "",
+            f"A clinician's sign-in (its argon2 hash): peak RSS per worker {sign_in_mb:.0f} MB, "
+            f"memory {'met' if sign_in_mb < MEMORY_TARGET_MB else 'MISSED'}.",
+        ]
     return "\n".join(lines) + "\n"
 
 

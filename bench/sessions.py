@@ -19,11 +19,19 @@ from intake.questionnaire.twitching import QUESTIONNAIRE  # noqa: E402
 from tests.answers import COMPLETE_FORM  # noqa: E402
 
 ANSWERS = {
-    "consent.agree": True, "consent.language": "en", "safety.signs": ["none"],
-    "about.first_name": "Bench", "about.last_name": "Patient", "about.birth_date": "1980-04-23",
-    "about.email": "bench@example.com", "about.contact_method": "email",
-    "twitch.where": ["upper_eyelid"], "twitch.side": "left", "twitch.onset_manner": "gradual",
-    "twitch.frequency": "many_daily", "visit.goals": "Benchmark run",
+    "consent.agree": True,
+    "consent.language": "en",
+    "safety.signs": ["none"],
+    "about.first_name": "Bench",
+    "about.last_name": "Patient",
+    "about.birth_date": "1980-04-23",
+    "about.email": "bench@example.com",
+    "about.contact_method": "email",
+    "twitch.where": ["upper_eyelid"],
+    "twitch.side": "left",
+    "twitch.onset_manner": "gradual",
+    "twitch.frequency": "many_daily",
+    "visit.goals": "Benchmark run",
 }
 
 
@@ -51,17 +59,25 @@ def make_drafts(app, count: int, reached: str) -> list[str]:
 
 
 def form_body(step_id: str, token: str) -> str:
-    fields = [(k, v) for k, values in COMPLETE_FORM[step_id].items()
-              for v in (values if isinstance(values, list) else [values])]
+    fields = [
+        (k, v)
+        for k, values in COMPLETE_FORM[step_id].items()
+        for v in (values if isinstance(values, list) else [values])
+    ]
     return urlencode([*fields, ("csrf_token", token), ("action", "next")])
 
 
-def patient_sessions(app, count: int, reached: str, body_step: str | None = None,
-                     extra_body: dict | None = None) -> list[dict]:
+def patient_sessions(
+    app, count: int, reached: str, body_step: str | None = None, extra_body: dict | None = None
+) -> list[dict]:
     result = []
     for public_id in make_drafts(app, count, reached):
         cookie, token = signed_cookie(app, {"draft": public_id, "lang": "en"})
-        body = form_body(body_step, token) if body_step else urlencode({"csrf_token": token, **(extra_body or {})})
+        body = (
+            form_body(body_step, token)
+            if body_step
+            else urlencode({"csrf_token": token, **(extra_body or {})})
+        )
         result.append({"cookie": cookie, "body": body})
     return result
 
@@ -104,8 +120,12 @@ def clinician_cookie(app, base_url: str, cookie_name: str, password_checks: int 
     def check_password() -> str:
         page, cookie = request("GET", "/clinic/login", None)
         token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-        _, cookie = request("POST", "/clinic/login", cookie,
-                            urlencode({"csrf_token": token, "username": "bench", "password": password}))
+        _, cookie = request(
+            "POST",
+            "/clinic/login",
+            cookie,
+            urlencode({"csrf_token": token, "username": "bench", "password": password}),
+        )
         return cookie
 
     for _ in range(password_checks - 1):
@@ -113,8 +133,12 @@ def clinician_cookie(app, base_url: str, cookie_name: str, password_checks: int 
     cookie = check_password()
     page, cookie = request("GET", "/clinic/login/second-factor", cookie)
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-    _, cookie = request("POST", "/clinic/login/second-factor", cookie,
-                        urlencode({"csrf_token": token, "code": pyotp.TOTP(secret).now()}))
+    _, cookie = request(
+        "POST",
+        "/clinic/login/second-factor",
+        cookie,
+        urlencode({"csrf_token": token, "code": pyotp.TOTP(secret).now()}),
+    )
     # The first page puts its form token in the session; a browser keeps that cookie.
     _, cookie = request("GET", "/clinic/", cookie)
     return cookie

@@ -25,7 +25,9 @@ INTERVAL_S = 0.25
 
 def children(master_pid: int) -> list[int]:
     try:
-        return [int(pid) for pid in Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split()]
+        return [
+            int(pid) for pid in Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split()
+        ]
     except OSError:
         return []
 

@@ -34,24 +34,44 @@ end
 def require() -> None:
     """Stop before any set-up, with what to do, when wrk is not installed."""
     if shutil.which("wrk") is None:
-        raise SystemExit("bench/run.py drives the app with wrk, which is not installed here: "
-                         "apt-get install -y wrk (Debian and Ubuntu), then run it again.")
+        raise SystemExit(
+            "bench/run.py drives the app with wrk, which is not installed here: "
+            "apt-get install -y wrk (Debian and Ubuntu), then run it again."
+        )
 
 
 def _lua_string(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def run(url: str, path: str, *, method: str = "GET", sessions: list[dict] | None = None,
-        connections: int = 16, threads: int = 2, seconds: int = 10,
-        cookie_name: str = "intake_session") -> dict:
-    rows = ",".join("{%s,%s}" % (_lua_string(s["cookie"]), _lua_string(s.get("body", ""))) for s in sessions or [])
-    script = LUA % {"sessions": rows, "method": method, "path": path, "threads": threads, "cookie_name": cookie_name}
+def run(
+    url: str,
+    path: str,
+    *,
+    method: str = "GET",
+    sessions: list[dict] | None = None,
+    connections: int = 16,
+    threads: int = 2,
+    seconds: int = 10,
+    cookie_name: str = "intake_session",
+) -> dict:
+    rows = ",".join(
+        "{%s,%s}" % (_lua_string(s["cookie"]), _lua_string(s.get("body", ""))) for s in sessions or []
+    )
+    script = LUA % {
+        "sessions": rows,
+        "method": method,
+        "path": path,
+        "threads": threads,
+        "cookie_name": cookie_name,
+    }
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as lua:
         lua.write(script)
     out = subprocess.run(
         ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", lua.name, url],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     return parse(out)
 

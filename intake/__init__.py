@@ -9,11 +9,11 @@ from flask import Flask
 from flask_babel import format_date, format_datetime, get_locale
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import crypto, csrf_tokens, i18n, keys, logs, malloc, migrations
-from .database import engine_options
-from .extensions import csrf, db, limiter
-from .forms import choices_of
-from .session_cookie import SessionCookie
+from intake import crypto, csrf_tokens, i18n, keys, logs, malloc, migrations
+from intake.database import engine_options
+from intake.extensions import csrf, db, limiter
+from intake.forms import choices_of
+from intake.session_cookie import SessionCookie
 
 
 def create_app(config: str | type | None = None) -> Flask:
@@ -33,7 +33,8 @@ def create_app(config: str | type | None = None) -> Flask:
     crypto.init_app(app)
 
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(
-        app.config["SQLALCHEMY_DATABASE_URI"], app.config["SQLALCHEMY_ENGINE_OPTIONS"])
+        app.config["SQLALCHEMY_DATABASE_URI"], app.config["SQLALCHEMY_ENGINE_OPTIONS"]
+    )
     db.init_app(app)
     migrations.init_app(app)
     # The limiter's check runs first, so that posts with a bad CSRF token count too.
@@ -42,14 +43,24 @@ def create_app(config: str | type | None = None) -> Flask:
     csrf_tokens.init_app(app)
     i18n.init_app(app)
     with app.app_context():
-        from .database import close_request_connection, configure_engine
+        from intake.database import close_request_connection, configure_engine
 
         configure_engine(db.engine)
     app.teardown_appcontext(close_request_connection)
 
-    from . import (  # noqa: F401
-        auth, cli, clinician, clinician_admin, clinician_exports, errors, fhir_api, notify, ops,
-        patient, second_factor, security,
+    from intake import (  # noqa: F401  (imported for their routes)
+        auth,
+        cli,
+        clinician,
+        clinician_admin,
+        clinician_exports,
+        errors,
+        fhir_api,
+        notify,
+        ops,
+        patient,
+        second_factor,
+        security,
     )
 
     auth.configure(app)

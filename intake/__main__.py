@@ -1,3 +1,3 @@
-from .serve import main
+from intake.serve import main
 
 main()

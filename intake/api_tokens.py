@@ -14,8 +14,8 @@ from datetime import datetime
 
 from sqlalchemy import Update, select, update
 
-from .extensions import db
-from .models import ApiToken
+from intake.extensions import db
+from intake.models import ApiToken
 
 # Lower case like usernames, and short enough that "api:<name>" fits an audit row's actor.
 NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{1,47}$")

@@ -14,9 +14,9 @@ from typing import NamedTuple
 from flask import has_request_context, request
 from sqlalchemy import Connection, Executable, bindparam, insert, select
 
-from .database import finish_reading, locked, request_connection, write_alone
-from .extensions import db
-from .models import IS_STATUS_CHANGE, STATUS_CHANGE_ACTIONS, AuditEvent, Clinician, Submission, utcnow
+from intake.database import finish_reading, locked, request_connection, write_alone
+from intake.extensions import db
+from intake.models import IS_STATUS_CHANGE, STATUS_CHANGE_ACTIONS, AuditEvent, Clinician, Submission, utcnow
 
 
 class Action:

@@ -20,9 +20,9 @@ from flask import current_app, session
 from flask_login import login_user, logout_user
 from sqlalchemy import bindparam, func, select
 
-from .extensions import db, login_manager
-from .models import Clinician, Role
-from .submissions import REFERENCE_ALPHABET
+from intake.extensions import db, login_manager
+from intake.models import Clinician, Role
+from intake.submissions import REFERENCE_ALPHABET
 
 MIN_PASSWORD = 12
 MAX_PASSWORD = 128
@@ -41,6 +41,7 @@ SECOND_FACTOR_CHECKED = "clinic_second_factor"
 
 
 # --- passwords ---------------------------------------------------------------------------
+
 
 @cache
 def common_passwords() -> frozenset[str]:
@@ -104,23 +105,20 @@ def new_session_token() -> str:
 
 # --- accounts ----------------------------------------------------------------------------
 
+
 def normalise_username(username: str) -> str:
     return username.strip().casefold()
 
 
 def find_by_username(username: str) -> Clinician | None:
-    return db.session.scalar(
-        select(Clinician).where(Clinician.username == normalise_username(username))
-    )
+    return db.session.scalar(select(Clinician).where(Clinician.username == normalise_username(username)))
 
 
 def any_clinician() -> bool:
     return bool(db.session.scalar(select(func.count(Clinician.id))))
 
 
-def create_clinician(
-    username: str, display_name: str, role: str, now: datetime
-) -> tuple[Clinician, str]:
+def create_clinician(username: str, display_name: str, role: str, now: datetime) -> tuple[Clinician, str]:
     """A new account and its one-time password, which must be changed at first sign-in."""
     if role not in Role.ALL:
         raise ValueError(f"unknown role {role!r}")
@@ -261,7 +259,7 @@ def end_session() -> None:
 
 
 def session_expiry() -> str | None:
-    """"idle" or "lifetime" when this session has run out, else None."""
+    """ "idle" or "lifetime" when this session has run out, else None."""
     now = time.time()
     config = current_app.config
     started, seen = session.get(LOGIN_AT), session.get(SEEN_AT)

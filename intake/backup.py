@@ -20,7 +20,7 @@ from typing import Iterator
 from sqlalchemy import create_engine, inspect, literal, select, table
 from sqlalchemy.engine import Engine
 
-from .crypto import DataKeys, DecryptionError
+from intake.crypto import DataKeys, DecryptionError
 
 MAGIC = b"intake-backup-v1\n"
 CHUNK = 4 * 1024 * 1024
@@ -34,7 +34,9 @@ class BackupError(RuntimeError):
 def sqlite_path(engine: Engine) -> Path:
     database = engine.url.database
     if engine.dialect.name != "sqlite":
-        raise BackupError("backup and restore work on SQLite only; back PostgreSQL up with pg_dump (see the README)")
+        raise BackupError(
+            "backup and restore work on SQLite only; back PostgreSQL up with pg_dump (see the README)"
+        )
     if not database or database == ":memory:":
         raise BackupError("the database is in memory: there is nothing on disk to back up")
     return Path(database)
@@ -99,11 +101,13 @@ def _decrypt_to(source: Path, keys: DataKeys, target: Path) -> None:
             try:
                 plain = keys.decrypt(line.strip())
             except DecryptionError:
-                raise BackupError("the backup failed its integrity check, or none of INTAKE_DATA_KEYS opens it") from None
+                raise BackupError(
+                    "the backup failed its integrity check, or none of INTAKE_DATA_KEYS opens it"
+                ) from None
             number, last = HEADER.unpack_from(plain)
             if number != expected or finished:
                 raise BackupError("the backup's parts are out of order or repeated")
-            out.write(plain[HEADER.size:])
+            out.write(plain[HEADER.size :])
             expected, finished = expected + 1, bool(last)
         if not finished:
             raise BackupError("the backup is cut short")
@@ -117,7 +121,10 @@ def holds_data(path: Path) -> bool:
     try:
         with engine.connect() as connection:
             names = [name for name in inspect(connection).get_table_names() if name != "alembic_version"]
-            return any(connection.execute(select(literal(1)).select_from(table(name)).limit(1)).first() for name in names)
+            return any(
+                connection.execute(select(literal(1)).select_from(table(name)).limit(1)).first()
+                for name in names
+            )
     finally:
         engine.dispose()
 
@@ -126,7 +133,9 @@ def restore(engine: Engine, keys: DataKeys, source: Path, force: bool = False) -
     """Replace the app's database with a backup's contents (refused over data, unless forced)."""
     target = sqlite_path(engine)
     if holds_data(target) and not force:
-        raise BackupError(f"{target} already holds data; restore into an empty database, or add --force to replace it")
+        raise BackupError(
+            f"{target} already holds data; restore into an empty database, or add --force to replace it"
+        )
     with tempfile.TemporaryDirectory() as work:
         plain = Path(work) / "restored.db"
         _decrypt_to(source, keys, plain)

@@ -13,13 +13,13 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
-from . import api_tokens, audit, auth, backup, demo, maintenance, mfa
-from .audit import Action
-from .crypto import data_keys
-from .extensions import db
-from .models import Clinician, Role, utcnow
-from .questionnaire.twitching import QUESTIONNAIRE
-from .security import search_key
+from intake import api_tokens, audit, auth, backup, demo, maintenance, mfa
+from intake.audit import Action
+from intake.crypto import data_keys
+from intake.extensions import db
+from intake.models import Clinician, Role, utcnow
+from intake.questionnaire.twitching import QUESTIONNAIRE
+from intake.security import search_key
 
 FIRST_ADMIN = "admin"
 
@@ -27,7 +27,9 @@ FIRST_ADMIN = "admin"
 def create_account(username: str, display_name: str, role: str, actor_label: str) -> tuple[Clinician, str]:
     """Create and commit an account; the one-time password is returned, never stored."""
     clinician, password = auth.create_clinician(username, display_name, role, utcnow())
-    audit.record(Action.ACCOUNT_CREATED, None, detail=f"{clinician.username} ({role})", actor_label=actor_label)
+    audit.record(
+        Action.ACCOUNT_CREATED, None, detail=f"{clinician.username} ({role})", actor_label=actor_label
+    )
     db.session.commit()
     return clinician, password
 
@@ -60,7 +62,9 @@ def create_clinician_command(username: str, display_name: str, admin: bool) -> N
         raise click.BadParameter("use 2 to 64 lower-case letters, digits, dots, dashes or underscores")
     if auth.find_by_username(username):
         raise click.ClickException(f"there is already an account called {username}")
-    clinician, password = create_account(username, display_name, Role.ADMIN if admin else Role.CLINICIAN, "cli")
+    clinician, password = create_account(
+        username, display_name, Role.ADMIN if admin else Role.CLINICIAN, "cli"
+    )
     click.echo(one_time_password_notice(clinician, password))
 
 
@@ -137,13 +141,16 @@ def revoke_api_token_command(name: str) -> None:
 @with_appcontext
 def list_api_tokens_command() -> None:
     """List the integrations' tokens (never the tokens themselves)."""
+
     def when(moment) -> str:
         return moment.strftime("%Y-%m-%d %H:%M UTC") if moment else "-"
 
     for row in api_tokens.all_tokens():
         state = f"revoked {when(row.revoked_at)}" if row.revoked else "live"
-        click.echo(f"{row.name}\t{state}\tcreated {when(row.created_at)} by {row.created_by}"
-                   f"\tlast used {when(row.last_used_at)}")
+        click.echo(
+            f"{row.name}\t{state}\tcreated {when(row.created_at)} by {row.created_by}"
+            f"\tlast used {when(row.last_used_at)}"
+        )
 
 
 @click.command("rotate-keys")
@@ -159,9 +166,12 @@ def rotate_keys_command(batch: int) -> None:
     if result.unreadable:
         raise click.ClickException(
             "these values failed their integrity check or no configured key opens them: "
-            + ", ".join(result.unreadable[:50]) + ". Keep the old keys until they are resolved."
+            + ", ".join(result.unreadable[:50])
+            + ". Keep the old keys until they are resolved."
         )
-    click.echo("Old keys may now be removed from INTAKE_DATA_KEYS (keep them while backups made with them are kept).")
+    click.echo(
+        "Old keys may now be removed from INTAKE_DATA_KEYS (keep them while backups made with them are kept)."
+    )
 
 
 @click.command("purge-expired")
@@ -171,8 +181,9 @@ def purge_expired_command() -> None:
     result = maintenance.purge_expired(utcnow(), current_app.config.get("RETENTION_DAYS"))
     audit.record(Action.PURGED, None, detail=result.describe(), actor_label="cli")
     db.session.commit()
-    click.echo(f"Deleted {result.drafts} expired drafts, {result.submissions} submissions "
-               f"and {result.notes} notes.")
+    click.echo(
+        f"Deleted {result.drafts} expired drafts, {result.submissions} submissions and {result.notes} notes."
+    )
 
 
 @click.command("backup")
@@ -206,8 +217,16 @@ def restore_command(path: Path, force: bool) -> None:
 
 
 def register(app: Flask) -> None:
-    for command in (create_clinician_command, seed_demo_command, create_api_token_command,
-                    revoke_api_token_command, list_api_tokens_command, rotate_keys_command,
-                    purge_expired_command, backup_command, restore_command,
-                    reset_second_factor_command):
+    for command in (
+        create_clinician_command,
+        seed_demo_command,
+        create_api_token_command,
+        revoke_api_token_command,
+        list_api_tokens_command,
+        rotate_keys_command,
+        purge_expired_command,
+        backup_command,
+        restore_command,
+        reset_second_factor_command,
+    ):
         app.cli.add_command(command)

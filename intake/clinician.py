@@ -27,16 +27,16 @@ from flask import (
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
 
-from . import audit, auth, mfa, workspace
-from .audit import Action
-from .clinician_forms import LoginForm, NoteForm, PasswordChangeForm
-from .crypto import DecryptionError, data_keys
-from .database import finish_reading, start_reading
-from .extensions import db, limiter
-from .models import Submission, utcnow
-from .questionnaire.summary import build_summary
-from .questionnaire.twitching import QUESTIONNAIRE
-from .security import SAFE_METHODS
+from intake import audit, auth, mfa, workspace
+from intake.audit import Action
+from intake.clinician_forms import LoginForm, NoteForm, PasswordChangeForm
+from intake.crypto import DecryptionError, data_keys
+from intake.database import start_reading
+from intake.extensions import db, limiter
+from intake.models import Submission, utcnow
+from intake.questionnaire.summary import build_summary
+from intake.questionnaire.twitching import QUESTIONNAIRE
+from intake.security import SAFE_METHODS
 
 bp = Blueprint("clinician", __name__, url_prefix="/clinic")
 
@@ -52,6 +52,7 @@ MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", 
 
 
 # --- the gate ----------------------------------------------------------------------------
+
 
 @bp.before_request
 def read_pages_without_the_write_lock() -> None:
@@ -129,11 +130,14 @@ def clinic_time(moment: datetime | None) -> str:
     # one a row), and English whatever the server's locale, like the rest of the workspace.
     local = moment.astimezone(clinic_zone())
     hour = local.hour
-    return (f"{MONTHS[local.month - 1]} {local.day}, {local.year}, "
-            f"{hour % 12 or 12}:{local.minute:02d} {'PM' if hour >= 12 else 'AM'}")
+    return (
+        f"{MONTHS[local.month - 1]} {local.day}, {local.year}, "
+        f"{hour % 12 or 12}:{local.minute:02d} {'PM' if hour >= 12 else 'AM'}"
+    )
 
 
 # --- signing in and out ------------------------------------------------------------------
+
 
 def _failed_sign_in(response: Response) -> bool:
     return response.status_code == 401
@@ -148,12 +152,18 @@ TOO_MANY = "Too many sign-in attempts. Wait 15 minutes and try again, or ask an 
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(
-    lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], key_func=_account_key,
-    methods=["POST"], deduct_when=_failed_sign_in, error_message=TOO_MANY,
+    lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"],
+    key_func=_account_key,
+    methods=["POST"],
+    deduct_when=_failed_sign_in,
+    error_message=TOO_MANY,
 )
 @limiter.limit(
-    lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], key_func=get_remote_address,
-    methods=["POST"], deduct_when=_failed_sign_in, error_message=TOO_MANY,
+    lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"],
+    key_func=get_remote_address,
+    methods=["POST"],
+    deduct_when=_failed_sign_in,
+    error_message=TOO_MANY,
 )
 def login():
     if current_user.is_authenticated:
@@ -167,8 +177,12 @@ def login():
         return render_template("clinician/login.html", form=form), 422
     attempt = auth.authenticate(form.username.data, form.password.data)
     if attempt.clinician is None:
-        audit.record(Action.LOGIN_FAILED, None, detail=attempt.reason,
-                     actor_label=auth.normalise_username(form.username.data))
+        audit.record(
+            Action.LOGIN_FAILED,
+            None,
+            detail=attempt.reason,
+            actor_label=auth.normalise_username(form.username.data),
+        )
         db.session.commit()
         return render_template("clinician/login.html", form=form, error=SIGN_IN_FAILED), 401
     if mfa.required_for(attempt.clinician):
@@ -242,6 +256,7 @@ def keepalive():
 
 # --- the list ----------------------------------------------------------------------------
 
+
 def _remembered_search(filters: workspace.Filters) -> str:
     token = session.get(SEARCH_NAMES, {}).get(filters.name_key or "")
     if not isinstance(token, str):
@@ -290,7 +305,9 @@ def _submission_link_prefix() -> str:
 def search():
     """The filter form posts here so that a searched name never appears in a URL."""
     try:
-        filters = workspace.parse_filters({k: request.form.get(k, "") for k in ("status", "tier", "from", "to")})
+        filters = workspace.parse_filters(
+            {k: request.form.get(k, "") for k in ("status", "tier", "from", "to")}
+        )
     except workspace.BadFilter:
         abort(400)
     text = request.form.get("q", "")
@@ -298,7 +315,9 @@ def search():
     # Remember the words typed only to show them in the box again, in this session. The
     # cookie is readable by anyone holding it, so the name goes in encrypted.
     typed = " ".join(text.split())[:100]
-    session[SEARCH_NAMES] = {filters.name_key: data_keys().encrypt(typed.encode())} if filters.name_key else {}
+    session[SEARCH_NAMES] = (
+        {filters.name_key: data_keys().encrypt(typed.encode())} if filters.name_key else {}
+    )
     return redirect(url_for("clinician.dashboard", **filters.as_args()))
 
 

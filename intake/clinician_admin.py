@@ -7,14 +7,14 @@ import re
 from flask import abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
-from . import audit, auth, mfa
-from .audit import Action, AuditQuery
-from .clinician import admin_required, bp, me
-from .clinician_forms import AccountForm
-from .extensions import db
-from .forms import ButtonForm
-from .models import Clinician, Submission, utcnow
-from .workspace import normalise_reference
+from intake import audit, auth, mfa
+from intake.audit import Action, AuditQuery
+from intake.clinician import admin_required, bp, me
+from intake.clinician_forms import AccountForm
+from intake.extensions import db
+from intake.forms import ButtonForm
+from intake.models import Clinician, Submission, utcnow
+from intake.workspace import normalise_reference
 
 AUDIT_PAGE_SIZE = 100
 
@@ -47,7 +47,9 @@ def create_account():
     if auth.find_by_username(form.username.data):
         form.username.errors.append("There is already an account with this username.")
         return _render_accounts(form, 422)
-    clinician, password = auth.create_clinician(form.username.data, form.display_name.data, form.role.data, utcnow())
+    clinician, password = auth.create_clinician(
+        form.username.data, form.display_name.data, form.role.data, utcnow()
+    )
     audit.record(Action.ACCOUNT_CREATED, me(), detail=f"{clinician.username} ({clinician.role})")
     db.session.commit()
     # Shown once, in this response only: never put in a redirect, a flash or a log.
@@ -122,10 +124,15 @@ def audit_log():
     before = request.args.get("before") or None
     if action not in (None, *Action.ALL) or (before is not None and not re.fullmatch(r"\d{1,18}", before)):
         abort(400)
-    query = AuditQuery(action, request.args.get("actor") or None, _submission_public_id(request.args.get("ref")))
+    query = AuditQuery(
+        action, request.args.get("actor") or None, _submission_public_id(request.args.get("ref"))
+    )
     events, next_id = audit.browse(query, int(before) if before else None, AUDIT_PAGE_SIZE)
     return render_template(
-        "clinician/audit.html", events=events, next_id=next_id, actions=Action.ALL,
+        "clinician/audit.html",
+        events=events,
+        next_id=next_id,
+        actions=Action.ALL,
         references=_references(events),
         args={k: v for k, v in request.args.items() if k in ("action", "actor", "ref") and v},
     )
@@ -146,5 +153,7 @@ def _submission_public_id(reference: str | None) -> str | None:
     if not reference:
         return None
     canonical = normalise_reference(reference)
-    found = canonical and db.session.scalar(select(Submission.public_id).where(Submission.reference == canonical))
+    found = canonical and db.session.scalar(
+        select(Submission.public_id).where(Submission.reference == canonical)
+    )
     return found or "-"  # "-" matches nothing: an unknown reference gives an empty list

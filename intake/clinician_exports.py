@@ -18,16 +18,14 @@ from flask import Response, abort, stream_with_context
 from sqlalchemy import Select
 from sqlalchemy.orm import Session
 
-from . import audit, exports, fhir_export, sealed, workspace
-from .audit import Action
-from .clinician import NO_SUCH_SUBMISSION, bp, clinic_zone, filters_from_request, me
-from .database import start_reading
-from .extensions import db
-from .fhir_export import FHIR_JSON
-from .models import utcnow
-from .questionnaire.twitching import QUESTIONNAIRE
-
-
+from intake import audit, exports, fhir_export, sealed, workspace
+from intake.audit import Action
+from intake.clinician import NO_SUCH_SUBMISSION, bp, clinic_zone, filters_from_request, me
+from intake.database import start_reading
+from intake.extensions import db
+from intake.fhir_export import FHIR_JSON
+from intake.models import utcnow
+from intake.questionnaire.twitching import QUESTIONNAIRE
 
 
 def _attachment(response: Response, filename: str) -> Response:
@@ -49,6 +47,7 @@ def _reader() -> Iterator[Session]:
 
 
 # --- CSV -----------------------------------------------------------------------------------
+
 
 @bp.get("/export.csv")
 def export():
@@ -74,6 +73,7 @@ def _csv_chunks(statement: Select, rows_per_chunk: int = 200) -> Iterator[str]:
 
 
 # --- FHIR ----------------------------------------------------------------------------------
+
 
 @bp.get("/export.fhir.json")
 def export_fhir():

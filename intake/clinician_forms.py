@@ -5,9 +5,9 @@ from __future__ import annotations
 from wtforms import PasswordField, RadioField, StringField, TextAreaField
 from wtforms.validators import DataRequired, EqualTo, Length, Regexp
 
-from .auth import MAX_PASSWORD, USERNAME_PATTERN
-from .forms import SafeForm
-from .models import Role
+from intake.auth import MAX_PASSWORD, USERNAME_PATTERN
+from intake.forms import SafeForm
+from intake.models import Role
 
 NOTE_MAX = 5000
 
@@ -18,14 +18,22 @@ class LoginForm(SafeForm):
 
 
 class PasswordChangeForm(SafeForm):
-    current = PasswordField("Current password", validators=[DataRequired("Enter your current password"), Length(max=1024)])
+    current = PasswordField(
+        "Current password", validators=[DataRequired("Enter your current password"), Length(max=1024)]
+    )
     new = PasswordField(
         "New password",
-        validators=[DataRequired("Enter a new password"), Length(max=MAX_PASSWORD, message=f"Use at most {MAX_PASSWORD} characters.")],
+        validators=[
+            DataRequired("Enter a new password"),
+            Length(max=MAX_PASSWORD, message=f"Use at most {MAX_PASSWORD} characters."),
+        ],
     )
     confirm = PasswordField(
         "New password again",
-        validators=[DataRequired("Enter the new password again"), EqualTo("new", "The two new passwords are not the same")],
+        validators=[
+            DataRequired("Enter the new password again"),
+            EqualTo("new", "The two new passwords are not the same"),
+        ],
     )
 
 
@@ -44,7 +52,13 @@ class AccountForm(SafeForm):
         "Username",
         description="Lower-case letters, digits, dots, dashes or underscores, e.g. j.chen",
         filters=[lambda value: value.strip().casefold() if isinstance(value, str) else value],
-        validators=[DataRequired("Enter a username"), Regexp(USERNAME_PATTERN.pattern, message="Use 2 to 64 lower-case letters, digits, dots, dashes or underscores")],
+        validators=[
+            DataRequired("Enter a username"),
+            Regexp(
+                USERNAME_PATTERN.pattern,
+                message="Use 2 to 64 lower-case letters, digits, dots, dashes or underscores",
+            ),
+        ],
     )
     display_name = StringField(
         "Full name, as colleagues should see it",
@@ -63,5 +77,8 @@ class CodeForm(SafeForm):
     code = StringField(
         "Code",
         filters=[lambda value: value.strip() if isinstance(value, str) else value],
-        validators=[DataRequired("Enter the code"), Length(max=64, message="That is not a code from your app or a recovery code.")],
+        validators=[
+            DataRequired("Enter the code"),
+            Length(max=64, message="That is not a code from your app or a recovery code."),
+        ],
     )

@@ -45,7 +45,7 @@ class CompiledPage:
 
     def render(self, state: Any) -> str:
         out = [self.texts[0]]
-        for fill, text in zip(self.fills, self.texts[1:]):
+        for fill, text in zip(self.fills, self.texts[1:], strict=True):
             out.append(fill(state))
             out.append(text)
         return "".join(out)

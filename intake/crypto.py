@@ -82,7 +82,9 @@ class EncryptedJSON(TypeDecorator):
     def process_bind_param(self, value: Any, dialect) -> str | None:
         if value is None:
             return None
-        return data_keys().encrypt(json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+        return data_keys().encrypt(
+            json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        )
 
     def process_result_value(self, value: str | None, dialect) -> Any:
         return None if value is None else json.loads(data_keys().decrypt(value))

@@ -7,6 +7,7 @@ together, and a few percent of urgent and emergency safety answers.
 
 from __future__ import annotations
 
+import itertools
 import random
 import uuid
 from datetime import date, datetime, timedelta
@@ -14,13 +15,13 @@ from typing import Any, Iterator
 
 from sqlalchemy import insert, select
 
-from .extensions import db
-from .models import Status, Submission
-from .questionnaire.safety import TIER_OF_SIGN, Tier, assess
-from .questionnaire.schema import Item, ItemType, Questionnaire
-from .questionnaire.summary import patient_name
-from .security import name_index
-from .submissions import REFERENCE_ALPHABET
+from intake.extensions import db
+from intake.models import Status, Submission
+from intake.questionnaire.safety import TIER_OF_SIGN, Tier, assess
+from intake.questionnaire.schema import Item, ItemType, Questionnaire
+from intake.questionnaire.summary import patient_name
+from intake.security import name_index
+from intake.submissions import REFERENCE_ALPHABET
 
 FIRST_NAMES = (
     "Maria", "James", "Ana", "Robert", "Wei", "Fatima", "David", "Olga", "Carlos", "Linda",
@@ -145,8 +146,13 @@ def _reference(rng: random.Random, taken: set[str]) -> str:
 
 
 def demo_rows(
-    questionnaire: Questionnaire, count: int, now: datetime, rng: random.Random,
-    reviewer_id: int | None, key: bytes, taken: set[str],
+    questionnaire: Questionnaire,
+    count: int,
+    now: datetime,
+    rng: random.Random,
+    reviewer_id: int | None,
+    key: bytes,
+    taken: set[str],
 ) -> Iterator[dict[str, Any]]:
     for _ in range(count):
         answers = fake_answers(questionnaire, rng, now.date())
@@ -176,15 +182,22 @@ def demo_rows(
         }
 
 
-def seed(questionnaire: Questionnaire, count: int, now: datetime, key: bytes,
-         reviewer_id: int | None, seed_value: int | None = None, batch: int = 2000) -> int:
+def seed(
+    questionnaire: Questionnaire,
+    count: int,
+    now: datetime,
+    key: bytes,
+    reviewer_id: int | None,
+    seed_value: int | None = None,
+    batch: int = 2000,
+) -> int:
     """Insert `count` made-up submissions in batches (one commit per batch)."""
     rng = random.Random(seed_value)
     taken = set(db.session.scalars(select(Submission.reference).where(Submission.reference.is_not(None))))
     rows = demo_rows(questionnaire, count, now, rng, reviewer_id, key, taken)
     done = 0
     while done < count:
-        chunk = [row for _, row in zip(range(batch), rows)]
+        chunk = list(itertools.islice(rows, batch))
         db.session.execute(insert(Submission), chunk)
         db.session.commit()
         done += len(chunk)

@@ -8,10 +8,9 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
-from . import logs
-from .crypto import DecryptionError
-from .extensions import db
-
+from intake import logs
+from intake.crypto import DecryptionError
+from intake.extensions import db
 
 # Clinician pages are English only (patients see the translated generic 500 message).
 UNREADABLE = (
@@ -54,7 +53,7 @@ def render_error(code: int, message: str | None = None, back_url: str | None = N
 def register(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
-        from . import fhir_api
+        from intake import fhir_api
 
         # A 404 or 405 under /fhir matches no route, so the API blueprint's own handlers
         # never see it; an integration must still get an OperationOutcome, not a page.
@@ -64,7 +63,7 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
-        from . import refusals
+        from intake import refusals
 
         if request.endpoint in refusals.STEP_POSTS:
             return refusals.after_csrf_failure()
@@ -72,7 +71,7 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(429)
     def too_many_requests(error: HTTPException):
-        from . import fhir_api, refusals
+        from intake import fhir_api, refusals
 
         # This handler is code-specific, so Flask prefers it to the API blueprint's own.
         if fhir_api.is_api_request():

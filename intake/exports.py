@@ -12,11 +12,11 @@ from typing import Any, Iterator
 from sqlalchemy import Select
 from sqlalchemy.orm import Session
 
-from . import sealed
-from .models import Clinician, Submission
-from .questionnaire.schema import Questionnaire
-from .questionnaire.scoring import INSTRUMENTS, Instrument, Score, score_all
-from .questionnaire.summary import display_answer
+from intake import sealed
+from intake.models import Clinician, Submission
+from intake.questionnaire.schema import Questionnaire
+from intake.questionnaire.scoring import INSTRUMENTS, Instrument, Score, score_all
+from intake.questionnaire.summary import display_answer
 
 # A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -72,7 +72,9 @@ def _fixed_cells(submission: Submission, reviewer: str | None) -> list[Any]:
     ]  # fmt: skip
 
 
-def row(questionnaire: Questionnaire, submission: Submission, answers: dict, reviewer: str | None) -> list[Any]:
+def row(
+    questionnaire: Questionnaire, submission: Submission, answers: dict, reviewer: str | None
+) -> list[Any]:
     answers = questionnaire.enabled_answers(answers)
     items = [display_answer(item, answers.get(item.link_id)) for item in questionnaire.items()]
     scores = [cell for result in score_all(answers) for cell in _score_cells(result)]

@@ -16,8 +16,8 @@ answer is FHIR JSON, errors included (404 and 405 outside any route come through
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import urlencode
 from datetime import datetime, timezone
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Flask, Response, current_app, g, request
@@ -27,14 +27,14 @@ from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import http_date
 
-from . import api_tokens, audit, fhir_export, fhir_search, sealed
-from .audit import Action
-from .database import start_reading
-from .extensions import db, limiter
-from .fhir_export import FHIR_JSON, fhir_response
-from .models import Submission, utcnow
-from .questionnaire.fhir import bundle, operation_outcome, questionnaire_resource
-from .questionnaire.twitching import QUESTIONNAIRE
+from intake import api_tokens, audit, fhir_export, fhir_search, sealed
+from intake.audit import Action
+from intake.database import start_reading
+from intake.extensions import db, limiter
+from intake.fhir_export import FHIR_JSON, fhir_response
+from intake.models import Submission, utcnow
+from intake.questionnaire.fhir import bundle, operation_outcome, questionnaire_resource
+from intake.questionnaire.twitching import QUESTIONNAIRE
 
 bp = Blueprint("fhir_api", __name__, url_prefix="/fhir")
 public = Blueprint("fhir_public", __name__)
@@ -70,6 +70,7 @@ class ApiClient:
 
 # --- documents built once, at start ------------------------------------------------------
 
+
 def register(app: Flask) -> None:
     # The Questionnaire and the capabilities never change while the app runs.
     app.extensions[QUESTIONNAIRE_DOCUMENT] = fhir_export.dumps(questionnaire_resource(QUESTIONNAIRE))
@@ -98,6 +99,7 @@ def metadata():
 
 
 # --- errors --------------------------------------------------------------------------------
+
 
 def is_api_request() -> bool:
     return request.path == bp.url_prefix or request.path.startswith(f"{bp.url_prefix}/")
@@ -136,6 +138,7 @@ def unexpected(error: Exception):
 
 # --- the gate: a bearer token, failures limited per address ---------------------------------
 
+
 def _bearer() -> str | None:
     scheme, _, value = request.headers.get("Authorization", "").partition(" ")
     return (value.strip() or None) if scheme.lower() == "bearer" else None
@@ -163,7 +166,9 @@ def require_token():
     if not limiter.limiter.hit(failures, FAILURE_SCOPE, address):
         return outcome(429, "Too many requests with a bad API token from this address. Wait a minute.")
     audit.commit_after_reading(
-        audit.event(Action.FHIR_DENIED, None, detail=checked.reason, actor_label=f"api:{checked.name or 'unknown'}")
+        audit.event(
+            Action.FHIR_DENIED, None, detail=checked.reason, actor_label=f"api:{checked.name or 'unknown'}"
+        )
     )
     challenge = f'Bearer realm="{REALM}"' + (', error="invalid_token"' if presented else "")
     message = "This API token is unknown or revoked." if presented else None
@@ -199,6 +204,7 @@ def _audit(action: str, subject: Submission | None = None, detail: str = "") -> 
 
 # --- the interactions --------------------------------------------------------------------
 
+
 @bp.get("/QuestionnaireResponse/<resource_id>")
 @per_token
 def read(resource_id: str):
@@ -223,8 +229,12 @@ def search():
     args = {name: request.args.getlist(name) for name in request.args}
     config = current_app.config
     try:
-        query = fhir_search.parse(args, ZoneInfo(config["CLINIC_TIMEZONE"]),
-                                  config["FHIR_API_DEFAULT_COUNT"], config["FHIR_API_MAX_COUNT"])
+        query = fhir_search.parse(
+            args,
+            ZoneInfo(config["CLINIC_TIMEZONE"]),
+            config["FHIR_API_DEFAULT_COUNT"],
+            config["FHIR_API_MAX_COUNT"],
+        )
     except fhir_search.BadSearch as error:
         _audit(Action.FHIR_SEARCH, detail=f"refused: {error}")
         return outcome(400, str(error), error.code)

@@ -19,11 +19,11 @@ from flask import Response
 from sqlalchemy import Select
 from sqlalchemy.orm import Session
 
-from .models import Submission
-from .questionnaire.fhir import FHIR_VERSION, bundle, operation_outcome, questionnaire_response
-from .questionnaire.schema import Questionnaire
-from .questionnaire.summary import patient_name
-from .sealed import Opened, Unreadable, open_rows, with_sealed_answers
+from intake.models import Submission
+from intake.questionnaire.fhir import FHIR_VERSION, bundle, operation_outcome, questionnaire_response
+from intake.questionnaire.schema import Questionnaire
+from intake.questionnaire.summary import patient_name
+from intake.sealed import Opened, Unreadable, open_rows, with_sealed_answers
 
 FHIR_JSON = "application/fhir+json"
 BATCH = 200
@@ -37,7 +37,9 @@ def dumps(resource: Mapping[str, Any]) -> str:
     return json.dumps(resource, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
 
 
-def fhir_response(resource: Mapping[str, Any], status: int = 200, headers: Mapping[str, str] | None = None) -> Response:
+def fhir_response(
+    resource: Mapping[str, Any], status: int = 200, headers: Mapping[str, str] | None = None
+) -> Response:
     return Response(dumps(resource), status=status, mimetype=FHIR_JSON, headers=dict(headers or {}))
 
 
@@ -50,7 +52,9 @@ def _subject_display(answers: Mapping[str, Any]) -> str | None:
     return patient_name(answers) or None
 
 
-def submission_resource(q: Questionnaire, submission: Submission, answers: Mapping[str, Any]) -> dict[str, Any]:
+def submission_resource(
+    q: Questionnaire, submission: Submission, answers: Mapping[str, Any]
+) -> dict[str, Any]:
     """A submitted questionnaire (its row and its opened answers) as a completed
     `QuestionnaireResponse`.
 

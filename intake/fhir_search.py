@@ -21,10 +21,10 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, func, or_
 
-from .extensions import db
-from .models import Submission
-from .sealed import Opened, open_rows, with_sealed_answers
-from .workspace import BadFilter, Cursor, Filters, filtered
+from intake.extensions import db
+from intake.models import Submission
+from intake.sealed import Opened, open_rows, with_sealed_answers
+from intake.workspace import BadFilter, Cursor, Filters, filtered
 
 KNOWN = frozenset({"_lastUpdated", "_count", "_cursor", "_format"})
 JSON_FORMATS = frozenset({"json", "application/json", "application/fhir+json"})
@@ -76,8 +76,10 @@ def parse(args: Mapping[str, Sequence[str]], zone: ZoneInfo, default_count: int,
     rather than ignored, so a misspelt filter never returns everything."""
     unknown = sorted(set(args) - KNOWN)
     if unknown:
-        raise BadSearch(f"Unknown search parameter {unknown[0]!r}. This API supports "
-                        "_lastUpdated and _count.", "not-supported")
+        raise BadSearch(
+            f"Unknown search parameter {unknown[0]!r}. This API supports _lastUpdated and _count.",
+            "not-supported",
+        )
     for name in ("_count", "_cursor", "_format"):
         if len(args.get(name, ())) > 1:
             raise BadSearch(f"Give {name} at most once.")
@@ -110,8 +112,10 @@ def last_updated_bounds(value: str, zone: ZoneInfo) -> list[Bound]:
     """One `_lastUpdated` value as one or two bounds on the submission time."""
     match = _VALUE.fullmatch(value)
     if match is None:
-        raise BadSearch(f"_lastUpdated {value[:40]!r} is not a FHIR date or dateTime, "
-                        "e.g. ge2025-03-14 or ge2025-03-14T09:30:00Z.")
+        raise BadSearch(
+            f"_lastUpdated {value[:40]!r} is not a FHIR date or dateTime, "
+            "e.g. ge2025-03-14 or ge2025-03-14T09:30:00Z."
+        )
     prefix = match["prefix"] or "eq"
     if prefix in OTHER_PREFIXES:
         raise BadSearch(f"The prefix {prefix!r} is not supported; use eq, ge, gt, le or lt.", "not-supported")
@@ -169,6 +173,7 @@ def _day_start(day: date, zone: ZoneInfo) -> datetime:
 
 
 # --- running a search ------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Found:

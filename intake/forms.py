@@ -26,7 +26,7 @@ from wtforms import (
 from wtforms.validators import Email, Length, Optional, Regexp, StopValidation
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from .questionnaire.schema import ItemType, Item, Questionnaire, Step
+from intake.questionnaire.schema import Item, ItemType, Questionnaire, Step
 
 YES_NO = (("yes", _l("Yes")), ("no", _l("No")))
 PHONE_PATTERN = re.compile(r"^\+?[0-9 ()\-.]{7,30}$")
@@ -289,10 +289,20 @@ def _field_for(item: Item) -> Field:
         ItemType.TEXT: lambda: StringField(label, [Optional(), Length(max=item.max_length or 200)]),
         ItemType.LONG_TEXT: lambda: TextAreaField(label, [Optional(), Length(max=item.max_length or 2000)]),
         ItemType.EMAIL: lambda: StringField(
-            label, [Optional(), Length(max=item.max_length or 254), Email(_l("Enter an email address like name@example.com"))]
+            label,
+            [
+                Optional(),
+                Length(max=item.max_length or 254),
+                Email(_l("Enter an email address like name@example.com")),
+            ],
         ),
         ItemType.PHONE: lambda: StringField(
-            label, [Optional(), Length(max=item.max_length or 30), Regexp(PHONE_PATTERN, message=_l("Enter a phone number, like (212) 555-0123"))]
+            label,
+            [
+                Optional(),
+                Length(max=item.max_length or 30),
+                Regexp(PHONE_PATTERN, message=_l("Enter a phone number, like (212) 555-0123")),
+            ],
         ),
         ItemType.INTEGER: lambda: WholeNumberField(label),
         ItemType.SCALE: lambda: RadioField(label, choices=choices, validate_choice=False),
@@ -327,4 +337,3 @@ class ConfirmForm(PatientForm):
 
 class ButtonForm(SafeForm):
     """A form with nothing but its CSRF token, for one-button POSTs."""
-

@@ -24,7 +24,7 @@ from flask import Flask, current_app, request, session
 from flask_babel import LazyString, get_locale, refresh
 from werkzeug.exceptions import HTTPException
 
-from .extensions import babel
+from intake.extensions import babel
 
 LANGUAGES = ("en", "es")
 DEFAULT_LANGUAGE = "en"
@@ -90,7 +90,7 @@ def safe_next(target: str | None) -> str | None:
 
 
 def format_month_year(value: str) -> str:
-    """"2024-03" as "March 2024" / "marzo de 2024": the locale decides the pattern."""
+    """ "2024-03" as "March 2024" / "marzo de 2024": the locale decides the pattern."""
     year, month = value.split("-")[:2]
     return format_skeleton("yMMMM", date(int(year), int(month), 1), locale=get_locale() or DEFAULT_LANGUAGE)
 

@@ -40,7 +40,9 @@ def ensure_development_keys(app: Flask) -> None:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_key(app, SECRET_FILE, lambda: secrets.token_hex(32))
     if not app.config.get("INTAKE_DATA_KEYS"):
-        app.config["INTAKE_DATA_KEYS"] = _instance_key(app, DATA_KEYS_FILE, lambda: Fernet.generate_key().decode())
+        app.config["INTAKE_DATA_KEYS"] = _instance_key(
+            app, DATA_KEYS_FILE, lambda: Fernet.generate_key().decode()
+        )
 
 
 def _development_file(app: Flask, name: str) -> set[str]:
@@ -85,7 +87,8 @@ def refuse_unsafe_production_settings(app: Flask) -> None:
     missing = [name for name in required if not os.environ.get(name)]
     if missing:
         raise RuntimeError(
-            "Production configuration is missing: " + ", ".join(missing)
+            "Production configuration is missing: "
+            + ", ".join(missing)
             + ". Set these environment variables before starting the app."
         )
     if not required:

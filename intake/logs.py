@@ -58,7 +58,10 @@ def describe(error: BaseException) -> dict:
     its message. Log with `extra={"error": describe(error)}`, never `logger.exception`,
     so that no handler anywhere (a test's, a server's) can print the message."""
     frames = traceback.extract_tb(error.__traceback__)[-10:]
-    return {"type": type(error).__name__, "at": [f"{Path(f.filename).name}:{f.lineno} {f.name}" for f in frames]}
+    return {
+        "type": type(error).__name__,
+        "at": [f"{Path(f.filename).name}:{f.lineno} {f.name}" for f in frames],
+    }
 
 
 class StderrHandler(logging.StreamHandler):
@@ -96,13 +99,16 @@ def _finish(response: Response) -> Response:
     request_id = g.get("request_id") or uuid.uuid4().hex
     response.headers[REQUEST_ID_HEADER] = request_id
     started = g.get("request_started", time.perf_counter())
-    logging.getLogger("intake.request").info("request", extra={
-        "method": request.method,
-        "path": loggable_path(),
-        "status": response.status_code,
-        "duration_ms": round((time.perf_counter() - started) * 1000, 1),
-        "remote_addr": request.remote_addr,
-    })
+    logging.getLogger("intake.request").info(
+        "request",
+        extra={
+            "method": request.method,
+            "path": loggable_path(),
+            "status": response.status_code,
+            "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+            "remote_addr": request.remote_addr,
+        },
+    )
     return response
 
 

@@ -10,14 +10,15 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Column, Text, delete, literal, select, type_coerce, update
 
-from .crypto import DecryptionError, EncryptedJSON, EncryptedText, data_keys
-from .extensions import db
-from .models import ReviewNote, Status, Submission
+from intake.crypto import DecryptionError, EncryptedJSON, EncryptedText, data_keys
+from intake.extensions import db
+from intake.models import ReviewNote, Status, Submission
 
 BATCH = 500
 
 
 # --- key rotation ------------------------------------------------------------------------
+
 
 @dataclass
 class Rotation:
@@ -85,6 +86,7 @@ def _rotate_value(table, column: Column, found_id: int, token: str, result: Rota
 
 
 # --- retention ---------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Purge:

@@ -18,9 +18,9 @@ from flask import current_app
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
-from .auth import end_all_sessions, one_time_password
-from .extensions import db
-from .models import Clinician, RecoveryCode
+from intake.auth import end_all_sessions, one_time_password
+from intake.extensions import db
+from intake.models import Clinician, RecoveryCode
 
 RECOVERY_CODES = 10
 # One time step (30 s) either side of the server's clock: a phone a little fast or slow,
@@ -39,6 +39,7 @@ def required_for(clinician: Clinician) -> bool:
 
 
 # --- enrolment ---------------------------------------------------------------------------
+
 
 def fingerprint(secret: str) -> str:
     """What a browser keeps to recognise the secret it was shown (never the secret)."""
@@ -91,6 +92,7 @@ def confirm(clinician: Clinician, code: str, now: datetime) -> list[str] | None:
 
 
 # --- signing in ----------------------------------------------------------------------------
+
 
 def normalise(code: str) -> str:
     return re.sub(r"[\s-]+", "", code or "").upper()
@@ -155,6 +157,7 @@ def check(clinician: Clinician, typed: str, now: datetime) -> Check:
 
 # --- recovery codes ------------------------------------------------------------------------
 
+
 def _hash(code: str) -> str:
     return hashlib.sha256(normalise(code).encode()).hexdigest()
 
@@ -194,6 +197,7 @@ def recovery_codes_left(clinician: Clinician) -> int:
 
 
 # --- an administrator's reset --------------------------------------------------------------
+
 
 def reset(clinician: Clinician) -> None:
     """Remove the second factor and its recovery codes, and sign the account out

@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 from flask import Flask
 
-from .extensions import db
+from intake.extensions import db
 
 DIRECTORY = str(Path(__file__).resolve().parent.parent / "migrations")
 

@@ -10,8 +10,8 @@ from flask_login import UserMixin
 from sqlalchemy import DateTime, ForeignKey, Index, String, TypeDecorator, UniqueConstraint, event, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .crypto import EncryptedJSON, EncryptedText
-from .extensions import db
+from intake.crypto import EncryptedJSON, EncryptedText
+from intake.extensions import db
 
 
 class UTCDateTime(TypeDecorator):
@@ -206,8 +206,13 @@ class AuditEvent(db.Model):
         Index("ix_audit_event_submission_action_at", "submission_public_id", "action", "at"),
         # A summary's status history (audit.STATUS_HISTORY): the status changes alone,
         # never the views, whatever the planner's statistics say (migration 0009).
-        Index("ix_audit_event_status_changes", "submission_public_id", "at",
-              postgresql_where=IS_STATUS_CHANGE, sqlite_where=IS_STATUS_CHANGE),
+        Index(
+            "ix_audit_event_status_changes",
+            "submission_public_id",
+            "at",
+            postgresql_where=IS_STATUS_CHANGE,
+            sqlite_where=IS_STATUS_CHANGE,
+        ),
         Index("ix_audit_event_action_at", "action", "at"),
     )
 

@@ -14,7 +14,7 @@ from flask import Flask, current_app, has_request_context, url_for
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from .extensions import db
+from intake.extensions import db
 
 PENDING = "intake_new_submission_notices"
 THREADS = "intake_mail_threads"
@@ -35,7 +35,9 @@ def queue_new_submission(public_id: str, reference: str, tier: str) -> None:
 def compose(notice: Notice, config, link: str) -> EmailMessage:
     message = EmailMessage()
     flagged = {"emergency": "EMERGENCY", "urgent": "URGENT"}.get(notice.tier)
-    message["Subject"] = f"New pre-visit questionnaire {notice.reference}" + (f" ({flagged})" if flagged else "")
+    message["Subject"] = f"New pre-visit questionnaire {notice.reference}" + (
+        f" ({flagged})" if flagged else ""
+    )
     message["From"] = config["MAIL_SENDER"]
     message["To"] = config["NOTIFY_EMAIL"]
     tier_line = {

@@ -6,7 +6,7 @@ from flask import Blueprint, current_app
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from .extensions import db
+from intake.extensions import db
 
 bp = Blueprint("ops", __name__)
 

@@ -20,28 +20,30 @@ from flask import (
     url_for,
 )
 from flask_babel import get_locale
-from flask_limiter.util import get_remote_address
 from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
 from sqlalchemy.exc import SQLAlchemyError
 
-from . import i18n, logs, submissions
-from .database import start_reading
-from .extensions import db, limiter
-from .forms import ButtonForm, ConfirmForm, StepForm, step_form
-from .models import Submission, utcnow
-from .questionnaire.drafts import REVIEW, page_index
-from .questionnaire.safety import Tier
-from .questionnaire.schema import Step
-from .questionnaire.twitching import QUESTIONNAIRE
-from .security import SAFE_METHODS
-from .step_page import SavedAnswers, render_step_page
+from intake import i18n, logs, submissions
+from intake.database import start_reading
+from intake.extensions import db, limiter
+from intake.forms import ButtonForm, ConfirmForm, StepForm, step_form
+from intake.models import Submission, utcnow
+from intake.questionnaire.drafts import REVIEW, page_index
+from intake.questionnaire.safety import Tier
+from intake.questionnaire.schema import Step
+from intake.questionnaire.twitching import QUESTIONNAIRE
+from intake.security import SAFE_METHODS
+from intake.step_page import SavedAnswers, render_step_page
 
 bp = Blueprint("patient", __name__)
 # Every POST of these pages, all pages together, counts against one budget per address;
 # a refused post keeps the patient's answers (refusals.py).
 limiter.shared_limit(
-    lambda: current_app.config["PATIENT_POST_RATE_LIMIT"], scope="patient-posts",
-    key_func=get_remote_address, methods=["POST"],
+    lambda: current_app.config["PATIENT_POST_RATE_LIMIT"],
+    scope="patient-posts",
+    key_func=get_remote_address,
+    methods=["POST"],
 )(bp)
 
 WELCOME = QUESTIONNAIRE.steps[0].id
@@ -64,6 +66,7 @@ def read_pages_without_the_write_lock() -> None:
 
 # --- the draft bound to this browser -------------------------------------------------
 
+
 def _current_draft() -> Submission | None:
     return submissions.find_draft(session.get("draft"), utcnow())
 
@@ -77,9 +80,14 @@ def _require_draft() -> Submission:
 
 
 def _no_draft():
-    abort(404, description=_("We could not find your saved answers. They may have "
-                             "expired, or this browser was closed. Use your resume "
-                             "link, or start again."))
+    abort(
+        404,
+        description=_(
+            "We could not find your saved answers. They may have "
+            "expired, or this browser was closed. Use your resume "
+            "link, or start again."
+        ),
+    )
 
 
 def _bind(public_id: str, language: str) -> None:
@@ -96,6 +104,7 @@ def _expiry_days() -> int:
 
 
 # --- where a patient may go --------------------------------------------------------------
+
 
 def _step_or_404(step_id: str) -> Step:
     step = QUESTIONNAIRE.step(step_id)
@@ -139,6 +148,7 @@ def _gate(draft: Submission | submissions.DraftView, page: str):
 
 # --- pages -----------------------------------------------------------------------------
 
+
 @bp.get("/")
 def welcome():
     draft = _read_draft()
@@ -158,12 +168,15 @@ def start():
         return _render_step(step, form), 422
     answers, reached = form.answers(), _next_page(step)
     draft = _read_draft()
-    saved = draft and submissions.save_page(QUESTIONNAIRE, session["draft"], draft, step, answers,
-                                            utcnow(), _expiry_days(), reached)
+    saved = draft and submissions.save_page(
+        QUESTIONNAIRE, session["draft"], draft, step, answers, utcnow(), _expiry_days(), reached
+    )
     if saved:
         _bind(session["draft"], saved.draft.language)
     else:  # none yet, or the one this browser had was sent meanwhile
-        new = submissions.start_draft_with_page(QUESTIONNAIRE, step, answers, reached, utcnow(), _expiry_days())
+        new = submissions.start_draft_with_page(
+            QUESTIONNAIRE, step, answers, reached, utcnow(), _expiry_days()
+        )
         public_id, language = new.public_id, new.language  # read before the commit expires them
         db.session.commit()
         _bind(public_id, language)
@@ -203,10 +216,21 @@ def save(step_id: str):
     else:
         form.validate_partial(earlier, _today())
         answers, reached = _partial_answers(form, draft), step.id
-    saved = submissions.save_page(
-        QUESTIONNAIRE, session["draft"], draft, step, answers, utcnow(), _expiry_days(), reached,
-        language=language, resume_link=action == "later",
-    ) or _no_draft()
+    saved = (
+        submissions.save_page(
+            QUESTIONNAIRE,
+            session["draft"],
+            draft,
+            step,
+            answers,
+            utcnow(),
+            _expiry_days(),
+            reached,
+            language=language,
+            resume_link=action == "later",
+        )
+        or _no_draft()
+    )
     if action == "next":
         return _after_continue(step, saved.draft.safety_tier, saved.draft.answers, reached)
     if action == "later":
@@ -241,7 +265,10 @@ def _after_continue(step: Step, tier: str, answers: dict, reached: str):
         return redirect(url_for("patient.emergency"))
     if step.id == SAFETY and tier == Tier.URGENT:
         return redirect(url_for("patient.urgent"))
-    if request.args.get("return") == REVIEW and submissions.first_incomplete_step(QUESTIONNAIRE, answers) is None:
+    if (
+        request.args.get("return") == REVIEW
+        and submissions.first_incomplete_step(QUESTIONNAIRE, answers) is None
+    ):
         return redirect(url_for("patient.review"))
     return redirect(_page_url(reached))
 
@@ -305,8 +332,10 @@ def submit():
     except SQLAlchemyError as failure:
         db.session.rollback()
         current_app.logger.error("submit failed", extra={"error": logs.describe(failure)})
-        error = _("We could not send your answers just now. Nothing is lost: your "
-                  "answers are still here. Please try again in a minute.")
+        error = _(
+            "We could not send your answers just now. Nothing is lost: your "
+            "answers are still here. Please try again in a minute."
+        )
         return _render_review(_read_draft() or _no_draft(), form, error), 503
     if sent == submissions.Sent.INCOMPLETE:  # another tab's save, since the check above
         missing = submissions.first_incomplete_step(QUESTIONNAIRE, (_read_draft() or _no_draft()).answers)
@@ -345,6 +374,7 @@ def printable():
 
 # --- safety pages ------------------------------------------------------------------------
 
+
 @bp.get("/emergency")
 def emergency():
     draft = _require_draft()
@@ -369,12 +399,14 @@ def urgent():
     if draft.safety_tier != Tier.URGENT:
         return redirect(_page_url(draft.current_step))
     return render_template(
-        "patient/urgent.html", form=ButtonForm(),
+        "patient/urgent.html",
+        form=ButtonForm(),
         next_url=_page_url(_next_page(QUESTIONNAIRE.step(SAFETY))),
     )
 
 
 # --- language ----------------------------------------------------------------------------
+
 
 @bp.post("/language")
 def language():
@@ -386,12 +418,15 @@ def language():
     if not i18n.choose(chosen):
         abort(400)
     draft = _read_draft()
-    switched = draft and submissions.switch_language(session["draft"], draft, chosen, utcnow(), _expiry_days())
+    switched = draft and submissions.switch_language(
+        session["draft"], draft, chosen, utcnow(), _expiry_days()
+    )
     back = _page_url(switched.draft.current_step) if switched else url_for("patient.welcome")
     return redirect(i18n.safe_next(request.form.get("next")) or back)
 
 
 # --- stop and resume ---------------------------------------------------------------------
+
 
 @bp.post("/later")
 def later():
@@ -409,8 +444,11 @@ def saved():
     token = session.pop("resume_token", None)
     link = url_for("patient.resume", token=token, _external=True) if token else None
     return render_template(
-        "patient/saved.html", link=link, form=ButtonForm(),
-        expires=draft.expires_at, continue_url=_page_url(draft.current_step),
+        "patient/saved.html",
+        link=link,
+        form=ButtonForm(),
+        expires=draft.expires_at,
+        continue_url=_page_url(draft.current_step),
     )
 
 
@@ -418,9 +456,14 @@ def saved():
 def resume(token: str):
     draft = submissions.find_by_resume_token(token, utcnow())
     if draft is None:
-        abort(404, description=_("This link does not work any more. Links stop working "
-                                 "after the answers are sent, or after %(days)s days.",
-                                 days=current_app.config["DRAFT_EXPIRY_DAYS"]))
+        abort(
+            404,
+            description=_(
+                "This link does not work any more. Links stop working "
+                "after the answers are sent, or after %(days)s days.",
+                days=current_app.config["DRAFT_EXPIRY_DAYS"],
+            ),
+        )
     _bind(draft.public_id, draft.language)
     if _blocked_by_emergency(draft, draft.current_step):
         return redirect(url_for("patient.emergency"))

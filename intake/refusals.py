@@ -10,11 +10,11 @@ import time
 from flask import Response, make_response, request
 from flask_babel import gettext as _
 
-from .errors import render_error
-from .extensions import limiter
-from .forms import ConfirmForm, step_form
-from .patient import _current_draft, _page_url, _render_review, _render_step, _step_or_404, _today
-from .questionnaire.twitching import QUESTIONNAIRE
+from intake.errors import render_error
+from intake.extensions import limiter
+from intake.forms import ConfirmForm, step_form
+from intake.patient import _current_draft, _page_url, _render_review, _render_step, _step_or_404, _today
+from intake.questionnaire.twitching import QUESTIONNAIRE
 
 # The pages whose post can be shown again with what was typed in it.
 STEP_POSTS = frozenset({"patient.start", "patient.save"})
@@ -22,7 +22,11 @@ STEP_POSTS = frozenset({"patient.start", "patient.save"})
 
 def render_posted_step(message: str, status: int):
     """The step again with what was posted and a fresh token; nothing is saved."""
-    step = QUESTIONNAIRE.steps[0] if request.endpoint == "patient.start" else _step_or_404(request.view_args["step_id"])
+    step = (
+        QUESTIONNAIRE.steps[0]
+        if request.endpoint == "patient.start"
+        else _step_or_404(request.view_args["step_id"])
+    )
     form = step_form(QUESTIONNAIRE, step)()
     form.validate_partial({}, _today())
     form.form_errors.append(message)
@@ -30,27 +34,51 @@ def render_posted_step(message: str, status: int):
 
 
 def after_csrf_failure():
-    return render_posted_step(_("This page was open for a long time, so we could not save it "
-                                "yet. Your answers are still here: check them and press "
-                                "Continue again."), 400)
+    return render_posted_step(
+        _(
+            "This page was open for a long time, so we could not save it "
+            "yet. Your answers are still here: check them and press "
+            "Continue again."
+        ),
+        400,
+    )
 
 
 def after_too_many_posts() -> Response:
     """429 for the patient's pages, with Retry-After, keeping everything typed."""
     draft = _current_draft()
     if request.endpoint in STEP_POSTS:
-        page = render_posted_step(_("Many pages were sent from your connection in a short "
-                                    "time, so we could not save this one yet. Your answers are "
-                                    "still here: wait a minute, then press the button again."), 429)
+        page = render_posted_step(
+            _(
+                "Many pages were sent from your connection in a short "
+                "time, so we could not save this one yet. Your answers are "
+                "still here: wait a minute, then press the button again."
+            ),
+            429,
+        )
     elif request.endpoint == "patient.submit" and draft is not None:
-        page = _render_review(draft, ConfirmForm(), _("Many pages were sent from your connection "
-                                                       "in a short time, so your answers were not "
-                                                       "sent yet. Nothing is lost: wait a minute, "
-                                                       "then press Send my answers again.")), 429
+        page = (
+            _render_review(
+                draft,
+                ConfirmForm(),
+                _(
+                    "Many pages were sent from your connection "
+                    "in a short time, so your answers were not "
+                    "sent yet. Nothing is lost: wait a minute, "
+                    "then press Send my answers again."
+                ),
+            ),
+            429,
+        )
     else:
-        page = render_error(429, _("Many pages were sent from your connection in a short time. "
-                                   "Nothing you saved is lost: wait a minute, then try again."),
-                            back_url=_page_url(draft.current_step) if draft else None)
+        page = render_error(
+            429,
+            _(
+                "Many pages were sent from your connection in a short time. "
+                "Nothing you saved is lost: wait a minute, then try again."
+            ),
+            back_url=_page_url(draft.current_step) if draft else None,
+        )
     response = make_response(page)
     response.headers["Retry-After"] = str(retry_after_seconds())
     return response

@@ -19,10 +19,10 @@ from flask import current_app
 from sqlalchemy import Select, Text, select, type_coerce
 from sqlalchemy.orm import defer
 
-from .crypto import DecryptionError, data_keys
-from .extensions import db
-from .models import Status, Submission
-from .workspace import canonical_public_id
+from intake.crypto import DecryptionError, data_keys
+from intake.extensions import db
+from intake.models import Status, Submission
+from intake.workspace import canonical_public_id
 
 
 @dataclass(frozen=True)

@@ -13,16 +13,18 @@ from flask_limiter.util import get_remote_address
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from . import audit, auth, mfa
-from .audit import Action
-from .clinician import after_sign_in, bp, me
-from .clinician_forms import CodeForm
-from .database import finish_reading
-from .extensions import db, limiter
-from .models import Clinician, utcnow
+from intake import audit, auth, mfa
+from intake.audit import Action
+from intake.clinician import after_sign_in, bp, me
+from intake.clinician_forms import CodeForm
+from intake.database import finish_reading
+from intake.extensions import db, limiter
+from intake.models import Clinician, utcnow
 
 WRONG_CODE = "That code did not work. Enter the current code from your app, or an unused recovery code."
-WRONG_SETUP_CODE = "That code did not work. Check the time on your phone, then enter the code the app shows now."
+WRONG_SETUP_CODE = (
+    "That code did not work. Check the time on your phone, then enter the code the app shows now."
+)
 TOO_MANY_CODES = (
     "Too many wrong codes. Wait 15 minutes and try again, or ask an administrator to reset "
     "your two-step sign-in."
@@ -50,8 +52,12 @@ def _wrong_code(response: Response) -> bool:
 
 # The app's codes and recovery codes share one count per account, on both pages.
 code_limit = limiter.shared_limit(
-    lambda: current_app.config["SECOND_FACTOR_LIMIT"], scope="second-factor", key_func=_limit_key,
-    methods=["POST"], deduct_when=_wrong_code, error_message=TOO_MANY_CODES,
+    lambda: current_app.config["SECOND_FACTOR_LIMIT"],
+    scope="second-factor",
+    key_func=_limit_key,
+    methods=["POST"],
+    deduct_when=_wrong_code,
+    error_message=TOO_MANY_CODES,
 )
 
 
@@ -91,8 +97,10 @@ def second_factor():
     target = _sign_in(account, result.method, next_target)
     db.session.commit()
     if left is not None:  # after _sign_in, which starts the session afresh
-        flash(f"You used a recovery code; {left} are left. If you lost your phone, ask an "
-              "administrator to reset your two-step sign-in.")
+        flash(
+            f"You used a recovery code; {left} are left. If you lost your phone, ask an "
+            "administrator to reset your two-step sign-in."
+        )
     return redirect(target)
 
 
@@ -134,10 +142,15 @@ def second_factor_setup():
     return render_template("clinician/recovery_codes.html", codes=codes, continue_url=target)
 
 
-def _render_setup(account: Clinician, secret: str, form: CodeForm, error: str | None = None, status: int = 200):
+def _render_setup(
+    account: Clinician, secret: str, form: CodeForm, error: str | None = None, status: int = 200
+):
     uri = mfa.provisioning_uri(account, secret)
     page = render_template(
         "clinician/second_factor_setup.html",
-        form=form, error=error, qr=mfa.qr_data_uri(uri), secret=mfa.grouped(secret),
+        form=form,
+        error=error,
+        qr=mfa.qr_data_uri(uri),
+        secret=mfa.grouped(secret),
     )
     return page, status

@@ -73,7 +73,7 @@ def search_key() -> bytes:
 
 
 def normalise_name(value: str) -> str:
-    """"  García  López" and "garcía lópez" are one name; accents still count."""
+    """ "  García  López" and "garcía lópez" are one name; accents still count."""
     return " ".join(unicodedata.normalize("NFKC", value).casefold().split())
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import os
 
-from . import create_app, migrations
-from .cli import create_first_admin, one_time_password_notice
+from intake import create_app, migrations
+from intake.cli import create_first_admin, one_time_password_notice
 
 
 def prepare(app) -> None:

@@ -19,11 +19,11 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 
-from .compiled_pages import Holes, PageCache
-from .csrf_tokens import csrf_token
-from .forms import StepForm, to_field_data
-from .i18n import current_path
-from .questionnaire.schema import Questionnaire, Step
+from intake.compiled_pages import Holes, PageCache
+from intake.csrf_tokens import csrf_token
+from intake.forms import StepForm, to_field_data
+from intake.i18n import current_path
+from intake.questionnaire.schema import Questionnaire, Step
 
 CACHE_KEY = "compiled_step_pages"
 _MONTH = re.compile(r"\d{4}-\d{2}")
@@ -82,11 +82,13 @@ class StepHoles:
 
     def described_by(self, link_id: str, hint_id: str, error_id: str) -> Markup:
         """` aria-describedby="..."` naming the hint (if any) and the error (when shown)."""
+
         def fill(r: StepRequest) -> str:
             ids = [hint_id] if hint_id else []
             if r.field(link_id).errors:
                 ids.append(error_id)
             return f' aria-describedby="{escape(" ".join(ids))}"' if ids else ""
+
         return self._hole(fill)
 
     def error_message(self, link_id: str, error_id: str) -> Markup:
@@ -101,8 +103,9 @@ class SavedAnswers:
     form_errors: list = []
 
     def __init__(self, step: Step, answers: Mapping[str, Any]) -> None:
-        self._fields = {item.link_id: _SavedField(to_field_data(item, answers.get(item.link_id)))
-                        for item in step.items}
+        self._fields = {
+            item.link_id: _SavedField(to_field_data(item, answers.get(item.link_id))) for item in step.items
+        }
 
     def __getitem__(self, link_id: str) -> "_SavedField":
         return self._fields[link_id]
@@ -114,7 +117,9 @@ class _SavedField:
     def __init__(self, data: Any) -> None:
         self.data = data
         # Month-year answers are kept as "YYYY-MM"; the page shows them in two boxes.
-        self.year, self.month = data.split("-") if isinstance(data, str) and _MONTH.fullmatch(data) else ("", "")
+        self.year, self.month = (
+            data.split("-") if isinstance(data, str) and _MONTH.fullmatch(data) else ("", "")
+        )
 
     def _value(self) -> str:
         if self.data is None:
@@ -154,8 +159,9 @@ def _error_summary(form: StepForm, items) -> str:
     return str(get_template_attribute("macros/forms.html", "error_summary")(form, items))
 
 
-def render_step_page(questionnaire: Questionnaire, step: Step, form: StepForm | SavedAnswers,
-                     return_to: str | None) -> str:
+def render_step_page(
+    questionnaire: Questionnaire, step: Step, form: StepForm | SavedAnswers, return_to: str | None
+) -> str:
     """The step page for this request: compiled on first use, then only filled."""
     locale = str(get_locale())
     key = (questionnaire.version, step.id, locale, return_to, request.script_root)
@@ -163,11 +169,16 @@ def render_step_page(questionnaire: Questionnaire, step: Step, form: StepForm | 
     def compile_with(holes: Holes) -> str:
         live = StepHoles(holes)
         html = render_template(
-            "patient/step.html", step=step, live=live, questionnaire=questionnaire,
-            number=questionnaire.step_index(step.id) + 1, total=len(questionnaire.steps),
+            "patient/step.html",
+            step=step,
+            live=live,
+            questionnaire=questionnaire,
+            number=questionnaire.step_index(step.id) + 1,
+            total=len(questionnaire.steps),
             return_to=return_to,
             # base.html's language switch asks for these; on this page they are holes.
-            csrf_token=live.csrf_token, current_path=live.current_path,
+            csrf_token=live.csrf_token,
+            current_path=live.current_path,
         )
         if generate_csrf() in html:  # a template took the real token: it would go to everyone
             raise RuntimeError("a compiled step page must take its CSRF token from `live`")

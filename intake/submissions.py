@@ -17,15 +17,15 @@ from typing import Any, Callable, Mapping
 
 from sqlalchemy import Text, Update, bindparam, select, update
 
-from . import notify
-from .database import locked, request_connection, write_alone
-from .extensions import db
-from .models import Status, Submission
-from .questionnaire import drafts
-from .questionnaire.drafts import DraftContent
-from .questionnaire.schema import Questionnaire, Step
-from .questionnaire.summary import patient_name
-from .security import name_index
+from intake import notify
+from intake.database import locked, request_connection, write_alone
+from intake.extensions import db
+from intake.models import Status, Submission
+from intake.questionnaire import drafts
+from intake.questionnaire.drafts import DraftContent
+from intake.questionnaire.schema import Questionnaire, Step
+from intake.questionnaire.summary import patient_name
+from intake.security import name_index
 
 # No 0/O, 1/I/L: a reference read out over the phone must not be misheard.
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -45,15 +45,22 @@ def start_draft(questionnaire: Questionnaire, language: str, now: datetime, expi
     return _insert_draft(questionnaire, drafts.blank(questionnaire, language), now, expiry_days)
 
 
-def start_draft_with_page(questionnaire: Questionnaire, step: Step, step_answers: Mapping[str, Any],
-                          reached: str, now: datetime, expiry_days: int) -> Submission:
+def start_draft_with_page(
+    questionnaire: Questionnaire,
+    step: Step,
+    step_answers: Mapping[str, Any],
+    reached: str,
+    now: datetime,
+    expiry_days: int,
+) -> Submission:
     """A new draft holding its first page (drafts.with_page), in the language chosen on it."""
     content = drafts.with_page(questionnaire, drafts.blank(questionnaire, "en"), step, step_answers, reached)
     return _insert_draft(questionnaire, content, now, expiry_days)
 
 
-def _insert_draft(questionnaire: Questionnaire, content: DraftContent, now: datetime,
-                  expiry_days: int) -> Submission:
+def _insert_draft(
+    questionnaire: Questionnaire, content: DraftContent, now: datetime, expiry_days: int
+) -> Submission:
     draft = Submission(
         questionnaire_version=questionnaire.version,
         **asdict(content),
@@ -89,7 +96,10 @@ class DraftView(DraftContent):
 
 
 DRAFT_VIEW = select(
-    Submission.status, Submission.expires_at, Submission.id, Submission.row_version,
+    Submission.status,
+    Submission.expires_at,
+    Submission.id,
+    Submission.row_version,
     *(Submission.__table__.c[field.name] for field in fields(DraftContent)),
 ).where(Submission.public_id == bindparam("public_id"))
 # The same read inside a save's transaction, after another tab wrote first: on PostgreSQL
@@ -135,19 +145,31 @@ def _draft_update(indexed: frozenset[str]) -> Update:
     # The answers are bound already sealed (see _changes), hence as plain text here.
     return (
         update(_SUBMISSION)
-        .where(_SUBMISSION.c.id == bindparam("draft_id"), _SUBMISSION.c.row_version == bindparam("seen"),
-               _SUBMISSION.c.status == Status.DRAFT)
-        .values({
-            **{name: bindparam(f"new_{name}", type_=Text() if name == "answers" else _SUBMISSION.c[name].type)
-               for name in columns},
-            "row_version": _SUBMISSION.c.row_version + 1,
-        })
+        .where(
+            _SUBMISSION.c.id == bindparam("draft_id"),
+            _SUBMISSION.c.row_version == bindparam("seen"),
+            _SUBMISSION.c.status == Status.DRAFT,
+        )
+        .values(
+            {
+                **{
+                    name: bindparam(
+                        f"new_{name}", type_=Text() if name == "answers" else _SUBMISSION.c[name].type
+                    )
+                    for name in columns
+                },
+                "row_version": _SUBMISSION.c.row_version + 1,
+            }
+        )
     )
 
 
 # Built once, one per set of indexed columns a save may change (8).
-WRITE_DRAFT = {frozenset(chosen): _draft_update(frozenset(chosen))
-               for size in range(len(INDEXED) + 1) for chosen in combinations(sorted(INDEXED), size)}
+WRITE_DRAFT = {
+    frozenset(chosen): _draft_update(frozenset(chosen))
+    for size in range(len(INDEXED) + 1)
+    for chosen in combinations(sorted(INDEXED), size)
+}
 
 
 @dataclass(frozen=True)
@@ -166,8 +188,15 @@ class Kept:
     resume_token_hash: str | None
 
 
-def write_draft(public_id: str, seen: DraftView, change: Callable[[DraftView], DraftContent],
-                now: datetime, expiry_days: int, *, resume_link: bool = False) -> Written | None:
+def write_draft(
+    public_id: str,
+    seen: DraftView,
+    change: Callable[[DraftView], DraftContent],
+    now: datetime,
+    expiry_days: int,
+    *,
+    resume_link: bool = False,
+) -> Written | None:
     """Write `change(draft)`, computed on the copy `seen` that was read and checked without
     the write lock, so that the lock is held only for the write itself: one UPDATE, alone in
     its transaction on the request's Core connection, that writes only onto that copy's
@@ -215,10 +244,21 @@ def _changes(draft: DraftView, content: DraftContent, kept: Kept) -> tuple[Updat
     return statement, {**parameters, "draft_id": draft.id, "seen": draft.row_version}
 
 
-def save_page(questionnaire: Questionnaire, public_id: str, seen: DraftView, step: Step,
-              step_answers: Mapping[str, Any], now: datetime, expiry_days: int, reached: str,
-              *, language: str | None = None, resume_link: bool = False) -> Written | None:
+def save_page(
+    questionnaire: Questionnaire,
+    public_id: str,
+    seen: DraftView,
+    step: Step,
+    step_answers: Mapping[str, Any],
+    now: datetime,
+    expiry_days: int,
+    reached: str,
+    *,
+    language: str | None = None,
+    resume_link: bool = False,
+) -> Written | None:
     """Save one page's answers (drafts.with_page), with a switch of language sent with it."""
+
     def change(draft: DraftView) -> DraftContent:
         content = drafts.with_page(questionnaire, draft, step, step_answers, reached)
         return drafts.with_language(content, language) if language else content
@@ -226,8 +266,9 @@ def save_page(questionnaire: Questionnaire, public_id: str, seen: DraftView, ste
     return write_draft(public_id, seen, change, now, expiry_days, resume_link=resume_link)
 
 
-def switch_language(public_id: str, seen: DraftView, language: str, now: datetime,
-                    expiry_days: int) -> Written | None:
+def switch_language(
+    public_id: str, seen: DraftView, language: str, now: datetime, expiry_days: int
+) -> Written | None:
     return write_draft(public_id, seen, lambda draft: drafts.with_language(draft, language), now, expiry_days)
 
 
@@ -240,8 +281,11 @@ def find_submitted(public_id: str | None) -> Submission | None:
 
 def _open_draft(found, now: datetime) -> bool:
     """Found, still a draft, and not expired: a Submission, or a row with those columns."""
-    return (found is not None and found.status == Status.DRAFT
-            and (found.expires_at is None or found.expires_at > now))
+    return (
+        found is not None
+        and found.status == Status.DRAFT
+        and (found.expires_at is None or found.expires_at > now)
+    )
 
 
 def issue_resume_token(draft: Submission) -> str:
@@ -253,9 +297,7 @@ def issue_resume_token(draft: Submission) -> str:
 
 
 def find_by_resume_token(token: str, now: datetime) -> Submission | None:
-    found = db.session.scalar(
-        select(Submission).where(Submission.resume_token_hash == hash_token(token))
-    )
+    found = db.session.scalar(select(Submission).where(Submission.resume_token_hash == hash_token(token)))
     return found if _open_draft(found, now) else None
 
 
@@ -268,10 +310,17 @@ def first_incomplete_step(questionnaire: Questionnaire, answers: Mapping[str, An
 
 # What sending needs of a draft, read under the lock (columns, not the ORM object: one
 # statement, and nothing for the identity map to reconcile with an earlier read).
-TO_SEND = select(
-    _SUBMISSION.c.status, _SUBMISSION.c.row_version, _SUBMISSION.c.public_id, _SUBMISSION.c.answers,
-    _SUBMISSION.c.safety_tier,
-).where(_SUBMISSION.c.id == bindparam("draft_id")).with_for_update()
+TO_SEND = (
+    select(
+        _SUBMISSION.c.status,
+        _SUBMISSION.c.row_version,
+        _SUBMISSION.c.public_id,
+        _SUBMISSION.c.answers,
+        _SUBMISSION.c.safety_tier,
+    )
+    .where(_SUBMISSION.c.id == bindparam("draft_id"))
+    .with_for_update()
+)
 
 
 class Sent(StrEnum):
@@ -300,11 +349,17 @@ def submit(questionnaire: Questionnaire, draft_id: int, now: datetime) -> Sent:
     if first_incomplete_step(questionnaire, draft.answers) is not None:
         return Sent.INCOMPLETE
     last_name = draft.answers.get("about.last_name")
-    result = connection.execute(SEND, {
-        "draft_id": draft_id, "seen": draft.row_version, "sent_reference": reference, "sent_at": now,
-        "sent_last_name_index": name_index(last_name if isinstance(last_name, str) else None),
-        "sent_patient_name": patient_name(draft.answers),
-    })
+    result = connection.execute(
+        SEND,
+        {
+            "draft_id": draft_id,
+            "seen": draft.row_version,
+            "sent_reference": reference,
+            "sent_at": now,
+            "sent_last_name_index": name_index(last_name if isinstance(last_name, str) else None),
+            "sent_patient_name": patient_name(draft.answers),
+        },
+    )
     if result.rowcount != 1:
         raise RuntimeError("a draft changed while its row was locked")
     notify.queue_new_submission(draft.public_id, reference, draft.safety_tier)
@@ -317,8 +372,11 @@ REFERENCE_TAKEN = select(_SUBMISSION.c.id).where(_SUBMISSION.c.reference == bind
 # nothing here (the row is not in the session) but its own bookkeeping.
 SEND = (
     update(_SUBMISSION)
-    .where(_SUBMISSION.c.id == bindparam("draft_id"), _SUBMISSION.c.status == Status.DRAFT,
-           _SUBMISSION.c.row_version == bindparam("seen"))
+    .where(
+        _SUBMISSION.c.id == bindparam("draft_id"),
+        _SUBMISSION.c.status == Status.DRAFT,
+        _SUBMISSION.c.row_version == bindparam("seen"),
+    )
     .values(
         status=Status.NEW,
         reference=bindparam("sent_reference", type_=_SUBMISSION.c.reference.type),

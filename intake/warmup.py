@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from flask import Flask
 
-from .i18n import LANGUAGES
-from .questionnaire.drafts import REVIEW
-from .questionnaire.twitching import QUESTIONNAIRE
-from .step_page import SavedAnswers, render_step_page, step_page_cache
+from intake.i18n import LANGUAGES
+from intake.questionnaire.drafts import REVIEW
+from intake.questionnaire.twitching import QUESTIONNAIRE
+from intake.step_page import SavedAnswers, render_step_page, step_page_cache
 
 
 def compile_step_pages(app: Flask) -> int:

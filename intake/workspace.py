@@ -20,12 +20,12 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from sqlalchemy import ColumnElement, Select, Text, bindparam, func, or_, select, type_coerce
 
-from .crypto import DataKeys, DecryptionError, data_keys
-from .extensions import db
-from .models import Clinician, ReviewNote, Status, Submission
-from .questionnaire.summary import patient_name
-from .questionnaire.safety import Tier
-from .security import name_index
+from intake.crypto import DataKeys, DecryptionError, data_keys
+from intake.extensions import db
+from intake.models import Clinician, ReviewNote, Status, Submission
+from intake.questionnaire.safety import Tier
+from intake.questionnaire.summary import patient_name
+from intake.security import name_index
 
 STATUSES = (Status.NEW, Status.REVIEWED)
 TIERS = (Tier.EMERGENCY.value, Tier.URGENT.value, Tier.NONE.value)
@@ -150,7 +150,9 @@ def _values(filters: Filters, zone: ZoneInfo) -> dict[str, Any]:
         "status": filters.status,
         "tier": filters.tier,
         "submitted_from": _day_start(filters.submitted_from, zone) if filters.submitted_from else None,
-        "submitted_to": _day_start(filters.submitted_to + timedelta(days=1), zone) if filters.submitted_to else None,
+        "submitted_to": _day_start(filters.submitted_to + timedelta(days=1), zone)
+        if filters.submitted_to
+        else None,
         "reference": filters.reference,
         "name_key": filters.name_key,
     }
@@ -185,6 +187,7 @@ def filtered(filters: Filters, zone: ZoneInfo) -> Select:
 
 
 # --- keyset pages ------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Cursor:
@@ -229,14 +232,17 @@ def _page_statement(shape: tuple[str, ...], towards: str | None) -> Select:
     cursor_at, cursor_id = bindparam("cursor_at", type_=at.type), bindparam("cursor_id", type_=row_id.type)
     if towards == NEWER:
         # The plain range on submitted_at bounds the index scan; the OR settles ties only.
-        return statement.where(at >= cursor_at, or_(at > cursor_at, row_id > cursor_id)).order_by(at.asc(), row_id.asc())
+        return statement.where(at >= cursor_at, or_(at > cursor_at, row_id > cursor_id)).order_by(
+            at.asc(), row_id.asc()
+        )
     if towards == OLDER:
         statement = statement.where(at <= cursor_at, or_(at < cursor_at, row_id < cursor_id))
     return statement.order_by(at.desc(), row_id.desc())
 
 
-def page(filters: Filters, zone: ZoneInfo, size: int, before: Cursor | None = None,
-         after: Cursor | None = None) -> Page:
+def page(
+    filters: Filters, zone: ZoneInfo, size: int, before: Cursor | None = None, after: Cursor | None = None
+) -> Page:
     """Newest first. `before` gives the page of older rows, `after` the page of newer rows."""
     cursor = after or before
     towards = NEWER if after is not None else OLDER if before is not None else None
@@ -249,7 +255,9 @@ def page(filters: Filters, zone: ZoneInfo, size: int, before: Cursor | None = No
     more = len(rows) > size
     if towards == NEWER:
         rows = list(reversed(rows[:size]))
-        return Page(rows, Cursor.of(rows[0]) if more and rows else None, Cursor.of(rows[-1]) if rows else None)
+        return Page(
+            rows, Cursor.of(rows[0]) if more and rows else None, Cursor.of(rows[-1]) if rows else None
+        )
     rows = rows[:size]
     newer = Cursor.of(rows[0]) if towards == OLDER and rows else None
     return Page(rows, newer, Cursor.of(rows[-1]) if more else None)
@@ -268,9 +276,15 @@ def names_for(rows: list[ListRow]) -> dict[int, str]:
     of hiding every other patient on the page.
     """
     without = [row.id for row in rows if row.sealed_name is None]
-    answers = dict(db.session.execute(
-        select(Submission.id, type_coerce(Submission.answers, Text)).where(Submission.id.in_(without))
-    ).all()) if without else {}
+    answers = (
+        dict(
+            db.session.execute(
+                select(Submission.id, type_coerce(Submission.answers, Text)).where(Submission.id.in_(without))
+            ).all()
+        )
+        if without
+        else {}
+    )
     keys = data_keys()
     return {row.id: _name_or_unreadable(keys, row.sealed_name, answers.get(row.id)) for row in rows}
 
@@ -300,6 +314,7 @@ def unreviewed_flagged() -> dict[str, int]:
 
 
 # --- one submission ------------------------------------------------------------------------
+
 
 def canonical_public_id(public_id: str) -> str | None:
     """The id itself if it is a UUID written as the app writes them; None for anything else."""
@@ -370,4 +385,7 @@ def add_note(submission: Submission, author: Clinician, body: str, now: datetime
 
 
 def notes_for(submission: Submission) -> list[NoteLine]:
-    return [NoteLine._make(row) for row in db.session.connection().execute(NOTES, {"submission_id": submission.id})]
+    return [
+        NoteLine._make(row)
+        for row in db.session.connection().execute(NOTES, {"submission_id": submission.id})
+    ]

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import json
 import os
-from contextlib import contextmanager
 import re
+from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import create_engine, event, make_url, select, text
-
 from cryptography.fernet import Fernet
+from sqlalchemy import create_engine, event, make_url, select, text
 
 
 def _database_of_this_worker(url: str | None) -> str | None:
@@ -25,7 +24,10 @@ def _database_of_this_worker(url: str | None) -> str | None:
     name = f"{given.database}_{worker}"
     admin = create_engine(given.set(database="postgres"), isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
-        if connection.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).first() is None:
+        if (
+            connection.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).first()
+            is None
+        ):
             connection.execute(text(f'CREATE DATABASE "{name}"'))
     admin.dispose()
     return given.set(database=name).render_as_string(hide_password=False)
@@ -38,8 +40,7 @@ from config import ProductionConfig, TestingConfig  # noqa: E402
 from intake import create_app  # noqa: E402
 from intake.extensions import db  # noqa: E402
 from intake.models import Submission  # noqa: E402
-
-from .answers import COMPLETE_FORM  # noqa: E402
+from tests.answers import COMPLETE_FORM  # noqa: E402
 
 IN_CI = os.environ.get("CI") == "true"
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
@@ -74,10 +75,19 @@ def make_production_app(monkeypatch, database_url: str, **settings):
     """An app as production builds it: the environment set, nothing generated."""
     for name, value in {**PRODUCTION_SECRETS, "DATABASE_URL": database_url}.items():
         monkeypatch.setenv(name, value)
-    config = type("Prod", (ProductionConfig,), {
-        **PRODUCTION_SECRETS, "SQLALCHEMY_DATABASE_URI": database_url, "RATELIMIT_STORAGE_URI": "memory://",
-        "ARGON2_TIME_COST": 1, "ARGON2_MEMORY_KIB": 8, "ARGON2_PARALLELISM": 1, **settings,
-    })
+    config = type(
+        "Prod",
+        (ProductionConfig,),
+        {
+            **PRODUCTION_SECRETS,
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "RATELIMIT_STORAGE_URI": "memory://",
+            "ARGON2_TIME_COST": 1,
+            "ARGON2_MEMORY_KIB": 8,
+            "ARGON2_PARALLELISM": 1,
+            **settings,
+        },
+    )
     return create_app(config)
 
 
@@ -227,9 +237,15 @@ def _fresh_rate_limits():
             pass
 
 
-def make_clinician(app, username: str = "dr.ana", role: str = Role.CLINICIAN,
-                   password: str = CLINICIAN_PASSWORD, must_change: bool = False,
-                   display_name: str | None = None, second_factor: bool = True) -> int:
+def make_clinician(
+    app,
+    username: str = "dr.ana",
+    role: str = Role.CLINICIAN,
+    password: str = CLINICIAN_PASSWORD,
+    must_change: bool = False,
+    display_name: str | None = None,
+    second_factor: bool = True,
+) -> int:
     """An account with a known password (already chosen, unless must_change) and, unless
     second_factor=False, an authenticator app already set up; its id."""
     with app.app_context():
@@ -279,13 +295,19 @@ class Clinic:
         last step taken."""
         response = self.password_step(username, password)
         if response.status_code == 302 and response.location == "/clinic/login/second-factor":
-            return self.enter_code(fresh_totp_code(self.app, clinician_auth.normalise_username(username or self.username)))
+            return self.enter_code(
+                fresh_totp_code(self.app, clinician_auth.normalise_username(username or self.username))
+            )
         return response
 
     def password_step(self, username: str | None = None, password: str | None = None, query: str = ""):
-        return self.post("/clinic/login" + query, {
-            "username": username or self.username, "password": password or self.password,
-        })
+        return self.post(
+            "/clinic/login" + query,
+            {
+                "username": username or self.username,
+                "password": password or self.password,
+            },
+        )
 
     def enter_code(self, code: str):
         return self.post("/clinic/login/second-factor", {"code": code})
@@ -296,10 +318,10 @@ class Clinic:
         page = self.client.get("/clinic/second-factor/setup").get_data(as_text=True)
         secret = re.search(r'class="reference secret-key">([A-Z2-7 ]+)<', page).group(1).replace(" ", "")
         token = CSRF_PATTERN.search(page).group(1)
-        response = self.client.post("/clinic/second-factor/setup", data={
-            "csrf_token": token, "code": pyotp.TOTP(secret).now()})
+        response = self.client.post(
+            "/clinic/second-factor/setup", data={"csrf_token": token, "code": pyotp.TOTP(secret).now()}
+        )
         return response, secret
-
 
     def logout(self):
         return self.post("/clinic/logout", token_from="/clinic/password")
@@ -326,8 +348,14 @@ def admin(app, client) -> Clinic:
     return clinic
 
 
-def make_submission(app, answers: dict, *, submitted_at: datetime | None = None,
-                    status: str = "new", reference: str | None = None) -> str:
+def make_submission(
+    app,
+    answers: dict,
+    *,
+    submitted_at: datetime | None = None,
+    status: str = "new",
+    reference: str | None = None,
+) -> str:
     """A submitted questionnaire written straight to the database; its public id."""
     from intake.questionnaire.safety import assess
     from intake.questionnaire.summary import patient_name
@@ -336,10 +364,16 @@ def make_submission(app, answers: dict, *, submitted_at: datetime | None = None,
     submitted_at = submitted_at or datetime.now(timezone.utc) - timedelta(minutes=5)
     with app.app_context():
         row = Submission(
-            questionnaire_version="1.0.0", language="en", answers=answers, current_step="review",
-            safety_tier=assess(answers).tier.value, status=status,
-            reference=reference or new_reference(), created_at=submitted_at,
-            updated_at=submitted_at, submitted_at=submitted_at,
+            questionnaire_version="1.0.0",
+            language="en",
+            answers=answers,
+            current_step="review",
+            safety_tier=assess(answers).tier.value,
+            status=status,
+            reference=reference or new_reference(),
+            created_at=submitted_at,
+            updated_at=submitted_at,
+            submitted_at=submitted_at,
             last_name_index=name_index(answers.get("about.last_name")),
             patient_name=patient_name(answers),
         )
@@ -356,5 +390,6 @@ def seal_under_a_retired_key(app, public_id: str) -> None:
         db.session.remove()
         sealed = Fernet(Fernet.generate_key()).encrypt(json.dumps(answers).encode()).decode()
         with db.engine.begin() as connection:
-            connection.execute(text("UPDATE submission SET answers = :a WHERE public_id = :p"),
-                               {"a": sealed, "p": public_id})
+            connection.execute(
+                text("UPDATE submission SET answers = :a WHERE public_id = :p"), {"a": sealed, "p": public_id}
+            )

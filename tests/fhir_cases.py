@@ -136,10 +136,10 @@ SKIPPED_LINK_IDS = frozenset(
 TRICKY_TEXT: dict[str, Any] = {
     **MINIMAL,
     "about.first_name": "José María",
-    "about.last_name": "Ñúñez-O'Brien \"Pepe\"",
+    "about.last_name": 'Ñúñez-O\'Brien "Pepe"',
     "about.referrer": "Dr. Zoë Łukasiewicz — 李医生 😊",
     "history.injury": True,
-    "history.injury_details": 'Line one\nLine two with "quotes" and \'apostrophes\'\r\n\tTabbed <b>bold?</b> & C:\\path',
+    "history.injury_details": "Line one\nLine two with \"quotes\" and 'apostrophes'\r\n\tTabbed <b>bold?</b> & C:\\path",
     "visit.goals": "Ça va?\n\nÜber-long goals: «stop the twitch» 🙏\u200b (zero-width space)",
     "history.medicines": "  leading and trailing spaces kept  ",
 }

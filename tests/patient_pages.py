@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
-from .conftest import Patient
+from tests.conftest import Patient
 
 STEP_IDS = ("safety", "about", "twitching", "history", "stress", "visit")
 INVALID_POSTS = {
@@ -69,8 +69,10 @@ def _too_many_posts_pages(app, language: str) -> list[tuple[str, str]]:
     finally:
         app.config["PATIENT_POST_RATE_LIMIT"] = limit
     assert step.status_code == other.status_code == 429
-    return [("too many posts on a step", step.get_data(as_text=True)),
-            ("too many posts", other.get_data(as_text=True))]
+    return [
+        ("too many posts on a step", step.get_data(as_text=True)),
+        ("too many posts", other.get_data(as_text=True)),
+    ]
 
 
 class _Text(HTMLParser):

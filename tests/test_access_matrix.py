@@ -30,9 +30,8 @@ from intake import auth, submissions
 from intake.extensions import db
 from intake.models import Clinician, Submission, utcnow
 from intake.questionnaire.twitching import QUESTIONNAIRE
-
-from .conftest import CSRF_PATTERN, Clinic, Patient, make_clinician, make_submission
-from .test_summary import MARIA
+from tests.conftest import CSRF_PATTERN, Clinic, Patient, make_clinician, make_submission
+from tests.test_summary import MARIA
 
 ACTORS = ("anonymous", "patient", "other_token", "clinician", "half", "deactivated", "admin", "api")
 LOGIN, MOVED = "login", "moved"
@@ -42,59 +41,59 @@ L, M = LOGIN, MOVED
 #                                                              anon patient other clin half deact admin
 EXPECTED: dict[tuple[str, str], tuple] = {
     # --- the patient's pages: public; a draft bound to the browser opens its pages
-    ("GET", "/"):                                               (200, 200, 200, 200, 200, 200, 200, 200),
-    ("POST", "/"):                                              (422, 422, 422, 422, 422, 422, 422, 422),
-    ("GET", "/step/<step_id>"):                                 (M,   200, 200, M,   M,   M,   M, M),
-    ("POST", "/step/<step_id>"):                                (404, 422, 422, 404, 404, 404, 404, 404),
-    ("GET", "/review"):                                         (404, M,   M,   404, 404, 404, 404, 404),
-    ("POST", "/submit"):                                        (404, M,   M,   404, 404, 404, 404, 404),
-    ("GET", "/done"):                                           (404, 404, 404, 404, 404, 404, 404, 404),
-    ("GET", "/done/answers"):                                   (404, 404, 404, 404, 404, 404, 404, 404),
-    ("GET", "/emergency"):                                      (404, M,   M,   404, 404, 404, 404, 404),
-    ("POST", "/emergency/continue"):                            (404, M,   M,   404, 404, 404, 404, 404),
-    ("GET", "/urgent"):                                         (404, M,   M,   404, 404, 404, 404, 404),
-    ("POST", "/language"):                                      (M,   M,   M,   M,   M,   M,   M, M),
-    ("POST", "/later"):                                         (404, M,   M,   404, 404, 404, 404, 404),
-    ("GET", "/saved"):                                          (404, 200, 200, 404, 404, 404, 404, 404),
-    ("GET", "/resume/<token>"):                                 (404, M,   404, 404, 404, 404, 404, 404),
+    ("GET", "/"): (200, 200, 200, 200, 200, 200, 200, 200),
+    ("POST", "/"): (422, 422, 422, 422, 422, 422, 422, 422),
+    ("GET", "/step/<step_id>"): (M, 200, 200, M, M, M, M, M),
+    ("POST", "/step/<step_id>"): (404, 422, 422, 404, 404, 404, 404, 404),
+    ("GET", "/review"): (404, M, M, 404, 404, 404, 404, 404),
+    ("POST", "/submit"): (404, M, M, 404, 404, 404, 404, 404),
+    ("GET", "/done"): (404, 404, 404, 404, 404, 404, 404, 404),
+    ("GET", "/done/answers"): (404, 404, 404, 404, 404, 404, 404, 404),
+    ("GET", "/emergency"): (404, M, M, 404, 404, 404, 404, 404),
+    ("POST", "/emergency/continue"): (404, M, M, 404, 404, 404, 404, 404),
+    ("GET", "/urgent"): (404, M, M, 404, 404, 404, 404, 404),
+    ("POST", "/language"): (M, M, M, M, M, M, M, M),
+    ("POST", "/later"): (404, M, M, 404, 404, 404, 404, 404),
+    ("GET", "/saved"): (404, 200, 200, 404, 404, 404, 404, 404),
+    ("GET", "/resume/<token>"): (404, M, 404, 404, 404, 404, 404, 404),
     # --- files and probes
-    ("GET", "/static/<path:filename>"):                         (200, 200, 200, 200, 200, 200, 200, 200),
-    ("GET", "/healthz"):                                        (200, 200, 200, 200, 200, 200, 200, 200),
-    ("GET", "/readyz"):                                         (200, 200, 200, 200, 200, 200, 200, 200),
+    ("GET", "/static/<path:filename>"): (200, 200, 200, 200, 200, 200, 200, 200),
+    ("GET", "/healthz"): (200, 200, 200, 200, 200, 200, 200, 200),
+    ("GET", "/readyz"): (200, 200, 200, 200, 200, 200, 200, 200),
     # --- signing in
-    ("GET", "/clinic/login"):                                   (200, 200, 200, M,   200, 200, M, 200),
-    ("POST", "/clinic/login"):                                  (422, 422, 422, M,   422, 422, M, 422),
-    ("GET", "/clinic/login/second-factor"):                     (L,   L,   L,   M,   200, L,   M, L),
-    ("POST", "/clinic/login/second-factor"):                    (L,   L,   L,   M,   401, L,   M, L),
-    ("GET", "/clinic/second-factor/setup"):                     (L,   L,   L,   M,   M,   L,   M, L),
-    ("POST", "/clinic/second-factor/setup"):                    (L,   L,   L,   M,   M,   L,   M, L),
-    ("POST", "/clinic/logout"):                                 (L,   L,   L,   L,   L,   L,   L, L),
-    ("GET", "/clinic/password"):                                (L,   L,   L,   200, L,   L,   200, L),
-    ("POST", "/clinic/password"):                               (L,   L,   L,   422, L,   L,   422, L),
-    ("GET", "/clinic/keepalive"):                               (L,   L,   L,   204, L,   L,   204, L),
+    ("GET", "/clinic/login"): (200, 200, 200, M, 200, 200, M, 200),
+    ("POST", "/clinic/login"): (422, 422, 422, M, 422, 422, M, 422),
+    ("GET", "/clinic/login/second-factor"): (L, L, L, M, 200, L, M, L),
+    ("POST", "/clinic/login/second-factor"): (L, L, L, M, 401, L, M, L),
+    ("GET", "/clinic/second-factor/setup"): (L, L, L, M, M, L, M, L),
+    ("POST", "/clinic/second-factor/setup"): (L, L, L, M, M, L, M, L),
+    ("POST", "/clinic/logout"): (L, L, L, L, L, L, L, L),
+    ("GET", "/clinic/password"): (L, L, L, 200, L, L, 200, L),
+    ("POST", "/clinic/password"): (L, L, L, 422, L, L, 422, L),
+    ("GET", "/clinic/keepalive"): (L, L, L, 204, L, L, 204, L),
     # --- health data: signed-in clinicians only
-    ("GET", "/clinic/"):                                        (L,   L,   L,   200, L,   L,   200, L),
-    ("POST", "/clinic/"):                                       (L,   L,   L,   M,   L,   L,   M, L),
-    ("GET", "/clinic/export.csv"):                              (L,   L,   L,   200, L,   L,   200, L),
-    ("GET", "/clinic/submissions/<public_id>"):                 (L,   L,   L,   200, L,   L,   200, L),
-    ("POST", "/clinic/submissions/<public_id>/notes"):          (L,   L,   L,   M,   L,   L,   M, L),
-    ("POST", "/clinic/submissions/<public_id>/reviewed"):       (L,   L,   L,   M,   L,   L,   M, L),
-    ("POST", "/clinic/submissions/<public_id>/reopen"):         (L,   L,   L,   M,   L,   L,   M, L),
+    ("GET", "/clinic/"): (L, L, L, 200, L, L, 200, L),
+    ("POST", "/clinic/"): (L, L, L, M, L, L, M, L),
+    ("GET", "/clinic/export.csv"): (L, L, L, 200, L, L, 200, L),
+    ("GET", "/clinic/submissions/<public_id>"): (L, L, L, 200, L, L, 200, L),
+    ("POST", "/clinic/submissions/<public_id>/notes"): (L, L, L, M, L, L, M, L),
+    ("POST", "/clinic/submissions/<public_id>/reviewed"): (L, L, L, M, L, L, M, L),
+    ("POST", "/clinic/submissions/<public_id>/reopen"): (L, L, L, M, L, L, M, L),
     # --- administration: admins only
-    ("GET", "/clinic/admin/accounts"):                          (L,   L,   L,   403, L,   L,   200, L),
-    ("POST", "/clinic/admin/accounts"):                         (L,   L,   L,   403, L,   L,   422, L),
-    ("POST", "/clinic/admin/accounts/<int:clinician_id>/deactivate"):          (L, L, L, 403, L, L, M, L),
-    ("POST", "/clinic/admin/accounts/<int:clinician_id>/reactivate"):          (L, L, L, 403, L, L, M, L),
-    ("POST", "/clinic/admin/accounts/<int:clinician_id>/reset-password"):      (L, L, L, 403, L, L, 200, L),
+    ("GET", "/clinic/admin/accounts"): (L, L, L, 403, L, L, 200, L),
+    ("POST", "/clinic/admin/accounts"): (L, L, L, 403, L, L, 422, L),
+    ("POST", "/clinic/admin/accounts/<int:clinician_id>/deactivate"): (L, L, L, 403, L, L, M, L),
+    ("POST", "/clinic/admin/accounts/<int:clinician_id>/reactivate"): (L, L, L, 403, L, L, M, L),
+    ("POST", "/clinic/admin/accounts/<int:clinician_id>/reset-password"): (L, L, L, 403, L, L, 200, L),
     ("POST", "/clinic/admin/accounts/<int:clinician_id>/reset-second-factor"): (L, L, L, 403, L, L, M, L),
-    ("GET", "/clinic/admin/audit"):                             (L,   L,   L,   403, L,   L,   200, L),
+    ("GET", "/clinic/admin/audit"): (L, L, L, 403, L, L, 200, L),
     # --- FHIR: the public form definition; the read-only API needs an integration token
-    ("GET", "/questionnaire.json"):                             (200, 200, 200, 200, 200, 200, 200, 200),
-    ("GET", "/fhir/metadata"):                                  (200, 200, 200, 200, 200, 200, 200, 200),
-    ("GET", "/fhir/QuestionnaireResponse"):                     (401, 401, 401, 401, 401, 401, 401, 200),
-    ("GET", "/fhir/QuestionnaireResponse/<resource_id>"):       (401, 401, 401, 401, 401, 401, 401, 200),
-    ("GET", "/clinic/export.fhir.json"):                        (L,   L,   L,   200, L,   L,   200, L),
-    ("GET", "/clinic/submissions/<public_id>/fhir.json"):       (L,   L,   L,   200, L,   L,   200, L),
+    ("GET", "/questionnaire.json"): (200, 200, 200, 200, 200, 200, 200, 200),
+    ("GET", "/fhir/metadata"): (200, 200, 200, 200, 200, 200, 200, 200),
+    ("GET", "/fhir/QuestionnaireResponse"): (401, 401, 401, 401, 401, 401, 401, 200),
+    ("GET", "/fhir/QuestionnaireResponse/<resource_id>"): (401, 401, 401, 401, 401, 401, 401, 200),
+    ("GET", "/clinic/export.fhir.json"): (L, L, L, 200, L, L, 200, L),
+    ("GET", "/clinic/submissions/<public_id>/fhir.json"): (L, L, L, 200, L, L, 200, L),
 }
 
 # What each actor posts: a valid CSRF token and these fields (never enough to pass a
@@ -120,7 +119,9 @@ def _spent_token_of_someone_else(app) -> str:
     other.complete_all_steps()
     token = _resume_token(other)
     with app.app_context():
-        draft = db.session.scalar(select(Submission).where(Submission.resume_token_hash == submissions.hash_token(token)))
+        draft = db.session.scalar(
+            select(Submission).where(Submission.resume_token_hash == submissions.hash_token(token))
+        )
         assert submissions.submit(QUESTIONNAIRE, draft.id, utcnow()) == submissions.Sent.NOW
         db.session.commit()
     return token
@@ -141,7 +142,12 @@ def _deactivated_replay(app) -> object:
 
 @pytest.fixture
 def world(app) -> World:
-    for username, role in (("dr.ana", "clinician"), ("dr.half", "clinician"), ("boss", "admin"), ("dr.bo", "clinician")):
+    for username, role in (
+        ("dr.ana", "clinician"),
+        ("dr.half", "clinician"),
+        ("boss", "admin"),
+        ("dr.bo", "clinician"),
+    ):
         make_clinician(app, username, role=role)
     public_id = make_submission(app, MARIA)
     world = World()
@@ -163,8 +169,14 @@ def world(app) -> World:
     world.headers["api"] = {"Authorization": f"Bearer {_api_token(app)}"}
     with app.app_context():
         target = db.session.scalar(select(Clinician.id).where(Clinician.username == "dr.bo"))
-    common = {"public_id": public_id, "resource_id": public_id, "clinician_id": str(target), "step_id": "safety",
-              "filename": "css/app.css", "token": "no-such-token-" + "x" * 30}
+    common = {
+        "public_id": public_id,
+        "resource_id": public_id,
+        "clinician_id": str(target),
+        "step_id": "safety",
+        "filename": "css/app.css",
+        "token": "no-such-token-" + "x" * 30,
+    }
     world.values = {actor: dict(common) for actor in ACTORS}
     world.values["patient"]["token"] = own_token
     world.values["other_token"]["token"] = _spent_token_of_someone_else(app)
@@ -198,7 +210,11 @@ def _fill(rule: str, values: dict[str, str]) -> str:
 
 def _outcome(response):
     if response.status_code in (301, 302, 303):
-        return LOGIN if response.location.startswith("/clinic/login?") or response.location == "/clinic/login" else MOVED
+        return (
+            LOGIN
+            if response.location.startswith("/clinic/login?") or response.location == "/clinic/login"
+            else MOVED
+        )
     return response.status_code
 
 
@@ -221,29 +237,42 @@ def test_the_table_lists_every_route_of_the_app_and_no_other(app):
 @pytest.mark.parametrize("method, rule", sorted(EXPECTED), ids=lambda value: value)
 def test_each_actor_gets_the_expected_answer(app, world, method, rule):
     got = {}
-    for actor, expected in zip(ACTORS, EXPECTED[(method, rule)]):
+    for actor in ACTORS:
         browser = world.browsers[actor]
         token = CSRF_PATTERN.search(browser.get("/").get_data(as_text=True)).group(1)
-        response = browser.open(_fill(rule, world.values[actor]), method=method,
-                                data={"csrf_token": token, **POSTED}, headers=world.headers[actor])
+        response = browser.open(
+            _fill(rule, world.values[actor]),
+            method=method,
+            data={"csrf_token": token, **POSTED},
+            headers=world.headers[actor],
+        )
         got[actor] = _outcome(response)
         assert "Traceback" not in response.get_data(as_text=True)
         response.close()  # a static file is streamed from an open file
-    assert got == dict(zip(ACTORS, EXPECTED[(method, rule)])), f"{method} {rule}"
+    assert got == dict(zip(ACTORS, EXPECTED[(method, rule)], strict=True)), f"{method} {rule}"
 
 
 # --- no submission behind a guessable address --------------------------------------------------
+
 
 def test_no_submission_is_reachable_by_a_guessable_id(app, client, admin):
     public_ids = [make_submission(app, MARIA) for _ in range(5)]
     with app.app_context():
         rows = list(db.session.scalars(select(Submission).order_by(Submission.id)))
     assert [row.id for row in rows] == sorted(row.id for row in rows)
-    assert all(re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}", p) for p in public_ids)
+    assert all(
+        re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}", p)
+        for p in public_ids
+    )
     assert len({p[:8] for p in public_ids}) == 5, "random, not sequential"
     guesses = [str(n) for n in range(0, 12)] + [f"{n:08d}" for n in range(1, 6)] + [r.reference for r in rows]
     for guess in guesses:
-        for path in (f"/clinic/submissions/{guess}", f"/resume/{guess}", f"/done?id={guess}", f"/done/answers?id={guess}"):
+        for path in (
+            f"/clinic/submissions/{guess}",
+            f"/resume/{guess}",
+            f"/done?id={guess}",
+            f"/done/answers?id={guess}",
+        ):
             assert client.get(path).status_code == 404, f"{path} answered, even to an admin"
     assert client.get(f"/clinic/submissions/{public_ids[0]}").status_code == 200, "the real address works"
 

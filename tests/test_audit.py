@@ -11,12 +11,16 @@ from intake import audit
 from intake.audit import Action
 from intake.extensions import db
 from intake.models import AppendOnlyError, AuditEvent, Submission
+from tests.conftest import make_submission, sqlite_steps
+from tests.test_summary import MARIA
 
-from .conftest import make_submission, sqlite_steps
-from .test_summary import MARIA
-
-CANARY = {**MARIA, "about.first_name": "Zebulon", "about.last_name": "Quixote-Canary",
-          "visit.goals": "canary-goal-text", "history.medicines": "canary-medicine"}
+CANARY = {
+    **MARIA,
+    "about.first_name": "Zebulon",
+    "about.last_name": "Quixote-Canary",
+    "visit.goals": "canary-goal-text",
+    "history.medicines": "canary-medicine",
+}
 
 
 def _all(app) -> list[AuditEvent]:
@@ -33,7 +37,11 @@ def test_it_records_who_what_when_where_and_which_submission(app):
         assert event.id is not None
     [stored] = _all(app)
     assert (stored.action, stored.actor_label, stored.submission_public_id, stored.ip) == (
-        "submission.viewed", "cli", public_id, "192.0.2.9")
+        "submission.viewed",
+        "cli",
+        public_id,
+        "192.0.2.9",
+    )
     assert stored.at.tzinfo is not None
 
 
@@ -60,7 +68,9 @@ def test_it_never_changes_or_deletes_a_row(app):
 
 def test_it_offers_no_route_that_changes_the_trail(app):
     routes = [r for r in app.url_map.iter_rules() if "audit" in r.rule]
-    assert [(r.rule, sorted(r.methods - {"HEAD", "OPTIONS"})) for r in routes] == [("/clinic/admin/audit", ["GET"])]
+    assert [(r.rule, sorted(r.methods - {"HEAD", "OPTIONS"})) for r in routes] == [
+        ("/clinic/admin/audit", ["GET"])
+    ]
 
 
 def test_it_keeps_health_data_out_of_the_trail(app, client, clinician):
@@ -73,12 +83,18 @@ def test_it_keeps_health_data_out_of_the_trail(app, client, clinician):
     client.get("/clinic/export.csv?tier=none").get_data()
     clinician.logout()
     events = _all(app)
-    assert {e.action for e in events} >= {"login", "submission.viewed", "note.added", "submission.reviewed",
-                                          "export.csv", "logout"}
-    for event in events:
-        text = " ".join(str(v) for v in (event.actor_label, event.action, event.detail, event.submission_public_id))
+    assert {e.action for e in events} >= {
+        "login",
+        "submission.viewed",
+        "note.added",
+        "submission.reviewed",
+        "export.csv",
+        "logout",
+    }
+    for row in events:
+        text = " ".join(str(v) for v in (row.actor_label, row.action, row.detail, row.submission_public_id))
         for secret in ("Zebulon", "Quixote", "canary", "Lopez", "1979", "maria@"):
-            assert secret.lower() not in text.lower(), (event.action, text)
+            assert secret.lower() not in text.lower(), (row.action, text)
 
 
 def test_it_lets_admins_browse_and_filter_the_trail(app, client, admin):
@@ -113,10 +129,15 @@ class AuditStoreDown(Exception):
     pass
 
 
-@pytest.mark.parametrize("page", [
-    "/clinic/submissions/{id}", "/clinic/submissions/{id}/fhir.json",
-    "/clinic/export.csv", "/clinic/export.fhir.json",
-])
+@pytest.mark.parametrize(
+    "page",
+    [
+        "/clinic/submissions/{id}",
+        "/clinic/submissions/{id}/fhir.json",
+        "/clinic/export.csv",
+        "/clinic/export.fhir.json",
+    ],
+)
 def test_it_serves_no_health_data_when_the_audit_row_cannot_be_written(app, client, clinician, page):
     """The page is made before its audit row is committed: it must not go out without it."""
     public_id = make_submission(app, CANARY)
@@ -137,7 +158,9 @@ def test_it_serves_no_health_data_when_the_audit_row_cannot_be_written(app, clie
     assert response.status_code == 500
     for secret in ("Zebulon", "Quixote", "canary"):
         assert secret not in body
-    assert [e.action for e in _all(app) if e.action not in ("login", "login.password", "second_factor.ok")] == []
+    assert [
+        e.action for e in _all(app) if e.action not in ("login", "login.password", "second_factor.ok")
+    ] == []
 
 
 @pytest.mark.sqlite_only  # counts SQLite's own instructions

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-
 from datetime import timedelta
 
 import pytest
@@ -14,8 +13,7 @@ from sqlalchemy import select
 from intake import auth
 from intake.extensions import db
 from intake.models import AuditEvent, Clinician, utcnow
-
-from .conftest import CLINICIAN_PASSWORD, Clinic, fresh_totp_code, make_clinician
+from tests.conftest import CLINICIAN_PASSWORD, Clinic, fresh_totp_code, make_clinician
 
 
 def _clinician(app, username: str = "dr.ana") -> Clinician:
@@ -32,6 +30,7 @@ def _audit(app, action: str | None = None) -> list[AuditEvent]:
 
 
 # --- signing in --------------------------------------------------------------------------
+
 
 def test_it_signs_in_and_opens_the_dashboard(app, client):
     make_clinician(app)
@@ -97,6 +96,7 @@ def test_it_only_returns_to_pages_of_the_workspace_after_sign_in(app, client):
 
 # --- passwords ---------------------------------------------------------------------------
 
+
 def test_it_stores_argon2id_hashes_only(app, client, clinician):
     stored = _clinician(app).password_hash
     assert stored.startswith("$argon2id$")
@@ -107,7 +107,9 @@ def test_it_rehashes_an_outdated_hash_after_sign_in(app, client):
     make_clinician(app)
     with app.app_context():
         account = db.session.scalar(select(Clinician))
-        account.password_hash = PasswordHasher(time_cost=1, memory_cost=16, parallelism=1).hash(CLINICIAN_PASSWORD)
+        account.password_hash = PasswordHasher(time_cost=1, memory_cost=16, parallelism=1).hash(
+            CLINICIAN_PASSWORD
+        )
         db.session.commit()
     assert Clinic(app, client).login().status_code == 302
     assert _clinician(app).password_hash.startswith("$argon2id$v=19$m=8,t=1,p=1$")
@@ -137,7 +139,13 @@ def test_it_refuses_short_long_common_and_predictable_passwords(password, proble
 
 @pytest.mark.parametrize(
     "password",
-    ["correct horse battery staple", "all lower case words", "x7#Kp2!vQz9@", "ü" * 6 + "ßçøñ€漢字", "w" + "ord " * 31 + "end"],
+    [
+        "correct horse battery staple",
+        "all lower case words",
+        "x7#Kp2!vQz9@",
+        "ü" * 6 + "ßçøñ€漢字",
+        "w" + "ord " * 31 + "end",
+    ],
 )
 def test_it_accepts_long_passphrases_without_composition_rules(password):
     assert len(password) <= 128
@@ -156,11 +164,21 @@ def test_it_makes_a_first_sign_in_choose_a_new_password(app, client):
     assert clinic.login().location == "/clinic/password"
     assert client.get("/clinic/").location == "/clinic/password"
     assert "Choose your own password" in client.get("/clinic/password").get_data(as_text=True)
-    weak = clinic.post("/clinic/password", {"current": CLINICIAN_PASSWORD, "new": "password1234", "confirm": "password1234"},
-                       token_from="/clinic/password")
+    weak = clinic.post(
+        "/clinic/password",
+        {"current": CLINICIAN_PASSWORD, "new": "password1234", "confirm": "password1234"},
+        token_from="/clinic/password",
+    )
     assert weak.status_code == 422 and "too common" in weak.get_data(as_text=True)
-    changed = clinic.post("/clinic/password", {"current": CLINICIAN_PASSWORD, "new": "lichen on the north wall",
-                                               "confirm": "lichen on the north wall"}, token_from="/clinic/password")
+    changed = clinic.post(
+        "/clinic/password",
+        {
+            "current": CLINICIAN_PASSWORD,
+            "new": "lichen on the north wall",
+            "confirm": "lichen on the north wall",
+        },
+        token_from="/clinic/password",
+    )
     assert changed.location == "/clinic/"
     assert client.get("/clinic/").status_code == 200
     assert not _clinician(app).must_change_password
@@ -168,8 +186,15 @@ def test_it_makes_a_first_sign_in_choose_a_new_password(app, client):
 
 
 def test_it_needs_the_current_password_to_change_it(app, client, clinician):
-    response = clinician.post("/clinic/password", {"current": "a guess at it!!", "new": "lichen on the north wall",
-                                                   "confirm": "lichen on the north wall"}, token_from="/clinic/password")
+    response = clinician.post(
+        "/clinic/password",
+        {
+            "current": "a guess at it!!",
+            "new": "lichen on the north wall",
+            "confirm": "lichen on the north wall",
+        },
+        token_from="/clinic/password",
+    )
     assert response.status_code == 422 and "not your current password" in response.get_data(as_text=True)
     assert auth.password_problem("lichen on the north wall") is None
     with app.app_context():
@@ -179,13 +204,21 @@ def test_it_needs_the_current_password_to_change_it(app, client, clinician):
 def test_it_signs_out_other_browsers_when_the_password_changes(app, client, clinician):
     other = Clinic(app, app.test_client())
     other.login()
-    clinician.post("/clinic/password", {"current": CLINICIAN_PASSWORD, "new": "lichen on the north wall",
-                                        "confirm": "lichen on the north wall"}, token_from="/clinic/password")
+    clinician.post(
+        "/clinic/password",
+        {
+            "current": CLINICIAN_PASSWORD,
+            "new": "lichen on the north wall",
+            "confirm": "lichen on the north wall",
+        },
+        token_from="/clinic/password",
+    )
     assert client.get("/clinic/").status_code == 200, "this browser stays signed in"
     assert other.client.get("/clinic/").location.startswith("/clinic/login")
 
 
 # --- throttling --------------------------------------------------------------------------
+
 
 def test_it_throttles_failed_sign_ins_per_account(app, client):
     make_clinician(app)
@@ -218,6 +251,7 @@ def test_it_does_not_count_successful_sign_ins(app, client):
 
 
 # --- sessions ----------------------------------------------------------------------------
+
 
 def test_it_ends_the_session_on_the_server_at_logout(app, client, clinician):
     copied = clinician.cookie()

@@ -24,29 +24,82 @@ from intake.forms import CONTROL_CHARACTERS, drop_control_characters, item_error
 from intake.models import Clinician, ReviewNote, Submission
 from intake.questionnaire.schema import ItemType
 from intake.questionnaire.twitching import QUESTIONNAIRE
-
-from .answers import COMPLETE_FORM
-from .conftest import (
-    CLINICIAN_PASSWORD, CSRF_PATTERN, DATABASES, POSTGRES_URL, Clinic, Patient, make_app, make_clinician, make_submission,
+from tests.answers import COMPLETE_FORM
+from tests.conftest import (
+    CLINICIAN_PASSWORD,
+    CSRF_PATTERN,
+    DATABASES,
+    POSTGRES_URL,
+    Clinic,
+    Patient,
+    make_app,
+    make_clinician,
+    make_submission,
 )
 
 FAST = settings(
-    max_examples=40, deadline=None,
+    max_examples=40,
+    deadline=None,
     # The only function-scoped fixture is conftest's autouse reset of rate limits, which
     # the examples do not depend on (limits are set out of reach below).
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 TEXT_TYPES = (ItemType.TEXT, ItemType.LONG_TEXT, ItemType.EMAIL, ItemType.PHONE)
 HTML_PAYLOADS = [
-    "<script>alert(1)</script>", '"><img src=x onerror=alert(1)>', "<b onmouseover='x'>&amp;</b>",
-    "</textarea><svg onload=alert(1)>", "javascript:alert(1)//<a>",
+    "<script>alert(1)</script>",
+    '"><img src=x onerror=alert(1)>',
+    "<b onmouseover='x'>&amp;</b>",
+    "</textarea><svg onload=alert(1)>",
+    "javascript:alert(1)//<a>",
 ]
 HOSTILE = [
-    "", " ", "\x00", "a\x00b", "\x07\x1b[31m\x7f", "\r\n\t", "\u202eevil\u202c", "\u200b", "\ufeff",
-    "'; DROP TABLE submission; --", "' OR '1'='1", "1; SELECT pg_sleep(5)", "%s%s%n", "{{7*7}}", "${7*7}",
-    "../../etc/passwd", "مرحبا بكم", "שלום עולם", "😀" * 40, "👩‍👩‍👧‍👦", "Ωmega ß ǅ ﬃ", "²", "٣", "１２", "𝟗",
-    "-1", "1e309", "NaN", "0x1F", "1_000", "9" * 40, "[]", "{}", "null", "true", "0000", "2024-02-30",
-    "9999-12-31", "0001-01-01", "13", "0", "yes", "no", "on", "none", "other", *HTML_PAYLOADS,
+    "",
+    " ",
+    "\x00",
+    "a\x00b",
+    "\x07\x1b[31m\x7f",
+    "\r\n\t",
+    "\u202eevil\u202c",
+    "\u200b",
+    "\ufeff",
+    "'; DROP TABLE submission; --",
+    "' OR '1'='1",
+    "1; SELECT pg_sleep(5)",
+    "%s%s%n",
+    "{{7*7}}",
+    "${7*7}",
+    "../../etc/passwd",
+    "مرحبا بكم",
+    "שלום עולם",
+    "😀" * 40,
+    "👩‍👩‍👧‍👦",
+    "Ωmega ß ǅ ﬃ",
+    "²",
+    "٣",
+    "１２",
+    "𝟗",
+    "-1",
+    "1e309",
+    "NaN",
+    "0x1F",
+    "1_000",
+    "9" * 40,
+    "[]",
+    "{}",
+    "null",
+    "true",
+    "0000",
+    "2024-02-30",
+    "9999-12-31",
+    "0001-01-01",
+    "13",
+    "0",
+    "yes",
+    "no",
+    "on",
+    "none",
+    "other",
+    *HTML_PAYLOADS,
 ]
 TEXT = st.text(st.characters(exclude_categories=["Cs"]), max_size=60)
 # Text a person could type or paste (NUL is refused whole, with 400: see security.py).
@@ -67,7 +120,9 @@ def form(names: dict[str, object]):
     optional = {name: field_values(valid) for name, valid in names.items()}
     optional["unexpected.field"] = field_values()
     valid = {name: value for name, value in names.items() if value is not None}
-    one_bad = st.builds(lambda name, value: {**valid, name: value}, st.sampled_from(sorted(names)), field_values())
+    one_bad = st.builds(
+        lambda name, value: {**valid, name: value}, st.sampled_from(sorted(names)), field_values()
+    )
     return st.one_of(one_bad, st.fixed_dictionaries({}, optional=optional))
 
 
@@ -75,7 +130,11 @@ def step_fields(step_id: str) -> dict[str, object]:
     valid = COMPLETE_FORM[step_id]
     names = {}
     for item in QUESTIONNAIRE.step(step_id).items:
-        parts = [f"{item.link_id}-month", f"{item.link_id}-year"] if item.type is ItemType.MONTH_YEAR else [item.link_id]
+        parts = (
+            [f"{item.link_id}-month", f"{item.link_id}-year"]
+            if item.type is ItemType.MONTH_YEAR
+            else [item.link_id]
+        )
         names.update({name: _valid_single(valid.get(name)) for name in parts})
     return names
 
@@ -91,12 +150,22 @@ def _valid_single(value):
 
 # --- one app per database ------------------------------------------------------------------
 
+
 @pytest.fixture(scope="module", params=DATABASES)
 def site(request, tmp_path_factory):
-    url = f"sqlite:///{tmp_path_factory.mktemp('hostile') / 'hostile.db'}" if request.param == "sqlite" else POSTGRES_URL
+    url = (
+        f"sqlite:///{tmp_path_factory.mktemp('hostile') / 'hostile.db'}"
+        if request.param == "sqlite"
+        else POSTGRES_URL
+    )
     limits = "100000 per minute"
-    app = make_app(url, PATIENT_POST_RATE_LIMIT=limits, LOGIN_LIMIT_PER_ACCOUNT=limits,
-                   LOGIN_LIMIT_PER_ADDRESS=limits, SECOND_FACTOR_LIMIT=limits)
+    app = make_app(
+        url,
+        PATIENT_POST_RATE_LIMIT=limits,
+        LOGIN_LIMIT_PER_ACCOUNT=limits,
+        LOGIN_LIMIT_PER_ADDRESS=limits,
+        SECOND_FACTOR_LIMIT=limits,
+    )
     with app.app_context():
         db.drop_all()
         db.create_all()
@@ -117,8 +186,12 @@ def site(request, tmp_path_factory):
 def _browser_with_draft(app, answers: dict):
     """A new browser whose draft (complete, every page open) is bound to its session."""
     with app.app_context():
-        draft = Submission(questionnaire_version=QUESTIONNAIRE.version, answers=dict(answers),
-                           current_step="review", language="en")
+        draft = Submission(
+            questionnaire_version=QUESTIONNAIRE.version,
+            answers=dict(answers),
+            current_step="review",
+            language="en",
+        )
         db.session.add(draft)
         db.session.commit()
         public_id = draft.public_id
@@ -174,6 +247,7 @@ def assert_all_valid(answers: dict) -> None:
 
 # --- the patient's forms ---------------------------------------------------------------------
 
+
 @FAST
 @given(data=form({"consent.agree": "y", "consent.language": "en"}))
 def test_welcome_never_fails_and_starts_only_a_valid_draft(site, data):
@@ -204,8 +278,22 @@ def test_each_step_never_fails_and_stores_only_valid_answers(site, step_id, data
 
 # Values that have broken parsers before ("²" is a digit to str.isdigit, not to int), each
 # sent in every field of every step with the other fields valid: a sweep, not a sample.
-TRICKY = ["²", "٣", "１２", "1_000", " 7 ", "1e3", "0000", "00", "2024-02-30", "\x0b\u202e",
-          "😀", "x" * 3000, "other", "<b>' OR 1=1 --"]
+TRICKY = [
+    "²",
+    "٣",
+    "１２",
+    "1_000",
+    " 7 ",
+    "1e3",
+    "0000",
+    "00",
+    "2024-02-30",
+    "\x0b\u202e",
+    "😀",
+    "x" * 3000,
+    "other",
+    "<b>' OR 1=1 --",
+]
 
 
 @pytest.mark.parametrize("step_id", ["safety", "about", "twitching", "history", "stress", "visit"])
@@ -246,13 +334,24 @@ def test_the_language_switch_never_fails_or_leaves_the_site(site, data):
 
 # --- free text shows as text, for the patient and the clinician ------------------------------
 
-FREE_TEXT = {"about": ("about.first_name", "about.last_name", "about.referrer"),
-             "twitching": ("twitch.triggers_other",), "history": ("history.medicines",), "visit": ("visit.goals",)}
+FREE_TEXT = {
+    "about": ("about.first_name", "about.last_name", "about.referrer"),
+    "twitching": ("twitch.triggers_other",),
+    "history": ("history.medicines",),
+    "visit": ("visit.goals",),
+}
 
 
 @settings(FAST, max_examples=15)
-@given(payloads=st.fixed_dictionaries({name: st.tuples(TYPED, st.sampled_from(HTML_PAYLOADS))
-                                       for names in FREE_TEXT.values() for name in names}))
+@given(
+    payloads=st.fixed_dictionaries(
+        {
+            name: st.tuples(TYPED, st.sampled_from(HTML_PAYLOADS))
+            for names in FREE_TEXT.values()
+            for name in names
+        }
+    )
+)
 def test_stored_free_text_is_escaped_on_the_review_page_and_the_summary(site, payloads):
     app, _complete = site
     values = {name: (text + payload)[:100] for name, (text, payload) in payloads.items()}
@@ -281,13 +380,16 @@ def test_stored_free_text_is_escaped_on_the_review_page_and_the_summary(site, pa
 
 # --- the clinicians' forms ----------------------------------------------------------------------
 
+
 @FAST
 @given(data=form({"username": "dr.ana", "password": CLINICIAN_PASSWORD}))
 def test_sign_in_never_fails_and_never_signs_in_a_wrong_password(site, data):
     app, _complete = site
     client = app.test_client()
     response = _post(client, "/clinic/login", data)
-    username, password = (drop_control_characters(first(data.get(name)) or "") for name in ("username", "password"))
+    username, password = (
+        drop_control_characters(first(data.get(name)) or "") for name in ("username", "password")
+    )
     if response.status_code == 302:
         assert auth.normalise_username(username) == "dr.ana" and password == CLINICIAN_PASSWORD
     else:
@@ -315,7 +417,9 @@ def test_setting_up_the_second_factor_never_fails_and_refuses_every_guess(site, 
     response = _post(clinic.client, "/clinic/second-factor/setup", data)
     assert response.status_code in (400, 401, 422)
     with app.app_context():
-        assert not db.session.scalar(select(Clinician).where(Clinician.username == "dr.new")).has_second_factor
+        assert not db.session.scalar(
+            select(Clinician).where(Clinician.username == "dr.new")
+        ).has_second_factor
 
 
 @pytest.fixture(scope="module")
@@ -330,7 +434,15 @@ def signed_in(site):
 
 
 @FAST
-@given(data=form({"current": CLINICIAN_PASSWORD, "new": "lichen on the north wall", "confirm": "lichen on the north wall"}))
+@given(
+    data=form(
+        {
+            "current": CLINICIAN_PASSWORD,
+            "new": "lichen on the north wall",
+            "confirm": "lichen on the north wall",
+        }
+    )
+)
 def test_changing_the_password_never_fails_and_keeps_only_an_acceptable_one(site, signed_in, data):
     app, _complete = site
     client = signed_in["dr.ana"]

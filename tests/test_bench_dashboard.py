@@ -25,13 +25,18 @@ PEAKS = {
     "first page": {1000: [220.0] * 5, 100_000: [212.0] * 5},
     "urgent": {1000: [62.0] * 5, 100_000: [226.0] * 5, bench.SAME_ROWS: [63.0] * 5},
 }
-JOBS = {size: {job: {"rss_rise_mib": 1.0, "seconds": 1.0, "bytes": 1e6} for job in bench.MEMORY_JOBS}
-        for size in (1000, 100_000)}
+JOBS = {
+    size: {job: {"rss_rise_mib": 1.0, "seconds": 1.0, "bytes": 1e6} for job in bench.MEMORY_JOBS}
+    for size in (1000, 100_000)
+}
 
 
 def rows(table: str, start: str) -> list[list[str]]:
-    return [[cell.strip() for cell in line.strip("|").split("|")]
-            for line in table.splitlines() if line.startswith(f"| {start}")]
+    return [
+        [cell.strip() for cell in line.strip("|").split("|")]
+        for line in table.splitlines()
+        if line.startswith(f"| {start}")
+    ]
 
 
 def test_memory_of_a_shorter_page_is_judged_at_as_many_rows_as_it_shows():

@@ -27,7 +27,7 @@ def test_the_empty_route_returns_the_fixed_page(floor_client):
 @pytest.mark.parametrize("path", ["/floor/draft", "/floor/draft-core"])
 def test_the_read_routes_find_this_browsers_draft(floor_client, path):
     assert floor_client.get(path).status_code == 404  # no draft yet: measured as a failure
-    from .conftest import Patient
+    from tests.conftest import Patient
 
     assert Patient(floor_client).start().status_code == 302
     response = floor_client.get(path)
@@ -37,8 +37,7 @@ def test_the_read_routes_find_this_browsers_draft(floor_client, path):
 
 def test_the_save_route_writes_this_browsers_draft_back_unchanged(app, floor_client):
     from intake.questionnaire.twitching import QUESTIONNAIRE
-
-    from .conftest import Patient, all_submissions
+    from tests.conftest import Patient, all_submissions
 
     patient = Patient(floor_client)
     assert patient.post("/floor/draft-save").status_code == 404  # no draft yet
@@ -48,5 +47,11 @@ def test_the_save_route_writes_this_browsers_draft_back_unchanged(app, floor_cli
     assert response.status_code == 302
     [after] = all_submissions(app)
     assert after.row_version == before.row_version + 1  # it wrote
-    assert (after.answers, after.current_step) == (before.answers, before.current_step) != ({}, QUESTIONNAIRE.steps[0].id)
-    assert floor_client.post("/floor/draft-save", data={}).status_code == 400  # the CSRF check, as on every POST
+    assert (
+        (after.answers, after.current_step)
+        == (before.answers, before.current_step)
+        != ({}, QUESTIONNAIRE.steps[0].id)
+    )
+    assert (
+        floor_client.post("/floor/draft-save", data={}).status_code == 400
+    )  # the CSRF check, as on every POST

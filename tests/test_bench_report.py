@@ -27,8 +27,12 @@ def row(table: str, name: str) -> list[str]:
 
 
 def test_ratios_are_against_the_mean_of_both_baseline_runs():
-    results = {"baseline": reading(8000), "step GET": reading(1990), "step POST": reading(1500),
-               bench.LAST_BASELINE: reading(4000)}
+    results = {
+        "baseline": reading(8000),
+        "step GET": reading(1990),
+        "step POST": reading(1500),
+        bench.LAST_BASELINE: reading(4000),
+    }
     table = bench.report(results, ARGS, 9000)
     assert row(table, "step GET")[2] == "0.33"  # 1990 / 6000, not 1990 / 8000
     assert row(table, "step GET")[7] == "≥ 0.33× MISSED; p99 met; memory met"  # 0.332 is short of a third
@@ -52,8 +56,11 @@ def test_a_run_with_one_baseline_reading_still_reports():
 
 
 def test_a_page_whose_workers_reach_100_mb_misses_the_memory_target():
-    results = {"baseline": reading(6000, mem_mb=120), "welcome": reading(3000, mem_mb=100),
-               "step GET": reading(2000, mem_mb=99.4)}
+    results = {
+        "baseline": reading(6000, mem_mb=120),
+        "welcome": reading(3000, mem_mb=100),
+        "step GET": reading(2000, mem_mb=99.4),
+    }
     table = bench.report(results, ARGS, 9000)
     assert row(table, "welcome")[7] == "p99 met; memory MISSED"
     assert row(table, "step GET")[7].endswith("; memory met")
@@ -63,7 +70,8 @@ def test_a_page_whose_workers_reach_100_mb_misses_the_memory_target():
 def test_the_memory_of_a_clinicians_sign_in_is_judged_too():
     results = {"baseline": reading(6000), "welcome": reading(3000)}
     assert "sign-in (its argon2 hash): peak RSS per worker 101 MB, memory MISSED" in bench.report(
-        results, ARGS, 9000, sign_in_mb=100.6)
+        results, ARGS, 9000, sign_in_mb=100.6
+    )
     assert "peak RSS per worker 96 MB, memory met" in bench.report(results, ARGS, 9000, sign_in_mb=96.0)
 
 

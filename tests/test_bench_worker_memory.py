@@ -56,8 +56,9 @@ MASTER = textwrap.dedent('''
 
 @pytest.fixture
 def master():
-    process = subprocess.Popen([sys.executable, "-c", MASTER], stdin=subprocess.PIPE,
-                               stdout=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-c", MASTER], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
     process.stdout.readline()
     yield process
     process.kill()

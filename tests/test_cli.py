@@ -12,9 +12,8 @@ from intake.extensions import db
 from intake.models import AuditEvent, Clinician, Submission
 from intake.questionnaire.summary import build_summary
 from intake.questionnaire.twitching import QUESTIONNAIRE
-
-from .conftest import Clinic, make_app
-from .test_migrations import keep_logging  # noqa: F401 (a fixture)
+from tests.conftest import Clinic, make_app
+from tests.test_migrations import keep_logging  # noqa: F401 (a fixture)
 
 PASSWORD_LINE = re.compile(r"One-time password: ([0-9A-Z]{4}(?:-[0-9A-Z]{4}){3})")
 
@@ -30,7 +29,11 @@ def test_it_creates_a_clinician_with_a_one_time_password(app, client):
     password = _password(result.output)
     with app.app_context():
         account = db.session.scalar(select(Clinician))
-        assert (account.role, account.display_name, account.must_change_password) == ("clinician", "Dr. Jane Chen", True)
+        assert (account.role, account.display_name, account.must_change_password) == (
+            "clinician",
+            "Dr. Jane Chen",
+            True,
+        )
         assert password not in account.password_hash
         assert db.session.scalar(select(AuditEvent.actor_label)) == "cli"
     clinic = Clinic(app, client, "j.chen", password)

@@ -10,9 +10,8 @@ from sqlalchemy import func, select
 
 from intake.extensions import db
 from intake.models import AuditEvent, ReviewNote, Submission
-
-from .conftest import Clinic, make_clinician, make_submission
-from .test_summary import MARIA
+from tests.conftest import Clinic, make_clinician, make_submission
+from tests.test_summary import MARIA
 
 # Public on purpose: the patient's side, static files, health checks, the sign-in page, the
 # FHIR Questionnaire (a form definition, no answers) and the FHIR API's CapabilityStatement.
@@ -63,8 +62,11 @@ def test_it_denies_every_non_public_route_to_anonymous_visitors(app, client):
 def test_it_knows_every_route_the_app_has(app):
     """A new blueprint must be added above (public, or walked by a gate test) on purpose."""
     families = PUBLIC_PREFIXES + OWN_GATE_PREFIXES + ("clinician.",)
-    unknown = [r.endpoint for r in app.url_map.iter_rules()
-               if r.endpoint not in PUBLIC_ENDPOINTS and not r.endpoint.startswith(families)]
+    unknown = [
+        r.endpoint
+        for r in app.url_map.iter_rules()
+        if r.endpoint not in PUBLIC_ENDPOINTS and not r.endpoint.startswith(families)
+    ]
     assert unknown == []
 
 
@@ -72,7 +74,9 @@ def test_it_never_lists_a_clinician_route_without_the_gate(app):
     from intake import clinician
 
     assert clinician.PUBLIC == frozenset({"clinician.login"})
-    assert all(r.rule.startswith("/clinic/") for r in app.url_map.iter_rules() if r.endpoint.startswith("clinician."))
+    assert all(
+        r.rule.startswith("/clinic/") for r in app.url_map.iter_rules() if r.endpoint.startswith("clinician.")
+    )
 
 
 @pytest.mark.parametrize(
@@ -88,7 +92,11 @@ def test_it_never_lists_a_clinician_route_without_the_gate(app):
 )
 def test_it_forbids_admin_pages_to_clinicians(app, client, clinician, method, path):
     token = clinician.token("/clinic/")
-    response = client.open(path, method=method, data={"csrf_token": token, "username": "x.y", "display_name": "X", "role": "admin"})
+    response = client.open(
+        path,
+        method=method,
+        data={"csrf_token": token, "username": "x.y", "display_name": "X", "role": "admin"},
+    )
     assert response.status_code == 403
 
 
@@ -140,14 +148,26 @@ def test_it_refuses_a_post_without_its_csrf_token_and_changes_nothing(app, clien
 
 
 def test_it_answers_a_tampered_role_with_400(app, client, admin):
-    response = admin.post("/clinic/admin/accounts", {"username": "x.y", "display_name": "X", "role": "superuser"},
-                          token_from="/clinic/admin/accounts")
+    response = admin.post(
+        "/clinic/admin/accounts",
+        {"username": "x.y", "display_name": "X", "role": "superuser"},
+        token_from="/clinic/admin/accounts",
+    )
     assert response.status_code == 400
 
 
 @pytest.mark.parametrize(
     "query",
-    ["status=draft", "tier=severe", "from=2025-13-01", "to=yesterday", "ref=../etc", "name=zz", "before=abc", "after=1.2.3"],
+    [
+        "status=draft",
+        "tier=severe",
+        "from=2025-13-01",
+        "to=yesterday",
+        "ref=../etc",
+        "name=zz",
+        "before=abc",
+        "after=1.2.3",
+    ],
 )
 def test_it_answers_tampered_filters_with_400(app, client, clinician, query):
     assert client.get(f"/clinic/?{query}").status_code == 400

@@ -8,8 +8,7 @@ from cryptography.fernet import Fernet
 
 from config import TEST_DATA_KEY, TEST_SECRET_KEY, Config, ProductionConfig
 from intake import create_app
-
-from .conftest import PRODUCTION_SECRETS, make_production_app
+from tests.conftest import PRODUCTION_SECRETS, make_production_app
 
 PRODUCTION_ENV = ("SECRET_KEY", "DATABASE_URL", "INTAKE_DATA_KEYS", "SEARCH_KEY")
 
@@ -36,7 +35,10 @@ def test_it_names_the_one_setting_production_lacks(monkeypatch, tmp_path, missin
         ({"SECRET_KEY": TEST_SECRET_KEY}, "SECRET_KEY is a development or test key"),
         ({"SECRET_KEY": "too short"}, "SECRET_KEY is shorter than 32"),
         ({"INTAKE_DATA_KEYS": TEST_DATA_KEY}, "INTAKE_DATA_KEYS holds a development or test key"),
-        ({"INTAKE_DATA_KEYS": Fernet.generate_key().decode() + "," + TEST_DATA_KEY}, "development or test key"),
+        (
+            {"INTAKE_DATA_KEYS": Fernet.generate_key().decode() + "," + TEST_DATA_KEY},
+            "development or test key",
+        ),
         ({"INTAKE_DATA_KEYS": "not-a-key"}, "not a Fernet key"),
         ({"SEARCH_KEY": "short"}, "SEARCH_KEY is shorter than 32"),
         ({"SEARCH_KEY": PRODUCTION_SECRETS["SECRET_KEY"]}, "SEARCH_KEY is the same as SECRET_KEY"),
@@ -49,11 +51,18 @@ def test_it_refuses_development_test_or_weak_keys_in_production(monkeypatch, tmp
 
 def test_it_refuses_the_keys_development_generated_into_instance(monkeypatch, tmp_path):
     monkeypatch.setattr("intake._instance_path", lambda: str(tmp_path))
-    development = create_app(type("Dev", (Config,), {"SECRET_KEY": None, "INTAKE_DATA_KEYS": None,
-                                                     "SQLALCHEMY_DATABASE_URI": "sqlite://"}))
+    development = create_app(
+        type(
+            "Dev",
+            (Config,),
+            {"SECRET_KEY": None, "INTAKE_DATA_KEYS": None, "SQLALCHEMY_DATABASE_URI": "sqlite://"},
+        )
+    )
     for name in ("SECRET_KEY", "INTAKE_DATA_KEYS"):
         with pytest.raises(RuntimeError, match=f"{name} (is|holds) a development or test key"):
-            make_production_app(monkeypatch, f"sqlite:///{tmp_path / 'p.db'}", **{name: development.config[name]})
+            make_production_app(
+                monkeypatch, f"sqlite:///{tmp_path / 'p.db'}", **{name: development.config[name]}
+            )
 
 
 def test_it_starts_production_when_configured(monkeypatch, tmp_path):
@@ -67,7 +76,11 @@ def test_it_starts_production_when_configured(monkeypatch, tmp_path):
 
 def test_it_generates_development_keys_once(monkeypatch, tmp_path):
     monkeypatch.setattr("intake._instance_path", lambda: str(tmp_path))
-    config = type("Dev", (Config,), {"SECRET_KEY": None, "INTAKE_DATA_KEYS": None, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    config = type(
+        "Dev",
+        (Config,),
+        {"SECRET_KEY": None, "INTAKE_DATA_KEYS": None, "SQLALCHEMY_DATABASE_URI": "sqlite://"},
+    )
     first, second = create_app(config).config, create_app(config).config
     assert len(first["SECRET_KEY"]) == 64 and first["SECRET_KEY"] == second["SECRET_KEY"]
     assert first["INTAKE_DATA_KEYS"] == second["INTAKE_DATA_KEYS"]

@@ -12,9 +12,8 @@ import time_machine
 
 from intake.extensions import db
 from intake.models import utcnow
-
-from .conftest import Clinic, Patient, make_clinician, make_production_app
-from .test_headers import _https
+from tests.conftest import Clinic, Patient, make_clinician, make_production_app
+from tests.test_headers import _https
 
 
 def _session_cookie(response, name: str):
@@ -135,7 +134,9 @@ def test_a_cookie_is_checked_once_and_each_request_gets_its_own_copy(app, patien
     serializer = app.session_interface.get_signing_serializer(app)
     checks = []
     original = serializer.loads
-    monkeypatch.setattr(serializer, "loads", lambda *args, **kwargs: checks.append(1) or original(*args, **kwargs))
+    monkeypatch.setattr(
+        serializer, "loads", lambda *args, **kwargs: checks.append(1) or original(*args, **kwargs)
+    )
     assert patient.client.get("/step/safety").status_code == 200  # puts a CSRF token in: a new cookie
     cookie = patient.client.get_cookie("intake_session").value
     checks.clear()
@@ -143,7 +144,9 @@ def test_a_cookie_is_checked_once_and_each_request_gets_its_own_copy(app, patien
         assert patient.client.get("/step/safety").status_code == 200
     assert patient.client.get_cookie("intake_session").value == cookie
     assert len(checks) == 1, "the same cookie value is checked once"
-    with app.test_request_context(headers={"Cookie": f"intake_session={patient.client.get_cookie('intake_session').value}"}):
+    with app.test_request_context(
+        headers={"Cookie": f"intake_session={patient.client.get_cookie('intake_session').value}"}
+    ):
         from flask import request
 
         first = app.session_interface.open_session(app, request)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from .answers import COMPLETE_FORM
-from .conftest import Patient, all_submissions
+from tests.answers import COMPLETE_FORM
+from tests.conftest import Patient, all_submissions
 
 
 def test_it_rerenders_a_step_with_the_posted_answers_when_the_token_is_bad(app, patient):
@@ -22,7 +22,9 @@ def test_it_accepts_the_form_again_with_the_fresh_token(app, patient):
     patient.answer("safety")
     page = patient.client.post("/step/about", data={**COMPLETE_FORM["about"]}).get_data(as_text=True)
     token = __import__("re").search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-    response = patient.client.post("/step/about", data={**COMPLETE_FORM["about"], "csrf_token": token, "action": "next"})
+    response = patient.client.post(
+        "/step/about", data={**COMPLETE_FORM["about"], "csrf_token": token, "action": "next"}
+    )
     assert response.status_code == 302
     assert all_submissions(app)[0].answers["about.last_name"] == "Canary-Lopez"
 
@@ -51,8 +53,10 @@ def test_a_session_token_is_signed_once_and_still_accepted_later(app, patient):
 
     from intake.models import utcnow
 
-    token_on = lambda path: re.search(r'name="csrf_token" value="([^"]+)"',  # noqa: E731
-                                      patient.client.get(path).get_data(as_text=True)).group(1)
+    def token_on(path):
+        page = patient.client.get(path).get_data(as_text=True)
+        return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+
     patient.start()
     first = token_on("/step/safety")
     with time_machine.travel(utcnow() + timedelta(minutes=10), tick=False):
@@ -61,7 +65,9 @@ def test_a_session_token_is_signed_once_and_still_accepted_later(app, patient):
         response = patient.client.post("/step/safety", data={**COMPLETE_FORM["safety"], "csrf_token": first})
         assert response.status_code == 302
     other = app.test_client()
-    other_token = re.search(r'name="csrf_token" value="([^"]+)"', other.get("/").get_data(as_text=True)).group(1)
+    other_token = re.search(
+        r'name="csrf_token" value="([^"]+)"', other.get("/").get_data(as_text=True)
+    ).group(1)
     assert other_token != first  # another browser, another secret, another token
 
 

@@ -18,10 +18,17 @@ from intake.audit import Action
 from intake.database import READ_ONLY
 from intake.extensions import db
 from intake.models import AuditEvent, Status
-
-from .answers import COMPLETE_FORM
-from .conftest import Clinic, Patient, all_submissions, app_with_schema, listening, make_clinician, make_submission
-from .test_summary import MARIA
+from tests.answers import COMPLETE_FORM
+from tests.conftest import (
+    Clinic,
+    Patient,
+    all_submissions,
+    app_with_schema,
+    listening,
+    make_clinician,
+    make_submission,
+)
+from tests.test_summary import MARIA
 
 
 @pytest.fixture
@@ -165,12 +172,20 @@ def signed_in(sqlite_app):
     return clinic
 
 
-@pytest.mark.parametrize("page", [
-    "/clinic/", "/clinic/submissions/{id}", "/clinic/submissions/{id}/fhir.json",
-    "/clinic/export.csv", "/clinic/export.fhir.json",
-])
+@pytest.mark.parametrize(
+    "page",
+    [
+        "/clinic/",
+        "/clinic/submissions/{id}",
+        "/clinic/submissions/{id}/fhir.json",
+        "/clinic/export.csv",
+        "/clinic/export.fhir.json",
+    ],
+)
 @pytest.mark.parametrize("method", ["GET", "HEAD"])
-def test_it_reads_and_renders_clinician_pages_without_holding_the_write_lock(sqlite_app, sqlite_path, signed_in, page, method):
+def test_it_reads_and_renders_clinician_pages_without_holding_the_write_lock(
+    sqlite_app, sqlite_path, signed_in, page, method
+):
     """Two workers then serve these pages side by side, and no patient's save waits on a
     render; only the audit row's INSERT, after the page is made, takes the lock."""
     public_id = make_submission(sqlite_app, MARIA)
@@ -206,7 +221,9 @@ def test_it_writes_the_summary_audit_row_after_waiting_for_another_writer(sqlite
     assert response.status_code == 200 and "Maria Lopez" in response.get_data(as_text=True)
     assert waited >= 0.9, "the audit row waited for the lock"
     with sqlite_app.app_context():
-        views = db.session.scalars(select(AuditEvent.submission_public_id).where(AuditEvent.action == Action.VIEWED))
+        views = db.session.scalars(
+            select(AuditEvent.submission_public_id).where(AuditEvent.action == Action.VIEWED)
+        )
         assert list(views) == [public_id]
 
 
@@ -236,7 +253,10 @@ def test_the_summary_writes_its_audit_row_at_the_least_cost_each_database_allows
     def checkout(*_args):
         checkouts.append(1)
 
-    with listening(app, "before_cursor_execute", before_execute) as engine, listening(app, "checkout", checkout):
+    with (
+        listening(app, "before_cursor_execute", before_execute) as engine,
+        listening(app, "checkout", checkout),
+    ):
         response = clinician.client.get(f"/clinic/submissions/{public_id}")
     assert response.status_code == 200 and "Maria Lopez" in response.get_data(as_text=True)
     # The PRAGMA only when the pooled connection last served a read-only transaction.
@@ -246,11 +266,15 @@ def test_the_summary_writes_its_audit_row_at_the_least_cost_each_database_allows
     else:
         assert open_transaction_at_insert == [True] and len(checkouts) == 1, checkouts
     with app.app_context():
-        views = db.session.scalars(select(AuditEvent.submission_public_id).where(AuditEvent.action == Action.VIEWED))
+        views = db.session.scalars(
+            select(AuditEvent.submission_public_id).where(AuditEvent.action == Action.VIEWED)
+        )
         assert list(views) == [public_id]
 
 
-@pytest.mark.parametrize("call", ["/fhir/QuestionnaireResponse/{id}", "/fhir/QuestionnaireResponse?_lastUpdated=ge2000-01-01"])
+@pytest.mark.parametrize(
+    "call", ["/fhir/QuestionnaireResponse/{id}", "/fhir/QuestionnaireResponse?_lastUpdated=ge2000-01-01"]
+)
 def test_the_fhir_api_reads_without_holding_the_write_lock(sqlite_app, sqlite_path, call):
     """An integration polling the API must not queue patients' saves behind it; only the
     audit row and the token's last use, written after the reading, take the lock."""
@@ -296,9 +320,12 @@ def test_each_database_gets_the_checkout_check_it_needs(app, client):
     assert client.get("/readyz").status_code == 200  # leaves a used connection in the pool
     outsider = create_engine(engine.url)
     with outsider.connect() as connection:
-        dropped = connection.execute(text(
-            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
-            "WHERE datname = current_database() AND pid <> pg_backend_pid()")).scalar()
+        dropped = connection.execute(
+            text(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        ).scalar()
     outsider.dispose()
     assert dropped >= 1
     assert client.get("/readyz").status_code == 200  # it queries: a dropped connection would fail
@@ -324,7 +351,11 @@ def test_a_step_save_writes_in_one_statement(sqlite_app):
     patient.start()
     with sqlite_app.app_context():
         statements = _traced_statements(db.engine)
-    form = {**COMPLETE_FORM["safety"], "action": "next", "csrf_token": patient.token()}  # opens the connection
+    form = {
+        **COMPLETE_FORM["safety"],
+        "action": "next",
+        "csrf_token": patient.token(),
+    }  # opens the connection
     for _ in range(2):
         statements.clear()
         assert patient.client.post("/step/safety", data=form).status_code == 302

@@ -26,12 +26,15 @@ def _draft(app, **changes) -> str:
         return draft.public_id
 
 
-@pytest.mark.parametrize("changes", [
-    {},
-    {"status": Status.NEW},
-    {"expires_at": utcnow() - timedelta(seconds=1)},
-    {"emergency_acknowledged": True},
-])
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {},
+        {"status": Status.NEW},
+        {"expires_at": utcnow() - timedelta(seconds=1)},
+        {"emergency_acknowledged": True},
+    ],
+)
 def test_read_draft_finds_what_find_draft_finds(app, changes):
     public_id = _draft(app, **changes)
     now = utcnow()
@@ -42,8 +45,15 @@ def test_read_draft_finds_what_find_draft_finds(app, changes):
             assert shown is None
             return
         assert shown == submissions.DraftView(
-            found.answers, found.current_step, found.safety_tier, found.emergency_acknowledged,
-            found.language, found.id, found.row_version, found.expires_at)
+            found.answers,
+            found.current_step,
+            found.safety_tier,
+            found.emergency_acknowledged,
+            found.language,
+            found.id,
+            found.row_version,
+            found.expires_at,
+        )
         assert shown.answers["about.first_name"] == "Ana"  # decrypted, as the ORM reads it
 
 

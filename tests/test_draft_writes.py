@@ -14,8 +14,7 @@ from intake.extensions import db
 from intake.models import utcnow
 from intake.questionnaire.safety import Tier
 from intake.questionnaire.twitching import QUESTIONNAIRE
-
-from .conftest import all_submissions, listening
+from tests.conftest import all_submissions, listening
 
 DAYS = 30
 INDEXED = ("safety_tier", "expires_at", "resume_token_hash")
@@ -32,7 +31,9 @@ def _save(app, public_id: str, page: str, answers: dict, now, **options) -> subm
     with app.app_context():
         seen = submissions.read_draft(public_id, now)
         step = QUESTIONNAIRE.step(page)
-        return submissions.save_page(QUESTIONNAIRE, public_id, seen, step, answers, now, DAYS, page, **options)
+        return submissions.save_page(
+            QUESTIONNAIRE, public_id, seen, step, answers, now, DAYS, page, **options
+        )
 
 
 @contextmanager
@@ -52,7 +53,9 @@ def _set_columns(app) -> Iterator[list[set[str]]]:
 def test_a_save_that_changes_no_indexed_value_sets_no_indexed_column(app):
     start = utcnow()
     public_id = _new_draft(app, start)
-    _save(app, public_id, "about", {"about.first_name": "Ana"}, start + timedelta(minutes=5))  # moves the expiry
+    _save(
+        app, public_id, "about", {"about.first_name": "Ana"}, start + timedelta(minutes=5)
+    )  # moves the expiry
     with _set_columns(app) as updates:
         _save(app, public_id, "about", {"about.first_name": "Ana María"}, start + timedelta(minutes=20))
     assert updates == [set()]
@@ -112,4 +115,8 @@ def test_a_save_brings_an_expiry_set_under_a_longer_setting_back_within_the_prom
     _save(app, public_id, "about", {"about.first_name": "Ana"}, start + timedelta(minutes=1))
     expires_at = all_submissions(app)[0].expires_at
     saved_at = start + timedelta(minutes=1)
-    assert saved_at + timedelta(days=DAYS) <= expires_at <= saved_at + timedelta(days=DAYS) + submissions.EXPIRY_SLACK
+    assert (
+        saved_at + timedelta(days=DAYS)
+        <= expires_at
+        <= saved_at + timedelta(days=DAYS) + submissions.EXPIRY_SLACK
+    )

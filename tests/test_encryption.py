@@ -18,9 +18,8 @@ from config import TEST_DATA_KEY
 from intake.crypto import DataKeys, DecryptionError
 from intake.extensions import db
 from intake.models import ReviewNote, Submission
-
-from .answers import COMPLETE_FORM
-from .conftest import Clinic, Patient, make_app
+from tests.answers import COMPLETE_FORM
+from tests.conftest import Clinic, Patient, make_app
 
 CANARY_FIRST = "Quillibert"
 CANARY_LAST = "Zorbafeldt"
@@ -32,11 +31,17 @@ CANARIES = (CANARY_FIRST, CANARY_LAST, "canary-symptom", CANARY_EMAIL, "canary-n
 
 def send_canary_submission(patient: Patient) -> None:
     """A patient sends the canary values through the real pages."""
-    patient.complete_all_steps({
-        "about": {"about.first_name": CANARY_FIRST, "about.last_name": CANARY_LAST,
-                  "about.email": CANARY_EMAIL, "about.birth_date": "1961-02-03"},
-        "visit": {"visit.goals": CANARY_SYMPTOM},
-    })
+    patient.complete_all_steps(
+        {
+            "about": {
+                "about.first_name": CANARY_FIRST,
+                "about.last_name": CANARY_LAST,
+                "about.email": CANARY_EMAIL,
+                "about.birth_date": "1961-02-03",
+            },
+            "visit": {"visit.goals": CANARY_SYMPTOM},
+        }
+    )
     assert patient.submit().status_code == 302
 
 
@@ -89,10 +94,14 @@ def _tamper(app, public_id: str, column: str = "answers") -> None:
     """Change one character in the middle of the stored token, as an attacker with
     write access to the database (or a bad disk) would."""
     with app.app_context(), db.engine.begin() as connection:
-        token = connection.execute(text(f"SELECT {column} FROM submission WHERE public_id = :p"), {"p": public_id}).scalar_one()
+        token = connection.execute(
+            text(f"SELECT {column} FROM submission WHERE public_id = :p"), {"p": public_id}
+        ).scalar_one()
         middle = len(token) // 2
-        altered = token[:middle] + ("A" if token[middle] != "A" else "B") + token[middle + 1:]
-        connection.execute(text(f"UPDATE submission SET {column} = :a WHERE public_id = :p"), {"a": altered, "p": public_id})
+        altered = token[:middle] + ("A" if token[middle] != "A" else "B") + token[middle + 1 :]
+        connection.execute(
+            text(f"UPDATE submission SET {column} = :a WHERE public_id = :p"), {"a": altered, "p": public_id}
+        )
 
 
 def test_an_altered_record_fails_closed_with_a_clear_message(app, patient, clinician, caplog):
@@ -107,7 +116,9 @@ def test_an_altered_record_fails_closed_with_a_clear_message(app, patient, clini
     assert not any(canary in page for canary in CANARIES)
     assert "stored health data failed its integrity check" in caplog.text
     dashboard = clinician.client.get("/clinic/").get_data(as_text=True)
-    assert f"{CANARY_FIRST} {CANARY_LAST}" in dashboard, "the list shows the name sealed apart: it opens no answers"
+    assert f"{CANARY_FIRST} {CANARY_LAST}" in dashboard, (
+        "the list shows the name sealed apart: it opens no answers"
+    )
 
 
 def test_an_altered_name_is_marked_on_the_list(app, patient, clinician, caplog):
@@ -125,7 +136,9 @@ def test_an_altered_name_is_marked_on_the_list(app, patient, clinician, caplog):
 def test_an_altered_draft_is_not_shown_to_the_patient(app, patient):
     patient.start()
     patient.answer("safety")
-    patient.answer("about", {**COMPLETE_FORM["about"], "about.first_name": CANARY_FIRST, "about.last_name": CANARY_LAST})
+    patient.answer(
+        "about", {**COMPLETE_FORM["about"], "about.first_name": CANARY_FIRST, "about.last_name": CANARY_LAST}
+    )
     with app.app_context():
         public_id = db.session.scalar(select(Submission.public_id))
     _tamper(app, public_id)
@@ -138,13 +151,19 @@ def test_values_are_authenticated_not_only_hidden():
     keys = DataKeys.parse(TEST_DATA_KEY)
     token = keys.encrypt(b"answers")
     assert keys.decrypt(token) == b"answers"
-    for altered in (token[:-2] + "AA", token.replace(token[30], "B" if token[30] != "B" else "C", 1), "not a token", ""):
+    for altered in (
+        token[:-2] + "AA",
+        token.replace(token[30], "B" if token[30] != "B" else "C", 1),
+        "not a token",
+        "",
+    ):
         with pytest.raises(DecryptionError):
             keys.decrypt(altered)
     assert token != keys.encrypt(b"answers"), "a fresh IV each time: equal answers look different"
 
 
 # --- rotation ----------------------------------------------------------------------------
+
 
 def _all_plain(app) -> tuple[list, list]:
     with app.app_context():
@@ -170,7 +189,9 @@ def with_keys(database_url):
             db.engine.dispose()
 
 
-def test_rotate_keys_moves_everything_to_the_new_key_so_the_old_one_can_go(app, patient, clinician, with_keys):
+def test_rotate_keys_moves_everything_to_the_new_key_so_the_old_one_can_go(
+    app, patient, clinician, with_keys
+):
     send_canary_submission(patient)
     review_with_a_note(app, clinician)
     Patient(app.test_client()).start()  # a draft too
@@ -190,7 +211,11 @@ def test_rotate_keys_moves_everything_to_the_new_key_so_the_old_one_can_go(app, 
     with pytest.raises(DecryptionError):
         _all_plain(with_keys(TEST_DATA_KEY))
     with both.app_context():
-        detail = db.session.execute(text("SELECT detail FROM audit_event WHERE action = 'keys.rotated'")).scalars().all()
+        detail = (
+            db.session.execute(text("SELECT detail FROM audit_event WHERE action = 'keys.rotated'"))
+            .scalars()
+            .all()
+        )
     assert detail[0] == "rotated=5 current=0 unreadable=0"
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .conftest import Patient
+from tests.conftest import Patient
 
 
 def test_it_shows_a_friendly_page_instead_of_a_trace(app):

@@ -23,10 +23,9 @@ from intake.extensions import db
 from intake.models import AuditEvent, Submission
 from intake.questionnaire.fhir import answers_from_response, bundle, questionnaire_resource
 from intake.questionnaire.twitching import QUESTIONNAIRE
-
-from .conftest import make_submission, seal_under_a_retired_key
-from .fhir_cases import bundle_problems, empties, response_problems
-from .test_summary import MARIA
+from tests.conftest import make_submission, seal_under_a_retired_key
+from tests.fhir_cases import bundle_problems, empties, response_problems
+from tests.test_summary import MARIA
 
 
 def _csv(response) -> list[dict[str, str]]:
@@ -39,7 +38,7 @@ def _csv(response) -> list[dict[str, str]]:
 @pytest.mark.parametrize(
     "cell, expected",
     [
-        ("=HYPERLINK(\"http://evil\")", "'=HYPERLINK(\"http://evil\")"),
+        ('=HYPERLINK("http://evil")', '\'=HYPERLINK("http://evil")'),
         ("+1 212 555 0100", "'+1 212 555 0100"),
         ("-2+3", "'-2+3"),
         ("@SUM(A1)", "'@SUM(A1)"),
@@ -60,9 +59,21 @@ def test_it_names_one_column_per_item_then_the_scores():
     header = exports.header(QUESTIONNAIRE)
     items = [item.link_id for item in QUESTIONNAIRE.items()]
     assert header[: len(exports.FIXED_COLUMNS)] == list(exports.FIXED_COLUMNS)
-    assert header[len(exports.FIXED_COLUMNS): len(exports.FIXED_COLUMNS) + len(items)] == items
-    assert header[-8:] == ["gad7_score", "gad7_band", "gad7_positive", "gad2_score", "gad2_positive",
-                           "phq2_score", "phq2_positive", "phq4_score", "phq4_band"][-8:]
+    assert header[len(exports.FIXED_COLUMNS) : len(exports.FIXED_COLUMNS) + len(items)] == items
+    assert (
+        header[-8:]
+        == [
+            "gad7_score",
+            "gad7_band",
+            "gad7_positive",
+            "gad2_score",
+            "gad2_positive",
+            "phq2_score",
+            "phq2_positive",
+            "phq4_score",
+            "phq4_band",
+        ][-8:]
+    )
     assert len(header) == len(set(header))
 
 
@@ -208,14 +219,20 @@ def test_it_answers_a_fhir_download_of_a_draft_or_unknown_id_with_404(app, clien
 def test_it_exports_the_filtered_list_as_a_fhir_bundle(app, client, clinician):
     ids = {
         "calm": make_submission(app, MARIA, submitted_at=SUBMITTED),
-        "emergency": make_submission(app, {**MARIA, "safety.signs": ["speech"]}, submitted_at=SUBMITTED + timedelta(hours=2)),
-        "reviewed": make_submission(app, MARIA, status="reviewed", submitted_at=SUBMITTED + timedelta(days=3)),
+        "emergency": make_submission(
+            app, {**MARIA, "safety.signs": ["speech"]}, submitted_at=SUBMITTED + timedelta(hours=2)
+        ),
+        "reviewed": make_submission(
+            app, MARIA, status="reviewed", submitted_at=SUBMITTED + timedelta(days=3)
+        ),
     }
     dashboard = client.get("/clinic/?tier=emergency").get_data(as_text=True)
     link = re.search(r'<a href="([^"]+)" download>FHIR Bundle</a>', dashboard).group(1)
     assert link == "/clinic/export.fhir.json?tier=emergency"
     response = client.get(link)
-    assert re.fullmatch(r'attachment; filename="submissions-\d{8}-\d{4}\.fhir\.json"', response.headers["Content-Disposition"])
+    assert re.fullmatch(
+        r'attachment; filename="submissions-\d{8}-\d{4}\.fhir\.json"', response.headers["Content-Disposition"]
+    )
     emergency = _fhir(response)
     Bundle.parse_obj(emergency)
     assert emergency["type"] == "collection" and "total" not in emergency
@@ -223,7 +240,11 @@ def test_it_exports_the_filtered_list_as_a_fhir_bundle(app, client, clinician):
 
     everything = _fhir(client.get("/clinic/export.fhir.json"))
     Bundle.parse_obj(everything)
-    assert [e["resource"]["id"] for e in everything["entry"]] == [ids["reviewed"], ids["emergency"], ids["calm"]]
+    assert [e["resource"]["id"] for e in everything["entry"]] == [
+        ids["reviewed"],
+        ids["emergency"],
+        ids["calm"],
+    ]
     for entry in everything["entry"]:
         assert entry["fullUrl"] == f"urn:uuid:{entry['resource']['id']}"
         _valid_response(entry["resource"])
@@ -244,7 +265,11 @@ def test_it_records_one_audit_event_per_bundle_export_without_the_search(app, cl
     search = clinician.post("/clinic/", {"q": "Lopez", "status": "new"}, token_from="/clinic/")
     _fhir(client.get(search.location.replace("/clinic/?", "/clinic/export.fhir.json?")))
     [event] = _events(app, "export.fhir_bundle")
-    assert (event.actor_label, event.submission_public_id, event.detail) == ("dr.ana", None, "status=new search")
+    assert (event.actor_label, event.submission_public_id, event.detail) == (
+        "dr.ana",
+        None,
+        "status=new search",
+    )
 
 
 def test_it_streams_a_large_fhir_bundle_in_pieces(app, client, clinician, monkeypatch):
@@ -264,21 +289,40 @@ def test_it_streams_a_large_fhir_bundle_in_pieces(app, client, clinician, monkey
 
 @pytest.mark.parametrize("count, per_chunk", [(0, 3), (1, 3), (3, 3), (7, 3), (5, 50)])
 def test_it_streams_the_same_json_that_bundle_builds(count, per_chunk):
-    resources = [{"resourceType": "QuestionnaireResponse", "id": str(uuid.uuid4()), "status": "completed",
-                  "questionnaire": "https://x.example/Q|1"} for _ in range(count)]
+    resources = [
+        {
+            "resourceType": "QuestionnaireResponse",
+            "id": str(uuid.uuid4()),
+            "status": "completed",
+            "questionnaire": "https://x.example/Q|1",
+        }
+        for _ in range(count)
+    ]
     bundle_id = str(uuid.uuid4())
-    pieces = list(fhir_export.bundle_chunks(resources, bundle_id=bundle_id, timestamp=SUBMITTED, per_chunk=per_chunk))
-    assert json.loads("".join(pieces)) == bundle(resources, type="collection", bundle_id=bundle_id, timestamp=SUBMITTED)
+    pieces = list(
+        fhir_export.bundle_chunks(resources, bundle_id=bundle_id, timestamp=SUBMITTED, per_chunk=per_chunk)
+    )
+    assert json.loads("".join(pieces)) == bundle(
+        resources, type="collection", bundle_id=bundle_id, timestamp=SUBMITTED
+    )
     assert len(pieces) == count // per_chunk + 1
 
 
 # --- a stored submission no key opens --------------------------------------------------------
 
+
 def _rows_with_one_sealed_under_a_retired_key(app, count: int = 5, unreadable: int = 2) -> list[str]:
     """Public ids, oldest first, of `count` submissions; the one at `unreadable` is sealed
     under a key the app does not have."""
-    ids = [make_submission(app, {**MARIA, "about.last_name": f"Row{n}"}, reference=f"ROWS-{n + 2}{n + 2}{n + 2}{n + 2}",
-                           submitted_at=SUBMITTED + timedelta(hours=n)) for n in range(count)]
+    ids = [
+        make_submission(
+            app,
+            {**MARIA, "about.last_name": f"Row{n}"},
+            reference=f"ROWS-{n + 2}{n + 2}{n + 2}{n + 2}",
+            submitted_at=SUBMITTED + timedelta(hours=n),
+        )
+        for n in range(count)
+    ]
     seal_under_a_retired_key(app, ids[unreadable])
     return ids
 
@@ -292,8 +336,9 @@ def _unreadable_issue(resource: dict, public_id: str, reference: str) -> dict:
     return issue
 
 
-def test_it_names_an_unreadable_submission_in_the_bundle_and_exports_every_other(app, client, clinician,
-                                                                                 monkeypatch, caplog):
+def test_it_names_an_unreadable_submission_in_the_bundle_and_exports_every_other(
+    app, client, clinician, monkeypatch, caplog
+):
     ids = _rows_with_one_sealed_under_a_retired_key(app)
     monkeypatch.setattr(fhir_export, "BATCH", 2)  # the unreadable row sits inside a batch
     monkeypatch.setattr(fhir_export, "ENTRIES_PER_CHUNK", 2)
@@ -304,8 +349,14 @@ def test_it_names_an_unreadable_submission_in_the_bundle_and_exports_every_other
     assert empties(body) == [] and bundle_problems(body) == []
     Bundle.parse_obj(body)
     kinds = [entry["resource"]["resourceType"] for entry in body["entry"]]
-    assert kinds == ["QuestionnaireResponse"] * 2 + ["OperationOutcome"] + ["QuestionnaireResponse"] * 2, "in place"
-    readable = [entry["resource"] for entry in body["entry"] if entry["resource"]["resourceType"] != "OperationOutcome"]
+    assert kinds == ["QuestionnaireResponse"] * 2 + ["OperationOutcome"] + ["QuestionnaireResponse"] * 2, (
+        "in place"
+    )
+    readable = [
+        entry["resource"]
+        for entry in body["entry"]
+        if entry["resource"]["resourceType"] != "OperationOutcome"
+    ]
     assert [resource["id"] for resource in readable] == [ids[4], ids[3], ids[1], ids[0]]
     for resource in readable:
         _valid_response(resource)
@@ -317,7 +368,9 @@ def test_it_names_an_unreadable_submission_in_the_bundle_and_exports_every_other
     assert "Row2" not in caplog.text and "Lopez" not in caplog.text
 
 
-def test_it_answers_a_download_of_an_unreadable_submission_with_an_operation_outcome(app, client, clinician, caplog):
+def test_it_answers_a_download_of_an_unreadable_submission_with_an_operation_outcome(
+    app, client, clinician, caplog
+):
     ids = _rows_with_one_sealed_under_a_retired_key(app, count=1, unreadable=0)
     response = client.get(f"/clinic/submissions/{ids[0]}/fhir.json")
     assert response.status_code == 500 and response.content_type == "application/fhir+json"
@@ -329,8 +382,9 @@ def test_it_answers_a_download_of_an_unreadable_submission_with_an_operation_out
     assert ids[0] in caplog.text and "Lopez" not in caplog.text
 
 
-def test_it_marks_an_unreadable_submission_in_the_csv_and_exports_every_other(app, client, clinician,
-                                                                              monkeypatch, caplog):
+def test_it_marks_an_unreadable_submission_in_the_csv_and_exports_every_other(
+    app, client, clinician, monkeypatch, caplog
+):
     ids = _rows_with_one_sealed_under_a_retired_key(app)
     monkeypatch.setattr(exports, "BATCH", 2)  # the unreadable row sits inside a batch
     response = client.get("/clinic/export.csv")
@@ -339,7 +393,12 @@ def test_it_marks_an_unreadable_submission_in_the_csv_and_exports_every_other(ap
     assert [r[1] for r in rows[1:]] == [ids[4], ids[3], ids[2], ids[1], ids[0]], "every row, newest first"
     unreadable = rows[3]
     assert unreadable[0] == "ROWS-4444" and unreadable[-1] == exports.UNREADABLE
-    assert [r[rows[0].index("about.last_name")] for r in rows[1:] if r is not unreadable] == ["Row4", "Row3", "Row1", "Row0"]
+    assert [r[rows[0].index("about.last_name")] for r in rows[1:] if r is not unreadable] == [
+        "Row4",
+        "Row3",
+        "Row1",
+        "Row0",
+    ]
     assert "Row2" not in body, "nothing of the unreadable row's answers"
     logged = [r for r in caplog.records if "failed its integrity check" in r.getMessage()]
     assert len(logged) == 1 and ids[2] in logged[0].getMessage() and "Row2" not in caplog.text

@@ -42,9 +42,8 @@ from intake.questionnaire.schema import (
 )
 from intake.questionnaire.scoring import INSTRUMENTS, score_all
 from intake.questionnaire.twitching import QUESTIONNAIRE
-
-from . import fhir_cases
-from .fhir_cases import CASES, questionnaire_problems, response_problems, walk_items
+from tests import fhir_cases
+from tests.fhir_cases import CASES, questionnaire_problems, response_problems, walk_items
 
 AUTHORED = datetime(2025, 3, 14, 9, 26, 53, tzinfo=timezone(timedelta(hours=-4)))
 RESPONSE_ID = "3f2c9a8e-5b1d-4c7e-9a60-2b8f1d4e7c15"
@@ -111,7 +110,7 @@ def test_it_describes_the_questionnaire(resource):
 def test_it_puts_one_group_per_step_in_order_then_scores(resource):
     groups = resource["item"]
     assert [g["linkId"] for g in groups] == [s.id for s in QUESTIONNAIRE.steps] + ["scores"]
-    for group, step in zip(groups, QUESTIONNAIRE.steps):
+    for group, step in zip(groups, QUESTIONNAIRE.steps, strict=False):
         assert group["type"] == "group"
         assert group["text"] == step.title
         questions = [i["linkId"] for i in group["item"] if i["type"] != "display"]
@@ -188,9 +187,7 @@ def test_it_gives_choice_items_per_item_code_systems(resource):
 
 def test_it_marks_exclusive_options(resource):
     options = items_by_link_id(resource)["history.family"]["answerOption"]
-    exclusive = [
-        o["valueCoding"]["code"] for o in options if extension(o, fhir.EXT_OPTION_EXCLUSIVE)
-    ]
+    exclusive = [o["valueCoding"]["code"] for o in options if extension(o, fhir.EXT_OPTION_EXCLUSIVE)]
     assert exclusive == ["none", "dont_know"]
 
 
@@ -238,8 +235,16 @@ def test_it_maps_enable_when_and_behavior(resource):
     eye = by_id["twitch.eye_closes"]
     assert eye["enableBehavior"] == "any"
     assert eye["enableWhen"] == [
-        {"question": "twitch.where", "operator": "=", "answerCoding": {"system": where_system, "code": "upper_eyelid"}},
-        {"question": "twitch.where", "operator": "=", "answerCoding": {"system": where_system, "code": "lower_eyelid"}},
+        {
+            "question": "twitch.where",
+            "operator": "=",
+            "answerCoding": {"system": where_system, "code": "upper_eyelid"},
+        },
+        {
+            "question": "twitch.where",
+            "operator": "=",
+            "answerCoding": {"system": where_system, "code": "lower_eyelid"},
+        },
     ]
     assert by_id["stress.life_change_details"]["enableWhen"] == [
         {"question": "stress.life_change", "operator": "=", "answerBoolean": True}
@@ -311,7 +316,10 @@ def test_it_expresses_choices_from_with_sdc_expressions(resource):
     enabled = [
         next(e["valueCoding"]["code"] for e in t["extension"] if e["url"] == "option")
         for t in toggles
-        if run(next(e for e in t["extension"] if e["url"] == "expression")["valueExpression"]["expression"], answers)
+        if run(
+            next(e for e in t["extension"] if e["url"] == "expression")["valueExpression"]["expression"],
+            answers,
+        )
         == [True]
     ]
     assert enabled == ["lips", "chin"]  # in option order
@@ -328,7 +336,9 @@ def test_it_computes_the_same_scores_with_the_calculated_expressions(resource, n
         [calculated] = extension(score_item, fhir.EXT_CALCULATED)
         result = fhirpath(qr, calculated["valueExpression"]["expression"], env, R4)
         instrument_id = score_item["linkId"].removeprefix("score.")
-        app = next(s for s in score_all(QUESTIONNAIRE.enabled_answers(answers)) if s.instrument.id == instrument_id)
+        app = next(
+            s for s in score_all(QUESTIONNAIRE.enabled_answers(answers)) if s.instrument.id == instrument_id
+        )
         assert result == ([app.total] if app.complete else []), (name, instrument_id)
 
 
@@ -374,7 +384,9 @@ def test_it_states_step_rules_and_consent_as_constraints(resource):
         return fhirpath(qr, path, {"resource": qr}, R4)
 
     assert holds("about", fhir_cases.MINIMAL) == [True]  # a phone number
-    assert holds("about", {**fhir_cases.MINIMAL, "about.phone": None, "about.email": "li@example.com"}) == [True]
+    assert holds("about", {**fhir_cases.MINIMAL, "about.phone": None, "about.email": "li@example.com"}) == [
+        True
+    ]
     assert holds("about", {**fhir_cases.MINIMAL, "about.phone": None}) == [False]
     assert holds("consent.agree", fhir_cases.MINIMAL) == [True]
     assert holds("consent.agree", {**fhir_cases.MINIMAL, "consent.agree": False}) == [False]
@@ -408,7 +420,9 @@ def test_it_round_trips_answers(name, answers, status):
 
 
 def test_it_round_trips_every_item_of_the_complete_case():
-    assert set(QUESTIONNAIRE.enabled_answers(fhir_cases.COMPLETE)) == {i.link_id for i in QUESTIONNAIRE.items()}
+    assert set(QUESTIONNAIRE.enabled_answers(fhir_cases.COMPLETE)) == {
+        i.link_id for i in QUESTIONNAIRE.items()
+    }
     back = answers_from_response(QUESTIONNAIRE, response_for(fhir_cases.COMPLETE))
     assert back == fhir_cases.COMPLETE
     assert back["twitch.bother"] == 7 and back["history.injury"] is True
@@ -428,11 +442,15 @@ def test_it_writes_the_response_header():
 
 def test_it_refuses_bad_headers():
     with pytest.raises(ValueError):
-        questionnaire_response(QUESTIONNAIRE, {}, status="completed", authored=datetime(2025, 1, 1), response_id="x")
+        questionnaire_response(
+            QUESTIONNAIRE, {}, status="completed", authored=datetime(2025, 1, 1), response_id="x"
+        )
     with pytest.raises(ValueError):
         response_for({}, status="amended")
     with pytest.raises(ValueError):
-        questionnaire_response(QUESTIONNAIRE, {}, status="completed", authored=AUTHORED, response_id="not an id!")
+        questionnaire_response(
+            QUESTIONNAIRE, {}, status="completed", authored=AUTHORED, response_id="not an id!"
+        )
 
 
 def test_it_leaves_disabled_answers_out_not_empty():
@@ -446,7 +464,10 @@ def test_it_leaves_disabled_answers_out_not_empty():
 
 
 def test_it_leaves_out_unanswered_items_and_empty_steps():
-    qr = response_for({**fhir_cases.DRAFT, "about.last_name": "", "twitch.where": [], "about.email": None}, status="in-progress")
+    qr = response_for(
+        {**fhir_cases.DRAFT, "about.last_name": "", "twitch.where": [], "about.email": None},
+        status="in-progress",
+    )
     groups = [g["linkId"] for g in qr["item"]]
     assert groups == ["welcome", "safety", "about", "stress"]
     assert list(items_by_link_id(qr["item"][2])) == ["about.first_name"]
@@ -469,14 +490,28 @@ def test_it_answers_each_type_with_its_own_value(resource):
     by_id = items_by_link_id(response_for(fhir_cases.COMPLETE))
     assert by_id["consent.agree"]["answer"] == [{"valueBoolean": True}]
     assert by_id["twitch.where"]["answer"] == [
-        {"valueCoding": {"system": f"{QUESTIONNAIRE.url}/CodeSystem/twitch.where", "code": "upper_eyelid", "display": "Upper eyelid"}},
-        {"valueCoding": {"system": f"{QUESTIONNAIRE.url}/CodeSystem/twitch.where", "code": "cheek", "display": "Cheek"}},
+        {
+            "valueCoding": {
+                "system": f"{QUESTIONNAIRE.url}/CodeSystem/twitch.where",
+                "code": "upper_eyelid",
+                "display": "Upper eyelid",
+            }
+        },
+        {
+            "valueCoding": {
+                "system": f"{QUESTIONNAIRE.url}/CodeSystem/twitch.where",
+                "code": "cheek",
+                "display": "Cheek",
+            }
+        },
     ]
     assert by_id["stress.gad7.1"]["answer"] == [
         {"valueCoding": {"system": LOINC, "code": "LA6569-3", "display": "Several days"}}
     ]
     assert by_id["about.email"]["answer"] == [{"valueString": "ana@example.com"}]
-    assert by_id["history.injury_details"]["answer"] == [{"valueString": "Car accident in 2009, cut above the left ear."}]
+    assert by_id["history.injury_details"]["answer"] == [
+        {"valueString": "Car accident in 2009, cut above the left ear."}
+    ]
     assert by_id["twitch.bother"]["answer"] == [{"valueInteger": 7}]
     assert by_id["history.paralysis_year"]["answer"] == [{"valueInteger": 2015}]
     assert by_id["about.birth_date"]["answer"] == [{"valueDate": "1980-04-23"}]
@@ -496,7 +531,13 @@ def test_it_keeps_unicode_quotes_and_newlines_exactly():
     qr = response_for(fhir_cases.TRICKY_TEXT)
     served = json.dumps(qr, ensure_ascii=False)
     by_id = items_by_link_id(json.loads(served))
-    for link_id in ("about.last_name", "about.referrer", "history.injury_details", "visit.goals", "history.medicines"):
+    for link_id in (
+        "about.last_name",
+        "about.referrer",
+        "history.injury_details",
+        "visit.goals",
+        "history.medicines",
+    ):
         assert by_id[link_id]["answer"] == [{"valueString": fhir_cases.TRICKY_TEXT[link_id]}]
     assert json.loads(json.dumps(qr)) == qr  # ASCII-escaped JSON too
 
@@ -585,15 +626,23 @@ def bad_responses():
 
     yield "other questionnaire", edit(lambda qr, _: qr.update(questionnaire="https://example.org/Q|1"))
     yield "not a response", edit(lambda qr, _: qr.update(resourceType="Questionnaire"))
-    yield "unknown code", edit(
-        lambda _, i: i["twitch.side"]["answer"][0]["valueCoding"].update(code="upside_down")
+    yield (
+        "unknown code",
+        edit(lambda _, i: i["twitch.side"]["answer"][0]["valueCoding"].update(code="upside_down")),
     )
-    yield "wrong system", edit(lambda _, i: i["stress.gad7.1"]["answer"][0]["valueCoding"].update(system="urn:x"))
+    yield (
+        "wrong system",
+        edit(lambda _, i: i["stress.gad7.1"]["answer"][0]["valueCoding"].update(system="urn:x")),
+    )
     yield "wrong value type", edit(lambda _, i: i["twitch.bother"].update(answer=[{"valueString": "7"}]))
-    yield "two answers to a single choice", edit(
-        lambda _, i: i["twitch.side"]["answer"].append(i["twitch.side"]["answer"][0])
+    yield (
+        "two answers to a single choice",
+        edit(lambda _, i: i["twitch.side"]["answer"].append(i["twitch.side"]["answer"][0])),
     )
-    yield "string for a boolean", edit(lambda _, i: i["history.injury"].update(answer=[{"valueBoolean": "yes"}]))
+    yield (
+        "string for a boolean",
+        edit(lambda _, i: i["history.injury"].update(answer=[{"valueBoolean": "yes"}])),
+    )
 
 
 @pytest.mark.parametrize("name, qr", list(bad_responses()), ids=[n for n, _ in bad_responses()])
@@ -636,7 +685,11 @@ def test_it_builds_a_searchset_bundle():
             "search": {"mode": "match"},
         }
     ]
-    assert bundle([], type="searchset", total=0) == {"resourceType": "Bundle", "type": "searchset", "total": 0}
+    assert bundle([], type="searchset", total=0) == {
+        "resourceType": "Bundle",
+        "type": "searchset",
+        "total": 0,
+    }
     assert bundle([qr], type="searchset", total=40)["total"] == 40  # one page of many
     with pytest.raises(ValueError):
         bundle([qr], type="transaction")
@@ -645,8 +698,10 @@ def test_it_builds_a_searchset_bundle():
 def test_it_builds_operation_outcomes():
     outcome = operation_outcome("error", "login", 'Missing or bad token <"x"> & more')
     OperationOutcome.parse_obj(outcome)
-    assert outcome["issue"] == [{"severity": "error", "code": "login", "diagnostics": 'Missing or bad token <"x"> & more'}]
-    assert "&lt;" in outcome["text"]["div"] and "<\"x\">" not in outcome["text"]["div"]
+    assert outcome["issue"] == [
+        {"severity": "error", "code": "login", "diagnostics": 'Missing or bad token <"x"> & more'}
+    ]
+    assert "&lt;" in outcome["text"]["div"] and '<"x">' not in outcome["text"]["div"]
     assert json_round_trip(outcome) == outcome
     assert operation_outcome("error", "not-found", "No such response")["issue"][0]["code"] == "not-found"
     with pytest.raises(ValueError):
@@ -668,8 +723,13 @@ SOURCES = (
 
 
 def small_questionnaire(*items: Item) -> Questionnaire:
-    return Questionnaire(id="t", version="1", title="T", url="https://example.org/Questionnaire/t",
-                         steps=(Step(id="s", title="S", items=(*SOURCES, *items)),))
+    return Questionnaire(
+        id="t",
+        version="1",
+        title="T",
+        url="https://example.org/Questionnaire/t",
+        steps=(Step(id="s", title="S", items=(*SOURCES, *items)),),
+    )
 
 
 def test_it_types_enable_when_answers_like_the_item_they_look_at():
@@ -698,8 +758,15 @@ def test_it_folds_the_conditions_of_a_choices_from_item_into_its_expression(beha
         EnableWhen("t", Operator.NOT_EQUALS, "it's"),
         EnableWhen("where", Operator.EQUALS, "c"),
     )
-    start = Item("start", "Start?", ItemType.SINGLE, choices=PLACES, choices_from="where",
-                 enable_when=conditions, enable_behavior=behavior)
+    start = Item(
+        "start",
+        "Start?",
+        ItemType.SINGLE,
+        choices=PLACES,
+        choices_from="where",
+        enable_when=conditions,
+        enable_behavior=behavior,
+    )
     q = small_questionnaire(start)
     resource = questionnaire_resource(q)
     FhirQuestionnaire.parse_obj(resource)
@@ -717,12 +784,17 @@ def test_it_folds_the_conditions_of_a_choices_from_item_into_its_expression(beha
         {"where": ["b", "c"], "flag": False, "t": "it's"},
     ]
     for answers in samples:
-        qr = questionnaire_response(q, answers, status="completed", authored=AUTHORED, response_id=RESPONSE_ID)
+        qr = questionnaire_response(
+            q, answers, status="completed", authored=AUTHORED, response_id=RESPONSE_ID
+        )
         result = fhirpath(qr, when["valueExpression"]["expression"], {"resource": qr}, R4)
         assert result == [start.enabled(answers)], answers
     with pytest.raises(ValueError, match="not offered by where"):
-        questionnaire_resource(small_questionnaire(Item("bad", "B?", ItemType.SINGLE, choices=(Choice("z", "Z"),),
-                                                        choices_from="where")))
+        questionnaire_resource(
+            small_questionnaire(
+                Item("bad", "B?", ItemType.SINGLE, choices=(Choice("z", "Z"),), choices_from="where")
+            )
+        )
 
 
 def test_it_dates_the_questionnaire_as_given():
@@ -743,10 +815,20 @@ def test_it_gives_a_full_url_only_to_resources_it_can_name():
     b = bundle(
         [
             operation_outcome("warning", "processing", "No id"),
-            {"resourceType": "QuestionnaireResponse", "id": "not-a-uuid", "status": "completed",
-             "questionnaire": "https://x.example/Q|1"},
-            {"fullUrl": "urn:uuid:0b7e7c1e-5d43-4c1e-9f0e-1df3b1a8a0c2", "resource": {"resourceType": "Basic",
-             "id": "0b7e7c1e-5d43-4c1e-9f0e-1df3b1a8a0c2", "code": {"text": "x"}}},
+            {
+                "resourceType": "QuestionnaireResponse",
+                "id": "not-a-uuid",
+                "status": "completed",
+                "questionnaire": "https://x.example/Q|1",
+            },
+            {
+                "fullUrl": "urn:uuid:0b7e7c1e-5d43-4c1e-9f0e-1df3b1a8a0c2",
+                "resource": {
+                    "resourceType": "Basic",
+                    "id": "0b7e7c1e-5d43-4c1e-9f0e-1df3b1a8a0c2",
+                    "code": {"text": "x"},
+                },
+            },
         ],
         type="collection",
     )

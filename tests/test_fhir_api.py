@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import json
 import re
-from urllib.parse import quote
 from datetime import datetime, timezone
+from urllib.parse import quote
 
 import pytest
 from fhir.resources.bundle import Bundle
@@ -21,11 +21,10 @@ from intake.extensions import csrf, db
 from intake.models import ApiToken, AuditEvent, Submission
 from intake.questionnaire.fhir import answers_from_response, questionnaire_resource
 from intake.questionnaire.twitching import QUESTIONNAIRE
-
-from .conftest import app_with_schema, make_app, make_submission, seal_under_a_retired_key
-from .fhir_cases import bundle_problems, empties, questionnaire_problems, response_problems
-from .test_audit import CANARY
-from .test_summary import MARIA
+from tests.conftest import app_with_schema, make_app, make_submission, seal_under_a_retired_key
+from tests.fhir_cases import bundle_problems, empties, questionnaire_problems, response_problems
+from tests.test_audit import CANARY
+from tests.test_summary import MARIA
 
 FHIR_QUESTIONNAIRE = questionnaire_resource(QUESTIONNAIRE)
 CANARY_VALUES = ("Zebulon", "Quixote-Canary", "canary-goal-text", "canary-medicine")
@@ -72,11 +71,14 @@ def events(app, action: str | None = None) -> list[AuditEvent]:
 
 def assert_no_health_data(app) -> None:
     for event in events(app):
-        text = " ".join(str(v) for v in (event.actor_label, event.action, event.detail, event.submission_public_id))
+        text = " ".join(
+            str(v) for v in (event.actor_label, event.action, event.detail, event.submission_public_id)
+        )
         assert not any(value in text for value in CANARY_VALUES), text
 
 
 # --- the public Questionnaire and capabilities ------------------------------------------------
+
 
 def test_it_serves_the_fhir_questionnaire_to_anyone(app, client):
     make_submission(app, CANARY)
@@ -112,9 +114,13 @@ def test_it_states_its_capabilities_without_a_token(client):
 
 # --- the gate -----------------------------------------------------------------------------------
 
+
 def _api_rules(app):
-    return [r for r in app.url_map.iter_rules()
-            if r.endpoint.startswith("fhir_api.") and r.endpoint not in fhir_api.PUBLIC]
+    return [
+        r
+        for r in app.url_map.iter_rules()
+        if r.endpoint.startswith("fhir_api.") and r.endpoint not in fhir_api.PUBLIC
+    ]
 
 
 def test_it_denies_every_api_route_without_a_token_even_to_a_signed_in_clinician(app, client, clinician):
@@ -135,8 +141,12 @@ def test_it_denies_every_api_route_without_a_token_even_to_a_signed_in_clinician
 
 def test_it_does_not_let_an_api_token_open_the_workspace(app, client, token):
     public_id = make_submission(app, MARIA)
-    for path in ("/clinic/", f"/clinic/submissions/{public_id}", f"/clinic/submissions/{public_id}/fhir.json",
-                 "/clinic/export.fhir.json"):
+    for path in (
+        "/clinic/",
+        f"/clinic/submissions/{public_id}",
+        f"/clinic/submissions/{public_id}/fhir.json",
+        "/clinic/export.fhir.json",
+    ):
         response = call(client, path, token)
         assert response.status_code == 302 and response.location.startswith("/clinic/login"), path
 
@@ -163,7 +173,11 @@ def test_it_refuses_a_missing_or_bad_token_with_a_401_outcome(app, client, token
     assert "Lopez" not in json.dumps(body)
     [event] = events(app)
     assert (event.action, event.actor_label, event.detail, event.submission_public_id) == (
-        "fhir.denied", "api:unknown", reason, None)
+        "fhir.denied",
+        "api:unknown",
+        reason,
+        None,
+    )
 
 
 def test_it_refuses_a_revoked_token(app, client, token):
@@ -176,7 +190,9 @@ def test_it_refuses_a_revoked_token(app, client, token):
     outcome(response, 401, "login")
     assert 'error="invalid_token"' in response.headers["WWW-Authenticate"]
     assert [(e.action, e.actor_label, e.detail) for e in events(app)] == [
-        ("fhir.read", "api:ehr", ""), ("fhir.denied", "api:ehr", "revoked token")]
+        ("fhir.read", "api:ehr", ""),
+        ("fhir.denied", "api:ehr", "revoked token"),
+    ]
 
 
 def test_it_limits_bad_tokens_per_address_without_holding_up_good_ones(database_url):
@@ -200,6 +216,7 @@ def test_it_limits_bad_tokens_per_address_without_holding_up_good_ones(database_
 
 # --- read -----------------------------------------------------------------------------------------
 
+
 def test_it_reads_a_submission_as_a_questionnaire_response(app, client, token):
     submitted = datetime(2025, 3, 14, 13, 26, 53, tzinfo=timezone.utc)
     public_id = make_submission(app, MARIA, reference="READ-2345", submitted_at=submitted)
@@ -207,7 +224,11 @@ def test_it_reads_a_submission_as_a_questionnaire_response(app, client, token):
     body = fhir(response)
     FhirResponse.parse_obj(body)
     assert response_problems(body, FHIR_QUESTIONNAIRE) == []
-    assert (body["id"], body["status"], body["authored"]) == (public_id, "completed", "2025-03-14T13:26:53+00:00")
+    assert (body["id"], body["status"], body["authored"]) == (
+        public_id,
+        "completed",
+        "2025-03-14T13:26:53+00:00",
+    )
     assert body["identifier"]["value"] == "READ-2345"
     assert answers_from_response(QUESTIONNAIRE, body) == MARIA
     assert response.headers["Last-Modified"] == "Fri, 14 Mar 2025 13:26:53 GMT"
@@ -223,7 +244,8 @@ def test_it_audits_each_read_without_health_data(app, client, token):
     fhir(call(client, f"{QR}/{public_id}", token))
     reads = events(app, "fhir.read")
     assert [(e.actor_label, e.submission_public_id, e.detail, e.actor_id) for e in reads] == [
-        ("api:ehr", public_id, "", None)] * 2
+        ("api:ehr", public_id, "", None)
+    ] * 2
     assert reads[0].ip == "127.0.0.1"
     assert_no_health_data(app)
 
@@ -259,8 +281,16 @@ def test_it_never_returns_a_draft(app, client, token, patient):
 
 @pytest.mark.parametrize(
     "method, path",
-    [("GET", "/fhir/nothing"), ("GET", "/fhir"), ("GET", f"{QR}/a/b"), ("GET", "/fhir/Patient/1"),
-     ("POST", QR), ("PUT", f"{QR}/x"), ("DELETE", f"{QR}/x"), ("POST", "/fhir/metadata")],
+    [
+        ("GET", "/fhir/nothing"),
+        ("GET", "/fhir"),
+        ("GET", f"{QR}/a/b"),
+        ("GET", "/fhir/Patient/1"),
+        ("POST", QR),
+        ("PUT", f"{QR}/x"),
+        ("DELETE", f"{QR}/x"),
+        ("POST", "/fhir/metadata"),
+    ],
 )
 def test_it_never_answers_an_api_path_with_html(client, token, method, path):
     response = client.open(path, method=method, headers={"Authorization": f"Bearer {token}"})
@@ -339,18 +369,24 @@ def test_it_filters_on_last_updated_with_fhir_prefixes(client, token, timeline, 
 
 
 def test_it_gives_last_updated_to_the_microsecond_so_gt_misses_nothing(app, client, token):
-    first = make_submission(app, MARIA, submitted_at=datetime(2025, 3, 14, 10, 0, 0, 300000, tzinfo=timezone.utc))
+    first = make_submission(
+        app, MARIA, submitted_at=datetime(2025, 3, 14, 10, 0, 0, 300000, tzinfo=timezone.utc)
+    )
     [entry] = found(client, token, "")["entry"]
     last_updated = entry["resource"]["meta"]["lastUpdated"]
     assert (entry["resource"]["id"], last_updated) == (first, "2025-03-14T10:00:00.300000+00:00")
-    later = make_submission(app, MARIA, submitted_at=datetime(2025, 3, 14, 10, 0, 0, 700000, tzinfo=timezone.utc))
+    later = make_submission(
+        app, MARIA, submitted_at=datetime(2025, 3, 14, 10, 0, 0, 700000, tzinfo=timezone.utc)
+    )
     newer = found(client, token, "_lastUpdated=" + quote(f"gt{last_updated}"))
     assert [e["resource"]["id"] for e in newer["entry"]] == [later]
 
 
 def test_it_returns_a_searchset_with_full_urls_and_valid_responses(client, token, timeline):
     body = found(client, token, "_lastUpdated=ge2025-03-15")
-    assert body["link"] == [{"relation": "self", "url": f"http://localhost{QR}?_lastUpdated=ge2025-03-15&_count=20"}]
+    assert body["link"] == [
+        {"relation": "self", "url": f"http://localhost{QR}?_lastUpdated=ge2025-03-15&_count=20"}
+    ]
     for entry in body["entry"]:
         assert entry["fullUrl"] == f"http://localhost{QR}/{entry['resource']['id']}"
         assert entry["search"] == {"mode": "match"}
@@ -371,7 +407,9 @@ def test_it_pages_with_count_and_next_links(client, token, timeline):
 
 def test_it_counts_without_entries_for_count_zero_and_caps_count(app, client, token, timeline):
     assert found(client, token, "_count=0") == {
-        "resourceType": "Bundle", "type": "searchset", "total": 4,
+        "resourceType": "Bundle",
+        "type": "searchset",
+        "total": 4,
         "link": [{"relation": "self", "url": f"http://localhost{QR}?_count=0"}],
     }
     app.config["FHIR_API_MAX_COUNT"] = 2
@@ -420,6 +458,7 @@ def test_it_audits_each_search_with_its_parameters_and_no_health_data(app, clien
 
 # --- a stored response no key opens ----------------------------------------------------------------
 
+
 def _unreadable_diagnostics(resource: dict, public_id: str, reference: str) -> str:
     OperationOutcome.parse_obj(resource)
     [issue] = resource["issue"]
@@ -443,16 +482,25 @@ def test_it_answers_a_read_of_an_unreadable_response_with_a_clear_outcome(app, c
 
 
 def test_it_names_an_unreadable_response_in_a_search_and_returns_the_others(app, client, token, caplog):
-    ids = {name: make_submission(app, {**CANARY, "about.last_name": f"Row-{name}"}, submitted_at=at,
-                                 reference=f"SRCH-{n + 2}{n + 2}{n + 2}{n + 2}")
-           for n, (name, at) in enumerate(TIMES.items())}
+    ids = {
+        name: make_submission(
+            app,
+            {**CANARY, "about.last_name": f"Row-{name}"},
+            submitted_at=at,
+            reference=f"SRCH-{n + 2}{n + 2}{n + 2}{n + 2}",
+        )
+        for n, (name, at) in enumerate(TIMES.items())
+    }
     seal_under_a_retired_key(app, ids["c"])
     body = found(client, token, "_lastUpdated=ge2025-03-14")
     assert empties(body) == [] and bundle_problems(body) == []
     assert body["total"] == 4, "the unreadable response still matches the search"
     assert [(e["search"]["mode"], e["resource"]["resourceType"]) for e in body["entry"]] == [
-        ("match", "QuestionnaireResponse"), ("outcome", "OperationOutcome"),
-        ("match", "QuestionnaireResponse"), ("match", "QuestionnaireResponse")]
+        ("match", "QuestionnaireResponse"),
+        ("outcome", "OperationOutcome"),
+        ("match", "QuestionnaireResponse"),
+        ("match", "QuestionnaireResponse"),
+    ]
     assert [e["resource"].get("id") for e in body["entry"]] == [ids["d"], None, ids["b"], ids["a"]]
     assert "fullUrl" not in body["entry"][1]
     _unreadable_diagnostics(body["entry"][1]["resource"], ids["c"], "SRCH-4444")
@@ -479,6 +527,7 @@ def test_it_pages_past_an_unreadable_response(app, client, token):
 
 # --- rate limit -------------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def limited_app(database_url):
     with app_with_schema(database_url, FHIR_API_RATE_LIMIT="3/minute") as app:
@@ -496,8 +545,11 @@ def test_it_limits_each_token_and_answers_429_with_an_outcome(limited_app):
     assert 1 <= int(response.headers["Retry-After"]) <= 61
     fhir(call(client, QR, other))  # another integration keeps its own budget
     assert [(e.action, e.actor_label) for e in events(app)] == [
-        ("fhir.search", "api:busy"), ("fhir.read", "api:busy"), ("fhir.search", "api:busy"),
-        ("fhir.throttled", "api:busy"), ("fhir.search", "api:other"),
+        ("fhir.search", "api:busy"),
+        ("fhir.read", "api:busy"),
+        ("fhir.search", "api:busy"),
+        ("fhir.throttled", "api:busy"),
+        ("fhir.search", "api:other"),
     ]
 
 
@@ -507,4 +559,10 @@ def test_it_writes_one_audit_row_per_call(app, client, token):
     for path in calls:
         call(client, path, token)
     call(client, QR)
-    assert [e.action for e in events(app)] == ["fhir.read", "fhir.read", "fhir.search", "fhir.search", "fhir.denied"]
+    assert [e.action for e in events(app)] == [
+        "fhir.read",
+        "fhir.read",
+        "fhir.search",
+        "fhir.search",
+        "fhir.denied",
+    ]

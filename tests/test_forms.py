@@ -9,8 +9,7 @@ from werkzeug.datastructures import MultiDict
 
 from intake.forms import step_form
 from intake.questionnaire.twitching import QUESTIONNAIRE
-
-from .answers import COMPLETE_FORM
+from tests.answers import COMPLETE_FORM
 
 TODAY = date(2026, 11, 27)
 
@@ -19,9 +18,10 @@ def validate(app, step_id: str, changes: dict, earlier: dict | None = None):
     step = QUESTIONNAIRE.step(step_id)
     data = {**COMPLETE_FORM[step_id], **changes}
     data = {k: v for k, v in data.items() if v is not None}
-    with app.test_request_context(method="POST", data=MultiDict(
-        [(k, item) for k, v in data.items() for item in (v if isinstance(v, list) else [v])]
-    )):
+    with app.test_request_context(
+        method="POST",
+        data=MultiDict([(k, item) for k, v in data.items() for item in (v if isinstance(v, list) else [v])]),
+    ):
         form = step_form(QUESTIONNAIRE, step)(meta={"csrf": False})
         valid = form.validate_step(earlier or {}, TODAY)
         errors = {item.link_id: form[item.link_id].errors for item in step.items if form[item.link_id].errors}
@@ -45,13 +45,23 @@ def test_it_builds_each_step_form_class_once():
     ("step_id", "changes", "field", "message"),
     [
         ("about", {"about.first_name": ""}, "about.first_name", "Answer this question"),
-        ("about", {"about.last_name": "x" * 101}, "about.last_name", "Field cannot be longer than 100 characters"),
+        (
+            "about",
+            {"about.last_name": "x" * 101},
+            "about.last_name",
+            "Field cannot be longer than 100 characters",
+        ),
         ("about", {"about.email": "not-an-email"}, "about.email", "Enter an email address"),
         ("about", {"about.phone": "call me"}, "about.phone", "Enter a phone number"),
         ("about", {"about.birth_date": "2027-01-01"}, "about.birth_date", "today or in the past"),
         ("about", {"about.birth_date": "1890-01-01"}, "about.birth_date", "more than 120 years ago"),
         ("about", {"about.birth_date": "31/02/1980"}, "about.birth_date", "Enter a real date"),
-        ("about", {"about.contact_method": "pigeon"}, "about.contact_method", "Choose one of the answers shown"),
+        (
+            "about",
+            {"about.contact_method": "pigeon"},
+            "about.contact_method",
+            "Choose one of the answers shown",
+        ),
         ("safety", {"safety.signs": None}, "safety.signs", "Choose at least one answer"),
         ("safety", {"safety.signs": ["made_up"]}, "safety.signs", "Choose one of the answers shown"),
         ("twitching", {"twitch.side": None}, "twitch.side", "Choose an answer"),
@@ -59,10 +69,30 @@ def test_it_builds_each_step_form_class_once():
         ("twitching", {"twitch.onset-month": "13"}, "twitch.onset", "Choose the month"),
         ("twitching", {"twitch.onset-year": "24"}, "twitch.onset", "4 numbers"),
         ("twitching", {"twitch.onset-month": "11", "twitch.onset-year": "2026"}, None, None),
-        ("twitching", {"twitch.onset-month": "12", "twitch.onset-year": "2026"}, "twitch.onset", "today or in the past"),
-        ("twitching", {"twitch.onset-month": "1", "twitch.onset-year": "2027"}, "twitch.onset", "today or in the past"),
-        ("twitching", {"twitch.start_place": "chin"}, "twitch.start_place", "Choose one of the answers shown"),
-        ("twitching", {"twitch.affects": ["none", "reading"]}, "twitch.affects", "cannot be chosen with other answers"),
+        (
+            "twitching",
+            {"twitch.onset-month": "12", "twitch.onset-year": "2026"},
+            "twitch.onset",
+            "today or in the past",
+        ),
+        (
+            "twitching",
+            {"twitch.onset-month": "1", "twitch.onset-year": "2027"},
+            "twitch.onset",
+            "today or in the past",
+        ),
+        (
+            "twitching",
+            {"twitch.start_place": "chin"},
+            "twitch.start_place",
+            "Choose one of the answers shown",
+        ),
+        (
+            "twitching",
+            {"twitch.affects": ["none", "reading"]},
+            "twitch.affects",
+            "cannot be chosen with other answers",
+        ),
         ("history", {"history.botox_weeks": "53"}, "history.botox_weeks", "from 0 to 52"),
         ("history", {"history.botox_weeks": "ten"}, "history.botox_weeks", "Enter a whole number"),
         ("history", {"history.medicines": "x" * 2001}, "history.medicines", "2000"),
@@ -89,14 +119,18 @@ def test_it_needs_an_email_or_a_phone(app):
 
 
 def test_it_only_requires_what_is_enabled(app):
-    valid, errors, answers = validate(app, "twitching", {"twitch.where": ["cheek"], "twitch.start_place": "lips"})
+    valid, errors, answers = validate(
+        app, "twitching", {"twitch.where": ["cheek"], "twitch.start_place": "lips"}
+    )
     assert valid, errors
     assert "twitch.start_place" in answers, "parsed here; dropped by enabled_answers on save"
     assert "twitch.start_place" not in QUESTIONNAIRE.enabled_answers(answers)
 
 
 def test_it_ignores_a_bad_value_in_a_question_that_does_not_apply(app):
-    valid, errors, _ = validate(app, "history", {"history.treatments": ["none"], "history.botox_weeks": "lots"})
+    valid, errors, _ = validate(
+        app, "history", {"history.treatments": ["none"], "history.botox_weeks": "lots"}
+    )
     assert valid, errors
 
 
@@ -110,7 +144,9 @@ def test_it_stores_typed_values(app):
 
 
 def test_it_keeps_the_order_of_choices_whatever_the_post_order(app):
-    _, _, answers = validate(app, "twitching", {"twitch.where": ["neck", "upper_eyelid"], "twitch.start_place": "neck"})
+    _, _, answers = validate(
+        app, "twitching", {"twitch.where": ["neck", "upper_eyelid"], "twitch.start_place": "neck"}
+    )
     assert answers["twitch.where"] == ["upper_eyelid", "neck"]
 
 

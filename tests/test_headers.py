@@ -9,9 +9,8 @@ from pathlib import Path
 import pytest
 
 from intake.extensions import db
-
-from .conftest import CSRF_PATTERN, Clinic, Patient, make_clinician, make_production_app, make_submission
-from .test_summary import MARIA
+from tests.conftest import CSRF_PATTERN, Clinic, Patient, make_clinician, make_production_app, make_submission
+from tests.test_summary import MARIA
 
 ROOT = Path(__file__).parent.parent
 ROUTE_ARG = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
@@ -53,10 +52,18 @@ def walk(app) -> list[tuple[str, str, str, object]]:
     assert admin.login().status_code == 302
     patient, token = _patient_with_everything(app)
     public_id = make_submission(app, MARIA)
-    values = {"step_id": "about", "token": token, "public_id": public_id, "resource_id": public_id,
-              "clinician_id": str(other), "filename": "css/app.css"}
+    values = {
+        "step_id": "about",
+        "token": token,
+        "public_id": public_id,
+        "resource_id": public_id,
+        "clinician_id": str(other),
+        "filename": "css/app.css",
+    }
     tokens = {"admin": _token(admin.client, "/clinic/password"), "patient": _token(patient.client, "/review")}
-    pairs = [(rule, method) for rule in app.url_map.iter_rules() for method in rule.methods - {"HEAD", "OPTIONS"}]
+    pairs = [
+        (rule, method) for rule in app.url_map.iter_rules() for method in rule.methods - {"HEAD", "OPTIONS"}
+    ]
     seen = []
     for rule, method in sorted(pairs, key=lambda pair: _order(*pair)):
         who = "admin" if rule.endpoint.startswith("clinician.") else "patient"
@@ -80,7 +87,9 @@ def _assert_headers(response, where: str, static: bool = False, production: bool
     if not static:
         assert response.headers.get("Cache-Control") == "no-store", where
     if production:
-        hsts = re.fullmatch(r"max-age=(\d+); includeSubDomains", response.headers.get("Strict-Transport-Security", ""))
+        hsts = re.fullmatch(
+            r"max-age=(\d+); includeSubDomains", response.headers.get("Strict-Transport-Security", "")
+        )
         assert hsts and int(hsts.group(1)) >= 31536000, where
     else:
         assert "Strict-Transport-Security" not in response.headers, "HSTS only where HTTPS is certain"
@@ -94,7 +103,9 @@ def _check_walk(app, production: bool) -> None:
         where = f"{method} {path} ({response.status_code})"
         assert response.status_code < 500, where
         _assert_headers(response, where, static=endpoint == "static", production=production)
-    pages = [path for endpoint, method, path, response in seen if method == "GET" and response.status_code == 200]
+    pages = [
+        path for endpoint, method, path, response in seen if method == "GET" and response.status_code == 200
+    ]
     assert len(pages) >= 15, f"the walk reached real pages, not only redirects: {pages}"
 
 
@@ -119,8 +130,12 @@ def test_error_pages_send_the_headers_too(app, client):
     def boom():
         raise RuntimeError("boom")
 
-    responses = (client.get("/no/such/page"), client.get("/boom"), client.put("/review"),
-                 client.post("/", data={"x": "y" * 400_000}))
+    responses = (
+        client.get("/no/such/page"),
+        client.get("/boom"),
+        client.put("/review"),
+        client.post("/", data={"x": "y" * 400_000}),
+    )
     assert [response.status_code for response in responses] == [404, 500, 405, 413]
     for response in responses:
         _assert_headers(response, f"error {response.status_code}")
@@ -150,10 +165,15 @@ def test_no_template_or_stylesheet_loads_anything_from_another_site():
 def test_a_cross_site_form_post_is_refused_even_with_a_valid_token(app, client):
     patient = Patient(client)
     token = patient.token()
-    refused = client.post("/", data={"csrf_token": token, "consent.agree": "y"}, headers={"Sec-Fetch-Site": "cross-site"})
+    refused = client.post(
+        "/", data={"csrf_token": token, "consent.agree": "y"}, headers={"Sec-Fetch-Site": "cross-site"}
+    )
     assert refused.status_code == 403
-    accepted = client.post("/", data={"csrf_token": token, "consent.agree": "y", "consent.language": "en"},
-                           headers={"Sec-Fetch-Site": "same-origin"})
+    accepted = client.post(
+        "/",
+        data={"csrf_token": token, "consent.agree": "y", "consent.language": "en"},
+        headers={"Sec-Fetch-Site": "same-origin"},
+    )
     assert accepted.status_code == 302
 
 

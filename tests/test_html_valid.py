@@ -10,11 +10,15 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import make_submission
-from .patient_pages import patient_pages
-from .test_summary import MARIA
+from tests.conftest import make_submission
+from tests.patient_pages import patient_pages
+from tests.test_summary import MARIA
 
-VNU_JAR = Path(os.environ.get("VNU_JAR", Path(__file__).resolve().parents[1] / ".tools/node_modules/vnu-jar/build/dist/vnu.jar"))
+VNU_JAR = Path(
+    os.environ.get(
+        "VNU_JAR", Path(__file__).resolve().parents[1] / ".tools/node_modules/vnu-jar/build/dist/vnu.jar"
+    )
+)
 
 
 def run_vnu(files: list[Path]) -> list[dict]:
@@ -25,7 +29,9 @@ def run_vnu(files: list[Path]) -> list[dict]:
         pytest.skip(reason)
     result = subprocess.run(
         ["java", "-jar", str(VNU_JAR), "--errors-only", "--format", "json", *map(str, files)],
-        capture_output=True, text=True, timeout=300,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     return json.loads(result.stderr or '{"messages": []}')["messages"]
 
@@ -34,8 +40,14 @@ def clinician_pages(app, admin) -> list[tuple[str, str]]:
     public_id = make_submission(app, {**MARIA, "visit.goals": "<script>alert(1)</script> & more"})
     anonymous = app.test_client()
     pages = [("login", anonymous.get("/clinic/login").get_data(as_text=True))]
-    for path in ("/clinic/", "/clinic/?tier=urgent", f"/clinic/submissions/{public_id}",
-                 "/clinic/password", "/clinic/admin/accounts", "/clinic/admin/audit"):
+    for path in (
+        "/clinic/",
+        "/clinic/?tier=urgent",
+        f"/clinic/submissions/{public_id}",
+        "/clinic/password",
+        "/clinic/admin/accounts",
+        "/clinic/admin/audit",
+    ):
         response = admin.client.get(path)
         assert response.status_code == 200, path
         pages.append((path.strip("/").replace("/", "-").replace("?", "-"), response.get_data(as_text=True)))
@@ -50,7 +62,9 @@ def test_it_serves_valid_html_on_every_page(app, admin, tmp_path):
         path.write_text(html)
         files.append(path)
     messages = run_vnu(files)
-    assert messages == [], "\n".join(f"{Path(m['url']).name}:{m.get('lastLine')}: {m['message']}" for m in messages)
+    assert messages == [], "\n".join(
+        f"{Path(m['url']).name}:{m.get('lastLine')}: {m['message']}" for m in messages
+    )
 
 
 def test_the_checker_finds_an_error(tmp_path):

@@ -18,10 +18,9 @@ from intake.extensions import db
 from intake.models import Submission
 from intake.questionnaire.summary import build_summary
 from intake.questionnaire.twitching import QUESTIONNAIRE
-
-from .answers import COMPLETE_FORM
-from .conftest import Patient, all_submissions, checked_values, make_app
-from .patient_pages import INVALID_POSTS, patient_pages, visible_text
+from tests.answers import COMPLETE_FORM
+from tests.conftest import Patient, all_submissions, checked_values, make_app
+from tests.patient_pages import INVALID_POSTS, patient_pages, visible_text
 
 ROOT = Path(__file__).parent.parent
 TRANSLATIONS = ROOT / "intake" / "translations"
@@ -97,7 +96,9 @@ def test_the_placeholder_check_notices_a_dropped_or_renamed_one():
 
 def test_it_marks_unconfirmed_instrument_wording_for_clinical_review():
     spanish = catalogue(TRANSLATIONS / "es" / "LC_MESSAGES" / "messages.po")
-    marked = {m.id for m in spanish if "needs clinical review: official wording not confirmed" in m.user_comments}
+    marked = {
+        m.id for m in spanish if "needs clinical review: official wording not confirmed" in m.user_comments
+    }
     instrument = {item.text for item in QUESTIONNAIRE.items() if item.fixed_wording}
     assert marked and marked <= instrument | {c.display for i in QUESTIONNAIRE.items() for c in i.choices}
     assert not any(m.fuzzy for m in spanish if m.id), "fuzzy entries are not compiled: use the comment"
@@ -169,7 +170,10 @@ def test_it_switches_language_on_any_page_and_keeps_every_answer(app):
     page = patient.client.get("/step/twitching")
     assert html_lang(page) == "es"
     assert checked_values(page.get_data(as_text=True), "twitch.where") == ["upper_eyelid", "cheek"]
-    assert '<button type="submit" form="step-form" name="switch_language" value="en" lang="en"' in page.get_data(as_text=True)
+    assert (
+        '<button type="submit" form="step-form" name="switch_language" value="en" lang="en"'
+        in page.get_data(as_text=True)
+    )
 
     [after] = all_submissions(app)
     assert after.language == "es"
@@ -229,7 +233,9 @@ def test_it_keeps_the_language_on_resume(app):
     patient.answer("safety")
     patient.post("/language", {"lang": "es", "next": "/step/about"})
     patient.answer("about", action="later")
-    link = re.search(r'class="resume-link"><a href="([^"]+)"', patient.client.get("/saved").get_data(as_text=True)).group(1)
+    link = re.search(
+        r'class="resume-link"><a href="([^"]+)"', patient.client.get("/saved").get_data(as_text=True)
+    ).group(1)
 
     elsewhere = app.test_client()  # another browser, which would prefer English
     landed = elsewhere.get(link.replace("http://localhost", ""), headers={"Accept-Language": "en"})
@@ -237,15 +243,18 @@ def test_it_keeps_the_language_on_resume(app):
     assert html_lang(elsewhere.get(landed.location, headers={"Accept-Language": "en"})) == "es"
 
 
-@pytest.mark.parametrize("target", [
-    "//evil.example/step/about",
-    "https://evil.example/",
-    "/\\evil.example",
-    "http:/step/about",
-    "step/about",
-    "/submit",  # a POST-only address: a GET there would fail
-    "/nowhere",
-])
+@pytest.mark.parametrize(
+    "target",
+    [
+        "//evil.example/step/about",
+        "https://evil.example/",
+        "/\\evil.example",
+        "http:/step/about",
+        "step/about",
+        "/submit",  # a POST-only address: a GET there would fail
+        "/nowhere",
+    ],
+)
 def test_it_never_follows_an_off_site_or_unusable_next(app, target):
     patient = Patient(app.test_client())
     patient.start()
@@ -344,7 +353,10 @@ def test_it_translates_wtforms_own_messages(app):
 
 
 def test_it_formats_dates_for_the_locale(app):
-    for language, birth, onset in (("en", "April 23, 1980", "March 2024"), ("es", "23 de abril de 1980", "marzo de 2024")):
+    for language, birth, onset in (
+        ("en", "April 23, 1980", "March 2024"),
+        ("es", "23 de abril de 1980", "marzo de 2024"),
+    ):
         patient = Patient(app.test_client())
         patient.start(**{"consent.language": language})
         for step_id in STEP_IDS:
@@ -379,7 +391,9 @@ def test_it_leaves_no_english_word_on_the_spanish_pages(app):
     english_messages = {m.id for m in spanish if m.id} - same_on_purpose
     config = app.config
     allowed = same_on_purpose | {
-        config["CLINIC_NAME"], config["CLINIC_ADDRESS"], "English",  # the switch, in English on purpose
+        config["CLINIC_NAME"],
+        config["CLINIC_ADDRESS"],
+        "English",  # the switch, in English on purpose
     }
     for form in (*COMPLETE_FORM.values(), *INVALID_POSTS.values()):  # what the patient typed
         for value in form.values():

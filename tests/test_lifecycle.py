@@ -14,10 +14,9 @@ from sqlalchemy import create_engine, func, select
 from intake import backup as backups
 from intake.extensions import db
 from intake.models import AuditEvent, ReviewNote, Submission
-
-from .conftest import Clinic, Patient, make_app, make_clinician, make_submission
-from .test_encryption import CANARIES, review_with_a_note, send_canary_submission
-from .test_summary import MARIA
+from tests.conftest import Clinic, Patient, make_app, make_clinician, make_submission
+from tests.test_encryption import CANARIES, review_with_a_note, send_canary_submission
+from tests.test_summary import MARIA
 
 TABLES = ("submission", "clinician", "review_note", "audit_event")
 
@@ -28,6 +27,7 @@ def _count(app, model) -> int:
 
 
 # --- purge -------------------------------------------------------------------------------
+
 
 def test_purge_deletes_expired_drafts_only_and_audits_the_counts(app, client):
     Patient(client).start()
@@ -64,7 +64,9 @@ def test_purge_deletes_submissions_past_the_retention_period_with_their_notes(ap
     with app.app_context():
         assert list(db.session.scalars(select(Submission.public_id))) == [kept]
         assert db.session.scalar(select(func.count(ReviewNote.id))) == 1
-        details = list(db.session.scalars(select(AuditEvent.detail).where(AuditEvent.action == "data.purged")))
+        details = list(
+            db.session.scalars(select(AuditEvent.detail).where(AuditEvent.action == "data.purged"))
+        )
     assert details == ["drafts=0 submissions=1 notes=2"]
 
 
@@ -95,6 +97,7 @@ def app_with(database_url):
 
 
 # --- backup and restore ------------------------------------------------------------------
+
 
 def _row_counts(path: Path) -> dict[str, int]:
     with closing(sqlite3.connect(path)) as connection:
@@ -176,7 +179,10 @@ def test_restore_refuses_a_damaged_backup_and_changes_nothing(app, tmp_path, dam
     empty = make_app(f"sqlite:///{target}")
     result = empty.test_cli_runner().invoke(args=["restore", str(backup)])
     assert result.exit_code != 0
-    assert any(words in result.output for words in ("integrity check", "cut short", "out of order", "not an intake backup"))
+    assert any(
+        words in result.output
+        for words in ("integrity check", "cut short", "out of order", "not an intake backup")
+    )
     assert not target.exists() or target.stat().st_size == 0
     with empty.app_context():
         db.engine.dispose()

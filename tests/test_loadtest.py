@@ -16,9 +16,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 
 import loadtest  # noqa: E402
 
-from .test_summary import MARIA  # noqa: E402
-from .conftest import app_with_schema, make_app, make_submission  # noqa: E402
-from .live_server import LiveServer  # noqa: E402
+from tests.conftest import app_with_schema, make_app, make_submission  # noqa: E402
+from tests.live_server import LiveServer  # noqa: E402
+from tests.test_summary import MARIA  # noqa: E402
 
 
 @pytest.fixture
@@ -49,8 +49,9 @@ def test_every_questionnaire_confirmed_by_a_running_server_is_counted_once(runni
 
 def test_only_what_the_run_sent_is_counted_and_a_lost_confirmation_shows(running):
     app, server = running
-    make_submission(app, MARIA, submitted_at=datetime.now(timezone.utc) - timedelta(hours=1),
-                    reference="AAAA-2222")
+    make_submission(
+        app, MARIA, submitted_at=datetime.now(timezone.utc) - timedelta(hours=1), reference="AAAA-2222"
+    )
     since = datetime.now(timezone.utc)
     confirmed, _statuses, _failures = loadtest.run_clients([("127.0.0.1", server.port)], clients=1, seconds=1)
     counts = loadtest.count_in_database(app, [*confirmed, "ZZZZ-9999"], since)
@@ -60,9 +61,15 @@ def test_only_what_the_run_sent_is_counted_and_a_lost_confirmation_shows(running
 
 def test_the_report_says_when_the_servers_rate_limit_refused_the_clients():
     report = loadtest.report(
-        Namespace(clients=4), where="1 running server(s): 127.0.0.1:5000", elapsed=5.0, confirmed=["AAAA-2222"],
-        statuses=Counter({200: 10, 302: 9, 429: 40}), failures=40, server_log=None,
-        counts={"confirmed but missing": 0})
+        Namespace(clients=4),
+        where="1 running server(s): 127.0.0.1:5000",
+        elapsed=5.0,
+        confirmed=["AAAA-2222"],
+        statuses=Counter({200: 10, 302: 9, 429: 40}),
+        failures=40,
+        server_log=None,
+        counts={"confirmed but missing": 0},
+    )
     assert "5xx responses: 0" in report
     assert '"database is locked" in server logs: not searched (no --server-log)' in report
     assert "raise PATIENT_POST_RATE_LIMIT" in report
@@ -83,7 +90,11 @@ def test_confirmations_looked_up_in_chunks_lose_none_at_the_edges(running, monke
     monkeypatch.setattr(loadtest, "IN_CHUNK", 2)  # three statements: 2, 2 and 2 references
     since = datetime.now(timezone.utc) - timedelta(hours=1)
     counts = loadtest.count_in_database(app, [*references, "ZZZZ-9999"], since)
-    assert (counts["submitted rows"], counts["confirmed but missing"], counts["confirmed more than once"]) == (5, 1, 0)
+    assert (
+        counts["submitted rows"],
+        counts["confirmed but missing"],
+        counts["confirmed more than once"],
+    ) == (5, 1, 0)
 
 
 def checked(app, port: int) -> str | None:
@@ -154,8 +165,9 @@ def test_a_run_with_other_data_keys_is_refused_before_it_starts(running, databas
     from intake.extensions import db
 
     app, server = running
-    same_database_other_keys = make_app(database_url, SECRET_KEY=app.config["SECRET_KEY"],
-                                        INTAKE_DATA_KEYS=Fernet.generate_key().decode())
+    same_database_other_keys = make_app(
+        database_url, SECRET_KEY=app.config["SECRET_KEY"], INTAKE_DATA_KEYS=Fernet.generate_key().decode()
+    )
     problem = checked(same_database_other_keys, server.port)
     with same_database_other_keys.app_context():
         db.engine.dispose()

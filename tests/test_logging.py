@@ -9,9 +9,9 @@ import re
 
 import pytest
 
-from .answers import COMPLETE_FORM
-from .conftest import Clinic, Patient, make_clinician
-from .test_encryption import CANARY_EMAIL, CANARY_FIRST, CANARY_LAST, CANARY_NOTE, CANARY_SYMPTOM
+from tests.answers import COMPLETE_FORM
+from tests.conftest import Clinic, Patient, make_clinician
+from tests.test_encryption import CANARY_EMAIL, CANARY_FIRST, CANARY_LAST, CANARY_NOTE, CANARY_SYMPTOM
 
 CANARY_PASSWORD = "canary password quiet lantern 77"
 CANARY_WRONG_PASSWORD = "canary wrong guess harbour 13"
@@ -33,8 +33,12 @@ def _walk_the_whole_flow(app, client) -> str:
     patient = Patient(client)
     patient.start()
     patient.answer("safety")
-    about = {**COMPLETE_FORM["about"], "about.first_name": CANARY_FIRST,
-             "about.last_name": CANARY_LAST, "about.email": CANARY_EMAIL}
+    about = {
+        **COMPLETE_FORM["about"],
+        "about.first_name": CANARY_FIRST,
+        "about.last_name": CANARY_LAST,
+        "about.email": CANARY_EMAIL,
+    }
     saved = patient.answer("about", about, action="later")
     token = LINK.search(client.get(saved.location).get_data(as_text=True)).group(1)
     elsewhere = Patient(app.test_client())
@@ -72,14 +76,27 @@ def test_no_health_data_password_or_token_reaches_any_log(app, client, everythin
     assert client.get("/boom").status_code == 500
     records = everything_logged.records
     written = capsys.readouterr().err
-    everything = "\n".join([
-        everything_logged.text, written,
-        *(record.getMessage() for record in records),
-        *(repr(record.__dict__) for record in records),
-    ])
+    everything = "\n".join(
+        [
+            everything_logged.text,
+            written,
+            *(record.getMessage() for record in records),
+            *(repr(record.__dict__) for record in records),
+        ]
+    )
     assert len(records) > 30 and "/clinic/submissions/" in written, "the logs did record the flow"
-    for secret in (CANARY_FIRST, CANARY_LAST, CANARY_SYMPTOM, "canary-symptom", CANARY_EMAIL, CANARY_NOTE,
-                   CANARY_PASSWORD, CANARY_WRONG_PASSWORD, CANARY_BEARER, token):
+    for secret in (
+        CANARY_FIRST,
+        CANARY_LAST,
+        CANARY_SYMPTOM,
+        "canary-symptom",
+        CANARY_EMAIL,
+        CANARY_NOTE,
+        CANARY_PASSWORD,
+        CANARY_WRONG_PASSWORD,
+        CANARY_BEARER,
+        token,
+    ):
         assert secret not in everything, secret
         assert secret.lower() not in everything.lower(), secret
 

@@ -17,8 +17,7 @@ from intake import migrations
 from intake.crypto import data_keys
 from intake.extensions import db
 from intake.models import ReviewNote, Submission
-
-from .conftest import make_app
+from tests.conftest import make_app
 
 
 @pytest.fixture
@@ -26,8 +25,11 @@ def keep_logging():
     """Alembic's env.py runs logging.fileConfig, which disables loggers other tests use."""
     root = logging.getLogger()
     handlers, level = list(root.handlers), root.level
-    disabled = {name: logger.disabled for name, logger in logging.root.manager.loggerDict.items()
-                if isinstance(logger, logging.Logger)}
+    disabled = {
+        name: logger.disabled
+        for name, logger in logging.root.manager.loggerDict.items()
+        if isinstance(logger, logging.Logger)
+    }
     yield
     root.handlers[:], root.level = handlers, level
     for name, logger in logging.root.manager.loggerDict.items():
@@ -66,7 +68,15 @@ def test_it_migrates_an_empty_database_to_exactly_the_models_schema(empty_app):
         upgrade()
         assert _differences() == []
         tables = set(inspect(db.engine).get_table_names())
-    assert tables == {"alembic_version", "submission", "clinician", "review_note", "audit_event", "api_token", "recovery_code"}
+    assert tables == {
+        "alembic_version",
+        "submission",
+        "clinician",
+        "review_note",
+        "audit_event",
+        "api_token",
+        "recovery_code",
+    }
 
 
 def test_it_migrates_down_and_up_again(empty_app):
@@ -92,17 +102,45 @@ def _insert_plaintext_rows() -> None:
     """Rows as revision 0002 stored them: answers and notes in clear."""
     moment = datetime(2026, 1, 5, 9, 30)
     with db.engine.begin() as connection:
-        tables = {name: Table(name, MetaData(), autoload_with=connection)
-                  for name in ("clinician", "submission", "review_note")}
-        connection.execute(insert(tables["clinician"]).values(
-            id=1, username="dr.old", display_name="Dr Old", role="clinician", password_hash="x",
-            must_change_password=False, active=True, session_token="t" * 40, created_at=moment))
-        connection.execute(insert(tables["submission"]).values(
-            id=1, public_id=str(uuid.uuid4()), status="new", questionnaire_version="1.0.0", language="en",
-            answers=CANARY_ANSWERS, current_step="review", safety_tier="none", emergency_acknowledged=False,
-            reference="ABCD-EFGH", created_at=moment, updated_at=moment, submitted_at=moment))
-        connection.execute(insert(tables["review_note"]).values(
-            id=1, submission_id=1, author_id=1, body=CANARY_NOTE, created_at=moment))
+        tables = {
+            name: Table(name, MetaData(), autoload_with=connection)
+            for name in ("clinician", "submission", "review_note")
+        }
+        connection.execute(
+            insert(tables["clinician"]).values(
+                id=1,
+                username="dr.old",
+                display_name="Dr Old",
+                role="clinician",
+                password_hash="x",
+                must_change_password=False,
+                active=True,
+                session_token="t" * 40,
+                created_at=moment,
+            )
+        )
+        connection.execute(
+            insert(tables["submission"]).values(
+                id=1,
+                public_id=str(uuid.uuid4()),
+                status="new",
+                questionnaire_version="1.0.0",
+                language="en",
+                answers=CANARY_ANSWERS,
+                current_step="review",
+                safety_tier="none",
+                emergency_acknowledged=False,
+                reference="ABCD-EFGH",
+                created_at=moment,
+                updated_at=moment,
+                submitted_at=moment,
+            )
+        )
+        connection.execute(
+            insert(tables["review_note"]).values(
+                id=1, submission_id=1, author_id=1, body=CANARY_NOTE, created_at=moment
+            )
+        )
 
 
 def _raw_values() -> tuple[str, str]:
@@ -141,12 +179,19 @@ def test_the_web_app_never_loads_alembic(tmp_path):
     import subprocess
     import sys
 
-    probe = ("import sys; from intake import create_app; app = create_app('development'); "
-             "app.test_client().get('/healthz'); "
-             "print(sorted(m for m in ('alembic', 'flask_migrate') if m in sys.modules))")
-    env = {"PATH": "/usr/bin:/bin", "INTAKE_INSTANCE_DIR": str(tmp_path),
-           "DATABASE_URL": f"sqlite:///{tmp_path / 'probe.db'}"}
-    loaded = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True)
+    probe = (
+        "import sys; from intake import create_app; app = create_app('development'); "
+        "app.test_client().get('/healthz'); "
+        "print(sorted(m for m in ('alembic', 'flask_migrate') if m in sys.modules))"
+    )
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "INTAKE_INSTANCE_DIR": str(tmp_path),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'probe.db'}",
+    }
+    loaded = subprocess.run(
+        [sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True
+    )
     assert loaded.stdout.strip() == "[]"
 
 
@@ -161,15 +206,40 @@ def _insert_sent_and_draft_rows() -> None:
             (2, "reviewed", {"visit.goals": "no name given"}),
             (3, "draft", {"about.first_name": "Drafty"}),
         ):
-            connection.execute(insert(submission).values(
-                id=row_id, public_id=str(uuid.uuid4()), status=status, questionnaire_version="1.0.0",
-                language="en", answers=keys.encrypt(json.dumps(answers).encode()), current_step="review",
-                safety_tier="none", emergency_acknowledged=False, created_at=moment, updated_at=moment,
-                submitted_at=None if status == "draft" else moment, row_version=1))
-        connection.execute(insert(submission).values(  # a row no key opens
-            id=4, public_id=str(uuid.uuid4()), status="new", questionnaire_version="1.0.0", language="en",
-            answers="gAAAAA-not-a-token", current_step="review", safety_tier="none",
-            emergency_acknowledged=False, created_at=moment, updated_at=moment, submitted_at=moment, row_version=1))
+            connection.execute(
+                insert(submission).values(
+                    id=row_id,
+                    public_id=str(uuid.uuid4()),
+                    status=status,
+                    questionnaire_version="1.0.0",
+                    language="en",
+                    answers=keys.encrypt(json.dumps(answers).encode()),
+                    current_step="review",
+                    safety_tier="none",
+                    emergency_acknowledged=False,
+                    created_at=moment,
+                    updated_at=moment,
+                    submitted_at=None if status == "draft" else moment,
+                    row_version=1,
+                )
+            )
+        connection.execute(
+            insert(submission).values(  # a row no key opens
+                id=4,
+                public_id=str(uuid.uuid4()),
+                status="new",
+                questionnaire_version="1.0.0",
+                language="en",
+                answers="gAAAAA-not-a-token",
+                current_step="review",
+                safety_tier="none",
+                emergency_acknowledged=False,
+                created_at=moment,
+                updated_at=moment,
+                submitted_at=moment,
+                row_version=1,
+            )
+        )
 
 
 def test_it_seals_the_names_of_the_rows_already_sent(empty_app):

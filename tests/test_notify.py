@@ -5,16 +5,15 @@ submission."""
 from __future__ import annotations
 
 import socket
-from email import message_from_bytes, policy
 import time
+from email import message_from_bytes, policy
 
 import pytest
 from aiosmtpd.controller import Controller
 
 from intake import notify
 from intake.models import Status
-
-from .conftest import all_submissions
+from tests.conftest import all_submissions
 
 
 class Inbox:
@@ -47,8 +46,13 @@ def _wait_for_mail(app, timeout: float = 5) -> None:
 
 
 def _configure(app, port: int) -> None:
-    app.config.update(NOTIFY_EMAIL="frontdesk@clinic.example", MAIL_SERVER="127.0.0.1", MAIL_PORT=port,
-                      MAIL_SENDER="intake@clinic.example", MAIL_TIMEOUT=2)
+    app.config.update(
+        NOTIFY_EMAIL="frontdesk@clinic.example",
+        MAIL_SERVER="127.0.0.1",
+        MAIL_PORT=port,
+        MAIL_SENDER="intake@clinic.example",
+        MAIL_TIMEOUT=2,
+    )
 
 
 def test_it_emails_the_clinic_when_a_submission_arrives(app, patient, smtp):
@@ -64,7 +68,16 @@ def test_it_emails_the_clinic_when_a_submission_arrives(app, patient, smtp):
     assert envelope.rcpt_tos == ["frontdesk@clinic.example"] and envelope.mail_from == "intake@clinic.example"
     assert submission.reference in body and "URGENT" in body
     assert f"http://localhost/clinic/submissions/{submission.public_id}" in body
-    for health_data in ("Canary", "Lopez", "Ana", "hearing", "ana@example.com", "1980", "eye closing", "Cold wind"):
+    for health_data in (
+        "Canary",
+        "Lopez",
+        "Ana",
+        "hearing",
+        "ana@example.com",
+        "1980",
+        "eye closing",
+        "Cold wind",
+    ):
         assert health_data.lower() not in body.lower(), health_data
 
 

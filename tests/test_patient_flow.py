@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from intake.models import Status
-
-from .answers import COMPLETE_FORM
-from .conftest import all_submissions, checked_values
+from tests.answers import COMPLETE_FORM
+from tests.conftest import all_submissions, checked_values
 
 STEP_IDS = ("safety", "about", "twitching", "history", "stress", "visit")
 
@@ -117,7 +116,13 @@ def test_it_confirms_with_a_reference_and_the_clinic_details(app, patient):
     page = patient.client.get("/done").get_data(as_text=True)
     [submission] = all_submissions(app)
     assert submission.reference in page
-    for fact in ("New York Facial Paralysis", "(212) 434-4050", "110 East 40 Street", "8:30 AM", "call 911 now"):
+    for fact in (
+        "New York Facial Paralysis",
+        "(212) 434-4050",
+        "110 East 40 Street",
+        "8:30 AM",
+        "call 911 now",
+    ):
         assert fact in page
     assert "book a visit" in page
 

@@ -10,26 +10,56 @@ import textstat
 from flask_babel import force_locale, gettext, pgettext
 
 from intake.questionnaire.twitching import QUESTIONNAIRE
-
-from .answers import COMPLETE_FORM
-from .patient_pages import patient_pages, visible_text
+from tests.answers import COMPLETE_FORM
+from tests.patient_pages import patient_pages, visible_text
 
 LANGUAGES = ("en", "es")
 
 FORBIDDEN = {
     "en": [
-        r"\byou have\b", r"\byou may have\b", r"\byou might have\b", r"\byou probably\b",
-        r"\blikely\b", r"\bunlikely\b", r"\bprobably\b", r"\bdiagnosis:", r"\bdiagnosed with\b",
-        r"nothing to worry", r"\bdon'?t worry\b", r"\bnot serious\b", r"\bharmless\b",
-        r"\bjust stress\b", r"\bcaused by\b", r"\bsuggests\b", r"\bconsistent with\b",
-        r"\bsign of\b", r"\bsymptom of\b", r"\bno need to\b", r"\bnormal\b", r"\brisk of\b",
+        r"\byou have\b",
+        r"\byou may have\b",
+        r"\byou might have\b",
+        r"\byou probably\b",
+        r"\blikely\b",
+        r"\bunlikely\b",
+        r"\bprobably\b",
+        r"\bdiagnosis:",
+        r"\bdiagnosed with\b",
+        r"nothing to worry",
+        r"\bdon'?t worry\b",
+        r"\bnot serious\b",
+        r"\bharmless\b",
+        r"\bjust stress\b",
+        r"\bcaused by\b",
+        r"\bsuggests\b",
+        r"\bconsistent with\b",
+        r"\bsign of\b",
+        r"\bsymptom of\b",
+        r"\bno need to\b",
+        r"\bnormal\b",
+        r"\brisk of\b",
     ],
     "es": [
-        r"\busted tiene\b", r"\bpuede que tenga\b", r"\btal vez tenga\b", r"\bquizás tenga\b",
-        r"\bprobablemente\b", r"\bposiblemente\b", r"\bdiagnóstico:", r"\bno se preocupe\b",
-        r"nada de qué preocuparse", r"no hay de qué preocuparse", r"\bes normal\b",
-        r"\bcausad[oa]s? por\b", r"\bno es grave\b", r"\binofensiv", r"\bbenign",
-        r"\bsolo (es )?estrés\b", r"\bsíntoma de\b", r"\bseñal de\b", r"\bindica que\b",
+        r"\busted tiene\b",
+        r"\bpuede que tenga\b",
+        r"\btal vez tenga\b",
+        r"\bquizás tenga\b",
+        r"\bprobablemente\b",
+        r"\bposiblemente\b",
+        r"\bdiagnóstico:",
+        r"\bno se preocupe\b",
+        r"nada de qué preocuparse",
+        r"no hay de qué preocuparse",
+        r"\bes normal\b",
+        r"\bcausad[oa]s? por\b",
+        r"\bno es grave\b",
+        r"\binofensiv",
+        r"\bbenign",
+        r"\bsolo (es )?estrés\b",
+        r"\bsíntoma de\b",
+        r"\bseñal de\b",
+        r"\bindica que\b",
     ],
 }
 # Where naming a condition is allowed: asking whether a doctor already told them.
@@ -86,11 +116,14 @@ def test_it_never_diagnoses_or_reassures(pages, language):
             assert not re.search(pattern, text), f"{language} {name}: {pattern!r} in patient text"
 
 
-@pytest.mark.parametrize("language, text", [
-    ("en", "based on your answers, you probably have a harmless twitch"),
-    ("es", "según sus respuestas, probablemente usted tiene un tic inofensivo"),
-    ("es", "no se preocupe: es normal y no es grave"),
-])
+@pytest.mark.parametrize(
+    "language, text",
+    [
+        ("en", "based on your answers, you probably have a harmless twitch"),
+        ("es", "según sus respuestas, probablemente usted tiene un tic inofensivo"),
+        ("es", "no se preocupe: es normal y no es grave"),
+    ],
+)
 def test_the_phrase_check_catches_a_diagnosis(language, text):
     assert any(re.search(p, text) for p in FORBIDDEN[language])
 
@@ -136,8 +169,10 @@ def test_it_keeps_each_patient_page_at_reading_grade_8_or_below(app):
 
 
 def test_the_grade_check_notices_hard_wording():
-    hard = ("Notwithstanding the aforementioned considerations, comprehensive neurological "
-            "evaluation necessitates multidisciplinary consultation and electrophysiological investigation.")
+    hard = (
+        "Notwithstanding the aforementioned considerations, comprehensive neurological "
+        "evaluation necessitates multidisciplinary consultation and electrophysiological investigation."
+    )
     assert grade(hard) > MAX_GRADE
 
 
@@ -147,14 +182,18 @@ def test_it_keeps_each_spanish_page_fairly_easy_to_read(app, spanish_readability
     scores = {name: textstat.fernandez_huerta(own_wording(html, fixed)) for name, html in pages}
     too_hard = {name: s for name, s in scores.items() if s < MIN_FERNANDEZ_HUERTA}
     print("Fernández Huerta:", scores)
-    print("Szigriszt-Pazos:", {name: textstat.szigriszt_pazos(own_wording(html, fixed)) for name, html in pages})
+    print(
+        "Szigriszt-Pazos:", {name: textstat.szigriszt_pazos(own_wording(html, fixed)) for name, html in pages}
+    )
     assert not too_hard
 
 
 def test_the_spanish_check_notices_hard_wording(spanish_readability):
-    hard = ("No obstante las consideraciones anteriormente mencionadas, la evaluación neurológica "
-            "exhaustiva requiere una consulta multidisciplinaria e investigaciones electrofisiológicas "
-            "complementarias.")
+    hard = (
+        "No obstante las consideraciones anteriormente mencionadas, la evaluación neurológica "
+        "exhaustiva requiere una consulta multidisciplinaria e investigaciones electrofisiológicas "
+        "complementarias."
+    )
     assert textstat.fernandez_huerta(hard) < MIN_FERNANDEZ_HUERTA
 
 

@@ -9,9 +9,8 @@ from datetime import timedelta
 import time_machine
 
 from intake.models import utcnow
-
-from .answers import COMPLETE_FORM
-from .conftest import Patient, all_submissions
+from tests.answers import COMPLETE_FORM
+from tests.conftest import Patient, all_submissions
 
 
 def _limit(app, value: str = "4 per hour") -> None:
@@ -31,7 +30,9 @@ def test_it_refuses_a_burst_of_posts_from_one_address_and_keeps_the_step(app, pa
     patient.answer("safety")
     patient.answer("about")
     patient.answer("twitching")
-    response = patient.answer("history", {**COMPLETE_FORM["history"], "history.medicines": "Canary words kept"})
+    response = patient.answer(
+        "history", {**COMPLETE_FORM["history"], "history.medicines": "Canary words kept"}
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 429
     assert 0 < int(response.headers["Retry-After"]) <= 3600
@@ -65,7 +66,9 @@ def test_other_refused_posts_explain_and_link_back_to_the_answers(app, patient):
     spanish.client.environ_base["REMOTE_ADDR"] = "198.51.100.8"
     spanish.start(**{"consent.language": "es"})
     refused = spanish.post("/later")
-    assert refused.status_code == 429 and "Nada de lo que guardó se ha perdido" in refused.get_data(as_text=True)
+    assert refused.status_code == 429 and "Nada de lo que guardó se ha perdido" in refused.get_data(
+        as_text=True
+    )
 
 
 def test_it_counts_posts_with_a_bad_token_too(app, patient):

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from flask import request, url_for
 
-from .conftest import app_with_schema, make_app
+from tests.conftest import app_with_schema, make_app
 
 BALANCER = "10.0.0.2"
 pytestmark = pytest.mark.sqlite_only  # what the app believes of a request; no database work
@@ -57,7 +57,11 @@ def _where(app, headers: dict) -> str:
     def where():
         return f"{request.remote_addr} {url_for('patient.welcome', _external=True)}"
 
-    return app.test_client().get("/test-where", headers=headers, environ_base={"REMOTE_ADDR": BALANCER}).get_data(as_text=True)
+    return (
+        app.test_client()
+        .get("/test-where", headers=headers, environ_base={"REMOTE_ADDR": BALANCER})
+        .get_data(as_text=True)
+    )
 
 
 FORWARDED = {"X-Forwarded-For": "203.0.113.7", "X-Forwarded-Proto": "https"}

@@ -492,9 +492,9 @@ def test_it_points_choices_from_at_an_earlier_multi_item_with_the_same_codes():
             assert source is not None, f"{item.link_id}: source is not an earlier item"
             assert source.type is ItemType.MULTI, item.link_id
             assert [c.code for c in item.choices] == [c.code for c in source.choices]
-            assert any(
-                c.question == item.choices_from for c in item.enable_when
-            ), f"{item.link_id} should only show once {item.choices_from} is answered"
+            assert any(c.question == item.choices_from for c in item.enable_when), (
+                f"{item.link_id} should only show once {item.choices_from} is answered"
+            )
             checked += 1
         seen[item.link_id] = item
     assert checked >= 1  # twitch.start_place
@@ -554,9 +554,7 @@ def test_it_points_at_least_one_rules_at_items_in_their_own_step():
 # --------------------------------------------------------------------------- GAD-7, PHQ-2
 
 
-@pytest.mark.parametrize(
-    ("prefix", "expected"), [("stress.gad7.", GAD7_LOINC), ("stress.phq2.", PHQ2_LOINC)]
-)
+@pytest.mark.parametrize(("prefix", "expected"), [("stress.gad7.", GAD7_LOINC), ("stress.phq2.", PHQ2_LOINC)])
 def test_it_has_the_instruments_word_for_word(prefix, expected):
     items = [item for item in all_items() if item.link_id.startswith(prefix)]
     assert [item.link_id for item in items] == [f"{prefix}{n}" for n in expected]
@@ -581,9 +579,7 @@ def test_it_shows_the_gad7_stem_and_notice():
 
 def test_it_marks_only_the_instruments_as_fixed_wording():
     fixed = {item.link_id for item in all_items() if item.fixed_wording}
-    assert fixed == {f"stress.gad7.{n}" for n in GAD7_LOINC} | {
-        f"stress.phq2.{n}" for n in PHQ2_LOINC
-    }
+    assert fixed == {f"stress.gad7.{n}" for n in GAD7_LOINC} | {f"stress.phq2.{n}" for n in PHQ2_LOINC}
 
 
 # --------------------------------------------------------------------------- enabled_answers
@@ -664,9 +660,7 @@ def test_it_recognises_diagnostic_and_reassuring_phrases(text, flagged):
 
 def test_it_never_diagnoses_or_reassures():
     offending = [
-        (where, text, found)
-        for where, text in patient_texts()
-        if (found := forbidden_phrases_in(text))
+        (where, text, found) for where, text in patient_texts() if (found := forbidden_phrases_in(text))
     ]
     assert not offending, offending
 

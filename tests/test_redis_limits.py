@@ -14,8 +14,7 @@ import pytest
 from limits.storage import MemoryStorage, RedisStorage
 
 from intake.extensions import db, limiter
-
-from .conftest import IN_CI, make_app
+from tests.conftest import IN_CI, make_app
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL") or ("" if IN_CI else "redis://127.0.0.1:6379/5")
 ROOT = Path(__file__).resolve().parents[1]
@@ -23,7 +22,8 @@ LIMIT = "3 per hour"  # the window starts at the first post: no clock edge to ra
 
 # A second worker: its own process, its own app, the same settings; prints the status
 # of each of its posts to /language (no draft needed, nothing written) from `address`.
-WORKER = """
+WORKER = (
+    """
 import sys
 from config import TestingConfig
 from intake import create_app
@@ -38,7 +38,9 @@ with app.app_context():
 client = app.test_client()
 client.environ_base["REMOTE_ADDR"] = address
 print(" ".join(str(client.post("/language", data={"lang": "en"}).status_code) for _ in range(int(posts))))
-""" % LIMIT
+"""
+    % LIMIT
+)
 
 
 def _reachable(url: str) -> str | None:
@@ -53,7 +55,11 @@ def _reachable(url: str) -> str | None:
 
 @pytest.fixture
 def redis_url():
-    problem = "CI must run these tests against Redis: set TEST_REDIS_URL" if not REDIS_URL else _reachable(REDIS_URL)
+    problem = (
+        "CI must run these tests against Redis: set TEST_REDIS_URL"
+        if not REDIS_URL
+        else _reachable(REDIS_URL)
+    )
     if problem:
         if IN_CI:
             pytest.fail(problem)
@@ -78,8 +84,12 @@ def address():
 @pytest.fixture
 def worker_app(tmp_path):
     def build(redis: str | None):
-        app = make_app(f"sqlite:///{tmp_path / 'worker.db'}", REDIS_URL=redis,
-                       PATIENT_POST_RATE_LIMIT=LIMIT, WTF_CSRF_ENABLED=False)
+        app = make_app(
+            f"sqlite:///{tmp_path / 'worker.db'}",
+            REDIS_URL=redis,
+            PATIENT_POST_RATE_LIMIT=LIMIT,
+            WTF_CSRF_ENABLED=False,
+        )
         with app.app_context():
             db.create_all()
         return app
@@ -89,8 +99,19 @@ def worker_app(tmp_path):
 
 def _other_worker(tmp_path, redis: str | None, address: str, posts: int) -> list[int]:
     result = subprocess.run(
-        [sys.executable, "-c", WORKER, f"sqlite:///{tmp_path / 'other.db'}", redis or "", address, str(posts)],
-        cwd=ROOT, capture_output=True, text=True, timeout=60,
+        [
+            sys.executable,
+            "-c",
+            WORKER,
+            f"sqlite:///{tmp_path / 'other.db'}",
+            redis or "",
+            address,
+            str(posts),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
         env={**os.environ, "PYTHONPATH": str(ROOT), "CI": ""},
     )
     assert result.returncode == 0, result.stderr[-2000:]

@@ -9,8 +9,7 @@ import time_machine
 
 from intake.models import utcnow
 from intake.submissions import hash_token
-
-from .conftest import Patient, all_submissions
+from tests.conftest import Patient, all_submissions
 
 LINK = re.compile(r'href="http://localhost(/resume/[^"]+)"')
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .conftest import all_submissions
+from tests.conftest import all_submissions
 
 
 def test_it_stops_on_an_emergency_sign_and_keeps_the_draft(app, patient):

@@ -89,8 +89,11 @@ def test_it_scores_phq4_at_every_boundary(answers, total, band):
     "instrument, answers, missing",
     [
         (GAD7, gad7(3, 3, 3, 3, 3, 3, 3) | {"stress.gad7.4": None}, ("stress.gad7.4",)),
-        (GAD7, {k: v for k, v in gad7(1, 1, 1, 1, 1, 1, 1).items() if k != "stress.gad7.7"},
-         ("stress.gad7.7",)),
+        (
+            GAD7,
+            {k: v for k, v in gad7(1, 1, 1, 1, 1, 1, 1).items() if k != "stress.gad7.7"},
+            ("stress.gad7.7",),
+        ),
         (GAD7, gad7(1, 1, 1, 1, 1, 1, 1) | {"stress.gad7.2": "4"}, ("stress.gad7.2",)),
         (GAD7, gad7(1, 1, 1, 1, 1, 1, 1) | {"stress.gad7.3": "often"}, ("stress.gad7.3",)),
         (GAD7, gad7(1, 1, 1, 1, 1, 1, 1) | {"stress.gad7.5": ""}, ("stress.gad7.5",)),
@@ -142,7 +145,11 @@ def test_it_rejects_instrument_data_whose_maximum_does_not_match_its_items():
 
 def test_it_accepts_a_new_instrument_as_data_only():
     five_point = Instrument(
-        "new", "New", ("a", "b"), 8, bands=(Band(0, 3, "Low"), Band(4, 8, "High")),
+        "new",
+        "New",
+        ("a", "b"),
+        8,
+        bands=(Band(0, 3, "Low"), Band(4, 8, "High")),
         item_max=4,
     )
     result = score(five_point, {"a": "4", "b": "1"})

@@ -14,12 +14,17 @@ from sqlalchemy import func, select
 
 from intake.extensions import db
 from intake.models import AuditEvent, Clinician, RecoveryCode, ReviewNote, Submission, utcnow
-
-from .conftest import (
-    CSRF_PATTERN, RECOVERY_CODE_PATTERN, Clinic, fresh_totp_code, make_app, make_clinician, make_submission,
+from tests.conftest import (
+    CSRF_PATTERN,
+    RECOVERY_CODE_PATTERN,
+    Clinic,
+    fresh_totp_code,
+    make_app,
+    make_clinician,
+    make_submission,
     totp_secret,
 )
-from .test_summary import MARIA
+from tests.test_summary import MARIA
 
 
 def _account(app, username: str = "dr.ana") -> Clinician:
@@ -29,7 +34,9 @@ def _account(app, username: str = "dr.ana") -> Clinician:
 
 def _events(app, action: str) -> list[tuple[str, str]]:
     with app.app_context():
-        rows = db.session.scalars(select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.id))
+        rows = db.session.scalars(
+            select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.id)
+        )
         return [(e.actor_label, e.detail) for e in rows]
 
 
@@ -38,6 +45,7 @@ def _fill(rule, values: dict[str, str]) -> str:
 
 
 # --- a password alone reaches nothing ------------------------------------------------------
+
 
 def test_a_session_after_the_password_step_only_reaches_no_clinician_page(app, client):
     make_clinician(app, "boss", role="admin")
@@ -50,7 +58,9 @@ def test_a_session_after_the_password_step_only_reaches_no_clinician_page(app, c
     assert len(rules) >= 18
     for rule in rules:
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
-            response = client.open(_fill(rule, values), method=method, data={"csrf_token": token, "body": "x"})
+            response = client.open(
+                _fill(rule, values), method=method, data={"csrf_token": token, "body": "x"}
+            )
             page = response.get_data(as_text=True)
             assert "Lopez" not in page and "Maria" not in page, f"{method} {rule.rule} showed health data"
             if rule.endpoint in ("clinician.second_factor", "clinician.second_factor_setup"):
@@ -63,7 +73,9 @@ def test_a_session_after_the_password_step_only_reaches_no_clinician_page(app, c
     with app.app_context():
         assert db.session.scalar(select(func.count(ReviewNote.id))) == 0
         assert db.session.scalar(select(Submission.status)) == "new"
-        viewed = db.session.scalar(select(func.count(AuditEvent.id)).where(AuditEvent.action == "submission.viewed"))
+        viewed = db.session.scalar(
+            select(func.count(AuditEvent.id)).where(AuditEvent.action == "submission.viewed")
+        )
         assert viewed == 0
 
 
@@ -92,7 +104,9 @@ def test_a_wrong_code_is_refused_and_audited(app, client):
     make_clinician(app)
     clinic = Clinic(app, client)
     clinic.password_step()
-    response = clinic.enter_code("000000" if pyotp.TOTP(totp_secret(app, "dr.ana")).now() != "000000" else "111111")
+    response = clinic.enter_code(
+        "000000" if pyotp.TOTP(totp_secret(app, "dr.ana")).now() != "000000" else "111111"
+    )
     assert response.status_code == 401
     assert "That code did not work" in response.get_data(as_text=True)
     assert client.get("/clinic/").location.startswith("/clinic/login")
@@ -145,6 +159,7 @@ def test_deactivation_during_the_second_step_ends_it(app, client):
 
 # --- limits ----------------------------------------------------------------------------------
 
+
 def test_it_limits_wrong_codes_per_account_across_sessions_and_addresses(app, client):
     make_clinician(app)
     make_clinician(app, "dr.bo")
@@ -158,7 +173,9 @@ def test_it_limits_wrong_codes_per_account_across_sessions_and_addresses(app, cl
     elsewhere.password_step()
     blocked = elsewhere.enter_code(fresh_totp_code(app, "dr.ana"))
     assert blocked.status_code == 429 and "Too many wrong codes" in blocked.get_data(as_text=True)
-    assert Clinic(app, app.test_client(), "dr.bo").login().location == "/clinic/", "other accounts are not affected"
+    assert Clinic(app, app.test_client(), "dr.bo").login().location == "/clinic/", (
+        "other accounts are not affected"
+    )
 
 
 def test_right_codes_do_not_count_against_the_limit(app, client):
@@ -171,6 +188,7 @@ def test_right_codes_do_not_count_against_the_limit(app, client):
 
 # --- setting it up ---------------------------------------------------------------------------
 
+
 def test_enrolment_shows_a_local_qr_code_and_the_key_then_ten_codes_once(app, client):
     make_clinician(app, second_factor=False)
     clinic = Clinic(app, client)
@@ -181,7 +199,7 @@ def test_enrolment_shows_a_local_qr_code_and_the_key_then_ten_codes_once(app, cl
     assert "http" not in qr.replace("http%3A%2F%2Fwww.w3.org%2F2000%2Fsvg", "")
     assert "<script" not in page.split("<main")[1]
     secret = totp_secret(app, "dr.ana")
-    assert " ".join(secret[i:i + 4] for i in range(0, 32, 4)) in page
+    assert " ".join(secret[i : i + 4] for i in range(0, 32, 4)) in page
     assert client.get("/clinic/second-factor/setup").get_data(as_text=True).count(secret[:4]) >= 1
     assert totp_secret(app, "dr.ana") == secret, "a reload shows the same key"
     response, _ = clinic.enrol()
@@ -191,7 +209,9 @@ def test_enrolment_shows_a_local_qr_code_and_the_key_then_ten_codes_once(app, cl
     assert client.get("/clinic/").status_code == 200, "setting it up completes the sign-in"
     with app.app_context():
         stored = list(db.session.scalars(select(RecoveryCode.code_hash)))
-    assert len(stored) == 10 and not any(code in h or code.replace("-", "") in h for code in codes for h in stored)
+    assert len(stored) == 10 and not any(
+        code in h or code.replace("-", "") in h for code in codes for h in stored
+    )
     assert client.get("/clinic/second-factor/setup").location == "/clinic/", "no second look at the codes"
     assert _events(app, "second_factor.enrolled") == [("dr.ana", "")]
 
@@ -200,7 +220,10 @@ def test_a_key_shown_in_another_browser_is_never_the_one_confirmed(app, client):
     make_clinician(app, second_factor=False)
     intruder = Clinic(app, app.test_client())
     intruder.password_step()
-    seen = re.search(r'secret-key">([A-Z2-7 ]+)<', intruder.client.get("/clinic/second-factor/setup").get_data(as_text=True))
+    seen = re.search(
+        r'secret-key">([A-Z2-7 ]+)<',
+        intruder.client.get("/clinic/second-factor/setup").get_data(as_text=True),
+    )
     clinic = Clinic(app, client)
     clinic.password_step()
     _response, secret = clinic.enrol()
@@ -212,8 +235,10 @@ def test_a_wrong_setup_code_turns_nothing_on(app, client):
     clinic = Clinic(app, client)
     clinic.password_step()
     page = client.get("/clinic/second-factor/setup").get_data(as_text=True)
-    response = client.post("/clinic/second-factor/setup", data={
-        "csrf_token": CSRF_PATTERN.search(page).group(1), "code": "12345"})
+    response = client.post(
+        "/clinic/second-factor/setup",
+        data={"csrf_token": CSRF_PATTERN.search(page).group(1), "code": "12345"},
+    )
     assert response.status_code == 401 and "That code did not work" in response.get_data(as_text=True)
     assert not _account(app).has_second_factor
     assert client.get("/clinic/").location.startswith("/clinic/login")
@@ -259,6 +284,7 @@ def test_a_clinician_may_turn_it_on_when_the_clinic_does_not_require_it(database
 
 
 # --- who needs it ------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     "required, role, expected",
@@ -309,6 +335,7 @@ def test_a_session_without_the_factor_that_is_now_required_is_ended(app, client)
 
 # --- a lost phone ------------------------------------------------------------------------------
 
+
 def test_an_admin_resets_a_lost_phone_and_it_is_audited(app, client, admin):
     make_clinician(app, "dr.bo")
     bo = Clinic(app, app.test_client(), "dr.bo")
@@ -316,7 +343,9 @@ def test_an_admin_resets_a_lost_phone_and_it_is_audited(app, client, admin):
     bo_id = _account(app, "dr.bo").id
     accounts = client.get("/clinic/admin/accounts").get_data(as_text=True)
     assert f"/clinic/admin/accounts/{bo_id}/reset-second-factor" in accounts
-    response = admin.post(f"/clinic/admin/accounts/{bo_id}/reset-second-factor", token_from="/clinic/admin/accounts")
+    response = admin.post(
+        f"/clinic/admin/accounts/{bo_id}/reset-second-factor", token_from="/clinic/admin/accounts"
+    )
     assert response.location == "/clinic/admin/accounts"
     account = _account(app, "dr.bo")
     assert not account.has_second_factor and totp_secret(app, "dr.bo") is None
@@ -324,7 +353,10 @@ def test_an_admin_resets_a_lost_phone_and_it_is_audited(app, client, admin):
     assert bo.password_step().location == "/clinic/second-factor/setup"
     assert _events(app, "account.second_factor_reset") == [("boss", "dr.bo")]
     with app.app_context():
-        assert db.session.scalar(select(func.count(RecoveryCode.id)).where(RecoveryCode.clinician_id == bo_id)) == 0
+        assert (
+            db.session.scalar(select(func.count(RecoveryCode.id)).where(RecoveryCode.clinician_id == bo_id))
+            == 0
+        )
 
 
 def test_an_admin_cannot_reset_their_own_second_factor(app, client, admin):
@@ -362,5 +394,8 @@ def test_signed_in_pages_never_read_the_secret_and_the_sign_in_still_checks_it(a
     assert _account(app).has_second_factor
     fresh = Clinic(app, app.test_client(), "dr.ana")
     assert fresh.password_step().location == "/clinic/login/second-factor"
-    assert fresh.enter_code("000000" if fresh_totp_code(app, "dr.ana") != "000000" else "111111").status_code == 401
+    assert (
+        fresh.enter_code("000000" if fresh_totp_code(app, "dr.ana") != "000000" else "111111").status_code
+        == 401
+    )
     assert fresh.enter_code(fresh_totp_code(app, "dr.ana")).status_code == 302

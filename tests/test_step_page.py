@@ -7,9 +7,8 @@ import pytest
 from flask import render_template_string
 
 from intake.step_page import CACHE_KEY, render_step_page
-
-from .answers import COMPLETE_FORM
-from .conftest import CSRF_PATTERN, Patient, all_submissions, checked_values
+from tests.answers import COMPLETE_FORM
+from tests.conftest import CSRF_PATTERN, Patient, all_submissions, checked_values
 
 
 def _patient_at_about(app, **about) -> Patient:
@@ -41,7 +40,9 @@ def test_the_page_is_compiled_once_per_step_and_language(app):
     patient.client.get("/step/about?return=review")
     for junk in ("x", "y", "../../etc"):
         patient.client.get(f"/step/about?return={junk}")
-    patient.client.post("/language", data={"lang": "es", "next": "/step/about", "csrf_token": patient.token("/step/about")})
+    patient.client.post(
+        "/language", data={"lang": "es", "next": "/step/about", "csrf_token": patient.token("/step/about")}
+    )
     assert "Sus datos" in patient.client.get("/step/about").get_data(as_text=True)
     # about and review-return in English, about in Spanish (plus welcome and safety pages
     # the patient walked through); junk return values share the plain page.
@@ -64,7 +65,10 @@ def test_a_long_answer_keeps_its_first_line_break(app, patient):
     patient.complete_all_steps(overrides={"visit": {"visit.goals": "\nFirst line after a blank one"}})
     page = patient.client.get("/step/visit").get_data(as_text=True)
     # Browsers drop one newline right after <textarea>: the template writes one before the value.
-    assert ">\n\nFirst line after a blank one</textarea>" in page or ">\nFirst line after a blank one</textarea>" in page
+    assert (
+        ">\n\nFirst line after a blank one</textarea>" in page
+        or ">\nFirst line after a blank one</textarea>" in page
+    )
 
 
 def test_a_template_that_takes_the_real_csrf_token_is_refused(app):
@@ -97,7 +101,9 @@ def test_saved_answers_fill_the_page_exactly_as_the_form_would(app, patient, ste
     step = QUESTIONNAIRE.step(step_id)
     with app.test_request_context(f"/step/{step_id}"):
         data = {item.link_id: to_field_data(item, draft.answers.get(item.link_id)) for item in step.items}
-        from_form = render_step_page(QUESTIONNAIRE, step, step_form(QUESTIONNAIRE, step)(formdata=None, data=data), None)
+        from_form = render_step_page(
+            QUESTIONNAIRE, step, step_form(QUESTIONNAIRE, step)(formdata=None, data=data), None
+        )
         from_saved = render_step_page(QUESTIONNAIRE, step, SavedAnswers(step, draft.answers), None)
     assert from_saved == from_form
-    assert ' checked' in from_saved
+    assert " checked" in from_saved

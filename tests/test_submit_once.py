@@ -10,9 +10,8 @@ from sqlalchemy.exc import OperationalError
 from intake.extensions import db
 from intake.models import Status, Submission
 from intake.questionnaire.twitching import QUESTIONNAIRE
-
-from .answers import COMPLETE_FORM
-from .conftest import CSRF_PATTERN, all_submissions, listening
+from tests.answers import COMPLETE_FORM
+from tests.conftest import CSRF_PATTERN, all_submissions, listening
 
 
 def test_it_treats_a_second_submit_as_the_first(app, patient):
@@ -89,7 +88,9 @@ def test_it_sends_an_incomplete_draft_back_to_the_missing_step(app, patient):
     patient.start()
     patient.answer("safety")
     response = patient.submit()
-    assert response.status_code == 302 and "/step/" in response.location or response.location.endswith("/review")
+    assert (
+        response.status_code == 302 and "/step/" in response.location or response.location.endswith("/review")
+    )
     assert all_submissions(app)[0].status == Status.DRAFT
 
 
@@ -154,11 +155,18 @@ def test_two_tabs_saving_different_pages_at_once_lose_neither(app, patient):
         client = app.test_client()
         client.set_cookie("intake_session", cookie)
         for round_ in range(rounds):
-            form = {**COMPLETE_FORM[step_id], field: f"{prefix} {round_}", "csrf_token": token, "action": "back"}
+            form = {
+                **COMPLETE_FORM[step_id],
+                field: f"{prefix} {round_}",
+                "csrf_token": token,
+                "action": "back",
+            }
             statuses.append(client.post(f"/step/{step_id}", data=form).status_code)
 
-    tabs = [threading.Thread(target=tab, args=("about", "about.first_name", "Ana")),
-            threading.Thread(target=tab, args=("visit", "visit.goals", "Goal"))]
+    tabs = [
+        threading.Thread(target=tab, args=("about", "about.first_name", "Ana")),
+        threading.Thread(target=tab, args=("visit", "visit.goals", "Goal")),
+    ]
     for thread in tabs:
         thread.start()
     for thread in tabs:
@@ -209,7 +217,11 @@ def test_the_send_reads_the_draft_under_the_write_lock(app, patient):
     reference_check = max(i for i in range(freeze) if "WHERE submission.reference" in statements[i])
     between = statements[reference_check:freeze]
     if engine.dialect.name == "sqlite":
-        assert "BEGIN IMMEDIATE" in statements[:reference_check], "the transaction holds the write lock from its start"
+        assert "BEGIN IMMEDIATE" in statements[:reference_check], (
+            "the transaction holds the write lock from its start"
+        )
         assert "BEGIN" not in between and "COMMIT" not in between
     else:
-        assert any(" FROM submission WHERE submission.id = " in sql and sql.endswith("FOR UPDATE") for sql in between)
+        assert any(
+            " FROM submission WHERE submission.id = " in sql and sql.endswith("FOR UPDATE") for sql in between
+        )

@@ -124,24 +124,16 @@ def test_it_builds_every_section_from_a_full_submission():
     assert [f.label for f in summary.twitching][:3] == ["Side", "Started at", "Now at"]
 
     history = facts(summary.history)
-    assert history["Prior facial paralysis"] == (
-        "Yes; Left side; year: 2015; recovery: It got partly better"
-    )
-    assert history["After the paralysis"] == (
-        "eye closes on smiling or chewing: Yes; tears when eating: No"
-    )
+    assert history["Prior facial paralysis"] == ("Yes; Left side; year: 2015; recovery: It got partly better")
+    assert history["After the paralysis"] == ("eye closes on smiling or chewing: Yes; tears when eating: No")
     assert history["Face weakness now"] == "No"
     assert history["Injury or surgery to face, head, ear or parotid"].startswith("Yes; Car")
     assert history["Other symptoms now"] == "Ringing or buzzing in the ear"
     assert history["A doctor has told them they have"] == "An anxiety disorder; Other: Migraine"
     assert history["Family history"] == "I don't know"
-    assert history["Head MRI or CT"] == (
-        "Yes; June 2019; told: They said it looked normal"
-    )
+    assert history["Head MRI or CT"] == ("Yes; June 2019; told: They said it looked normal")
     assert history["Medicines"] == "Sertraline 50 mg daily"
-    assert history["Botox"] == (
-        "last injection: August 2025; effect: A little better; weeks it helped: 6"
-    )
+    assert history["Botox"] == ("last injection: August 2025; effect: A little better; weeks it helped: 6")
 
     gad7, gad2, phq2, phq4 = summary.scores
     assert (gad7.total, gad7.band, gad7.positive) == (10, "Moderate", True)
@@ -210,8 +202,7 @@ def test_it_lists_emergency_flags_before_urgent_in_the_option_wording():
     ]
     item = QUESTIONNAIRE.item("safety.signs")
     assert [flag.display for flag in safety.flags] == [
-        item.choice(code).display
-        for code in ("vision", "headache", "eye_not_closing", "ear_rash")
+        item.choice(code).display for code in ("vision", "headache", "eye_not_closing", "ear_rash")
     ]
 
 
@@ -245,8 +236,7 @@ def test_it_names_every_place_the_twitching_spread_to():
     features = summarise(answers | {"twitch.start_place": "chin"}).features
 
     assert (
-        "Twitching reported to have started at the chin; "
-        "now also at the upper eyelid, the cheek and the lips"
+        "Twitching reported to have started at the chin; now also at the upper eyelid, the cheek and the lips"
     ) in features
 
 
@@ -276,9 +266,7 @@ SAME_SIDE = "Prior facial paralysis on the same side as the twitching"
         ("not_sure", "left", "left", False),
     ],
 )
-def test_it_says_same_side_only_when_the_sides_match(
-    paralysis, paralysis_side, twitch_side, same_side
-):
+def test_it_says_same_side_only_when_the_sides_match(paralysis, paralysis_side, twitch_side, same_side):
     answers = MARIA | {
         "history.paralysis": paralysis,
         "history.paralysis_side": paralysis_side,
@@ -459,11 +447,14 @@ def test_it_displays_choices_by_their_wording():
     assert display_answer(side, "sideways") == "sideways"  # unknown code: shown as stored
 
 
-@pytest.mark.parametrize("answers, name", [
-    ({"about.first_name": " Maria ", "about.last_name": "Lopez"}, "Maria Lopez"),
-    ({"about.last_name": "Lopez"}, "Lopez"),
-    ({"about.first_name": "Maria", "about.last_name": "   "}, "Maria"),
-    ({"visit.goals": "no name"}, ""),
-])
+@pytest.mark.parametrize(
+    "answers, name",
+    [
+        ({"about.first_name": " Maria ", "about.last_name": "Lopez"}, "Maria Lopez"),
+        ({"about.last_name": "Lopez"}, "Lopez"),
+        ({"about.first_name": "Maria", "about.last_name": "   "}, "Maria"),
+        ({"visit.goals": "no name"}, ""),
+    ],
+)
 def test_the_patient_name_is_first_and_last_as_given(answers, name):
     assert patient_name(answers) == name

@@ -10,9 +10,8 @@ from sqlalchemy import func, select
 
 from intake.extensions import db
 from intake.models import AuditEvent, ReviewNote, Submission
-
-from .conftest import Clinic, make_clinician, make_submission
-from .test_summary import MARIA
+from tests.conftest import Clinic, make_clinician, make_submission
+from tests.test_summary import MARIA
 
 XSS_PAYLOADS = (
     "<script>alert(1)</script>",
@@ -42,10 +41,17 @@ def test_it_shows_the_summary_sections_in_order_with_safety_first(app, client, c
     page = _page(client, public_id)
     headings = re.findall(r'<h2 id="[a-z]+-title">([^<]+)</h2>', page)
     assert headings == [
-        "Safety", "Who", "Twitching at a glance", "History", "Scores, stress and daily life",
-        "In the patient's own words", "Reported features to explore", "Every answer", "Review and notes",
+        "Safety",
+        "Who",
+        "Twitching at a glance",
+        "History",
+        "Scores, stress and daily life",
+        "In the patient's own words",
+        "Reported features to explore",
+        "Every answer",
+        "Review and notes",
     ]
-    safety = page[page.index('id="safety-title"'):page.index('id="who-title"')]
+    safety = page[page.index('id="safety-title"') : page.index('id="who-title"')]
     assert "safety-emergency" in page and "tier-emergency" in safety
     assert safety.index("Emergency:") < safety.index("Urgent:"), "emergency flags first"
     assert "Slurred or jumbled speech" in safety and "Sudden loss of hearing" in safety
@@ -54,27 +60,42 @@ def test_it_shows_the_summary_sections_in_order_with_safety_first(app, client, c
 def test_every_answer_stands_under_its_step_title_once(app, client, clinician):
     public_id = make_submission(app, MARIA)
     page = _page(client, public_id)
-    every = page[page.index('id="answers-title"'):page.index('id="notes-title"')]
+    every = page[page.index('id="answers-title"') : page.index('id="notes-title"')]
     titles = re.findall(r'<dt class="step-title">([^<]+)</dt>', every)
-    assert titles[:3] == ["Welcome", "First, a quick safety check", "About you"] and len(titles) == len(set(titles))
-    about = every[every.index(">About you<"):every.index(f">{titles[3]}<")]
+    assert titles[:3] == ["Welcome", "First, a quick safety check", "About you"] and len(titles) == len(
+        set(titles)
+    )
+    about = every[every.index(">About you<") : every.index(f">{titles[3]}<")]
     assert "<dd>Maria</dd>" in about and "<dd>maria@example.org</dd>" in about
 
 
 def test_it_shows_who_the_patient_is_and_the_review_state(app, client, clinician):
     public_id = make_submission(app, MARIA, reference="WHO2-2222")
     page = _page(client, public_id)
-    who = page[page.index('id="who-title"'):page.index('id="twitching-title"')]
-    for shown in ("Maria Lopez", "June 15, 1979", "maria@example.org", "+1 212 555 0100", "Dr. Chen", "WHO2-2222", "New"):
+    who = page[page.index('id="who-title"') : page.index('id="twitching-title"')]
+    for shown in (
+        "Maria Lopez",
+        "June 15, 1979",
+        "maria@example.org",
+        "+1 212 555 0100",
+        "Dr. Chen",
+        "WHO2-2222",
+        "New",
+    ):
         assert shown in who, shown
     assert "years" in who
 
 
 def test_it_shows_scores_with_bands_and_incomplete_when_an_item_is_missing(app, client, clinician):
-    answers = {**MARIA, **{f"stress.gad7.{n}": "2" for n in range(1, 8)}, "stress.phq2.1": "0", "stress.phq2.2": "0"}
+    answers = {
+        **MARIA,
+        **{f"stress.gad7.{n}": "2" for n in range(1, 8)},
+        "stress.phq2.1": "0",
+        "stress.phq2.2": "0",
+    }
     answers.pop("stress.gad7.7")
     page = _page(client, make_submission(app, answers))
-    scores = page[page.index('id="scores-title"'):page.index('id="words-title"')]
+    scores = page[page.index('id="scores-title"') : page.index('id="words-title"')]
     assert "<strong>Incomplete</strong> (1 of 7 items unanswered)" in scores
     assert "0–4 minimal, 5–9 mild, 10–14 moderate, 15–21 severe" in scores
     assert "4 of 6, positive screen" in scores  # GAD-2
@@ -87,8 +108,12 @@ def test_it_shows_own_words_features_and_every_answer(app, client, clinician):
     page = _page(client, make_submission(app, MARIA))
     assert "Reported features to explore" in page
     assert "Twitching reported to continue during sleep" in page
-    every = page[page.index('id="answers-title"'):page.index('id="notes-title"')]
-    assert every.index("First name") < every.index("Where do you feel the twitching?") < every.index("Trouble relaxing")
+    every = page[page.index('id="answers-title"') : page.index('id="notes-title"')]
+    assert (
+        every.index("First name")
+        < every.index("Where do you feel the twitching?")
+        < every.index("Trouble relaxing")
+    )
 
 
 def test_it_writes_exactly_one_audit_event_per_view(app, client, clinician):
@@ -98,7 +123,8 @@ def test_it_writes_exactly_one_audit_event_per_view(app, client, clinician):
     _page(client, public_id)
     views = _events(app)[before:]
     assert [(e.action, e.actor_label, e.submission_public_id) for e in views] == [
-        ("submission.viewed", "dr.ana", public_id)] * 2
+        ("submission.viewed", "dr.ana", public_id)
+    ] * 2
 
 
 def test_it_keeps_who_reviewed_and_reopened_and_when(app, client, clinician):
@@ -116,26 +142,34 @@ def test_it_keeps_who_reviewed_and_reopened_and_when(app, client, clinician):
     clinician.post(f"/clinic/submissions/{public_id}/reopen", token_from=token_page)
     page = _page(client, public_id)
     assert "Mark as reviewed" in page
-    history = page[page.index('class="review-history"'):]
+    history = page[page.index('class="review-history"') :]
     assert history.index("Marked as reviewed by dr.ana") < history.index("Reopened by dr.ana")
     assert [e.action for e in _events(app) if e.action.startswith("submission.re")] == [
-        "submission.reviewed", "submission.reopened"]
+        "submission.reviewed",
+        "submission.reopened",
+    ]
 
 
 def test_it_keeps_notes_with_their_author_and_time(app, client, clinician):
     public_id = make_submission(app, MARIA)
     page_path = f"/clinic/submissions/{public_id}"
-    response = clinician.post(f"{page_path}/notes", {"body": "Call her back about the MRI.\nBring old scans."},
-                              token_from=page_path)
+    response = clinician.post(
+        f"{page_path}/notes", {"body": "Call her back about the MRI.\nBring old scans."}, token_from=page_path
+    )
     assert response.location == page_path + "#notes"
     make_clinician(app, "dr.bo", display_name="Dr. Bo Kim")
     bo = Clinic(app, app.test_client(), "dr.bo")
     bo.login()
     bo.post(f"{page_path}/notes", {"body": "Seen: agree."}, token_from=page_path)
     page = _page(client, public_id)
-    notes = re.findall(r'<p class="note-meta"><strong>([^<]+)</strong> · ([^<]+)</p>\s*<p class="note-body">([^<]*)</p>', page)
+    notes = re.findall(
+        r'<p class="note-meta"><strong>([^<]+)</strong> · ([^<]+)</p>\s*<p class="note-body">([^<]*)</p>',
+        page,
+    )
     assert [(author, body) for author, _when, body in notes] == [
-        ("Dr. Ana Ruiz", "Call her back about the MRI.\nBring old scans."), ("Dr. Bo Kim", "Seen: agree.")]
+        ("Dr. Ana Ruiz", "Call her back about the MRI.\nBring old scans."),
+        ("Dr. Bo Kim", "Seen: agree."),
+    ]
     assert all(re.search(r"\d{4}, \d{1,2}:\d{2} [AP]M", when) for _a, when, _b in notes)
     assert len(_events(app, "note.added")) == 2
 
@@ -156,7 +190,7 @@ def test_it_offers_printing_and_a_running_header_for_paper(app, client, clinicia
     assert '<button type="button" class="button secondary" data-print hidden>Print</button>' in page
     header = re.search(r'<thead><tr><td><div class="print-running-header">([^<]+)</div>', page).group(1)
     assert "PRNT-2222" in header and "Maria Lopez" in header
-    print_css = (app.static_folder + "/css/print.css")
+    print_css = app.static_folder + "/css/print.css"
     with open(print_css) as css:
         rules = css.read()
     assert ".print-frame > thead { display: table-header-group" in rules
@@ -171,13 +205,21 @@ def test_it_never_lets_the_page_be_cached(app, client, clinician):
 @pytest.mark.parametrize("payload", XSS_PAYLOADS)
 def test_it_shows_html_in_patient_text_as_plain_text_everywhere(app, client, clinician, payload):
     answers = {
-        **MARIA, "about.first_name": payload, "about.last_name": payload, "about.referrer": payload,
-        "visit.goals": payload, "history.medicines": payload, "twitch.triggers": ["other"],
+        **MARIA,
+        "about.first_name": payload,
+        "about.last_name": payload,
+        "about.referrer": payload,
+        "visit.goals": payload,
+        "history.medicines": payload,
+        "twitch.triggers": ["other"],
         "twitch.triggers_other": payload,
     }
     public_id = make_submission(app, answers)
-    clinician.post(f"/clinic/submissions/{public_id}/notes", {"body": payload},
-                   token_from=f"/clinic/submissions/{public_id}")
+    clinician.post(
+        f"/clinic/submissions/{public_id}/notes",
+        {"body": payload},
+        token_from=f"/clinic/submissions/{public_id}",
+    )
     for page in (_page(client, public_id), client.get("/clinic/").get_data(as_text=True)):
         if "<" in payload or '"' in payload:
             assert payload not in page

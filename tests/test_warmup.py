@@ -13,8 +13,7 @@ from flask import Flask
 
 from intake.step_page import step_page_cache
 from intake.warmup import compile_step_pages
-
-from .conftest import Patient
+from tests.conftest import Patient
 
 GUNICORN_CONF = Path(__file__).resolve().parent.parent / "gunicorn.conf.py"
 
@@ -45,8 +44,11 @@ def _gunicorn_conf():
 
 def _server(app, preload: bool = True):
     logged = []
-    server = SimpleNamespace(cfg=SimpleNamespace(preload_app=preload), app=SimpleNamespace(wsgi=lambda: app),
-                             log=SimpleNamespace(info=lambda *args: logged.append(args)))
+    server = SimpleNamespace(
+        cfg=SimpleNamespace(preload_app=preload),
+        app=SimpleNamespace(wsgi=lambda: app),
+        log=SimpleNamespace(info=lambda *args: logged.append(args)),
+    )
     return server, logged
 
 
@@ -86,11 +88,23 @@ def test_workers_log_no_caller_or_thread_that_no_line_prints(app, monkeypatch, c
     _gunicorn_conf().post_fork(None, None)
     assert (logging._srcfile, logging.logThreads, logging.logMultiprocessing) == (None, False, False)
     assert logging.logProcesses, "gunicorn's own lines print the process id"
-    record = logging.getLogger("intake.request").makeRecord("intake.request", logging.INFO, "(unknown file)", 0, "x", (), None)
+    record = logging.getLogger("intake.request").makeRecord(
+        "intake.request", logging.INFO, "(unknown file)", 0, "x", (), None
+    )
     assert record.threadName is None and record.process is not None
     assert app.test_client().get("/healthz").status_code == 200
     line = json.loads([text for text in capsys.readouterr().err.splitlines() if '"request"' in text][-1])
-    assert {"time", "level", "logger", "message", "request_id", "method", "path", "status", "duration_ms"} <= line.keys()
+    assert {
+        "time",
+        "level",
+        "logger",
+        "message",
+        "request_id",
+        "method",
+        "path",
+        "status",
+        "duration_ms",
+    } <= line.keys()
 
 
 @pytest.mark.parametrize("preload, frozen", [(True, True), (False, False)])

@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any, Mapping, TypeVar
 
-from .safety import Tier, assess
-from .schema import Questionnaire, Step
+from intake.questionnaire.safety import Tier, assess
+from intake.questionnaire.schema import Questionnaire, Step
 
 REVIEW = "review"
 LANGUAGE_ITEM = "consent.language"
@@ -42,8 +42,9 @@ def page_index(questionnaire: Questionnaire, page: str) -> int:
     return questionnaire.step_index(page)
 
 
-def with_page(questionnaire: Questionnaire, draft: Content, step: Step,
-              step_answers: Mapping[str, Any], reached: str) -> Content:
+def with_page(
+    questionnaire: Questionnaire, draft: Content, step: Step, step_answers: Mapping[str, Any], reached: str
+) -> Content:
     """Replace this step's answers, drop what enableWhen now turns off, re-assess safety.
 
     `reached` is the page the patient is going to; the draft keeps the furthest one so

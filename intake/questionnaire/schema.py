@@ -49,9 +49,7 @@ class ItemType(StrEnum):
 
 
 CHOICE_TYPES = frozenset({ItemType.SINGLE, ItemType.MULTI})
-TEXT_TYPES = frozenset(
-    {ItemType.TEXT, ItemType.LONG_TEXT, ItemType.EMAIL, ItemType.PHONE}
-)
+TEXT_TYPES = frozenset({ItemType.TEXT, ItemType.LONG_TEXT, ItemType.EMAIL, ItemType.PHONE})
 NUMBER_TYPES = frozenset({ItemType.INTEGER, ItemType.SCALE})
 
 
@@ -79,9 +77,7 @@ class EnableWhen:
         given = answers.get(self.question)
         if self.operator is Operator.EXISTS:
             return (given not in (None, "", [])) is self.answer
-        matched = (
-            self.answer in given if isinstance(given, list) else given == self.answer
-        )
+        matched = self.answer in given if isinstance(given, list) else given == self.answer
         return matched if self.operator is Operator.EQUALS else not matched
 
 
@@ -201,7 +197,5 @@ class Questionnaire:
         return [
             item
             for item in step.items
-            if item.required
-            and item.enabled(answers)
-            and answers.get(item.link_id) in (None, "", [])
+            if item.required and item.enabled(answers) and answers.get(item.link_id) in (None, "", [])
         ]

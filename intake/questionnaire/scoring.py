@@ -121,18 +121,13 @@ def item_value(instrument: Instrument, answer: Any) -> int | None:
 
 
 def score(instrument: Instrument, answers: Mapping[str, Any]) -> Score:
-    values = {
-        link_id: item_value(instrument, answers.get(link_id))
-        for link_id in instrument.item_link_ids
-    }
+    values = {link_id: item_value(instrument, answers.get(link_id)) for link_id in instrument.item_link_ids}
     missing = tuple(link_id for link_id, value in values.items() if value is None)
     if missing:
         return Score(instrument, None, None, None, False, missing)
     total = sum(v for v in values.values() if v is not None)
     band = instrument.band_for(total)
-    positive = (
-        total >= instrument.positive_at if instrument.positive_at is not None else None
-    )
+    positive = total >= instrument.positive_at if instrument.positive_at is not None else None
     return Score(instrument, total, band.label if band else None, positive, True, ())
 
 

@@ -13,9 +13,9 @@ from itertools import groupby
 from operator import attrgetter
 from typing import Any, Mapping
 
-from .safety import SIGNS_ITEM, SafetyAssessment, assess
-from .schema import Item, ItemType, Questionnaire
-from .scoring import GAD2, GAD7, PHQ2, Score, score_all
+from intake.questionnaire.safety import SIGNS_ITEM, SafetyAssessment, assess
+from intake.questionnaire.schema import Item, ItemType, Questionnaire
+from intake.questionnaire.scoring import GAD2, GAD7, PHQ2, Score, score_all
 
 MONTHS = (
     "January", "February", "March", "April", "May", "June", "July",
@@ -345,15 +345,9 @@ def _own_words(a: _Answers) -> tuple[Fact, ...]:
 
 
 def _all_answers(a: _Answers) -> tuple[AnswerLine, ...]:
-    shown = (
-        (step, item, a.show(item.link_id))
-        for step in a.questionnaire.steps
-        for item in step.items
-    )
+    shown = ((step, item, a.show(item.link_id)) for step in a.questionnaire.steps for item in step.items)
     return tuple(
-        AnswerLine(item.link_id, step.title, item.text, value)
-        for step, item, value in shown
-        if value
+        AnswerLine(item.link_id, step.title, item.text, value) for step, item, value in shown if value
     )
 
 
@@ -455,10 +449,7 @@ def _history_features(a: _Answers) -> list[str | None]:
         *_from_table(a, HISTORY_FEATURES),
         *_ticked(a, "history.other_symptoms", "Also reports now: "),
         # The patient's free text is never copied here; it is under "own words".
-        *(
-            f"Reports a doctor has told them they have: {a.choice('history.diagnoses', c)}"
-            for c in told
-        ),
+        *(f"Reports a doctor has told them they have: {a.choice('history.diagnoses', c)}" for c in told),
         "Reports a doctor has told them of another condition (see their own words)"
         if a.has("history.diagnoses", "other")
         else None,

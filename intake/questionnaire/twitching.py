@@ -14,7 +14,7 @@ their official wording (`fixed_wording=True`).
 
 from __future__ import annotations
 
-from .schema import (
+from intake.questionnaire.schema import (
     N_,
     NP_,
     AtLeastOne,
@@ -35,10 +35,7 @@ LOINC = "http://loinc.org"
 
 def _choices(*pairs: tuple[str, str], exclusive: tuple[str, ...] = ()) -> tuple[Choice, ...]:
     """Build choices from (code, display) pairs; codes in `exclusive` clear the others."""
-    return tuple(
-        Choice(code=code, display=display, exclusive=code in exclusive)
-        for code, display in pairs
-    )
+    return tuple(Choice(code=code, display=display, exclusive=code in exclusive) for code, display in pairs)
 
 
 def _when(question: str, answer: str | bool) -> tuple[EnableWhen, ...]:
@@ -166,9 +163,7 @@ SAFETY = Step(
     items=(
         Item(
             link_id="safety.signs",
-            text=N_(
-                "Do you have any of these right now, or did they start in the last few days?"
-            ),
+            text=N_("Do you have any of these right now, or did they start in the last few days?"),
             type=ItemType.MULTI,
             required=True,
             help=TICK_ALL,
@@ -210,9 +205,7 @@ ABOUT = Step(
     rules=(
         AtLeastOne(
             ("about.email", "about.phone"),
-            N_(
-                "Enter an email address or a mobile phone number so the clinic can reach you"
-            ),
+            N_("Enter an email address or a mobile phone number so the clinic can reach you"),
         ),
     ),
     items=(
@@ -621,8 +614,7 @@ HISTORY = Step(
         Item(
             link_id="history.family",
             text=N_(
-                "Has anyone in your close family had any of these? "
-                "(Parents, brothers, sisters or children.)"
+                "Has anyone in your close family had any of these? (Parents, brothers, sisters or children.)"
             ),
             type=ItemType.MULTI,
             help=TICK_ALL,
@@ -663,8 +655,7 @@ HISTORY = Step(
             text=N_("What medicines do you take now?"),
             type=ItemType.LONG_TEXT,
             help=N_(
-                "Include vitamins and anything you buy without a prescription. "
-                "Write the dose if you know it."
+                "Include vitamins and anything you buy without a prescription. Write the dose if you know it."
             ),
             max_length=2000,
         ),
@@ -719,14 +710,10 @@ STRESS = Step(
     id="stress",
     title=N_("Stress and daily life"),
     # The official GAD-7 / PHQ stem, word for word (kept as one string for translation).
-    intro=N_(
-        "Over the last 2 weeks, how often have you been bothered by the following problems?"
-    ),
+    intro=N_("Over the last 2 weeks, how often have you been bothered by the following problems?"),
     footnote=GAD7_NOTICE,
     items=(
-        _gad_item(
-            1, N_("Feeling nervous, anxious, or on edge"), "69725-0", PLEASE_ANSWER_ALL
-        ),
+        _gad_item(1, N_("Feeling nervous, anxious, or on edge"), "69725-0", PLEASE_ANSWER_ALL),
         _gad_item(2, N_("Not being able to stop or control worrying"), "68509-9"),
         _gad_item(3, N_("Worrying too much about different things"), "69733-4"),
         _gad_item(4, N_("Trouble relaxing"), "69734-2"),
@@ -760,10 +747,7 @@ STRESS = Step(
         ),
         Item(
             link_id="stress.adrenaline",
-            text=N_(
-                "How often do you get a racing heart, feel shaky, "
-                "or feel a sudden \"adrenaline rush\"?"
-            ),
+            text=N_('How often do you get a racing heart, feel shaky, or feel a sudden "adrenaline rush"?'),
             type=ItemType.SINGLE,
             choices=_choices(
                 ("never", N_("Never")),

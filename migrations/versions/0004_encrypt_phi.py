@@ -14,6 +14,7 @@ Revises: 0003_api_token
 Create Date: 2026-11-27 12:00:00
 
 """
+
 import os
 
 import sqlalchemy as sa
@@ -21,8 +22,8 @@ from alembic import op
 from cryptography.fernet import Fernet, MultiFernet
 
 # revision identifiers, used by Alembic.
-revision = '0004_encrypt_phi'
-down_revision = '0003_api_token'
+revision = "0004_encrypt_phi"
+down_revision = "0003_api_token"
 branch_labels = None
 depends_on = None
 
@@ -34,7 +35,9 @@ def _keys():
     """The app's configured data keys (Flask-Migrate runs this inside the app)."""
     from flask import current_app, has_app_context
 
-    text = (current_app.config.get("INTAKE_DATA_KEYS") if has_app_context() else None) or os.environ.get("INTAKE_DATA_KEYS")
+    text = (current_app.config.get("INTAKE_DATA_KEYS") if has_app_context() else None) or os.environ.get(
+        "INTAKE_DATA_KEYS"
+    )
     keys = [Fernet(part.strip()) for part in (text or "").split(",") if part.strip()]
     if not keys:
         raise RuntimeError("INTAKE_DATA_KEYS must be set to encrypt or decrypt the existing rows")
@@ -55,7 +58,9 @@ def _rewrite(table_name, column_name, change):
         keys = keys or _keys()
         for row_id, value in rows:
             if value is not None:
-                bind.execute(table.update().where(table.c.id == row_id).values({column_name: change(keys, value)}))
+                bind.execute(
+                    table.update().where(table.c.id == row_id).values({column_name: change(keys, value)})
+                )
         last_id = rows[-1][0]
 
 
@@ -69,8 +74,14 @@ def _decrypt(keys, token):
 
 def _answers_type(new_type, old_type, cast):
     if op.get_bind().dialect.name == "postgresql":
-        op.alter_column("submission", "answers", type_=new_type, existing_type=old_type,
-                        existing_nullable=False, postgresql_using=f"answers::{cast}")
+        op.alter_column(
+            "submission",
+            "answers",
+            type_=new_type,
+            existing_type=old_type,
+            existing_nullable=False,
+            postgresql_using=f"answers::{cast}",
+        )
     else:
         # SQLite rebuilds the table (env.py turns foreign keys off meanwhile, as SQLite
         # asks, and checks them all before it turns them back on).

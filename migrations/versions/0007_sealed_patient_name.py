@@ -13,6 +13,7 @@ Revises: 0006_row_version
 Create Date: 2026-11-27 23:00:00.000000
 
 """
+
 import json
 import os
 
@@ -21,8 +22,8 @@ from alembic import op
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 
 # revision identifiers, used by Alembic.
-revision = '0007_sealed_patient_name'
-down_revision = '0006_row_version'
+revision = "0007_sealed_patient_name"
+down_revision = "0006_row_version"
 branch_labels = None
 depends_on = None
 
@@ -33,7 +34,9 @@ def _keys():
     """The app's configured data keys (Flask-Migrate runs this inside the app)."""
     from flask import current_app, has_app_context
 
-    text = (current_app.config.get("INTAKE_DATA_KEYS") if has_app_context() else None) or os.environ.get("INTAKE_DATA_KEYS")
+    text = (current_app.config.get("INTAKE_DATA_KEYS") if has_app_context() else None) or os.environ.get(
+        "INTAKE_DATA_KEYS"
+    )
     keys = [Fernet(part.strip()) for part in (text or "").split(",") if part.strip()]
     if not keys:
         raise RuntimeError("INTAKE_DATA_KEYS must be set to seal the names of the rows already sent")
@@ -47,16 +50,23 @@ def _name(answers):
 
 
 def upgrade():
-    with op.batch_alter_table('submission', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('patient_name', sa.Text(), nullable=True))
+    with op.batch_alter_table("submission", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("patient_name", sa.Text(), nullable=True))
     bind = op.get_bind()
-    table = sa.table("submission", sa.column("id", sa.Integer), sa.column("status", sa.String),
-                     sa.column("answers", sa.Text), sa.column("patient_name", sa.Text))
+    table = sa.table(
+        "submission",
+        sa.column("id", sa.Integer),
+        sa.column("status", sa.String),
+        sa.column("answers", sa.Text),
+        sa.column("patient_name", sa.Text),
+    )
     keys, last_id = None, 0
     while True:
         rows = bind.execute(
             sa.select(table.c.id, table.c.answers)
-            .where(table.c.id > last_id, table.c.status != "draft").order_by(table.c.id).limit(BATCH)
+            .where(table.c.id > last_id, table.c.status != "draft")
+            .order_by(table.c.id)
+            .limit(BATCH)
         ).all()
         if not rows:
             return
@@ -72,5 +82,5 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table('submission', schema=None) as batch_op:
-        batch_op.drop_column('patient_name')
+    with op.batch_alter_table("submission", schema=None) as batch_op:
+        batch_op.drop_column("patient_name")

@@ -11,22 +11,28 @@ Revises: 0007_sealed_patient_name
 Create Date: 2026-12-02 17:30:00.000000
 
 """
+
 from alembic import op
 
-
 # revision identifiers, used by Alembic.
-revision = '0008_audit_status_index'
-down_revision = '0007_sealed_patient_name'
+revision = "0008_audit_status_index"
+down_revision = "0007_sealed_patient_name"
 branch_labels = None
 depends_on = None
 
 
 def upgrade():
-    op.create_index('ix_audit_event_submission_action_at', 'audit_event',
-                    ['submission_public_id', 'action', 'at'], unique=False)
-    op.drop_index('ix_audit_event_submission_at', table_name='audit_event')
+    op.create_index(
+        "ix_audit_event_submission_action_at",
+        "audit_event",
+        ["submission_public_id", "action", "at"],
+        unique=False,
+    )
+    op.drop_index("ix_audit_event_submission_at", table_name="audit_event")
 
 
 def downgrade():
-    op.create_index('ix_audit_event_submission_at', 'audit_event', ['submission_public_id', 'at'], unique=False)
-    op.drop_index('ix_audit_event_submission_action_at', table_name='audit_event')
+    op.create_index(
+        "ix_audit_event_submission_at", "audit_event", ["submission_public_id", "at"], unique=False
+    )
+    op.drop_index("ix_audit_event_submission_action_at", table_name="audit_event")

@@ -14,13 +14,13 @@ Revises: 0008_audit_status_index
 Create Date: 2026-12-03 09:30:00.000000
 
 """
-from alembic import op
-import sqlalchemy as sa
 
+import sqlalchemy as sa
+from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = '0009_status_changes_index'
-down_revision = '0008_audit_status_index'
+revision = "0009_status_changes_index"
+down_revision = "0008_audit_status_index"
 branch_labels = None
 depends_on = None
 
@@ -28,9 +28,15 @@ STATUS_CHANGES = sa.text("action IN ('submission.reviewed', 'submission.reopened
 
 
 def upgrade():
-    op.create_index('ix_audit_event_status_changes', 'audit_event', ['submission_public_id', 'at'],
-                    unique=False, postgresql_where=STATUS_CHANGES, sqlite_where=STATUS_CHANGES)
+    op.create_index(
+        "ix_audit_event_status_changes",
+        "audit_event",
+        ["submission_public_id", "at"],
+        unique=False,
+        postgresql_where=STATUS_CHANGES,
+        sqlite_where=STATUS_CHANGES,
+    )
 
 
 def downgrade():
-    op.drop_index('ix_audit_event_status_changes', table_name='audit_event')
+    op.drop_index("ix_audit_event_status_changes", table_name="audit_event")

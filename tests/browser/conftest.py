@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from ..conftest import CLINICIAN_PASSWORD, app_with_schema, fresh_totp_code
-from ..live_server import LiveServer
-from .driver import click_and_wait
+from tests.browser.driver import click_and_wait
+from tests.conftest import CLINICIAN_PASSWORD, app_with_schema, fresh_totp_code
+from tests.live_server import LiveServer
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"

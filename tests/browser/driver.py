@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..answers import COMPLETE_FORM
+from tests.answers import COMPLETE_FORM
 
 STEPS = ("safety", "about", "twitching", "history", "stress", "visit")
 MONTH_SUFFIXES = ("-month", "-year")
@@ -17,10 +17,13 @@ def _values(value) -> list[str]:
 
 
 def _kind(page, name: str) -> str:
-    return page.eval_on_selector(f'[name="{name}"]', "e => e.tagName === 'INPUT' ? e.type : e.tagName.toLowerCase()")
+    return page.eval_on_selector(
+        f'[name="{name}"]', "e => e.tagName === 'INPUT' ? e.type : e.tagName.toLowerCase()"
+    )
 
 
 # --- mouse --------------------------------------------------------------------------------
+
 
 def fill_with_mouse(page, form: dict) -> None:
     for name, value in form.items():

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from ..answers import COMPLETE_FORM
-from .conftest import DESKTOP, PHONE, screenshot
-from .driver import click_and_wait, STEPS, fill_with_mouse
+from tests.answers import COMPLETE_FORM
+from tests.browser.conftest import DESKTOP, PHONE, screenshot
+from tests.browser.driver import STEPS, click_and_wait, fill_with_mouse
 
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 AXE = Axe()
@@ -88,7 +88,7 @@ def test_it_keeps_patient_pages_light_and_self_contained(server, new_page):
         fresh = new_page()
         fresh.context.add_cookies(cookies)
         fetched: list = []
-        fresh.on("requestfinished", lambda request: fetched.append(request))
+        fresh.on("requestfinished", fetched.append)
         fresh.goto(server.url + path, wait_until="networkidle")
         assert fresh.url == server.url + path
         assert len(fetched) <= 3, [r.url for r in fetched]

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from ..conftest import make_clinician
-from .conftest import DESKTOP, screenshot, sign_in
-from .driver import click_and_wait
+from tests.browser.conftest import DESKTOP, screenshot, sign_in
+from tests.browser.driver import click_and_wait
+from tests.conftest import make_clinician
 
 
 def test_it_warns_before_the_idle_sign_out_and_can_stay_signed_in(live_app, server, new_page):
@@ -31,12 +31,15 @@ def test_it_sets_up_two_step_sign_in_in_the_browser(live_app, server, new_page):
     import pyotp
     from axe_playwright_python.sync_playwright import Axe
 
-    from ..conftest import CLINICIAN_PASSWORD
+    from tests.conftest import CLINICIAN_PASSWORD
 
     make_clinician(live_app, "boss", role="admin", display_name="Pat Admin", second_factor=False)
     page = new_page(viewport=DESKTOP)
     blocked: list[str] = []
-    page.on("console", lambda message: blocked.append(message.text) if "Content Security Policy" in message.text else None)
+    page.on(
+        "console",
+        lambda message: blocked.append(message.text) if "Content Security Policy" in message.text else None,
+    )
     page.goto(server.url + "/clinic/login")
     page.fill("#username", "boss")
     page.fill("#password", CLINICIAN_PASSWORD)
@@ -44,7 +47,9 @@ def test_it_sets_up_two_step_sign_in_in_the_browser(live_app, server, new_page):
     page.wait_for_url("**/clinic/second-factor/setup")
     qr = page.locator("img.qr-code")
     assert qr.evaluate("image => image.complete && image.naturalWidth > 100"), "the QR code is drawn"
-    violations = Axe().run(page, options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag22aa"]}})
+    violations = Axe().run(
+        page, options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag22aa"]}}
+    )
     assert violations.violations_count == 0, violations.generate_report()
     screenshot(page, "clinic-second-factor-setup")
     secret = re.sub(r"\s", "", page.inner_text(".secret-key"))

@@ -7,15 +7,18 @@ import io
 
 from pypdf import PdfReader
 
-from ..conftest import make_clinician, make_submission
-from ..test_summary import MARIA
-from .conftest import ARTIFACTS, DESKTOP, sign_in
+from tests.browser.conftest import ARTIFACTS, DESKTOP, sign_in
+from tests.conftest import make_clinician, make_submission
+from tests.test_summary import MARIA
 
 
 def test_it_prints_a_full_summary_on_two_pages_with_a_running_header(live_app, server, new_page):
     make_clinician(live_app, "dr.ana", display_name="Dr. Ana Ruiz")
-    answers = {**MARIA, "safety.signs": ["speech", "ear_rash"],
-               "visit.goals": "I want to read again without my eye closing. " * 8}
+    answers = {
+        **MARIA,
+        "safety.signs": ["speech", "ear_rash"],
+        "visit.goals": "I want to read again without my eye closing. " * 8,
+    }
     public_id = make_submission(live_app, answers, reference="PRNT-2222")
     page = new_page(viewport=DESKTOP)
     sign_in(page, server.url, live_app)

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
-
 from sqlalchemy import select
 
 from intake.extensions import db
 from intake.models import Status, Submission
-
-from ..answers import COMPLETE_FORM
-from .conftest import DESKTOP, screenshot
-from .driver import click_and_wait, complete_with_keyboard, complete_with_mouse, css_id, fill_with_mouse, start_with_mouse
+from tests.answers import COMPLETE_FORM
+from tests.browser.conftest import DESKTOP, screenshot
+from tests.browser.driver import (
+    click_and_wait,
+    complete_with_keyboard,
+    complete_with_mouse,
+    css_id,
+    fill_with_mouse,
+    start_with_mouse,
+)
 
 
 def stored(app) -> list[Submission]:

@@ -7,8 +7,8 @@ import io
 
 from pypdf import PdfReader
 
-from .conftest import ARTIFACTS, DESKTOP
-from .driver import click_and_wait, complete_with_mouse
+from tests.browser.conftest import ARTIFACTS, DESKTOP
+from tests.browser.driver import click_and_wait, complete_with_mouse
 
 
 def test_it_prints_the_patients_copy_with_name_and_reference_on_every_page(server, new_page):

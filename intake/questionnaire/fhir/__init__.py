@@ -44,8 +44,8 @@ Mapping decisions, in short (the reasons are next to the code that makes them):
 
 from __future__ import annotations
 
-from .bundles import BundleType, bundle
-from .extensions import (
+from intake.questionnaire.fhir.bundles import BundleType, bundle
+from intake.questionnaire.fhir.extensions import (
     EXT,
     EXT_CALCULATED,
     EXT_CONSTRAINT,
@@ -63,12 +63,12 @@ from .extensions import (
     ITEM_CONTROL_SYSTEM,
     SDC,
 )
-from .items import EMAIL_REGEX, PHONE_REGEX
-from .outcome import ISSUE_SEVERITIES, ISSUE_TYPES, operation_outcome
-from .questionnaire import questionnaire_resource
-from .response import ResponseStatus, questionnaire_response
-from .reverse import answers_from_response
-from .terminology import (
+from intake.questionnaire.fhir.items import EMAIL_REGEX, PHONE_REGEX
+from intake.questionnaire.fhir.outcome import ISSUE_SEVERITIES, ISSUE_TYPES, operation_outcome
+from intake.questionnaire.fhir.questionnaire import questionnaire_resource
+from intake.questionnaire.fhir.response import ResponseStatus, questionnaire_response
+from intake.questionnaire.fhir.reverse import answers_from_response
+from intake.questionnaire.fhir.terminology import (
     FHIR_VERSION,
     LOINC,
     LOINC_FREQUENCY_ANSWERS,

@@ -10,10 +10,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..schema import CHOICE_TYPES, EnableWhen, Item, ItemType, Operator, Questionnaire
-from .extensions import EXT_ENABLE_WHEN_EXPRESSION, EXT_OPTIONS_TOGGLE, extension, fhirpath_expression
-from .fhirpath import answers_to, string_literal
-from .terminology import choice_coding, choice_for_code
+from intake.questionnaire.fhir.extensions import (
+    EXT_ENABLE_WHEN_EXPRESSION,
+    EXT_OPTIONS_TOGGLE,
+    extension,
+    fhirpath_expression,
+)
+from intake.questionnaire.fhir.fhirpath import answers_to, string_literal
+from intake.questionnaire.fhir.terminology import choice_coding, choice_for_code
+from intake.questionnaire.schema import CHOICE_TYPES, EnableWhen, Item, ItemType, Operator, Questionnaire
 
 
 def enable_when(q: Questionnaire, condition: EnableWhen) -> dict[str, Any]:
@@ -72,9 +77,7 @@ def _enable_when_expression(q: Questionnaire, item: Item) -> str:
         joiner = " and " if item.enable_behavior == "all" else " or "
         conditions = [condition_fhirpath(q, c) for c in item.enable_when]
         parts.append(
-            conditions[0]
-            if len(conditions) == 1
-            else "(" + joiner.join(f"({c})" for c in conditions) + ")"
+            conditions[0] if len(conditions) == 1 else "(" + joiner.join(f"({c})" for c in conditions) + ")"
         )
     return " and ".join(parts)
 

@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..schema import CHOICE_TYPES, Choice, Item, ItemType, Questionnaire, Step
-from .enable_when import choices_from_extensions, enable_when
-from .extensions import (
+from intake.questionnaire.fhir.enable_when import choices_from_extensions, enable_when
+from intake.questionnaire.fhir.extensions import (
     EXT_ENTRY_FORMAT,
     EXT_MAX_VALUE,
     EXT_MIN_VALUE,
@@ -21,9 +20,10 @@ from .extensions import (
     extension,
     item_control,
 )
-from .fhirpath import string_literal
-from .terminology import choice_coding
-from .values import FHIR_TYPE
+from intake.questionnaire.fhir.fhirpath import string_literal
+from intake.questionnaire.fhir.terminology import choice_coding
+from intake.questionnaire.fhir.values import FHIR_TYPE
+from intake.questionnaire.schema import CHOICE_TYPES, Choice, Item, ItemType, Questionnaire, Step
 
 # The same pattern the phone field of the form accepts (intake/forms.py; a test keeps them equal).
 PHONE_REGEX = r"\+?[0-9 ()\-.]{7,30}"

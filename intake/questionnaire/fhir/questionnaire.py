@@ -7,9 +7,9 @@ from datetime import date as date_type
 from datetime import datetime
 from typing import Any
 
-from ..schema import Questionnaire
-from .items import step_group
-from .scores import scores_group
+from intake.questionnaire.fhir.items import step_group
+from intake.questionnaire.fhir.scores import scores_group
+from intake.questionnaire.schema import Questionnaire
 
 
 def questionnaire_resource(

@@ -6,9 +6,9 @@ import re
 from datetime import datetime
 from typing import Any, Literal, Mapping
 
-from ..schema import Questionnaire
-from .scores import scores_answered
-from .values import answer_values
+from intake.questionnaire.fhir.scores import scores_answered
+from intake.questionnaire.fhir.values import answer_values
+from intake.questionnaire.schema import Questionnaire
 
 ResponseStatus = Literal["completed", "in-progress"]
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any, Iterable, Iterator, Mapping
 
-from ..schema import ItemType, Questionnaire
-from .values import answer_values, value_from_answer
+from intake.questionnaire.fhir.values import answer_values, value_from_answer
+from intake.questionnaire.schema import ItemType, Questionnaire
 
 
 def answers_from_response(q: Questionnaire, resource: Mapping[str, Any]) -> dict[str, Any]:

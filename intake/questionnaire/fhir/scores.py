@@ -10,11 +10,23 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from ..schema import Questionnaire
-from ..scoring import INSTRUMENTS, Instrument, score_all
-from .extensions import EXT_CALCULATED, EXT_HIDDEN, EXT_VARIABLE, extension, fhirpath_expression
-from .fhirpath import string_literal
-from .terminology import LOINC, SCORE_LOINC, SCORES_GROUP, choice_coding, score_code_system
+from intake.questionnaire.fhir.extensions import (
+    EXT_CALCULATED,
+    EXT_HIDDEN,
+    EXT_VARIABLE,
+    extension,
+    fhirpath_expression,
+)
+from intake.questionnaire.fhir.fhirpath import string_literal
+from intake.questionnaire.fhir.terminology import (
+    LOINC,
+    SCORE_LOINC,
+    SCORES_GROUP,
+    choice_coding,
+    score_code_system,
+)
+from intake.questionnaire.schema import Questionnaire
+from intake.questionnaire.scoring import INSTRUMENTS, Instrument, score_all
 
 
 def scored_instruments(q: Questionnaire) -> list[Instrument]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from ..schema import Choice, Item, Questionnaire
+from intake.questionnaire.schema import Choice, Item, Questionnaire
 
 FHIR_VERSION = "4.0.1"
 LOINC = "http://loinc.org"
@@ -56,8 +56,7 @@ def uses_loinc_answers(item: Item) -> bool:
         and item.code.system == LOINC
         and bool(item.choices)
         and all(
-            c.ordinal in LOINC_FREQUENCY_ANSWERS
-            and LOINC_FREQUENCY_ANSWERS[c.ordinal][1] == c.display
+            c.ordinal in LOINC_FREQUENCY_ANSWERS and LOINC_FREQUENCY_ANSWERS[c.ordinal][1] == c.display
             for c in item.choices
         )
     )

@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from typing import Any, Mapping
 
-from ..schema import Item, ItemType, Questionnaire
-from .terminology import choice_coding, choice_for_code, code_from_coding
+from intake.questionnaire.fhir.terminology import choice_coding, choice_for_code, code_from_coding
+from intake.questionnaire.schema import Item, ItemType, Questionnaire
 
 FHIR_TYPE: dict[ItemType, str] = {
     ItemType.SINGLE: "choice",
