@@ -43,6 +43,14 @@ loglevel = os.environ.get("LOG_LEVEL", "info")
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 
 
+def on_starting(server):
+    """Before the master loads the app (preload_app) and forks: fix glibc's mmap threshold
+    for the master and every worker it forks (intake/serve.py says why)."""
+    from intake.serve import return_large_blocks_to_the_system
+
+    return_large_blocks_to_the_system()
+
+
 def when_ready(server):
     """The app is loaded in this master process (preload_app): compile here what each
     worker would otherwise compile in its first requests, so a fresh or recycled worker
@@ -51,7 +59,7 @@ def when_ready(server):
         return
     app = server.app.wsgi()
     if getattr(app, "import_name", None) == "intake":  # not another app served with this file
-        from intake.warmup import compile_step_pages
+        from intake.patient.step_page import compile_step_pages
 
         server.log.info("compiled %d step pages before forking", compile_step_pages(app))
     freeze_what_workers_inherit()
@@ -68,17 +76,3 @@ def freeze_what_workers_inherit():
 
     gc.collect()
     gc.freeze()
-
-
-def post_fork(server, worker):
-    """In each worker, stop logging what no log line here prints (the Logging HOWTO's
-    "Optimization"): the caller's file and line, found by walking the stack for every
-    record, and the thread's and multiprocessing's names. The app's JSON lines hold none
-    of them; gunicorn's own lines print the process id, which stays. In-process, a step
-    GET with its request line took 1.43 ms before and 1.35 ms after (0.95x, medians of
-    interleaved batches)."""
-    import logging
-
-    logging._srcfile = None
-    logging.logThreads = False
-    logging.logMultiprocessing = False

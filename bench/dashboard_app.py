@@ -21,10 +21,11 @@ from flask.testing import FlaskClient  # noqa: E402
 from sqlalchemy import func, select  # noqa: E402
 
 from config import ProductionConfig  # noqa: E402
-from intake import auth, create_app  # noqa: E402
+from intake import create_app  # noqa: E402
+from intake.clinic import accounts  # noqa: E402
 from intake.extensions import db  # noqa: E402
+from intake.listing import Cursor  # noqa: E402
 from intake.models import Clinician, Status, Submission, utcnow  # noqa: E402
-from intake.workspace import Cursor  # noqa: E402
 
 USERNAME, PASSWORD = "bench", "benchmark password for the dashboard"
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -51,8 +52,8 @@ def app_from(env: Mapping[str, str]) -> Flask:
 
 def add_clinician(app: Flask) -> None:
     with app.app_context():
-        account, _ = auth.create_clinician(USERNAME, "Bench Clinician", "clinician", utcnow())
-        account.password_hash = auth.hash_password(PASSWORD)
+        account, _ = accounts.create_clinician(USERNAME, "Bench Clinician", "clinician", utcnow())
+        account.password_hash = accounts.hash_password(PASSWORD)
         account.must_change_password = False
         account.totp_secret = pyotp.random_base32()
         account.totp_confirmed_at = utcnow()

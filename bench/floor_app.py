@@ -27,11 +27,11 @@ from flask import Blueprint, Flask, redirect, session
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from intake import create_app  # noqa: E402
-from intake.database import start_reading  # noqa: E402
 from intake.extensions import db  # noqa: E402
 from intake.models import utcnow  # noqa: E402
+from intake.patient.submissions import BY_PUBLIC_ID, CONTENT, read_draft, write_draft  # noqa: E402
 from intake.questionnaire.drafts import DraftContent  # noqa: E402
-from intake.submissions import BY_PUBLIC_ID, CONTENT, read_draft, write_draft  # noqa: E402
+from intake.storage.database import start_reading  # noqa: E402
 
 PAGE = ("<!doctype html><title>floor</title>" + "x" * int(os.environ.get("BASELINE_BYTES", "8000"))).encode()
 HTML = {"Content-Type": "text/html; charset=utf-8"}

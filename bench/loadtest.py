@@ -158,8 +158,8 @@ def count_in_database(app, references: list[str], since: datetime) -> dict:
 
     from intake.extensions import db
     from intake.models import Submission
+    from intake.patient.submissions import first_incomplete_step
     from intake.questionnaire.twitching import QUESTIONNAIRE
-    from intake.submissions import first_incomplete_step
 
     with app.app_context():
         rows = db.session.execute(
@@ -260,9 +260,9 @@ def where_the_servers_write(app, targets: list[tuple[str, int]]) -> str | None:
     from itsdangerous import BadSignature
     from sqlalchemy.exc import SQLAlchemyError
 
-    from intake.crypto import DecryptionError
     from intake.models import utcnow
-    from intake.submissions import find_draft
+    from intake.patient.submissions import find_draft
+    from intake.security.crypto import DecryptionError
 
     database = db_shown(app)
     for host, port in targets:

@@ -12,9 +12,9 @@ from flask_wtf.csrf import generate_csrf
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from intake import submissions  # noqa: E402
 from intake.extensions import db  # noqa: E402
 from intake.models import utcnow  # noqa: E402
+from intake.patient import submissions  # noqa: E402
 from intake.questionnaire.twitching import QUESTIONNAIRE  # noqa: E402
 from tests.answers import COMPLETE_FORM  # noqa: E402
 
@@ -92,12 +92,12 @@ def clinician_cookie(app, base_url: str, cookie_name: str, password_checks: int 
 
     import pyotp
 
-    from intake import auth
+    from intake.clinic import accounts
 
     password = "benchmark password for load tests"
     with app.app_context():
-        account, _ = auth.create_clinician("bench", "Bench Clinician", "clinician", utcnow())
-        account.password_hash = auth.hash_password(password)
+        account, _ = accounts.create_clinician("bench", "Bench Clinician", "clinician", utcnow())
+        account.password_hash = accounts.hash_password(password)
         account.must_change_password = False
         account.totp_secret = pyotp.random_base32()
         account.totp_confirmed_at = utcnow()

@@ -1,4 +1,18 @@
-"""The intake app. `create_app` is the only place an app is built."""
+"""The intake app. `create_app` is the only place an app is built.
+
+The folder tree is the architecture (each package's __init__ says what it holds and may
+import; pyproject.toml's import-linter contracts hold them to it):
+
+- questionnaire/  the pure clinical core: the questionnaire as data, safety, scores, summary
+- patient/        blueprint "patient": the form, drafts, submit
+- clinic/         blueprint "clinician": the workspace, sign-in, admin, exports
+- fhir/           the FHIR R4 API and its tokens
+- security/       headers, encryption, keys, the blind index, the session cookie
+- storage/        engine settings, sealed rows, migrations, backups, maintenance
+- beside them: models, extensions, audit, listing (the list both the workspace and the
+  API search), documents (FHIR documents from rows), forms (the shared form base),
+  errors, i18n, logs, notify, probes, cli, demo, serve
+"""
 
 from __future__ import annotations
 
@@ -9,19 +23,18 @@ from flask import Flask
 from flask_babel import format_date, format_datetime, get_locale
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from intake import crypto, csrf_tokens, i18n, keys, logs, malloc, migrations
-from intake.database import engine_options
-from intake.extensions import csrf, db, limiter
-from intake.forms import choices_of
-from intake.session_cookie import SessionCookie
+from intake import cli, clinic, errors, fhir, i18n, logs, notify, patient, probes
+from intake.clinic import accounts
+from intake.extensions import csrf, limiter
+from intake.patient.forms import choices_of
+from intake.security import crypto, headers, keys
+from intake.security.session_cookie import SessionCookie
+from intake.storage import database, migrations
 
 
 def create_app(config: str | type | None = None) -> Flask:
     app = Flask(
-        __name__,
-        template_folder="../templates",
-        static_folder="../static",
-        instance_path=_instance_path(),
+        __name__, template_folder="../templates", static_folder="../static", instance_path=_instance_path()
     )
     app.config.from_object(_config_class(config))
     app.session_interface = SessionCookie()
@@ -31,50 +44,22 @@ def create_app(config: str | type | None = None) -> Flask:
     _trust_proxies(app)
     logs.init_app(app)
     crypto.init_app(app)
-
-    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(
-        app.config["SQLALCHEMY_DATABASE_URI"], app.config["SQLALCHEMY_ENGINE_OPTIONS"]
-    )
-    db.init_app(app)
+    database.init_app(app)
     migrations.init_app(app)
     # The limiter's check runs first, so that posts with a bad CSRF token count too.
     limiter.init_app(app)
     csrf.init_app(app)
-    csrf_tokens.init_app(app)
     i18n.init_app(app)
-    with app.app_context():
-        from intake.database import close_request_connection, configure_engine
-
-        configure_engine(db.engine)
-    app.teardown_appcontext(close_request_connection)
-
-    from intake import (  # noqa: F401  (imported for their routes)
-        auth,
-        cli,
-        clinician,
-        clinician_admin,
-        clinician_exports,
-        errors,
-        fhir_api,
-        notify,
-        ops,
-        patient,
-        second_factor,
-        security,
-    )
-
-    auth.configure(app)
-    # Process-wide, so here: with preload_app, gunicorn's master builds the app before it
-    # forks, and every worker inherits the setting.
-    malloc.return_large_blocks_to_the_system()
+    accounts.configure(app)
     notify.register(app)
+
     app.register_blueprint(patient.bp)
-    app.register_blueprint(ops.bp)
-    app.register_blueprint(clinician.bp)
-    fhir_api.register(app)
+    app.register_blueprint(clinic.bp)
+    app.register_blueprint(probes.bp)
+    fhir.register(app)
     cli.register(app)
-    errors.register(app)
-    security.register(app)
+    errors.register(app, api=fhir.ERRORS)
+    headers.register(app)
     _register_template_globals(app)
     return app
 

@@ -14,9 +14,9 @@ from typing import NamedTuple
 from flask import has_request_context, request
 from sqlalchemy import Connection, Executable, bindparam, insert, select
 
-from intake.database import finish_reading, locked, request_connection, write_alone
 from intake.extensions import db
 from intake.models import IS_STATUS_CHANGE, STATUS_CHANGE_ACTIONS, AuditEvent, Clinician, Submission, utcnow
+from intake.storage.database import finish_reading, locked, request_connection, write_alone
 
 
 class Action:

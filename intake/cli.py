@@ -13,20 +13,23 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
-from intake import api_tokens, audit, auth, backup, demo, maintenance, mfa
+from intake import audit, demo
 from intake.audit import Action
-from intake.crypto import data_keys
+from intake.clinic import accounts, mfa
 from intake.extensions import db
+from intake.fhir import tokens
 from intake.models import Clinician, Role, utcnow
 from intake.questionnaire.twitching import QUESTIONNAIRE
-from intake.security import search_key
+from intake.security.blind_index import search_key
+from intake.security.crypto import data_keys
+from intake.storage import backup, maintenance
 
 FIRST_ADMIN = "admin"
 
 
 def create_account(username: str, display_name: str, role: str, actor_label: str) -> tuple[Clinician, str]:
     """Create and commit an account; the one-time password is returned, never stored."""
-    clinician, password = auth.create_clinician(username, display_name, role, utcnow())
+    clinician, password = accounts.create_clinician(username, display_name, role, utcnow())
     audit.record(
         Action.ACCOUNT_CREATED, None, detail=f"{clinician.username} ({role})", actor_label=actor_label
     )
@@ -36,7 +39,7 @@ def create_account(username: str, display_name: str, role: str, actor_label: str
 
 def create_first_admin() -> tuple[Clinician, str] | None:
     """On an empty database only: the first administrator, who then names everyone else."""
-    if auth.any_clinician():
+    if accounts.any_clinician():
         return None
     return create_account(FIRST_ADMIN, "Administrator", Role.ADMIN, "intake-serve")
 
@@ -57,10 +60,10 @@ def one_time_password_notice(clinician: Clinician, password: str, sign_in: str =
 @with_appcontext
 def create_clinician_command(username: str, display_name: str, admin: bool) -> None:
     """Create a clinician account and print its one-time password."""
-    username = auth.normalise_username(username)
-    if not auth.USERNAME_PATTERN.match(username):
+    username = accounts.normalise_username(username)
+    if not accounts.USERNAME_PATTERN.match(username):
         raise click.BadParameter("use 2 to 64 lower-case letters, digits, dots, dashes or underscores")
-    if auth.find_by_username(username):
+    if accounts.find_by_username(username):
         raise click.ClickException(f"there is already an account called {username}")
     clinician, password = create_account(
         username, display_name, Role.ADMIN if admin else Role.CLINICIAN, "cli"
@@ -73,9 +76,9 @@ def create_clinician_command(username: str, display_name: str, admin: bool) -> N
 @with_appcontext
 def reset_second_factor_command(username: str) -> None:
     """Remove an account's second factor (e.g. the last administrator lost their phone)."""
-    account = auth.find_by_username(username)
+    account = accounts.find_by_username(username)
     if account is None:
-        raise click.ClickException(f"there is no account called {auth.normalise_username(username)}")
+        raise click.ClickException(f"there is no account called {accounts.normalise_username(username)}")
     mfa.reset(account)
     audit.record(Action.SECOND_FACTOR_RESET, None, detail=account.username, actor_label="cli")
     db.session.commit()
@@ -109,8 +112,8 @@ def create_api_token_command(name: str) -> None:
     """Create a token for the integration NAME and print it (once) for the FHIR API."""
     actor = _cli_actor()
     try:
-        row, token = api_tokens.create(name, actor, utcnow())
-    except api_tokens.TokenError as error:
+        row, token = tokens.create(name, actor, utcnow())
+    except tokens.TokenError as error:
         raise click.ClickException(str(error)) from None
     audit.record(Action.API_TOKEN_CREATED, None, detail=row.name, actor_label=actor)
     db.session.commit()
@@ -129,8 +132,8 @@ def revoke_api_token_command(name: str) -> None:
     """Revoke the live token of the integration NAME: it stops working at once."""
     actor = _cli_actor()
     try:
-        row = api_tokens.revoke(name, utcnow())
-    except api_tokens.TokenError as error:
+        row = tokens.revoke(name, utcnow())
+    except tokens.TokenError as error:
         raise click.ClickException(str(error)) from None
     audit.record(Action.API_TOKEN_REVOKED, None, detail=row.name, actor_label=actor)
     db.session.commit()
@@ -145,7 +148,7 @@ def list_api_tokens_command() -> None:
     def when(moment) -> str:
         return moment.strftime("%Y-%m-%d %H:%M UTC") if moment else "-"
 
-    for row in api_tokens.all_tokens():
+    for row in tokens.all_tokens():
         state = f"revoked {when(row.revoked_at)}" if row.revoked else "live"
         click.echo(
             f"{row.name}\t{state}\tcreated {when(row.created_at)} by {row.created_by}"

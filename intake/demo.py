@@ -16,12 +16,11 @@ from typing import Any, Iterator
 from sqlalchemy import insert, select
 
 from intake.extensions import db
-from intake.models import Status, Submission
+from intake.models import REFERENCE_ALPHABET, Status, Submission
 from intake.questionnaire.safety import TIER_OF_SIGN, Tier, assess
 from intake.questionnaire.schema import Item, ItemType, Questionnaire
 from intake.questionnaire.summary import patient_name
-from intake.security import name_index
-from intake.submissions import REFERENCE_ALPHABET
+from intake.security.blind_index import name_index
 
 FIRST_NAMES = (
     "Maria", "James", "Ana", "Robert", "Wei", "Fatima", "David", "Olga", "Carlos", "Linda",

@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template, request
+import time
+from dataclasses import dataclass
+from typing import Callable
+
+from flask import Flask, Response, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 from intake import logs
-from intake.crypto import DecryptionError
-from intake.extensions import db
-
-# Clinician pages are English only (patients see the translated generic 500 message).
-UNREADABLE = (
-    "This record failed its integrity check, so nothing of it is shown: it was changed "
-    "outside this app, or the key that encrypted it is no longer configured "
-    "(INTAKE_DATA_KEYS). Tell your administrator; the event is logged."
-)
+from intake.extensions import db, limiter
+from intake.security.crypto import DecryptionError
 
 
 def _titles() -> dict[int, str]:
@@ -50,36 +47,35 @@ def render_error(code: int, message: str | None = None, back_url: str | None = N
     return render_template("errors/error.html", code=code, title=title, message=body, back_url=back_url), code
 
 
-def register(app: Flask) -> None:
+@dataclass(frozen=True)
+class ApiErrors:
+    """How an API answers errors raised outside its blueprint's reach (an address that
+    matches no route, a 429): `applies` to this request, and `render` the error."""
+
+    applies: Callable[[], bool]
+    render: Callable[[HTTPException], Response]
+
+
+def register(app: Flask, api: ApiErrors) -> None:
+    """App-wide error pages. The blueprints handle what is theirs (the patient's refused
+    posts, the API's outcomes, the workspace's unreadable record) with their own handlers,
+    which Flask prefers to these."""
+
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
-        from intake import fhir_api
-
-        # A 404 or 405 under /fhir matches no route, so the API blueprint's own handlers
-        # never see it; an integration must still get an OperationOutcome, not a page.
-        if fhir_api.is_api_request():
-            return fhir_api.error_outcome(error)
+        # A 404 or 405 under the API matches no route, so no blueprint handler sees it.
+        if api.applies():
+            return api.render(error)
         return render_error(error.code or 500, _custom_description(error))
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
-        from intake import refusals
-
-        if request.endpoint in refusals.STEP_POSTS:
-            return refusals.after_csrf_failure()
-        return render_error(400, _("This page was open too long. Go back, reload the page and try again."))
+        return stale_page()
 
     @app.errorhandler(429)
     def too_many_requests(error: HTTPException):
-        from intake import fhir_api, refusals
-
-        # This handler is code-specific, so Flask prefers it to the API blueprint's own.
-        if fhir_api.is_api_request():
-            return fhir_api.http_error(error)
-        if request.blueprint == "patient":
-            return refusals.after_too_many_posts()
         page, status = render_error(429, _custom_description(error))
-        return page, status, {"Retry-After": str(refusals.retry_after_seconds())}
+        return page, status, {"Retry-After": str(retry_after_seconds())}
 
     @app.errorhandler(OperationalError)
     def database_unavailable(error: OperationalError):
@@ -89,16 +85,25 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(DecryptionError)
     def unreadable_record(error: DecryptionError):
-        # Fail closed: nothing of the record is shown, and the page says why.
+        # Fail closed: nothing of the record is shown.
         db.session.rollback()
         app.logger.critical("stored health data failed its integrity check at %s", request.endpoint)
-        return render_error(500, UNREADABLE if request.blueprint == "clinician" else None)
+        return render_error(500)
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception):
         db.session.rollback()
         app.logger.error("unhandled error", extra={"error": logs.describe(error)})
         return render_error(500)
+
+
+def stale_page():
+    return render_error(400, _("This page was open too long. Go back, reload the page and try again."))
+
+
+def retry_after_seconds() -> int:
+    current = limiter.current_limit
+    return max(1, int(current.reset_at - time.time())) if current else 60
 
 
 def _custom_description(error: HTTPException) -> str | None:

@@ -5,10 +5,9 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_sqlalchemy import SQLAlchemy
+from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
-
-from intake.csrf_tokens import CSRFProtectCheckingOnce
 
 # Named constraints keep Alembic migrations stable across SQLite and PostgreSQL.
 NAMING_CONVENTION = {
@@ -25,7 +24,7 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
-csrf = CSRFProtectCheckingOnce()
+csrf = CSRFProtect()
 babel = Babel()
 login_manager = LoginManager()
 # No default limits: only the routes that ask for one (sign-in) are limited.

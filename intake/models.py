@@ -3,15 +3,27 @@ contact details and every answer) and in notes about it; both are encrypted at r
 
 from __future__ import annotations
 
+import secrets
 import uuid
 from datetime import datetime, timezone
 
 from flask_login import UserMixin
-from sqlalchemy import DateTime, ForeignKey, Index, String, TypeDecorator, UniqueConstraint, event, text
+from sqlalchemy import (
+    DateTime,
+    ForeignKey,
+    Index,
+    String,
+    TypeDecorator,
+    UniqueConstraint,
+    bindparam,
+    event,
+    select,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from intake.crypto import EncryptedJSON, EncryptedText
 from intake.extensions import db
+from intake.security.crypto import EncryptedJSON, EncryptedText
 
 
 class UTCDateTime(TypeDecorator):
@@ -37,6 +49,24 @@ def utcnow() -> datetime:
 
 def new_public_id() -> str:
     return str(uuid.uuid4())
+
+
+def canonical_public_id(public_id: str) -> str | None:
+    """The id itself if it is a UUID written as the app writes them; None for anything else."""
+    try:
+        canonical = str(uuid.UUID(public_id))
+    except ValueError:
+        return None
+    return canonical if canonical == public_id else None
+
+
+# No 0/O, 1/I/L: a reference read out over the phone must not be misheard.
+REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+
+
+def new_reference() -> str:
+    code = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
+    return f"{code[:4]}-{code[4:]}"
 
 
 class Status:
@@ -94,6 +124,10 @@ class Submission(db.Model):
     @property
     def is_draft(self) -> bool:
         return self.status == Status.DRAFT
+
+
+# Built once: every patient page and every summary looks a submission up by its public id.
+BY_PUBLIC_ID = select(Submission).where(Submission.public_id == bindparam("public_id"))
 
 
 class Role:

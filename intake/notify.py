@@ -17,7 +17,6 @@ from sqlalchemy.orm import Session
 from intake.extensions import db
 
 PENDING = "intake_new_submission_notices"
-THREADS = "intake_mail_threads"
 
 
 @dataclass(frozen=True)
@@ -84,7 +83,6 @@ def _after_commit(session: Session) -> None:
         message = compose(notice, app.config, _link(notice))
         thread = threading.Thread(target=_send_quietly, args=(app, message), daemon=True)
         thread.start()
-        app.extensions.setdefault(THREADS, []).append(thread)
 
 
 def _after_rollback(session: Session) -> None:

@@ -218,10 +218,10 @@ from datetime import datetime, timedelta, timezone  # noqa: E402
 import pyotp  # noqa: E402
 import redis  # noqa: E402
 
-from intake import auth as clinician_auth  # noqa: E402
+from intake.clinic import accounts as clinician_auth  # noqa: E402
 from intake.extensions import limiter  # noqa: E402
 from intake.models import Clinician, Role  # noqa: E402
-from intake.security import name_index  # noqa: E402
+from intake.security.blind_index import name_index  # noqa: E402
 
 CLINICIAN_PASSWORD = "quiet harbour lantern 42"
 
@@ -357,9 +357,9 @@ def make_submission(
     reference: str | None = None,
 ) -> str:
     """A submitted questionnaire written straight to the database; its public id."""
+    from intake.patient.submissions import new_reference
     from intake.questionnaire.safety import assess
     from intake.questionnaire.summary import patient_name
-    from intake.submissions import new_reference
 
     submitted_at = submitted_at or datetime.now(timezone.utc) - timedelta(minutes=5)
     with app.app_context():

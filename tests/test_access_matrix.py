@@ -26,9 +26,10 @@ from dataclasses import dataclass, field
 import pytest
 from sqlalchemy import select
 
-from intake import auth, submissions
+from intake.clinic import accounts
 from intake.extensions import db
 from intake.models import Clinician, Submission, utcnow
+from intake.patient import submissions
 from intake.questionnaire.twitching import QUESTIONNAIRE
 from tests.conftest import CSRF_PATTERN, Clinic, Patient, make_clinician, make_submission
 from tests.test_summary import MARIA
@@ -133,7 +134,7 @@ def _deactivated_replay(app) -> object:
     assert old.login().location == "/clinic/"
     cookie = old.cookie()
     with app.app_context():
-        auth.set_active(db.session.scalar(select(Clinician).where(Clinician.username == "dr.old")), False)
+        accounts.set_active(db.session.scalar(select(Clinician).where(Clinician.username == "dr.old")), False)
         db.session.commit()
     replay = app.test_client()
     replay.set_cookie("intake_session", cookie)
@@ -184,10 +185,10 @@ def world(app) -> World:
 
 
 def _api_token(app) -> str:
-    from intake import api_tokens
+    from intake.fhir import tokens
 
     with app.app_context():
-        _row, token = api_tokens.create("matrix-test", "cli:test", utcnow())
+        _row, token = tokens.create("matrix-test", "cli:test", utcnow())
         db.session.commit()
     return token
 

@@ -112,9 +112,9 @@ def test_it_lets_admins_browse_and_filter_the_trail(app, client, admin):
 
 
 def test_it_pages_the_trail_newest_first(app, client, admin, monkeypatch):
-    from intake import clinician_admin
+    from intake.clinic import admin as admin_pages
 
-    monkeypatch.setattr(clinician_admin, "AUDIT_PAGE_SIZE", 2)
+    monkeypatch.setattr(admin_pages, "AUDIT_PAGE_SIZE", 2)
     with app.app_context():
         for n in range(3):
             audit.record(Action.LOGIN_FAILED, None, detail=f"attempt {n}", actor_label="x")

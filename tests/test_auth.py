@@ -10,7 +10,7 @@ import time_machine
 from argon2 import PasswordHasher
 from sqlalchemy import select
 
-from intake import auth
+from intake.clinic import accounts
 from intake.extensions import db
 from intake.models import AuditEvent, Clinician, utcnow
 from tests.conftest import CLINICIAN_PASSWORD, Clinic, fresh_totp_code, make_clinician
@@ -130,7 +130,7 @@ def test_it_rehashes_an_outdated_hash_after_sign_in(app, client):
     ],
 )
 def test_it_refuses_short_long_common_and_predictable_passwords(password, problem):
-    found = auth.password_problem(password, "dr.ana")
+    found = accounts.password_problem(password, "dr.ana")
     if problem is None:
         assert found is None
     else:
@@ -149,11 +149,11 @@ def test_it_refuses_short_long_common_and_predictable_passwords(password, proble
 )
 def test_it_accepts_long_passphrases_without_composition_rules(password):
     assert len(password) <= 128
-    assert auth.password_problem(password, "dr.ana") is None
+    assert accounts.password_problem(password, "dr.ana") is None
 
 
 def test_it_ships_a_list_of_thousands_of_common_passwords():
-    common = auth.common_passwords()
+    common = accounts.common_passwords()
     assert len(common) > 3000
     assert {"123456", "password", "qwerty123456", "iloveyou"} <= common
 
@@ -196,9 +196,9 @@ def test_it_needs_the_current_password_to_change_it(app, client, clinician):
         token_from="/clinic/password",
     )
     assert response.status_code == 422 and "not your current password" in response.get_data(as_text=True)
-    assert auth.password_problem("lichen on the north wall") is None
+    assert accounts.password_problem("lichen on the north wall") is None
     with app.app_context():
-        assert auth.password_is(db.session.scalar(select(Clinician)), CLINICIAN_PASSWORD)
+        assert accounts.password_is(db.session.scalar(select(Clinician)), CLINICIAN_PASSWORD)
 
 
 def test_it_signs_out_other_browsers_when_the_password_changes(app, client, clinician):

@@ -18,10 +18,11 @@ from hypothesis import strategies as st
 from markupsafe import escape
 from sqlalchemy import func, select
 
-from intake import auth
+from intake.clinic import accounts
 from intake.extensions import db
-from intake.forms import CONTROL_CHARACTERS, drop_control_characters, item_error, step_form
+from intake.forms import CONTROL_CHARACTERS, drop_control_characters
 from intake.models import Clinician, ReviewNote, Submission
+from intake.patient.forms import item_error, step_form
 from intake.questionnaire.schema import ItemType
 from intake.questionnaire.twitching import QUESTIONNAIRE
 from tests.answers import COMPLETE_FORM
@@ -391,7 +392,7 @@ def test_sign_in_never_fails_and_never_signs_in_a_wrong_password(site, data):
         drop_control_characters(first(data.get(name)) or "") for name in ("username", "password")
     )
     if response.status_code == 302:
-        assert auth.normalise_username(username) == "dr.ana" and password == CLINICIAN_PASSWORD
+        assert accounts.normalise_username(username) == "dr.ana" and password == CLINICIAN_PASSWORD
     else:
         assert response.status_code in (400, 401, 422)
     assert client.get("/clinic/").status_code == 302, "no page without the second factor"
@@ -451,11 +452,11 @@ def test_changing_the_password_never_fails_and_keeps_only_an_acceptable_one(site
         account = db.session.scalar(select(Clinician).where(Clinician.username == "dr.ana"))
         if response.status_code == 302:
             new = drop_control_characters(first(data["new"]))
-            assert auth.password_is(account, new) and auth.password_problem(new, "dr.ana") is None
-            account.password_hash = auth.hash_password(CLINICIAN_PASSWORD)  # back, for the next example
+            assert accounts.password_is(account, new) and accounts.password_problem(new, "dr.ana") is None
+            account.password_hash = accounts.hash_password(CLINICIAN_PASSWORD)  # back, for the next example
             db.session.commit()
         else:
-            assert response.status_code in (400, 422) and auth.password_is(account, CLINICIAN_PASSWORD)
+            assert response.status_code in (400, 422) and accounts.password_is(account, CLINICIAN_PASSWORD)
 
 
 @FAST
@@ -486,7 +487,7 @@ def test_creating_an_account_never_fails_and_keeps_only_valid_ones(site, signed_
         return
     with app.app_context():
         newest = db.session.scalar(select(Clinician).order_by(Clinician.id.desc()).limit(1))
-        assert auth.USERNAME_PATTERN.match(newest.username) and newest.role in ("clinician", "admin")
+        assert accounts.USERNAME_PATTERN.match(newest.username) and newest.role in ("clinician", "admin")
         assert 0 < len(newest.display_name) <= 120 and not CONTROL_CHARACTERS.search(newest.display_name)
         db.session.delete(newest)  # the same username may come again in the next example
         db.session.commit()

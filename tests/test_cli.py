@@ -135,7 +135,7 @@ def _every_stored_text(app) -> str:
 
 
 def test_it_creates_an_api_token_prints_it_once_and_stores_only_its_hash(app):
-    from intake.api_tokens import hash_token
+    from intake.fhir.tokens import hash_token
     from intake.models import ApiToken
 
     result = app.test_cli_runner().invoke(args=["create-api-token", "EHR-Bridge"])

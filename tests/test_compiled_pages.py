@@ -1,10 +1,10 @@
-"""Pages compiled once with holes (intake/compiled_pages.py), without Flask."""
+"""Pages compiled once with holes (intake/patient/step_page.py), without Flask."""
 
 from __future__ import annotations
 
 from markupsafe import escape
 
-from intake.compiled_pages import PageCache, compile_page
+from intake.patient.step_page import PageCache, compile_page
 
 
 def _greeting(holes) -> str:

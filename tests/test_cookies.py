@@ -129,33 +129,7 @@ def test_the_cookie_signer_is_built_once_and_still_follows_the_keys(app, patient
     assert patient.client.get("/step/safety").status_code == 200  # signed with the old key
 
 
-def test_a_cookie_is_checked_once_and_each_request_gets_its_own_copy(app, patient, monkeypatch):
-    assert patient.start().status_code == 302
-    serializer = app.session_interface.get_signing_serializer(app)
-    checks = []
-    original = serializer.loads
-    monkeypatch.setattr(
-        serializer, "loads", lambda *args, **kwargs: checks.append(1) or original(*args, **kwargs)
-    )
-    assert patient.client.get("/step/safety").status_code == 200  # puts a CSRF token in: a new cookie
-    cookie = patient.client.get_cookie("intake_session").value
-    checks.clear()
-    for _ in range(3):
-        assert patient.client.get("/step/safety").status_code == 200
-    assert patient.client.get_cookie("intake_session").value == cookie
-    assert len(checks) == 1, "the same cookie value is checked once"
-    with app.test_request_context(
-        headers={"Cookie": f"intake_session={patient.client.get_cookie('intake_session').value}"}
-    ):
-        from flask import request
-
-        first = app.session_interface.open_session(app, request)
-        first["draft"] = "changed by one request"
-        second = app.session_interface.open_session(app, request)
-    assert second["draft"] != "changed by one request" and second["draft"]
-
-
-def test_a_kept_cookie_still_expires_and_a_forged_one_is_never_kept(app, patient):
+def test_a_cookie_expires_and_a_forged_one_opens_nothing(app, patient):
     assert patient.start().status_code == 302
     cookie = patient.client.get_cookie("intake_session").value
     interface = app.session_interface
@@ -172,5 +146,3 @@ def test_a_kept_cookie_still_expires_and_a_forged_one_is_never_kept(app, patient
         assert opened(cookie) == {}, "older than the session lifetime"
     forged = cookie[:-2] + ("AA" if not cookie.endswith("AA") else "BB")
     assert opened(forged) == {}
-    assert opened(forged) == {}
-    assert all(value != forged for _keys, value in interface._opened)

@@ -10,11 +10,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import event, text
 
-from intake import demo, workspace
+from intake import demo, listing
 from intake.extensions import db
 from intake.models import Submission
 from intake.questionnaire.twitching import QUESTIONNAIRE
-from intake.security import name_index, normalise_name, search_key
+from intake.security.blind_index import name_index, normalise_name, search_key
 from tests.conftest import make_submission, sqlite_steps
 from tests.test_summary import MARIA
 
@@ -149,7 +149,7 @@ def test_pages_of_one_shape_share_a_statement_but_never_its_values(app, client, 
         status="reviewed",
         submitted_at=NOW - timedelta(days=2),
     )
-    built = workspace._page_statement.cache_info().currsize
+    built = listing._page_statement.cache_info().currsize
     for status, tier, expected in (
         ("new", "none", ["NEWA-2222"]),
         ("reviewed", "urgent", ["REVD-2222"]),
@@ -157,7 +157,7 @@ def test_pages_of_one_shape_share_a_statement_but_never_its_values(app, client, 
         ("reviewed", "none", []),
     ):
         assert _refs(client.get(f"/clinic/?status={status}&tier={tier}").get_data(as_text=True)) == expected
-    assert workspace._page_statement.cache_info().currsize <= built + 1
+    assert listing._page_statement.cache_info().currsize <= built + 1
 
 
 def test_it_finds_a_reference_however_it_is_typed(app, client, clinician):
@@ -270,19 +270,19 @@ def test_it_lists_a_page_in_one_statement_that_reads_no_answers(app, client, cli
 @pytest.mark.parametrize(
     "filters",
     [
-        workspace.Filters(),
-        workspace.Filters(status="new"),
-        workspace.Filters(tier="emergency"),
-        workspace.Filters(status="reviewed", tier="urgent"),
-        workspace.Filters(name_key="0" * 64),
-        workspace.Filters(
+        listing.Filters(),
+        listing.Filters(status="new"),
+        listing.Filters(tier="emergency"),
+        listing.Filters(status="reviewed", tier="urgent"),
+        listing.Filters(name_key="0" * 64),
+        listing.Filters(
             submitted_from=NOW.date() - timedelta(days=60), submitted_to=NOW.date() - timedelta(days=30)
         ),
     ],
 )
 def test_it_pages_from_an_index_without_sorting_the_table(app, filters):
     with app.app_context():
-        statement = workspace.filtered(filters, ZoneInfo("America/New_York"))
+        statement = listing.filtered(filters, ZoneInfo("America/New_York"))
         statement = statement.order_by(Submission.submitted_at.desc(), Submission.id.desc()).limit(51)
         compiled = statement.compile(db.engine, compile_kwargs={"literal_binds": True})
         plan = " | ".join(row[-1] for row in db.session.execute(text(f"EXPLAIN QUERY PLAN {compiled}")))
@@ -299,11 +299,11 @@ def test_a_keyset_page_costs_the_same_near_the_top_and_deep_down(app, direction)
         newest_first = db.select(Submission).order_by(Submission.submitted_at.desc(), Submission.id.desc())
         costs = []
         for depth in (40, 560):
-            cursor = workspace.Cursor.of(db.session.scalars(newest_first.offset(depth).limit(1)).one())
+            cursor = listing.Cursor.of(db.session.scalars(newest_first.offset(depth).limit(1)).one())
             costs.append(
                 sqlite_steps(
-                    lambda: workspace.page(
-                        workspace.Filters(),
+                    lambda: listing.page(
+                        listing.Filters(),
                         ZoneInfo("America/New_York"),
                         20,
                         **{direction: cursor},  # noqa: B023 (called at once)

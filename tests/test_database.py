@@ -15,9 +15,9 @@ from sqlalchemy import create_engine, event, func, select, text
 from sqlalchemy.exc import OperationalError
 
 from intake.audit import Action
-from intake.database import READ_ONLY
 from intake.extensions import db
 from intake.models import AuditEvent, Status
+from intake.storage.database import READ_ONLY
 from tests.answers import COMPLETE_FORM
 from tests.conftest import (
     Clinic,
@@ -110,7 +110,7 @@ def _write_lock_is_free(path) -> bool:
 @pytest.mark.parametrize("action", ["next", "back", "later"])
 def test_a_save_checks_the_form_without_holding_the_write_lock(sqlite_app, sqlite_path, monkeypatch, action):
     """Parsing and checking a page takes most of a save; writers must not queue behind it."""
-    from intake.forms import StepForm
+    from intake.patient.forms import StepForm
 
     patient = Patient(sqlite_app.test_client())
     patient.start()
@@ -278,12 +278,12 @@ def test_the_summary_writes_its_audit_row_at_the_least_cost_each_database_allows
 def test_the_fhir_api_reads_without_holding_the_write_lock(sqlite_app, sqlite_path, call):
     """An integration polling the API must not queue patients' saves behind it; only the
     audit row and the token's last use, written after the reading, take the lock."""
-    from intake import api_tokens
+    from intake.fhir import tokens
     from intake.models import ApiToken
 
     public_id = make_submission(sqlite_app, MARIA)
     with sqlite_app.app_context():
-        _, token = api_tokens.create("ehr", "test", datetime.now(timezone.utc))
+        _, token = tokens.create("ehr", "test", datetime.now(timezone.utc))
         db.session.commit()
     client = sqlite_app.test_client()
     with write_lock_probes(sqlite_app, sqlite_path) as seen:

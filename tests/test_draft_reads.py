@@ -8,9 +8,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import event
 
-from intake import submissions
 from intake.extensions import db
 from intake.models import Status, utcnow
+from intake.patient import submissions
 from intake.questionnaire.twitching import QUESTIONNAIRE
 
 

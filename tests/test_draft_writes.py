@@ -9,9 +9,9 @@ from contextlib import contextmanager
 from datetime import timedelta
 from typing import Iterator
 
-from intake import submissions
 from intake.extensions import db
 from intake.models import utcnow
+from intake.patient import submissions
 from intake.questionnaire.safety import Tier
 from intake.questionnaire.twitching import QUESTIONNAIRE
 from tests.conftest import all_submissions, listening

@@ -15,9 +15,9 @@ from cryptography.fernet import Fernet
 from sqlalchemy import Text, select, text, type_coerce
 
 from config import TEST_DATA_KEY
-from intake.crypto import DataKeys, DecryptionError
 from intake.extensions import db
 from intake.models import ReviewNote, Submission
+from intake.security.crypto import DataKeys, DecryptionError
 from tests.answers import COMPLETE_FORM
 from tests.conftest import Clinic, Patient, make_app
 
@@ -239,8 +239,8 @@ def test_the_sqlite_files_are_readable_by_their_owner_only(app, database_url, pa
 
 
 def test_rotation_never_overwrites_a_value_the_app_saved_meanwhile(app, patient, with_keys):
-    from intake.crypto import data_keys
-    from intake.maintenance import Rotation, _rotate_value
+    from intake.security.crypto import data_keys
+    from intake.storage.maintenance import Rotation, _rotate_value
 
     patient.start()
     both = with_keys(f"{Fernet.generate_key().decode()},{TEST_DATA_KEY}")

@@ -18,7 +18,8 @@ from fhir.resources.operationoutcome import OperationOutcome
 from fhir.resources.questionnaireresponse import QuestionnaireResponse as FhirResponse
 from sqlalchemy import select
 
-from intake import exports, fhir_export
+from intake import documents
+from intake.clinic import csv_rows
 from intake.extensions import db
 from intake.models import AuditEvent, Submission
 from intake.questionnaire.fhir import answers_from_response, bundle, questionnaire_resource
@@ -52,14 +53,14 @@ def _csv(response) -> list[dict[str, str]]:
     ],
 )
 def test_it_neutralises_cells_a_spreadsheet_would_run(cell, expected):
-    assert exports.neutralise(cell) == expected
+    assert csv_rows.neutralise(cell) == expected
 
 
 def test_it_names_one_column_per_item_then_the_scores():
-    header = exports.header(QUESTIONNAIRE)
+    header = csv_rows.header(QUESTIONNAIRE)
     items = [item.link_id for item in QUESTIONNAIRE.items()]
-    assert header[: len(exports.FIXED_COLUMNS)] == list(exports.FIXED_COLUMNS)
-    assert header[len(exports.FIXED_COLUMNS) : len(exports.FIXED_COLUMNS) + len(items)] == items
+    assert header[: len(csv_rows.FIXED_COLUMNS)] == list(csv_rows.FIXED_COLUMNS)
+    assert header[len(csv_rows.FIXED_COLUMNS) : len(csv_rows.FIXED_COLUMNS) + len(items)] == items
     assert (
         header[-8:]
         == [
@@ -129,7 +130,7 @@ def test_it_records_one_audit_event_per_export_without_the_search_or_health_data
 def test_it_streams_a_large_export_in_chunks(app, client, clinician, monkeypatch):
     for n in range(30):
         make_submission(app, {**MARIA, "about.last_name": f"Row{n}"})
-    monkeypatch.setattr(exports, "BATCH", 7)
+    monkeypatch.setattr(csv_rows, "BATCH", 7)
     response = client.get("/clinic/export.csv")
     chunks = list(response.response)
     response.close()
@@ -275,8 +276,8 @@ def test_it_records_one_audit_event_per_bundle_export_without_the_search(app, cl
 def test_it_streams_a_large_fhir_bundle_in_pieces(app, client, clinician, monkeypatch):
     for n in range(30):
         make_submission(app, {**MARIA, "about.last_name": f"Row{n}"})
-    monkeypatch.setattr(fhir_export, "BATCH", 4)
-    monkeypatch.setattr(fhir_export, "ENTRIES_PER_CHUNK", 7)
+    monkeypatch.setattr(documents, "BATCH", 4)
+    monkeypatch.setattr(documents, "ENTRIES_PER_CHUNK", 7)
     response = client.get("/clinic/export.fhir.json")
     assert response.is_streamed
     chunks = [c.decode() if isinstance(c, bytes) else c for c in response.response]
@@ -300,7 +301,7 @@ def test_it_streams_the_same_json_that_bundle_builds(count, per_chunk):
     ]
     bundle_id = str(uuid.uuid4())
     pieces = list(
-        fhir_export.bundle_chunks(resources, bundle_id=bundle_id, timestamp=SUBMITTED, per_chunk=per_chunk)
+        documents.bundle_chunks(resources, bundle_id=bundle_id, timestamp=SUBMITTED, per_chunk=per_chunk)
     )
     assert json.loads("".join(pieces)) == bundle(
         resources, type="collection", bundle_id=bundle_id, timestamp=SUBMITTED
@@ -340,8 +341,8 @@ def test_it_names_an_unreadable_submission_in_the_bundle_and_exports_every_other
     app, client, clinician, monkeypatch, caplog
 ):
     ids = _rows_with_one_sealed_under_a_retired_key(app)
-    monkeypatch.setattr(fhir_export, "BATCH", 2)  # the unreadable row sits inside a batch
-    monkeypatch.setattr(fhir_export, "ENTRIES_PER_CHUNK", 2)
+    monkeypatch.setattr(documents, "BATCH", 2)  # the unreadable row sits inside a batch
+    monkeypatch.setattr(documents, "ENTRIES_PER_CHUNK", 2)
     response = client.get("/clinic/export.fhir.json")
     chunks = [c.decode() if isinstance(c, bytes) else c for c in response.response]
     response.close()
@@ -386,13 +387,13 @@ def test_it_marks_an_unreadable_submission_in_the_csv_and_exports_every_other(
     app, client, clinician, monkeypatch, caplog
 ):
     ids = _rows_with_one_sealed_under_a_retired_key(app)
-    monkeypatch.setattr(exports, "BATCH", 2)  # the unreadable row sits inside a batch
+    monkeypatch.setattr(csv_rows, "BATCH", 2)  # the unreadable row sits inside a batch
     response = client.get("/clinic/export.csv")
     body = response.get_data(as_text=True)
     rows = list(csv.reader(io.StringIO(body[1:])))
     assert [r[1] for r in rows[1:]] == [ids[4], ids[3], ids[2], ids[1], ids[0]], "every row, newest first"
     unreadable = rows[3]
-    assert unreadable[0] == "ROWS-4444" and unreadable[-1] == exports.UNREADABLE
+    assert unreadable[0] == "ROWS-4444" and unreadable[-1] == csv_rows.UNREADABLE
     assert [r[rows[0].index("about.last_name")] for r in rows[1:] if r is not unreadable] == [
         "Row4",
         "Row3",

@@ -16,8 +16,9 @@ from fhir.resources.questionnaire import Questionnaire as FhirQuestionnaire
 from fhir.resources.questionnaireresponse import QuestionnaireResponse as FhirResponse
 from sqlalchemy import select
 
-from intake import api_tokens, fhir_api, fhir_export
+from intake import documents
 from intake.extensions import csrf, db
+from intake.fhir import api, tokens
 from intake.models import ApiToken, AuditEvent, Submission
 from intake.questionnaire.fhir import answers_from_response, questionnaire_resource
 from intake.questionnaire.twitching import QUESTIONNAIRE
@@ -33,7 +34,7 @@ QR = "/fhir/QuestionnaireResponse"
 
 def make_token(app, name: str = "ehr") -> str:
     with app.app_context():
-        _, token = api_tokens.create(name, "test", datetime.now(timezone.utc))
+        _, token = tokens.create(name, "test", datetime.now(timezone.utc))
         db.session.commit()
         return token
 
@@ -98,7 +99,7 @@ def test_it_builds_the_questionnaire_once_at_start(app, client, monkeypatch):
     def fail(*_args, **_kwargs):
         raise AssertionError("built again for a request")
 
-    monkeypatch.setattr(fhir_api, "questionnaire_resource", fail)
+    monkeypatch.setattr(api, "questionnaire_resource", fail)
     assert fhir(client.get("/questionnaire.json")) == FHIR_QUESTIONNAIRE
     assert fhir(client.get("/questionnaire.json")) == FHIR_QUESTIONNAIRE
 
@@ -119,7 +120,7 @@ def _api_rules(app):
     return [
         r
         for r in app.url_map.iter_rules()
-        if r.endpoint.startswith("fhir_api.") and r.endpoint not in fhir_api.PUBLIC
+        if r.endpoint.startswith("fhir_api.") and r.endpoint not in api.PUBLIC
     ]
 
 
@@ -184,7 +185,7 @@ def test_it_refuses_a_revoked_token(app, client, token):
     public_id = make_submission(app, MARIA)
     fhir(call(client, f"{QR}/{public_id}", token))
     with app.app_context():
-        api_tokens.revoke("ehr", datetime.now(timezone.utc))
+        tokens.revoke("ehr", datetime.now(timezone.utc))
         db.session.commit()
     response = call(client, f"{QR}/{public_id}", token)
     outcome(response, 401, "login")
@@ -307,7 +308,7 @@ def test_it_answers_an_unexpected_error_with_a_500_outcome(app, client, token, m
     def broken(*_args):
         raise RuntimeError("secret internals")
 
-    monkeypatch.setattr(fhir_export, "submission_resource", broken)
+    monkeypatch.setattr(documents, "submission_resource", broken)
     response = call(client, f"{QR}/{public_id}", token)
     body = outcome(response, 500, "exception")
     assert "secret internals" not in json.dumps(body)

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from werkzeug.datastructures import MultiDict
 
-from intake.forms import step_form
+from intake.patient.forms import step_form
 from intake.questionnaire.twitching import QUESTIONNAIRE
 from tests.answers import COMPLETE_FORM
 

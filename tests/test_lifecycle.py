@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, func, select
 
-from intake import backup as backups
 from intake.extensions import db
 from intake.models import AuditEvent, ReviewNote, Submission
+from intake.storage import backup as backups
 from tests.conftest import Clinic, Patient, make_app, make_clinician, make_submission
 from tests.test_encryption import CANARIES, review_with_a_note, send_canary_submission
 from tests.test_summary import MARIA
@@ -116,7 +116,7 @@ def test_backup_then_restore_gives_back_the_same_data(app, database_url, patient
     send_canary_submission(patient)
     review_with_a_note(app, clinician)
     Patient(app.test_client()).start()
-    backup = tmp_path / "intake.backup"
+    backup = tmp_path / "intake.storage.backup"
     source = Path(database_url.removeprefix("sqlite:///"))
     expected = _row_counts(source)
     result = app.test_cli_runner().invoke(args=["backup", str(backup)])

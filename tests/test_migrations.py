@@ -13,10 +13,10 @@ from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import MetaData, Table, insert, inspect, select, text
 
-from intake import migrations
-from intake.crypto import data_keys
 from intake.extensions import db
 from intake.models import ReviewNote, Submission
+from intake.security.crypto import data_keys
+from intake.storage import migrations
 from tests.conftest import make_app
 
 

@@ -5,6 +5,7 @@ submission."""
 from __future__ import annotations
 
 import socket
+import threading
 import time
 from email import message_from_bytes, policy
 
@@ -40,8 +41,26 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
+MAIL_THREADS: list[threading.Thread] = []
+
+
+@pytest.fixture(autouse=True)
+def mail_threads(monkeypatch):
+    """Keeps each mail thread the app starts, so a test can wait for its mail."""
+
+    class Kept(threading.Thread):
+        def start(self):
+            if self._target is notify._send_quietly:
+                MAIL_THREADS.append(self)
+            super().start()
+
+    monkeypatch.setattr(notify.threading, "Thread", Kept)
+    yield
+    MAIL_THREADS.clear()
+
+
 def _wait_for_mail(app, timeout: float = 5) -> None:
-    for thread in app.extensions.get(notify.THREADS, []):
+    for thread in MAIL_THREADS:
         thread.join(timeout)
 
 

@@ -8,7 +8,7 @@ from datetime import timedelta
 import time_machine
 
 from intake.models import utcnow
-from intake.submissions import hash_token
+from intake.patient.submissions import hash_token
 from tests.conftest import Patient, all_submissions
 
 LINK = re.compile(r'href="http://localhost(/resume/[^"]+)"')

@@ -150,9 +150,9 @@ def test_deactivation_during_the_second_step_ends_it(app, client):
     clinic = Clinic(app, client)
     clinic.password_step()
     with app.app_context():
-        from intake import auth
+        from intake.clinic import accounts
 
-        auth.set_active(db.session.scalar(select(Clinician)), False)
+        accounts.set_active(db.session.scalar(select(Clinician)), False)
         db.session.commit()
     assert clinic.enter_code(fresh_totp_code(app, "dr.ana")).location == "/clinic/login"
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from flask import render_template_string
 
-from intake.step_page import CACHE_KEY, render_step_page
+from intake.patient.step_page import CACHE_KEY, render_step_page
 from tests.answers import COMPLETE_FORM
 from tests.conftest import CSRF_PATTERN, Patient, all_submissions, checked_values
 
@@ -73,13 +73,13 @@ def test_a_long_answer_keeps_its_first_line_break(app, patient):
 
 def test_a_template_that_takes_the_real_csrf_token_is_refused(app):
     with app.test_request_context("/step/about"):
-        from intake import step_page
+        from intake.patient import step_page
 
         original = step_page.render_template
         try:
             step_page.render_template = lambda *args, **kwargs: render_template_string("{{ csrf_token() }}")
             with pytest.raises(RuntimeError, match="CSRF"):
-                from intake.forms import step_form
+                from intake.patient.forms import step_form
                 from intake.questionnaire.twitching import QUESTIONNAIRE
 
                 step = QUESTIONNAIRE.step("about")
@@ -92,9 +92,9 @@ def test_a_template_that_takes_the_real_csrf_token_is_refused(app):
 def test_saved_answers_fill_the_page_exactly_as_the_form_would(app, patient, step_id):
     """A GET fills the page from the saved answers without building the form; a page
     with every kind of question must come out the same either way."""
-    from intake.forms import step_form, to_field_data
+    from intake.patient.forms import step_form, to_field_data
+    from intake.patient.step_page import SavedAnswers
     from intake.questionnaire.twitching import QUESTIONNAIRE
-    from intake.step_page import SavedAnswers
 
     patient.complete_all_steps()
     [draft] = all_submissions(app)

@@ -97,7 +97,7 @@ def test_it_sends_an_incomplete_draft_back_to_the_missing_step(app, patient):
 def test_a_save_keeps_what_another_tab_saved_while_this_page_was_checked(app, patient, monkeypatch):
     """The save merges its own page onto the draft as it is when it writes, not as it was
     read before the form was checked."""
-    from intake.forms import StepForm
+    from intake.patient.forms import StepForm
 
     patient.start()
     patient.answer("safety")
@@ -119,7 +119,7 @@ def test_a_save_keeps_what_another_tab_saved_while_this_page_was_checked(app, pa
 
 
 def test_a_save_that_loses_the_race_to_the_submit_of_another_tab_changes_nothing(app, patient, monkeypatch):
-    from intake.forms import StepForm
+    from intake.patient.forms import StepForm
 
     patient.complete_all_steps()
     original = StepForm.validate_step
@@ -127,8 +127,8 @@ def test_a_save_that_loses_the_race_to_the_submit_of_another_tab_changes_nothing
     def another_tab_submits_meanwhile(self, *args, **kwargs):
         with app.app_context():
             draft = db.session.scalars(select(Submission)).one()
-            from intake import submissions
             from intake.models import utcnow
+            from intake.patient import submissions
 
             submissions.submit(QUESTIONNAIRE, draft.id, utcnow())
             db.session.commit()
@@ -183,7 +183,7 @@ def test_a_required_answer_emptied_by_another_tab_while_sending_stops_the_send(a
     """The route checks the draft is complete, then checks the truth box; another tab's
     save can land in between. submit() reads the draft again under the write lock and
     sends it only if it is still complete: nothing incomplete is ever frozen."""
-    from intake.forms import ConfirmForm
+    from intake.patient.forms import ConfirmForm
 
     patient.complete_all_steps()
     original = ConfirmForm.validate

@@ -1,4 +1,4 @@
-"""Step pages compiled in gunicorn's master before it forks (intake/warmup.py), so no
+"""Step pages compiled in gunicorn's master before it forks (intake/patient/step_page.py), so no
 worker compiles one in its first requests."""
 
 from __future__ import annotations
@@ -11,8 +11,7 @@ from types import SimpleNamespace
 import pytest
 from flask import Flask
 
-from intake.step_page import step_page_cache
-from intake.warmup import compile_step_pages
+from intake.patient.step_page import compile_step_pages, step_page_cache
 from tests.conftest import Patient
 
 GUNICORN_CONF = Path(__file__).resolve().parent.parent / "gunicorn.conf.py"
@@ -75,36 +74,6 @@ def test_workers_reach_their_request_limit_at_well_spread_counts(monkeypatch):
     monkeypatch.setenv("GUNICORN_MAX_REQUESTS", "4000")
     conf = _gunicorn_conf()
     assert (conf.max_requests, conf.max_requests_jitter) == (4000, 2000)
-
-
-def test_workers_log_no_caller_or_thread_that_no_line_prints(app, monkeypatch, capsys):
-    """After the fork, records skip the stack walk for the caller's file and line, and
-    the thread names; the app's request line still carries every field it prints."""
-    import json
-    import logging
-
-    for name in ("_srcfile", "logThreads", "logMultiprocessing"):
-        monkeypatch.setattr(logging, name, getattr(logging, name))  # restored after the test
-    _gunicorn_conf().post_fork(None, None)
-    assert (logging._srcfile, logging.logThreads, logging.logMultiprocessing) == (None, False, False)
-    assert logging.logProcesses, "gunicorn's own lines print the process id"
-    record = logging.getLogger("intake.request").makeRecord(
-        "intake.request", logging.INFO, "(unknown file)", 0, "x", (), None
-    )
-    assert record.threadName is None and record.process is not None
-    assert app.test_client().get("/healthz").status_code == 200
-    line = json.loads([text for text in capsys.readouterr().err.splitlines() if '"request"' in text][-1])
-    assert {
-        "time",
-        "level",
-        "logger",
-        "message",
-        "request_id",
-        "method",
-        "path",
-        "status",
-        "duration_ms",
-    } <= line.keys()
 
 
 @pytest.mark.parametrize("preload, frozen", [(True, True), (False, False)])

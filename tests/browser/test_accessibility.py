@@ -88,7 +88,7 @@ def test_it_keeps_patient_pages_light_and_self_contained(server, new_page):
         fresh = new_page()
         fresh.context.add_cookies(cookies)
         fetched: list = []
-        fresh.on("requestfinished", fetched.append)
+        fresh.on("requestfinished", lambda request, fetched=fetched: fetched.append(request))
         fresh.goto(server.url + path, wait_until="networkidle")
         assert fresh.url == server.url + path
         assert len(fetched) <= 3, [r.url for r in fetched]

@@ -1,0 +1,182 @@
+"""The FHIR documents the app serves, built from database rows with the pure mapping in
+`questionnaire/fhir/`: one submission as a `QuestionnaireResponse`, many as a streamed
+`Bundle`, and the API's `CapabilityStatement`. Shared by the clinicians' downloads and the
+FHIR API; no request handling here.
+
+A submission whose answers no key opens (see `sealed.py`) is an `OperationOutcome` that
+names it, in the place its response would have had: R4 lets a `collection` hold any
+resource, and gives a `searchset` the entry mode "outcome" for exactly this. So one bad
+row never cuts a Bundle short, and the reader sees which submission is missing.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any, Iterable, Iterator, Mapping
+
+from flask import Response
+from sqlalchemy import Select
+from sqlalchemy.orm import Session
+
+from intake.models import Submission
+from intake.questionnaire.fhir import FHIR_VERSION, bundle, operation_outcome, questionnaire_response
+from intake.questionnaire.schema import Questionnaire
+from intake.questionnaire.summary import patient_name
+from intake.storage.sealed import Opened, Unreadable, open_rows, with_sealed_answers
+
+FHIR_JSON = "application/fhir+json"
+BATCH = 200
+ENTRIES_PER_CHUNK = 50
+# When the API's capabilities last changed (CapabilityStatement.date is required).
+CAPABILITIES_DATE = "2026-11-27"
+LAST_UPDATED_DEFINITION = "http://hl7.org/fhir/SearchParameter/Resource-lastUpdated"
+
+
+def dumps(resource: Mapping[str, Any]) -> str:
+    return json.dumps(resource, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+
+
+def fhir_response(
+    resource: Mapping[str, Any], status: int = 200, headers: Mapping[str, str] | None = None
+) -> Response:
+    return Response(dumps(resource), status=status, mimetype=FHIR_JSON, headers=dict(headers or {}))
+
+
+def reference_system(q: Questionnaire) -> str:
+    """The identifier system of the references patients and clinicians read out (ABCD-2345)."""
+    return f"{q.url}/submission-reference"
+
+
+def _subject_display(answers: Mapping[str, Any]) -> str | None:
+    return patient_name(answers) or None
+
+
+def submission_resource(
+    q: Questionnaire, submission: Submission, answers: Mapping[str, Any]
+) -> dict[str, Any]:
+    """A submitted questionnaire (its row and its opened answers) as a completed
+    `QuestionnaireResponse`.
+
+    The id is the submission's public id (never the row number); `authored` and
+    `meta.lastUpdated` are when it was submitted, after which the answers never change;
+    `questionnaire` names the version the patient answered; the reference is the identifier.
+    """
+    if submission.is_draft or submission.submitted_at is None:
+        raise ValueError("only a submitted questionnaire is a completed response")
+    mapped = questionnaire_response(
+        q, answers, status="completed", authored=submission.submitted_at,
+        response_id=submission.public_id, subject_display=_subject_display(answers),
+    )  # fmt: skip
+    head: dict[str, Any] = {
+        "resourceType": mapped.pop("resourceType"),
+        "id": mapped.pop("id"),
+        # Full precision (authored has whole seconds), so that a client can ask for what
+        # came after the newest response it has with gt<lastUpdated> and miss nothing.
+        "meta": {"lastUpdated": submission.submitted_at.isoformat()},
+    }
+    if submission.reference:
+        head["identifier"] = {"system": reference_system(q), "value": submission.reference}
+    mapped["questionnaire"] = f"{q.url}|{submission.questionnaire_version}"
+    return {**head, **mapped}
+
+
+def unreadable_outcome(unreadable: Unreadable) -> dict[str, Any]:
+    """What stands for a submission whose answers no key opens: which one, and why it is
+    missing (its reference and public id only; nothing of its content)."""
+    name = f"QuestionnaireResponse/{unreadable.public_id}"
+    if unreadable.reference:
+        name += f" (reference {unreadable.reference})"
+    return operation_outcome(
+        "error", "processing",
+        f"{name} cannot be read: its stored answers failed their integrity check (changed "
+        "outside this app, or encrypted with a key this server no longer has), so nothing "
+        "of it is sent. Tell the clinic's administrator.",
+    )  # fmt: skip
+
+
+def resource_of(q: Questionnaire, opened: Opened) -> dict[str, Any]:
+    """A submission's `QuestionnaireResponse`, or the `OperationOutcome` that says it is unreadable."""
+    if isinstance(opened, Unreadable):
+        return unreadable_outcome(opened)
+    return submission_resource(q, opened.submission, opened.answers)
+
+
+def searchset_entry(q: Questionnaire, opened: Opened) -> dict[str, Any]:
+    """A search result: a match, or an outcome entry (search.mode "outcome") for an unreadable one."""
+    mode = "outcome" if isinstance(opened, Unreadable) else "match"
+    return {"resource": resource_of(q, opened), "search": {"mode": mode}}
+
+
+def ordered_resources(q: Questionnaire, statement: Select, session: Session) -> Iterator[dict[str, Any]]:
+    """The submissions of a dashboard statement, newest first, read in batches; an
+    unreadable one is an `OperationOutcome` in its place, and the rest still follow."""
+    ordered = statement.order_by(Submission.submitted_at.desc(), Submission.id.desc())
+    rows = session.execute(with_sealed_answers(ordered).execution_options(yield_per=BATCH))
+    for opened in open_rows(rows, "FHIR Bundle export"):
+        yield resource_of(q, opened)
+
+
+def bundle_chunks(
+    resources: Iterable[Mapping[str, Any]], *, bundle_id: str, timestamp: datetime,
+    per_chunk: int | None = None,
+) -> Iterator[str]:  # fmt: skip
+    """A collection `Bundle` as JSON text in pieces, so memory stays bounded at any size.
+
+    The envelope comes from `bundle()` and each entry from `bundle()` too (same fullUrl
+    rules); without resources there is no `entry` at all (FHIR JSON has no empty arrays).
+    """
+    per_chunk = per_chunk or ENTRIES_PER_CHUNK
+    envelope = dumps(bundle([], type="collection", bundle_id=bundle_id, timestamp=timestamp))
+    parts = [envelope[:-1]]  # without its closing brace
+    count = 0
+    for resource in resources:
+        [entry] = bundle([resource], type="collection")["entry"]
+        parts.append(("," if count else ',"entry":[') + dumps(entry))
+        count += 1
+        if count % per_chunk == 0:
+            yield "".join(parts)
+            parts = []
+    parts.append("]}" if count else "}")
+    yield "".join(parts)
+
+
+def capability_statement(software_name: str) -> dict[str, Any]:
+    """What the read-only API offers (FHIR `metadata`): read and search of responses."""
+    return {
+        "resourceType": "CapabilityStatement",
+        "status": "active",
+        "date": CAPABILITIES_DATE,
+        "kind": "instance",
+        "implementation": {"description": f"{software_name}: read-only FHIR API for integrations"},
+        "fhirVersion": FHIR_VERSION,
+        "format": ["json"],
+        "rest": [
+            {
+                "mode": "server",
+                "security": {
+                    "description": "Every interaction but this one needs 'Authorization: Bearer "
+                    "<token>' with a per-integration API token an administrator creates."
+                },
+                "resource": [
+                    {
+                        "type": "QuestionnaireResponse",
+                        "interaction": [{"code": "read"}, {"code": "search-type"}],
+                        "versioning": "no-version",
+                        "readHistory": False,
+                        "updateCreate": False,
+                        "searchParam": [
+                            {
+                                "name": "_lastUpdated",
+                                "definition": LAST_UPDATED_DEFINITION,
+                                "type": "date",
+                                "documentation": "When the questionnaire was submitted. Prefixes "
+                                "eq, ge, gt, le and lt; a date is a day in the clinic's time zone; "
+                                "a time needs a zone. Results are newest first; _count pages them.",
+                            }
+                        ],
+                    }
+                ],
+            }
+        ],
+    }

@@ -1,0 +1,17 @@
+"""The patient's side, blueprint "patient": welcome, one page per step, review, submit,
+confirmation, stop and resume, the safety pages.
+
+- views.py        the routes: parse, check, call one use-case, commit, redirect or render
+- submissions.py  use-cases on a draft: start, read, save a page, resume, submit once
+- forms.py        the step forms, built from the questionnaire's data
+- step_page.py    a step page compiled once per step and language, filled per request
+- refusals.py     the blueprint's error handlers: a refused post keeps what was typed
+
+May import: intake.questionnaire, intake.storage, intake.security and the shared
+top-level modules; never intake.clinic or intake.fhir.
+"""
+
+from intake.patient import refusals  # noqa: F401  (registers its error handlers on bp)
+from intake.patient.views import bp
+
+__all__ = ["bp"]

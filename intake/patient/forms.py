@@ -1,0 +1,319 @@
+"""The questionnaire's WTForms classes, built from its data.
+
+`step_form(step)` returns one FlaskForm class per step (built once, then cached).
+Fields are named by linkId. Format checks (choice membership, bounds, lengths, dates)
+run per field; whether an item is required depends on enableWhen, so that check
+runs after the whole step is parsed, against the answers it would produce.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any, Mapping
+
+from flask_babel import lazy_gettext as _l
+from wtforms import (
+    BooleanField,
+    DateField,
+    Field,
+    RadioField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import Email, Length, Optional, Regexp, StopValidation
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from intake.forms import SafeForm
+from intake.questionnaire.schema import Item, ItemType, Questionnaire, Step
+
+YES_NO = (("yes", _l("Yes")), ("no", _l("No")))
+PHONE_PATTERN = re.compile(r"^\+?[0-9 ()\-.]{7,30}$")
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class WholeNumberField(StringField):
+    """An integer box that keeps what was typed and explains a bad value in words."""
+
+    def process_formdata(self, valuelist):
+        self.data = None
+        raw = (valuelist[0] if valuelist else "").strip()
+        if raw == "":
+            return
+        try:
+            self.data = int(raw)
+        except ValueError:
+            raise ValueError(_l("Enter a whole number, like 3")) from None
+
+
+class FriendlyDateField(DateField):
+    def process_formdata(self, valuelist):
+        if not valuelist or not valuelist[0].strip():
+            self.data = None
+            return
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            self.data = None
+            raise ValueError(_l("Enter a real date, for example 23 4 1980")) from None
+
+
+class MonthYearField(Field):
+    """Month (select) and year (text) posted as `<name>-month` and `<name>-year`.
+
+    `data` is "YYYY-MM" or None; what was typed survives a failed validation.
+    """
+
+    def process(self, formdata, data=None, extra_filters=None):
+        self.process_errors = []
+        self.month, self.year = "", ""
+        self.data = data or None
+        if self.data:
+            self.year, self.month = self.data.split("-")
+        if formdata is None:
+            return
+        self.month = formdata.get(f"{self.name}-month", "").strip()
+        self.year = formdata.get(f"{self.name}-year", "").strip()
+        self.raw_data = [self.month, self.year]
+        self.data = None
+        if not self.month and not self.year:
+            return
+        if not (self.month.isdecimal() and 1 <= int(self.month) <= 12):
+            self.process_errors.append(_l("Choose the month"))
+        elif not (self.year.isdecimal() and len(self.year) == 4):
+            self.process_errors.append(_l("Enter the year as 4 numbers, like 2024"))
+        else:
+            self.data = f"{int(self.year):04d}-{int(self.month):02d}"
+
+
+class PatientForm(SafeForm):
+    """Base of the questionnaire's forms, the busiest posts of the app."""
+
+    class Meta:
+        # CSRFProtect has already checked the token of every post before the view runs;
+        # checking it again here cost each save a second signature check.
+        csrf = False
+
+
+class StepForm(PatientForm):
+    """Base of every generated step form."""
+
+    step: Step
+    questionnaire: Questionnaire
+
+    def answers(self) -> dict[str, Any]:
+        """Parsed answers of the fields that passed their own checks; empties left out."""
+        parsed = {}
+        for item in self.step.items:
+            field = self[item.link_id]
+            if field.errors:
+                continue
+            value = to_answer(item, field.data)
+            if value not in (None, "", []):
+                parsed[item.link_id] = value
+        return parsed
+
+    def validate_step(self, earlier: Mapping[str, Any], today: date) -> bool:
+        """Full check for "Continue": formats, then required items and step rules."""
+        self.validate()
+        self._check_each_item(earlier, today)
+        answers = {**earlier, **self.answers()}
+        self._drop_errors_of_disabled_items(answers)
+        self._check_required(answers)
+        self._check_rules(answers)
+        return not any(self[item.link_id].errors for item in self.step.items) and not self.form_errors
+
+    def validate_partial(self, earlier: Mapping[str, Any], today: date) -> None:
+        """Check formats only, for "Back" and "Save and finish later"."""
+        self.validate()
+        self._check_each_item(earlier, today)
+
+    def _check_each_item(self, earlier: Mapping[str, Any], today: date) -> None:
+        answers = {**earlier, **self.answers()}
+        for item in self.step.items:
+            field = self[item.link_id]
+            if field.errors:
+                continue
+            error = item_error(item, to_answer(item, field.data), answers, today)
+            if error:
+                field.errors = [*field.errors, error]
+
+    def _drop_errors_of_disabled_items(self, answers: Mapping[str, Any]) -> None:
+        for item in self.step.items:
+            if not item.enabled(answers):
+                self[item.link_id].errors = []
+
+    def _check_required(self, answers: Mapping[str, Any]) -> None:
+        for item in self.questionnaire.missing_required(self.step, answers):
+            field = self[item.link_id]
+            if not field.errors:
+                field.errors = [required_message(item)]
+
+    def _check_rules(self, answers: Mapping[str, Any]) -> None:
+        for rule in self.step.rules:
+            if any(self[link_id].errors for link_id in rule.link_ids):
+                continue  # something was typed but is not valid: that error says enough
+            if all(answers.get(link_id) in (None, "") for link_id in rule.link_ids):
+                for link_id in rule.link_ids:
+                    field = self[link_id]
+                    if not field.errors:
+                        field.errors = [_l(rule.message)]
+
+
+def required_message(item: Item) -> str:
+    if item.type is ItemType.MULTI:
+        return _l("Choose at least one answer")
+    if item.type is ItemType.CONSENT:
+        return _l("Tick the box to go on")
+    if item.type in (ItemType.SINGLE, ItemType.BOOLEAN, ItemType.SCALE):
+        return _l("Choose an answer")
+    return _l("Answer this question")
+
+
+def item_error(item: Item, value: Any, answers: Mapping[str, Any], today: date) -> str | None:
+    """The first problem with one parsed value, or None. Empty values are fine here."""
+    if value in (None, "", []):
+        return None
+    if item.type in (ItemType.SINGLE, ItemType.MULTI):
+        return _choice_error(item, value, answers)
+    if item.type in (ItemType.INTEGER, ItemType.SCALE):
+        if not item.min_value <= value <= item.max_value:
+            return _l("Enter a number from %(low)s to %(high)s", low=item.min_value, high=item.max_value)
+    if item.type in (ItemType.DATE, ItemType.MONTH_YEAR):
+        return _date_error(item, value, today)
+    return None
+
+
+def _choice_error(item: Item, value: Any, answers: Mapping[str, Any]) -> str | None:
+    codes = value if isinstance(value, list) else [value]
+    allowed = {c.code for c in item.choices}
+    if item.choices_from:
+        allowed &= set(answers.get(item.choices_from) or [])
+    if any(code not in allowed for code in codes):
+        return _l("Choose one of the answers shown")
+    if len(codes) > 1 and item.exclusive_codes & set(codes):
+        only = next(c.display for c in item.choices if c.code in item.exclusive_codes & set(codes))
+        return _l('"%(only)s" cannot be chosen with other answers', only=_l(only))
+    return None
+
+
+def _date_error(item: Item, value: str, today: date) -> str | None:
+    latest = today.isoformat()[: len(value)]  # "YYYY-MM-DD" or "YYYY-MM"; ISO sorts as text
+    if item.not_future and value > latest:
+        return _l("The date must be today or in the past")
+    if item.max_years_ago is not None and int(value[:4]) < today.year - item.max_years_ago:
+        return _l("Check the year: it is more than %(years)s years ago", years=item.max_years_ago)
+    return None
+
+
+def to_answer(item: Item, data: Any) -> Any:
+    """WTForms field data -> the stored answer value."""
+    if data in (None, "", []):
+        return None
+    if item.type is ItemType.BOOLEAN:
+        return {"yes": True, "no": False}.get(data)
+    if item.type is ItemType.CONSENT:
+        return True if data else None
+    if item.type is ItemType.SCALE:
+        return _whole_number(data)
+    if item.type is ItemType.DATE:
+        return data.isoformat()
+    if item.type is ItemType.MULTI:
+        order = [c.code for c in item.choices]
+        return sorted(set(data), key=lambda code: order.index(code) if code in order else len(order))
+    if isinstance(data, str):
+        return data.strip()
+    return data
+
+
+def _whole_number(data: Any) -> int | None:
+    """A posted choice of a scale as a number; None for anything else ("²" is a digit to
+    str.isdigit but not a number to int)."""
+    try:
+        return int(str(data))
+    except ValueError:
+        return None
+
+
+def to_field_data(item: Item, value: Any) -> Any:
+    """A stored answer value -> WTForms field data (to fill the form again)."""
+    if value is None:
+        return None
+    if item.type is ItemType.BOOLEAN:
+        return "yes" if value else "no"
+    if item.type is ItemType.SCALE:
+        return str(value)
+    if item.type is ItemType.DATE:
+        return date.fromisoformat(value)
+    return value
+
+
+def choices_of(item: Item) -> list[tuple[str, Any, bool]]:
+    """(posted value, label, exclusive) of each option a choice item shows."""
+    if item.type is ItemType.BOOLEAN:
+        return [(code, label, False) for code, label in YES_NO]
+    if item.type is ItemType.SCALE:
+        return [(str(n), str(n), False) for n in range(item.min_value, item.max_value + 1)]
+    return [(c.code, _l(c.display), c.exclusive) for c in item.choices]
+
+
+def _field_for(item: Item) -> Field:
+    label = _l(item.text)
+    choices = [(code, text) for code, text, _exclusive in choices_of(item)]
+    kinds = {
+        ItemType.SINGLE: lambda: RadioField(label, choices=choices, validate_choice=False),
+        ItemType.MULTI: lambda: MultiCheckboxField(label, choices=choices, validate_choice=False),
+        ItemType.BOOLEAN: lambda: RadioField(label, choices=choices, validate_choice=False),
+        ItemType.CONSENT: lambda: BooleanField(label),
+        ItemType.TEXT: lambda: StringField(label, [Optional(), Length(max=item.max_length or 200)]),
+        ItemType.LONG_TEXT: lambda: TextAreaField(label, [Optional(), Length(max=item.max_length or 2000)]),
+        ItemType.EMAIL: lambda: StringField(
+            label,
+            [
+                Optional(),
+                Length(max=item.max_length or 254),
+                Email(_l("Enter an email address like name@example.com")),
+            ],
+        ),
+        ItemType.PHONE: lambda: StringField(
+            label,
+            [
+                Optional(),
+                Length(max=item.max_length or 30),
+                Regexp(PHONE_PATTERN, message=_l("Enter a phone number, like (212) 555-0123")),
+            ],
+        ),
+        ItemType.INTEGER: lambda: WholeNumberField(label),
+        ItemType.SCALE: lambda: RadioField(label, choices=choices, validate_choice=False),
+        ItemType.DATE: lambda: FriendlyDateField(label),
+        ItemType.MONTH_YEAR: lambda: MonthYearField(label),
+    }
+    return kinds[item.type]()
+
+
+_form_classes: dict[tuple[str, str], type[StepForm]] = {}
+
+
+def step_form(questionnaire: Questionnaire, step: Step) -> type[StepForm]:
+    """The form class of one step, built the first time it is asked for."""
+    key = (questionnaire.version, step.id)
+    if key not in _form_classes:
+        attrs = {"step": step, "questionnaire": questionnaire}
+        attrs.update({item.link_id: _field_for(item) for item in step.items})
+        _form_classes[key] = type(f"StepForm_{step.id}", (StepForm,), attrs)
+    return _form_classes[key]
+
+
+class ConfirmForm(PatientForm):
+    """The last box on the review page."""
+
+    confirm = BooleanField(_l("My answers are true to the best of my knowledge."))
+
+    def validate_confirm(self, field):
+        if not field.data:
+            raise StopValidation(_l("Tick the box to confirm your answers"))

@@ -1,0 +1,472 @@
+"""The patient's side: welcome, one page per step, review, submit, confirmation, resume.
+
+Patients never log in. Their draft is bound to this browser by the session and to a
+resume link whose token is stored only as a hash.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
+from sqlalchemy.exc import SQLAlchemyError
+
+from intake import i18n, logs
+from intake.extensions import db, limiter
+from intake.forms import ButtonForm
+from intake.models import Submission, utcnow
+from intake.patient import submissions
+from intake.patient.forms import ConfirmForm, StepForm, step_form
+from intake.patient.step_page import SavedAnswers, render_step_page
+from intake.questionnaire.drafts import REVIEW, page_index
+from intake.questionnaire.safety import Tier
+from intake.questionnaire.schema import Step
+from intake.questionnaire.twitching import QUESTIONNAIRE
+from intake.security.headers import SAFE_METHODS
+from intake.storage.database import start_reading
+
+bp = Blueprint("patient", __name__)
+# Every POST of these pages, all pages together, counts against one budget per address;
+# a refused post keeps the patient's answers (refusals.py).
+limiter.shared_limit(
+    lambda: current_app.config["PATIENT_POST_RATE_LIMIT"],
+    scope="patient-posts",
+    key_func=get_remote_address,
+    methods=["POST"],
+)(bp)
+
+WELCOME = QUESTIONNAIRE.steps[0].id
+SAFETY = "safety"
+
+
+# The busiest pages read the draft in one statement and save it in one UPDATE, on the
+# request's own Core connection (submissions.read_draft, submissions.write_draft), and
+# never open the ORM session.
+READ_ON_THEIR_OWN = frozenset({"patient.welcome", "patient.step"})
+
+
+@bp.before_request
+def read_pages_without_the_write_lock() -> None:
+    """The patient's GET pages never write. On SQLite they read in a plain (deferred)
+    transaction, so workers render pages side by side and no save waits on a render."""
+    if request.method in SAFE_METHODS and request.endpoint not in READ_ON_THEIR_OWN:
+        start_reading(db.session)
+
+
+# --- the draft bound to this browser -------------------------------------------------
+
+
+def current_draft() -> Submission | None:
+    return submissions.find_draft(session.get("draft"), utcnow())
+
+
+def _read_draft() -> submissions.DraftView | None:
+    return submissions.read_draft(session.get("draft"), utcnow())
+
+
+def _require_draft() -> Submission:
+    return current_draft() or _no_draft()
+
+
+def _no_draft():
+    abort(
+        404,
+        description=_(
+            "We could not find your saved answers. They may have "
+            "expired, or this browser was closed. Use your resume "
+            "link, or start again."
+        ),
+    )
+
+
+def _bind(public_id: str, language: str) -> None:
+    session["draft"] = public_id
+    i18n.choose(language)
+
+
+def today() -> date:
+    return utcnow().date()
+
+
+def _expiry_days() -> int:
+    return current_app.config["DRAFT_EXPIRY_DAYS"]
+
+
+# --- where a patient may go --------------------------------------------------------------
+
+
+def step_or_404(step_id: str) -> Step:
+    step = QUESTIONNAIRE.step(step_id)
+    if step is None:
+        abort(404)
+    return step
+
+
+def _next_page(step: Step) -> str:
+    index = QUESTIONNAIRE.step_index(step.id)
+    return QUESTIONNAIRE.steps[index + 1].id if index + 1 < len(QUESTIONNAIRE.steps) else REVIEW
+
+
+def _previous_page(step: Step) -> str:
+    return QUESTIONNAIRE.steps[max(QUESTIONNAIRE.step_index(step.id) - 1, 0)].id
+
+
+def page_url(page: str, keep_return: bool = False) -> str:
+    if page == REVIEW:
+        return url_for("patient.review")
+    back_to_review = keep_return and request.args.get("return") == REVIEW
+    return url_for("patient.step", step_id=page, **({"return": REVIEW} if back_to_review else {}))
+
+
+def _blocked_by_emergency(draft: Submission | submissions.DraftView, page: str) -> bool:
+    return (
+        draft.safety_tier == Tier.EMERGENCY
+        and not draft.emergency_acknowledged
+        and page_index(QUESTIONNAIRE, page) > QUESTIONNAIRE.step_index(SAFETY)
+    )
+
+
+def _gate(draft: Submission | submissions.DraftView, page: str):
+    """A redirect if the patient may not open `page` yet, else None."""
+    if _blocked_by_emergency(draft, page):
+        return redirect(url_for("patient.emergency"))
+    if page_index(QUESTIONNAIRE, page) > page_index(QUESTIONNAIRE, draft.current_step):
+        return redirect(page_url(draft.current_step))
+    return None
+
+
+# --- pages -----------------------------------------------------------------------------
+
+
+@bp.get("/")
+def welcome():
+    draft = _read_draft()
+    step = QUESTIONNAIRE.steps[0]
+    # Before any answer, the language question starts at the language the page is in.
+    answers = draft.answers if draft else {"consent.language": str(get_locale())}
+    form = SavedAnswers(step, answers)
+    return render_step(step, form)
+
+
+@bp.post("/")
+def start():
+    step = QUESTIONNAIRE.steps[0]
+    form = step_form(QUESTIONNAIRE, step)()
+    i18n.choose(form["consent.language"].data)  # even an incomplete page answers in it
+    if not form.validate_step({}, today()):
+        return render_step(step, form), 422
+    answers, reached = form.answers(), _next_page(step)
+    draft = _read_draft()
+    saved = draft and submissions.save_page(
+        QUESTIONNAIRE, session["draft"], draft, step, answers, utcnow(), _expiry_days(), reached
+    )
+    if saved:
+        _bind(session["draft"], saved.draft.language)
+    else:  # none yet, or the one this browser had was sent meanwhile
+        new = submissions.start_draft_with_page(
+            QUESTIONNAIRE, step, answers, reached, utcnow(), _expiry_days()
+        )
+        public_id, language = new.public_id, new.language  # read before the commit expires them
+        db.session.commit()
+        _bind(public_id, language)
+    return redirect(page_url(reached))
+
+
+@bp.get("/step/<step_id>")
+def step(step_id: str):
+    step = step_or_404(step_id)
+    if step.id == WELCOME:
+        return redirect(url_for("patient.welcome"))
+    draft = _read_draft()
+    if draft is None:
+        flash(_("Start here. If you saved your answers before, open your resume link."))
+        return redirect(url_for("patient.welcome"))
+    gate = _gate(draft, step.id)
+    if gate:
+        return gate
+    form = SavedAnswers(step, draft.answers)
+    return render_step(step, form)
+
+
+@bp.post("/step/<step_id>")
+def save(step_id: str):
+    step = step_or_404(step_id)
+    draft = _read_draft() or _no_draft()
+    gate = _gate(draft, step.id)
+    if gate:
+        return gate
+    action, language = _posted_action()
+    form = step_form(QUESTIONNAIRE, step)()
+    earlier = {k: v for k, v in draft.answers.items() if QUESTIONNAIRE.step_of(k).id != step.id}
+    if action == "next":
+        if not form.validate_step(earlier, today()):
+            return render_step(step, form), 422
+        answers, reached = form.answers(), _next_page(step)
+    else:
+        form.validate_partial(earlier, today())
+        answers, reached = _partial_answers(form, draft), step.id
+    saved = (
+        submissions.save_page(
+            QUESTIONNAIRE,
+            session["draft"],
+            draft,
+            step,
+            answers,
+            utcnow(),
+            _expiry_days(),
+            reached,
+            language=language,
+            resume_link=action == "later",
+        )
+        or _no_draft()
+    )
+    if action == "next":
+        return _after_continue(step, saved.draft.safety_tier, saved.draft.answers, reached)
+    if action == "later":
+        session["resume_token"] = saved.resume_token
+        return redirect(url_for("patient.saved"))
+    if language:
+        i18n.choose(language)
+        if _entries_not_valid(form):
+            # They could not be saved; the page stays, in the new language, as typed.
+            return render_step(step, form), 422
+        return redirect(page_url(step.id, keep_return=True))
+    return redirect(page_url(_previous_page(step)))
+
+
+def _entries_not_valid(form: StepForm) -> bool:
+    return any(form[item.link_id].errors for item in form.step.items)
+
+
+def _posted_action() -> tuple[str, str | None]:
+    """("next" | "back" | "later" | "language", the language switched to). The header's
+    language buttons send the step's form too, with "switch_language" instead of "action"."""
+    language = request.form.get("switch_language")
+    if language is None:
+        return request.form.get("action", "next"), None
+    if language not in i18n.LANGUAGES:
+        abort(400)
+    return "language", language
+
+
+def _after_continue(step: Step, tier: str, answers: dict, reached: str):
+    if step.id == SAFETY and tier == Tier.EMERGENCY:
+        return redirect(url_for("patient.emergency"))
+    if step.id == SAFETY and tier == Tier.URGENT:
+        return redirect(url_for("patient.urgent"))
+    if (
+        request.args.get("return") == REVIEW
+        and submissions.first_incomplete_step(QUESTIONNAIRE, answers) is None
+    ):
+        return redirect(url_for("patient.review"))
+    return redirect(page_url(reached))
+
+
+def _partial_answers(form: StepForm, draft: submissions.DraftView) -> dict:
+    """What Back and Save-for-later keep: valid entries, and old answers where the new entry is not valid."""
+    answers = form.answers()
+    for item in form.step.items:
+        if form[item.link_id].errors and item.link_id in draft.answers:
+            answers[item.link_id] = draft.answers[item.link_id]
+    return answers
+
+
+def render_step(step: Step, form: StepForm | SavedAnswers):
+    # Only "review" means anything as a return page; anything else would only bloat the cache.
+    return_to = REVIEW if request.args.get("return") == REVIEW else None
+    return render_step_page(QUESTIONNAIRE, step, form, return_to)
+
+
+@bp.get("/review")
+def review():
+    draft = _require_draft()
+    gate = _gate(draft, REVIEW)
+    if gate:
+        return gate
+    return render_review(draft, ConfirmForm())
+
+
+def render_review(draft: Submission | submissions.DraftView, form: ConfirmForm, error: str | None = None):
+    return render_template(
+        "patient/review.html",
+        questionnaire=QUESTIONNAIRE,
+        answers=QUESTIONNAIRE.enabled_answers(draft.answers),
+        form=form,
+        error=error,
+    )
+
+
+@bp.post("/submit")
+def submit():
+    draft = _read_draft()  # one statement, outside the session: submit() reads it again under the lock
+    if draft is None:
+        # A second click, a retry or another tab: the draft this browser was filling in
+        # may already be sent. Show the same confirmation.
+        start_reading(db.session)
+        already = submissions.find_sent(session.get("submitted") or session.get("draft"))
+        if already is None:
+            _require_draft()
+        session.pop("draft", None)
+        session["submitted"] = already.public_id
+        return redirect(url_for("patient.done"))
+    incomplete = submissions.first_incomplete_step(QUESTIONNAIRE, draft.answers)
+    if incomplete is not None:
+        return _to_what_is_missing(incomplete)
+    form = ConfirmForm()
+    if not form.validate():
+        return render_review(draft, form), 422
+    try:
+        sent = submissions.submit(QUESTIONNAIRE, draft.id, utcnow())
+        db.session.commit()
+    except SQLAlchemyError as failure:
+        db.session.rollback()
+        current_app.logger.error("submit failed", extra={"error": logs.describe(failure)})
+        error = _(
+            "We could not send your answers just now. Nothing is lost: your "
+            "answers are still here. Please try again in a minute."
+        )
+        return render_review(_read_draft() or _no_draft(), form, error), 503
+    if sent == submissions.Sent.INCOMPLETE:  # another tab's save, since the check above
+        missing = submissions.first_incomplete_step(QUESTIONNAIRE, (_read_draft() or _no_draft()).answers)
+        return _to_what_is_missing(missing) if missing else redirect(url_for("patient.review"))
+    session["submitted"] = session.pop("draft")  # the public id the draft was read by
+    return redirect(url_for("patient.done"))
+
+
+def _to_what_is_missing(step: Step):
+    flash(_("Some questions on this page still need an answer."))
+    return redirect(page_url(step.id))
+
+
+def _submitted_or_welcome():
+    found = submissions.find_sent(session.get("submitted"))
+    if found is None:
+        abort(404, description=_("There is no sent form to show in this browser."))
+    return found
+
+
+@bp.get("/done")
+def done():
+    return render_template("patient/done.html", submission=_submitted_or_welcome())
+
+
+@bp.get("/done/answers")
+def printable():
+    found = _submitted_or_welcome()
+    return render_template(
+        "patient/printable.html",
+        submission=found,
+        questionnaire=QUESTIONNAIRE,
+        answers=QUESTIONNAIRE.enabled_answers(found.answers),
+    )
+
+
+# --- safety pages ------------------------------------------------------------------------
+
+
+@bp.get("/emergency")
+def emergency():
+    draft = _require_draft()
+    if draft.safety_tier != Tier.EMERGENCY:
+        return redirect(page_url(draft.current_step))
+    return render_template("patient/emergency.html", form=ButtonForm())
+
+
+@bp.post("/emergency/continue")
+def continue_after_emergency():
+    draft = _require_draft()
+    if not ButtonForm().validate():
+        abort(400)
+    draft.emergency_acknowledged = True
+    db.session.commit()
+    return redirect(page_url(_next_page(QUESTIONNAIRE.step(SAFETY))))
+
+
+@bp.get("/urgent")
+def urgent():
+    draft = _require_draft()
+    if draft.safety_tier != Tier.URGENT:
+        return redirect(page_url(draft.current_step))
+    return render_template(
+        "patient/urgent.html",
+        form=ButtonForm(),
+        next_url=page_url(_next_page(QUESTIONNAIRE.step(SAFETY))),
+    )
+
+
+# --- language ----------------------------------------------------------------------------
+
+
+@bp.post("/language")
+def language():
+    """The switch on every patient page: change language, keep every answer, go back.
+
+    CSRFProtect checks the token, as for every POST.
+    """
+    chosen = request.form.get("lang")
+    if not i18n.choose(chosen):
+        abort(400)
+    draft = _read_draft()
+    switched = draft and submissions.switch_language(
+        session["draft"], draft, chosen, utcnow(), _expiry_days()
+    )
+    back = page_url(switched.draft.current_step) if switched else url_for("patient.welcome")
+    return redirect(i18n.safe_next(request.form.get("next")) or back)
+
+
+# --- stop and resume ---------------------------------------------------------------------
+
+
+@bp.post("/later")
+def later():
+    draft = _require_draft()
+    if not ButtonForm().validate():
+        abort(400)
+    session["resume_token"] = submissions.issue_resume_token(draft)
+    db.session.commit()
+    return redirect(url_for("patient.saved"))
+
+
+@bp.get("/saved")
+def saved():
+    draft = _require_draft()
+    token = session.pop("resume_token", None)
+    link = url_for("patient.resume", token=token, _external=True) if token else None
+    return render_template(
+        "patient/saved.html",
+        link=link,
+        form=ButtonForm(),
+        expires=draft.expires_at,
+        continue_url=page_url(draft.current_step),
+    )
+
+
+@bp.get("/resume/<token>")
+def resume(token: str):
+    draft = submissions.find_by_resume_token(token, utcnow())
+    if draft is None:
+        abort(
+            404,
+            description=_(
+                "This link does not work any more. Links stop working "
+                "after the answers are sent, or after %(days)s days.",
+                days=current_app.config["DRAFT_EXPIRY_DAYS"],
+            ),
+        )
+    _bind(draft.public_id, draft.language)
+    if _blocked_by_emergency(draft, draft.current_step):
+        return redirect(url_for("patient.emergency"))
+    return redirect(page_url(draft.current_step))

@@ -1,0 +1,33 @@
+"""The blind index for exact name search: a keyed hash of the normalised name, so the
+dashboard finds "García" without the name being stored in clear or decrypted to search."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import unicodedata
+
+from flask import current_app
+
+
+def search_key() -> bytes:
+    """The key of the blind index: SEARCH_KEY, else (development and tests only; production
+    refuses to start without SEARCH_KEY) one derived from SECRET_KEY."""
+    configured = current_app.config.get("SEARCH_KEY")
+    if configured:
+        return configured.encode()
+    secret = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(secret, b"intake.search-index.v1", hashlib.sha256).digest()
+
+
+def normalise_name(value: str) -> str:
+    """ "  García  López" and "garcía lópez" are one name; accents still count."""
+    return " ".join(unicodedata.normalize("NFKC", value).casefold().split())
+
+
+def name_index(value: str | None, key: bytes | None = None) -> str | None:
+    """Keyed hash of a name for exact search; None for an empty name."""
+    if not value or not normalise_name(value):
+        return None
+    digest = hmac.new(key or search_key(), normalise_name(value).encode(), hashlib.sha256)
+    return digest.hexdigest()

@@ -1,0 +1,123 @@
+"""Data lifecycle tasks run from the command line: re-encrypt under the newest data key,
+and delete what is no longer kept. Both work in short batches (one transaction each), so
+the app keeps serving while they run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import Column, Text, delete, literal, select, type_coerce, update
+
+from intake.extensions import db
+from intake.models import ReviewNote, Status, Submission
+from intake.security.crypto import DecryptionError, EncryptedJSON, EncryptedText, data_keys
+
+BATCH = 500
+
+
+# --- key rotation ------------------------------------------------------------------------
+
+
+@dataclass
+class Rotation:
+    rotated: int = 0
+    current: int = 0  # already under the newest key (or rewritten by the app meanwhile)
+    unreadable: list[str] = field(default_factory=list)  # "table id" of values no key opens
+
+
+def encrypted_columns() -> list[Column]:
+    return [
+        column
+        for table in db.metadata.sorted_tables
+        for column in table.columns
+        if isinstance(column.type, (EncryptedJSON, EncryptedText))
+    ]
+
+
+def rotate_keys(batch: int = BATCH) -> Rotation:
+    """Re-encrypt every encrypted value under the newest key, one batch per transaction.
+
+    Old keys must stay in INTAKE_DATA_KEYS (after the new one) until this finishes; the
+    running app meanwhile reads with any key and writes with the newest. Each update
+    only applies if the value is still the one read, so a patient's concurrent save wins.
+    """
+    result = Rotation()
+    for column in encrypted_columns():
+        _rotate_column(column, batch, result)
+    return result
+
+
+def _rotate_column(column: Column, batch: int, result: Rotation) -> None:
+    keys, table = data_keys(), column.table
+    raw, row_id = type_coerce(column, Text), table.c.id
+    last_id = 0
+    while True:
+        rows = db.session.execute(
+            select(row_id, raw).where(row_id > last_id, column.is_not(None)).order_by(row_id).limit(batch)
+        ).all()
+        if not rows:
+            return
+        for found_id, token in rows:
+            _rotate_value(table, column, found_id, token, result, keys)
+        db.session.commit()
+        last_id = rows[-1][0]
+
+
+def _rotate_value(table, column: Column, found_id: int, token: str, result: Rotation, keys) -> None:
+    if keys.is_newest(token):
+        result.current += 1
+        return
+    try:
+        fresh = keys.encrypt(keys.decrypt(token))
+    except DecryptionError:
+        result.unreadable.append(f"{table.name} {found_id}")
+        return
+    changed = db.session.execute(
+        update(table)
+        .where(table.c.id == found_id, type_coerce(column, Text) == token)
+        .values({column.name: literal(fresh, Text)})
+    )
+    if changed.rowcount == 1:
+        result.rotated += 1
+    else:
+        result.current += 1
+
+
+# --- retention ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Purge:
+    drafts: int
+    submissions: int
+    notes: int
+
+    def describe(self) -> str:
+        return f"drafts={self.drafts} submissions={self.submissions} notes={self.notes}"
+
+
+def purge_expired(now: datetime, retention_days: int | None, batch: int = BATCH) -> Purge:
+    """Delete expired drafts and, with a retention period, submissions sent before it
+    began (with their notes). The audit trail keeps its rows: they hold no health data."""
+    drafts = select(Submission.id).where(Submission.status == Status.DRAFT, Submission.expires_at <= now)
+    draft_count, _ = _delete_in_batches(drafts, batch)
+    submission_count = note_count = 0
+    if retention_days:
+        old = select(Submission.id).where(
+            Submission.status != Status.DRAFT, Submission.submitted_at < now - timedelta(days=retention_days)
+        )
+        submission_count, note_count = _delete_in_batches(old, batch)
+    return Purge(draft_count, submission_count, note_count)
+
+
+def _delete_in_batches(ids_query, batch: int) -> tuple[int, int]:
+    submissions = notes = 0
+    while True:
+        ids = list(db.session.scalars(ids_query.order_by(Submission.id).limit(batch)))
+        if not ids:
+            return submissions, notes
+        notes += db.session.execute(delete(ReviewNote).where(ReviewNote.submission_id.in_(ids))).rowcount
+        submissions += db.session.execute(delete(Submission).where(Submission.id.in_(ids))).rowcount
+        db.session.commit()
