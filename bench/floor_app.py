@@ -5,14 +5,13 @@ Babel, the request log line, the security headers), with routes added here only,
 in the app itself:
 
 - `/floor/empty` returns the baseline's fixed page;
-- `/floor/draft` first reads the browser's draft as a Flask-SQLAlchemy view does: one
-  ORM query by public id, its answers decrypted as they load, in the read-only
-  transaction the patient pages' GETs use;
-- `/floor/draft-core` reads it as the step page does (`submissions.read_draft`: one
-  Core statement on the request's Core connection, without the ORM session);
-- `POST /floor/draft-save` reads it so and writes it back unchanged as a step save does
-  (`submissions.write_draft`: sealed again, one UPDATE), then redirects: a save with
-  no form to check. Like every POST it passes the CSRF check first.
+- `/floor/draft` first reads the browser's draft as a step page does
+  (`submissions.find_draft`: one ORM query by public id, its answers decrypted as they
+  load, in the read-only transaction every patient request starts with);
+- `POST /floor/draft-save` reads it so, then takes it again for writing and writes it
+  back as a step save does (`submissions.draft_to_write`, one UPDATE of what changed,
+  one commit), then redirects: a save with no form to check. Like every POST it passes
+  the CSRF check first.
 
 bench/run.py measures them beside the baseline: the table then says how much of the
 baseline's throughput is spent before a step page renders anything.
@@ -29,8 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from intake import create_app  # noqa: E402
 from intake.extensions import db  # noqa: E402
 from intake.models import utcnow  # noqa: E402
-from intake.patient.submissions import BY_PUBLIC_ID, CONTENT, read_draft, write_draft  # noqa: E402
-from intake.questionnaire.drafts import DraftContent  # noqa: E402
+from intake.patient import submissions  # noqa: E402
 from intake.storage.database import start_reading  # noqa: E402
 
 PAGE = ("<!doctype html><title>floor</title>" + "x" * int(os.environ.get("BASELINE_BYTES", "8000"))).encode()
@@ -47,22 +45,19 @@ def empty():
 @floor.get("/draft")
 def draft():
     start_reading(db.session)
-    found = db.session.scalar(BY_PUBLIC_ID, {"public_id": session.get("draft")})
-    return (PAGE, 200, HTML) if found is not None else ("no draft", 404)
-
-
-@floor.get("/draft-core")
-def draft_core():
-    found = read_draft(session.get("draft"), utcnow())
+    found = submissions.find_draft(session.get("draft"), utcnow())
     return (PAGE, 200, HTML) if found is not None else ("no draft", 404)
 
 
 @floor.post("/draft-save")
 def draft_save():
-    seen = read_draft(session.get("draft"), utcnow())
-    unchanged = lambda draft: DraftContent(**{name: getattr(draft, name) for name in CONTENT})  # noqa: E731
-    written = seen and write_draft(session["draft"], seen, unchanged, utcnow(), 30)
-    return redirect("/floor/empty") if written else ("no draft", 404)
+    start_reading(db.session)
+    if submissions.find_draft(session.get("draft"), utcnow()) is None:
+        return "no draft", 404
+    draft = submissions.draft_to_write(session["draft"], utcnow())
+    draft.updated_at = utcnow()
+    db.session.commit()
+    return redirect("/floor/empty")
 
 
 def with_floor(app: Flask) -> Flask:

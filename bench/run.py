@@ -45,9 +45,8 @@ P99_TARGET_MS, MEMORY_TARGET_MB = 100, 100  # every page: p99 and peak RSS per w
 # Rows that are not pages: how much of the baseline the app's fixed costs leave.
 FLOOR = [
     ("floor: app, empty view", "GET", "/floor/empty"),
-    ("floor: app, one draft read (ORM)", "GET", "/floor/draft"),
-    ("floor: app, one draft read (Core)", "GET", "/floor/draft-core"),
-    ("floor: app, draft read + save (Core), no form", "POST", "/floor/draft-save"),
+    ("floor: app, one draft read", "GET", "/floor/draft"),
+    ("floor: app, draft read + save, no form", "POST", "/floor/draft-save"),
 ]
 
 

@@ -12,11 +12,11 @@ from datetime import datetime
 from typing import NamedTuple
 
 from flask import has_request_context, request
-from sqlalchemy import Connection, Executable, bindparam, insert, select
+from sqlalchemy import Executable, bindparam, select
 
 from intake.extensions import db
 from intake.models import IS_STATUS_CHANGE, STATUS_CHANGE_ACTIONS, AuditEvent, Clinician, Submission, utcnow
-from intake.storage.database import finish_reading, locked, request_connection, write_alone
+from intake.storage.database import finish_reading
 
 
 class Action:
@@ -90,41 +90,19 @@ def event(
 
 
 def commit_after_reading(row: AuditEvent, *also: Executable) -> None:
-    """Commit an audit row (and any `also` statements) after the reading, on the request's
-    Core connection: the row alone as one INSERT in a transaction of its own; with `also`,
-    all of them in one write transaction.
+    """Commit an audit row (and any `also` statements) in a write transaction of its own,
+    after the request's reading.
 
     A view showing health data builds its page first and calls this before returning it:
-    the write lock is held for that INSERT, not for a render, and if the row cannot be
-    written this raises and the page is never sent. The session's transaction ends first:
-    a POST's (which holds SQLite's write lock) would otherwise keep this one waiting.
-
-    PostgreSQL has no database-wide write lock to keep short, so there the reading's own
-    transaction takes the rows and commits them: no second connection from the pool (and
-    its ping), one round trip fewer.
+    the write lock is held for the INSERT, not for a render, and if the row cannot be
+    written this raises and the page is never sent. The session's read ends first, so on
+    SQLite the write begins with BEGIN IMMEDIATE and queues for the lock.
     """
-    values = {column.key: getattr(row, column.key) for column in _WRITTEN}
-    if db.engine.dialect.name != "sqlite":
-        _write(db.session.connection(), values, also)
-        db.session.commit()
-        return
     finish_reading(db.session)
-    connection = request_connection(db.engine)
-    if not also:
-        write_alone(connection, _INSERT, values)
-        return
-    with locked(connection):
-        _write(connection, values, also)
-
-
-def _write(connection: Connection, values: dict, also: tuple[Executable, ...]) -> None:
     for statement in also:
-        connection.execute(statement)
-    connection.execute(_INSERT, values)
-
-
-_WRITTEN = [column for column in AuditEvent.__table__.columns if column.key != "id"]
-_INSERT = insert(AuditEvent.__table__)
+        db.session.execute(statement)
+    db.session.add(row)
+    db.session.commit()
 
 
 def record(

@@ -24,7 +24,7 @@ def test_the_empty_route_returns_the_fixed_page(floor_client):
     assert response.data == floor_app.PAGE
 
 
-@pytest.mark.parametrize("path", ["/floor/draft", "/floor/draft-core"])
+@pytest.mark.parametrize("path", ["/floor/draft"])
 def test_the_read_routes_find_this_browsers_draft(floor_client, path):
     assert floor_client.get(path).status_code == 404  # no draft yet: measured as a failure
     from tests.conftest import Patient

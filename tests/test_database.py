@@ -235,43 +235,6 @@ def _in_a_transaction(connection) -> bool:
     return not driver.autocommit  # psycopg sends its BEGIN with the first statement
 
 
-def test_the_summary_writes_its_audit_row_at_the_least_cost_each_database_allows(app, clinician):
-    """The view's one write is its audit row. On SQLite it is one INSERT in a transaction
-    of its own, so the write lock is held for that statement only (no BEGIN IMMEDIATE,
-    COMMIT and PRAGMA around it). On PostgreSQL, which has no such lock, it goes in the
-    reading's own transaction: the page takes one connection from the pool (one ping)."""
-    public_id = make_submission(app, MARIA)
-    writes, open_transaction_at_insert, checkouts = [], [], []
-
-    def before_execute(connection, _cursor, statement, *_args):
-        said = " ".join(statement.split()).upper()
-        if said.startswith(("INSERT", "UPDATE", "DELETE", "BEGIN IMMEDIATE", "PRAGMA QUERY_ONLY = OFF")):
-            writes.append(said.split(" (")[0])
-        if said.startswith("INSERT INTO AUDIT_EVENT"):
-            open_transaction_at_insert.append(_in_a_transaction(connection))
-
-    def checkout(*_args):
-        checkouts.append(1)
-
-    with (
-        listening(app, "before_cursor_execute", before_execute) as engine,
-        listening(app, "checkout", checkout),
-    ):
-        response = clinician.client.get(f"/clinic/submissions/{public_id}")
-    assert response.status_code == 200 and "Maria Lopez" in response.get_data(as_text=True)
-    # The PRAGMA only when the pooled connection last served a read-only transaction.
-    assert [w for w in writes if w != "PRAGMA QUERY_ONLY = OFF"] == ["INSERT INTO AUDIT_EVENT"], writes
-    if engine.dialect.name == "sqlite":
-        assert open_transaction_at_insert == [False]
-    else:
-        assert open_transaction_at_insert == [True] and len(checkouts) == 1, checkouts
-    with app.app_context():
-        views = db.session.scalars(
-            select(AuditEvent.submission_public_id).where(AuditEvent.action == Action.VIEWED)
-        )
-        assert list(views) == [public_id]
-
-
 @pytest.mark.parametrize(
     "call", ["/fhir/QuestionnaireResponse/{id}", "/fhir/QuestionnaireResponse?_lastUpdated=ge2000-01-01"]
 )
@@ -331,40 +294,22 @@ def test_each_database_gets_the_checkout_check_it_needs(app, client):
     assert client.get("/readyz").status_code == 200  # it queries: a dropped connection would fail
 
 
-def test_a_step_page_reads_its_draft_in_one_statement(sqlite_app):
-    """The busiest page's only database work is one SELECT: no BEGIN, no PRAGMA around it."""
-    patient = Patient(sqlite_app.test_client())
-    patient.start()
-    with sqlite_app.app_context():
-        statements = _traced_statements(db.engine)
-    assert patient.client.get("/").status_code == 200  # opens the connection (its PRAGMAs)
-    statements.clear()
-    assert patient.client.get("/step/safety").status_code == 200
-    assert len(statements) == 1 and statements[0].lstrip().startswith("SELECT"), statements
+def test_a_step_save_writes_once_and_commits_once(app, client):
+    """A POST reads in a read-only transaction, then writes in one transaction of its own:
+    one UPDATE of the draft, committed once (on SQLite, after one BEGIN IMMEDIATE)."""
+    form = _safety_form(client)
+    statements: list[str] = []
 
+    def record(_connection, _cursor, statement, *_args):
+        statements.append(" ".join(statement.split()).upper())
 
-def test_a_step_save_writes_in_one_statement(sqlite_app):
-    """A save reads and then writes, each statement its own transaction: no BEGIN or
-    COMMIT around them. The PRAGMA that makes a connection writable again is spent only
-    after it served a read-only transaction."""
-    patient = Patient(sqlite_app.test_client())
-    patient.start()
-    with sqlite_app.app_context():
-        statements = _traced_statements(db.engine)
-    form = {
-        **COMPLETE_FORM["safety"],
-        "action": "next",
-        "csrf_token": patient.token(),
-    }  # opens the connection
-    for _ in range(2):
-        statements.clear()
-        assert patient.client.post("/step/safety", data=form).status_code == 302
-        assert [sql.split()[0].upper() for sql in statements] == ["SELECT", "UPDATE"], statements
-    assert patient.client.get("/review").status_code == 302  # a read-only transaction
-    statements.clear()
-    assert patient.client.post("/step/safety", data=form).status_code == 302
-    assert "PRAGMA query_only = OFF" in statements
-    assert all_submissions(sqlite_app)[0].answers["safety.signs"]
+    with listening(app, "before_cursor_execute", record) as engine:
+        assert client.post("/step/safety", data=form).status_code == 302
+    writes = [s for s in statements if s.startswith(("INSERT", "UPDATE", "DELETE"))]
+    assert len(writes) == 1 and writes[0].startswith("UPDATE SUBMISSION"), writes
+    if engine.dialect.name == "sqlite":
+        assert statements.count("BEGIN IMMEDIATE") == 1, statements
+    assert all_submissions(app)[0].answers["safety.signs"] == ["none"]
 
 
 def _safety_form(client) -> dict:
@@ -372,22 +317,6 @@ def _safety_form(client) -> dict:
     patient = Patient(client)
     patient.start()
     return {**COMPLETE_FORM["safety"], "action": "next", "csrf_token": patient.token()}
-
-
-def test_a_step_save_sends_its_update_outside_any_transaction(app, client):
-    """The save's UPDATE is its own transaction: on PostgreSQL no BEGIN and COMMIT round
-    trips around it, on SQLite the write lock held for that one statement only."""
-    form = _safety_form(client)
-    open_transaction_at_update = []
-
-    def before_execute(connection, _cursor, statement, *_args):
-        if statement.lstrip().upper().startswith("UPDATE SUBMISSION"):
-            open_transaction_at_update.append(_in_a_transaction(connection))
-
-    with listening(app, "before_cursor_execute", before_execute):
-        assert client.post("/step/safety", data=form).status_code == 302
-    assert open_transaction_at_update == [False]
-    assert all_submissions(app)[0].answers["safety.signs"] == ["none"]
 
 
 def test_a_connection_that_served_a_read_can_write_again(sqlite_app):
@@ -401,14 +330,3 @@ def test_a_connection_that_served_a_read_can_write_again(sqlite_app):
         connection.execute(text("CREATE TABLE written_after_a_read (x)"))
     with engine.begin() as connection:
         connection.execute(text("DROP TABLE written_after_a_read"))
-
-
-def test_a_step_save_reads_and_writes_on_one_pooled_connection(app, client):
-    """One checkout per save, not one for the read and one for the write: on PostgreSQL
-    every checkout is pinged first, a round trip each."""
-    form = _safety_form(client)
-    checkouts = []
-    with listening(app, "checkout", lambda *_args: checkouts.append(1)):
-        assert client.post("/step/safety", data=form).status_code == 302
-    assert len(checkouts) == 1
-    assert all_submissions(app)[0].answers["safety.signs"] == ["none"]

@@ -2,14 +2,10 @@ from datetime import date
 
 import pytest
 
+from intake.questionnaire.display import age_on, display_answer
 from intake.questionnaire.safety import Tier
 from intake.questionnaire.schema import Item, ItemType
-from intake.questionnaire.summary import (
-    age_on,
-    build_summary,
-    display_answer,
-    patient_name,
-)
+from intake.questionnaire.summary import build_summary, patient_name
 from intake.questionnaire.twitching import QUESTIONNAIRE
 
 TODAY = date(2025, 11, 27)

@@ -13,9 +13,9 @@ from sqlalchemy import Select
 from sqlalchemy.orm import Session
 
 from intake.models import Clinician, Submission
+from intake.questionnaire.display import display_answer
 from intake.questionnaire.schema import Questionnaire
 from intake.questionnaire.scoring import INSTRUMENTS, Instrument, Score, score_all
-from intake.questionnaire.summary import display_answer
 from intake.storage import sealed
 
 # A spreadsheet runs a cell starting with one of these as a formula (CSV injection).

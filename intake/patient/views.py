@@ -31,11 +31,10 @@ from intake.models import Submission, utcnow
 from intake.patient import submissions
 from intake.patient.forms import ConfirmForm, StepForm, step_form
 from intake.patient.step_page import SavedAnswers, render_step_page
-from intake.questionnaire.drafts import REVIEW, page_index
+from intake.questionnaire import drafts
 from intake.questionnaire.safety import Tier
-from intake.questionnaire.schema import Step
+from intake.questionnaire.schema import REVIEW, Step
 from intake.questionnaire.twitching import QUESTIONNAIRE
-from intake.security.headers import SAFE_METHODS
 from intake.storage.database import start_reading
 
 bp = Blueprint("patient", __name__)
@@ -52,18 +51,13 @@ WELCOME = QUESTIONNAIRE.steps[0].id
 SAFETY = "safety"
 
 
-# The busiest pages read the draft in one statement and save it in one UPDATE, on the
-# request's own Core connection (submissions.read_draft, submissions.write_draft), and
-# never open the ORM session.
-READ_ON_THEIR_OWN = frozenset({"patient.welcome", "patient.step"})
-
-
 @bp.before_request
-def read_pages_without_the_write_lock() -> None:
-    """The patient's GET pages never write. On SQLite they read in a plain (deferred)
-    transaction, so workers render pages side by side and no save waits on a render."""
-    if request.method in SAFE_METHODS and request.endpoint not in READ_ON_THEIR_OWN:
-        start_reading(db.session)
+def read_without_the_write_lock() -> None:
+    """Every patient request reads in a read-only transaction (on SQLite a plain BEGIN,
+    which neither takes nor waits for the write lock), so pages render and forms are
+    checked side by side while another patient saves. A use-case that writes takes the
+    draft again for writing (submissions.draft_to_write)."""
+    start_reading(db.session)
 
 
 # --- the draft bound to this browser -------------------------------------------------
@@ -71,10 +65,6 @@ def read_pages_without_the_write_lock() -> None:
 
 def current_draft() -> Submission | None:
     return submissions.find_draft(session.get("draft"), utcnow())
-
-
-def _read_draft() -> submissions.DraftView | None:
-    return submissions.read_draft(session.get("draft"), utcnow())
 
 
 def _require_draft() -> Submission:
@@ -115,37 +105,19 @@ def step_or_404(step_id: str) -> Step:
     return step
 
 
-def _next_page(step: Step) -> str:
-    index = QUESTIONNAIRE.step_index(step.id)
-    return QUESTIONNAIRE.steps[index + 1].id if index + 1 < len(QUESTIONNAIRE.steps) else REVIEW
-
-
-def _previous_page(step: Step) -> str:
-    return QUESTIONNAIRE.steps[max(QUESTIONNAIRE.step_index(step.id) - 1, 0)].id
-
-
 def page_url(page: str, keep_return: bool = False) -> str:
     if page == REVIEW:
         return url_for("patient.review")
+    if page == drafts.EMERGENCY_PAGE:
+        return url_for("patient.emergency")
     back_to_review = keep_return and request.args.get("return") == REVIEW
     return url_for("patient.step", step_id=page, **({"return": REVIEW} if back_to_review else {}))
 
 
-def _blocked_by_emergency(draft: Submission | submissions.DraftView, page: str) -> bool:
-    return (
-        draft.safety_tier == Tier.EMERGENCY
-        and not draft.emergency_acknowledged
-        and page_index(QUESTIONNAIRE, page) > QUESTIONNAIRE.step_index(SAFETY)
-    )
-
-
-def _gate(draft: Submission | submissions.DraftView, page: str):
+def _gate(draft: Submission, page: str):
     """A redirect if the patient may not open `page` yet, else None."""
-    if _blocked_by_emergency(draft, page):
-        return redirect(url_for("patient.emergency"))
-    if page_index(QUESTIONNAIRE, page) > page_index(QUESTIONNAIRE, draft.current_step):
-        return redirect(page_url(draft.current_step))
-    return None
+    elsewhere = drafts.may_open(QUESTIONNAIRE, draft, page)
+    return redirect(page_url(elsewhere)) if elsewhere else None
 
 
 # --- pages -----------------------------------------------------------------------------
@@ -153,12 +125,11 @@ def _gate(draft: Submission | submissions.DraftView, page: str):
 
 @bp.get("/")
 def welcome():
-    draft = _read_draft()
+    draft = current_draft()
     step = QUESTIONNAIRE.steps[0]
     # Before any answer, the language question starts at the language the page is in.
     answers = draft.answers if draft else {"consent.language": str(get_locale())}
-    form = SavedAnswers(step, answers)
-    return render_step(step, form)
+    return render_step(step, SavedAnswers(step, answers))
 
 
 @bp.post("/")
@@ -168,20 +139,19 @@ def start():
     i18n.choose(form["consent.language"].data)  # even an incomplete page answers in it
     if not form.validate_step({}, today()):
         return render_step(step, form), 422
-    answers, reached = form.answers(), _next_page(step)
-    draft = _read_draft()
-    saved = draft and submissions.save_page(
-        QUESTIONNAIRE, session["draft"], draft, step, answers, utcnow(), _expiry_days(), reached
+    answers, reached = form.answers(), QUESTIONNAIRE.next_page(step)
+    saved = submissions.save_page(
+        QUESTIONNAIRE, session.get("draft"), step, answers, utcnow(), _expiry_days(), reached
     )
-    if saved:
-        _bind(session["draft"], saved.draft.language)
-    else:  # none yet, or the one this browser had was sent meanwhile
+    if saved is None:  # none yet, or the one this browser had was sent meanwhile
         new = submissions.start_draft_with_page(
             QUESTIONNAIRE, step, answers, reached, utcnow(), _expiry_days()
         )
-        public_id, language = new.public_id, new.language  # read before the commit expires them
-        db.session.commit()
-        _bind(public_id, language)
+        public_id, language = new.public_id, new.language
+    else:
+        public_id, language = saved.draft.public_id, saved.draft.language
+    db.session.commit()
+    _bind(public_id, language)
     return redirect(page_url(reached))
 
 
@@ -190,53 +160,44 @@ def step(step_id: str):
     step = step_or_404(step_id)
     if step.id == WELCOME:
         return redirect(url_for("patient.welcome"))
-    draft = _read_draft()
+    draft = current_draft()
     if draft is None:
         flash(_("Start here. If you saved your answers before, open your resume link."))
         return redirect(url_for("patient.welcome"))
-    gate = _gate(draft, step.id)
-    if gate:
-        return gate
-    form = SavedAnswers(step, draft.answers)
-    return render_step(step, form)
+    return _gate(draft, step.id) or render_step(step, SavedAnswers(step, draft.answers))
 
 
 @bp.post("/step/<step_id>")
 def save(step_id: str):
     step = step_or_404(step_id)
-    draft = _read_draft() or _no_draft()
+    draft = _require_draft()
     gate = _gate(draft, step.id)
     if gate:
         return gate
     action, language = _posted_action()
     form = step_form(QUESTIONNAIRE, step)()
-    earlier = {k: v for k, v in draft.answers.items() if QUESTIONNAIRE.step_of(k).id != step.id}
+    earlier = QUESTIONNAIRE.answers_outside(step, draft.answers)
     if action == "next":
         if not form.validate_step(earlier, today()):
             return render_step(step, form), 422
-        answers, reached = form.answers(), _next_page(step)
+        answers, reached = form.answers(), QUESTIONNAIRE.next_page(step)
     else:
         form.validate_partial(earlier, today())
-        answers, reached = _partial_answers(form, draft), step.id
-    saved = (
-        submissions.save_page(
-            QUESTIONNAIRE,
-            session["draft"],
-            draft,
-            step,
-            answers,
-            utcnow(),
-            _expiry_days(),
-            reached,
-            language=language,
-            resume_link=action == "later",
-        )
-        or _no_draft()
-    )
+        answers, reached = _partial_answers(form, draft.answers), step.id
+    saved = submissions.save_page(
+        QUESTIONNAIRE, session["draft"], step, answers, utcnow(), _expiry_days(), reached,
+        language=language, resume_link=action == "later",
+    ) or _no_draft()  # fmt: skip
+    tier, answers_now = saved.draft.safety_tier, saved.draft.answers
+    db.session.commit()
+    return _after_save(step, action, language, form, saved.resume_token, tier, answers_now)
+
+
+def _after_save(step: Step, action: str, language: str | None, form: StepForm, token, tier, answers):
     if action == "next":
-        return _after_continue(step, saved.draft.safety_tier, saved.draft.answers, reached)
+        return _after_continue(step, tier, answers)
     if action == "later":
-        session["resume_token"] = saved.resume_token
+        session["resume_token"] = token
         return redirect(url_for("patient.saved"))
     if language:
         i18n.choose(language)
@@ -244,7 +205,7 @@ def save(step_id: str):
             # They could not be saved; the page stays, in the new language, as typed.
             return render_step(step, form), 422
         return redirect(page_url(step.id, keep_return=True))
-    return redirect(page_url(_previous_page(step)))
+    return redirect(page_url(QUESTIONNAIRE.previous_page(step)))
 
 
 def _entries_not_valid(form: StepForm) -> bool:
@@ -262,25 +223,22 @@ def _posted_action() -> tuple[str, str | None]:
     return "language", language
 
 
-def _after_continue(step: Step, tier: str, answers: dict, reached: str):
+def _after_continue(step: Step, tier: str, answers: dict):
     if step.id == SAFETY and tier == Tier.EMERGENCY:
         return redirect(url_for("patient.emergency"))
     if step.id == SAFETY and tier == Tier.URGENT:
         return redirect(url_for("patient.urgent"))
-    if (
-        request.args.get("return") == REVIEW
-        and submissions.first_incomplete_step(QUESTIONNAIRE, answers) is None
-    ):
+    if request.args.get("return") == REVIEW and QUESTIONNAIRE.first_incomplete_step(answers) is None:
         return redirect(url_for("patient.review"))
-    return redirect(page_url(reached))
+    return redirect(page_url(QUESTIONNAIRE.next_page(step)))
 
 
-def _partial_answers(form: StepForm, draft: submissions.DraftView) -> dict:
+def _partial_answers(form: StepForm, saved: dict) -> dict:
     """What Back and Save-for-later keep: valid entries, and old answers where the new entry is not valid."""
     answers = form.answers()
     for item in form.step.items:
-        if form[item.link_id].errors and item.link_id in draft.answers:
-            answers[item.link_id] = draft.answers[item.link_id]
+        if form[item.link_id].errors and item.link_id in saved:
+            answers[item.link_id] = saved[item.link_id]
     return answers
 
 
@@ -293,13 +251,10 @@ def render_step(step: Step, form: StepForm | SavedAnswers):
 @bp.get("/review")
 def review():
     draft = _require_draft()
-    gate = _gate(draft, REVIEW)
-    if gate:
-        return gate
-    return render_review(draft, ConfirmForm())
+    return _gate(draft, REVIEW) or render_review(draft, ConfirmForm())
 
 
-def render_review(draft: Submission | submissions.DraftView, form: ConfirmForm, error: str | None = None):
+def render_review(draft: Submission, form: ConfirmForm, error: str | None = None):
     return render_template(
         "patient/review.html",
         questionnaire=QUESTIONNAIRE,
@@ -311,18 +266,10 @@ def render_review(draft: Submission | submissions.DraftView, form: ConfirmForm, 
 
 @bp.post("/submit")
 def submit():
-    draft = _read_draft()  # one statement, outside the session: submit() reads it again under the lock
+    draft = current_draft()
     if draft is None:
-        # A second click, a retry or another tab: the draft this browser was filling in
-        # may already be sent. Show the same confirmation.
-        start_reading(db.session)
-        already = submissions.find_sent(session.get("submitted") or session.get("draft"))
-        if already is None:
-            _require_draft()
-        session.pop("draft", None)
-        session["submitted"] = already.public_id
-        return redirect(url_for("patient.done"))
-    incomplete = submissions.first_incomplete_step(QUESTIONNAIRE, draft.answers)
+        return _already_sent()
+    incomplete = QUESTIONNAIRE.first_incomplete_step(draft.answers)
     if incomplete is not None:
         return _to_what_is_missing(incomplete)
     form = ConfirmForm()
@@ -338,11 +285,22 @@ def submit():
             "We could not send your answers just now. Nothing is lost: your "
             "answers are still here. Please try again in a minute."
         )
-        return render_review(_read_draft() or _no_draft(), form, error), 503
+        return render_review(_require_draft(), form, error), 503
     if sent == submissions.Sent.INCOMPLETE:  # another tab's save, since the check above
-        missing = submissions.first_incomplete_step(QUESTIONNAIRE, (_read_draft() or _no_draft()).answers)
+        missing = QUESTIONNAIRE.first_incomplete_step(_require_draft().answers)
         return _to_what_is_missing(missing) if missing else redirect(url_for("patient.review"))
     session["submitted"] = session.pop("draft")  # the public id the draft was read by
+    return redirect(url_for("patient.done"))
+
+
+def _already_sent():
+    """A second click, a retry or another tab: the draft this browser was filling in may
+    already be sent. Show the same confirmation."""
+    already = submissions.find_sent(session.get("submitted") or session.get("draft"))
+    if already is None:
+        _no_draft()
+    session.pop("draft", None)
+    session["submitted"] = already.public_id
     return redirect(url_for("patient.done"))
 
 
@@ -387,12 +345,12 @@ def emergency():
 
 @bp.post("/emergency/continue")
 def continue_after_emergency():
-    draft = _require_draft()
+    _require_draft()
     if not ButtonForm().validate():
         abort(400)
-    draft.emergency_acknowledged = True
+    submissions.acknowledge_emergency(session["draft"], utcnow()) or _no_draft()
     db.session.commit()
-    return redirect(page_url(_next_page(QUESTIONNAIRE.step(SAFETY))))
+    return redirect(page_url(QUESTIONNAIRE.next_page(QUESTIONNAIRE.step(SAFETY))))
 
 
 @bp.get("/urgent")
@@ -403,7 +361,7 @@ def urgent():
     return render_template(
         "patient/urgent.html",
         form=ButtonForm(),
-        next_url=page_url(_next_page(QUESTIONNAIRE.step(SAFETY))),
+        next_url=page_url(QUESTIONNAIRE.next_page(QUESTIONNAIRE.step(SAFETY))),
     )
 
 
@@ -419,11 +377,9 @@ def language():
     chosen = request.form.get("lang")
     if not i18n.choose(chosen):
         abort(400)
-    draft = _read_draft()
-    switched = draft and submissions.switch_language(
-        session["draft"], draft, chosen, utcnow(), _expiry_days()
-    )
+    switched = submissions.switch_language(session.get("draft"), chosen, utcnow(), _expiry_days())
     back = page_url(switched.draft.current_step) if switched else url_for("patient.welcome")
+    db.session.commit()
     return redirect(i18n.safe_next(request.form.get("next")) or back)
 
 
@@ -432,10 +388,10 @@ def language():
 
 @bp.post("/later")
 def later():
-    draft = _require_draft()
+    _require_draft()
     if not ButtonForm().validate():
         abort(400)
-    session["resume_token"] = submissions.issue_resume_token(draft)
+    session["resume_token"] = submissions.issue_resume_token(session["draft"], utcnow()) or _no_draft()
     db.session.commit()
     return redirect(url_for("patient.saved"))
 
@@ -467,6 +423,4 @@ def resume(token: str):
             ),
         )
     _bind(draft.public_id, draft.language)
-    if _blocked_by_emergency(draft, draft.current_step):
-        return redirect(url_for("patient.emergency"))
-    return redirect(page_url(draft.current_step))
+    return redirect(page_url(drafts.may_open(QUESTIONNAIRE, draft, draft.current_step) or draft.current_step))

@@ -1,8 +1,6 @@
-"""What saving a page does to a draft's content, as a pure function of the content.
-
-Kept apart from the database so that a save can compute the new content, write it in
-one conditional UPDATE, and compute it again onto a fresher copy if another tab wrote
-first (submissions.save_page).
+"""A draft's content, what saving a page does to it, and which pages it may open: pure
+functions of the content, kept apart from the database so that they read and test alone
+(patient/submissions.py applies them to the locked row).
 """
 
 from __future__ import annotations
@@ -11,9 +9,12 @@ from dataclasses import dataclass, replace
 from typing import Any, Mapping, TypeVar
 
 from intake.questionnaire.safety import Tier, assess
-from intake.questionnaire.schema import Questionnaire, Step
+from intake.questionnaire.schema import REVIEW, Questionnaire, Step
 
-REVIEW = "review"
+__all__ = ["REVIEW", "DraftContent", "blank", "may_open", "with_language", "with_page"]
+
+SAFETY_STEP = "safety"
+EMERGENCY_PAGE = "emergency"
 LANGUAGE_ITEM = "consent.language"
 
 
@@ -35,11 +36,23 @@ def blank(questionnaire: Questionnaire, language: str) -> DraftContent:
     return DraftContent({}, questionnaire.steps[0].id, Tier.NONE.value, False, language)
 
 
-def page_index(questionnaire: Questionnaire, page: str) -> int:
-    """Position of a step, with the review page after the last step."""
-    if page == REVIEW:
-        return len(questionnaire.steps)
-    return questionnaire.step_index(page)
+def may_open(questionnaire: Questionnaire, draft: DraftContent, page: str) -> str | None:
+    """None if the patient may open `page` now; else where they go instead: the emergency
+    page while an emergency stands unacknowledged (past the safety step), or the furthest
+    page they have reached (a later page stays closed until then)."""
+    if blocked_by_emergency(questionnaire, draft, page):
+        return EMERGENCY_PAGE
+    if questionnaire.page_index(page) > questionnaire.page_index(draft.current_step):
+        return draft.current_step
+    return None
+
+
+def blocked_by_emergency(questionnaire: Questionnaire, draft: DraftContent, page: str) -> bool:
+    return (
+        draft.safety_tier == Tier.EMERGENCY
+        and not draft.emergency_acknowledged
+        and questionnaire.page_index(page) > questionnaire.step_index(SAFETY_STEP)
+    )
 
 
 def with_page(
@@ -56,7 +69,7 @@ def with_page(
     merged.update({k: v for k, v in step_answers.items() if k in own})
     answers = questionnaire.enabled_answers(merged)
     tier = assess(answers).tier
-    further = page_index(questionnaire, reached) > page_index(questionnaire, draft.current_step)
+    further = questionnaire.page_index(reached) > questionnaire.page_index(draft.current_step)
     return replace(
         draft,
         answers=answers,

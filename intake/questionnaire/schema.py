@@ -17,6 +17,9 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Iterator, Mapping
 
+# The page after the last step, where the patient checks every answer before sending.
+REVIEW = "review"
+
 
 def N_(text: str) -> str:
     """Mark a string for translation without translating it (Babel extracts `N_`)."""
@@ -180,6 +183,26 @@ class Questionnaire:
 
     def step_index(self, step_id: str) -> int:
         return [s.id for s in self.steps].index(step_id)
+
+    # --- where a patient may go: the steps in order, then the review page ---------------
+
+    def page_index(self, page: str) -> int:
+        """Position of a page: a step's, with the review page after the last step."""
+        return len(self.steps) if page == REVIEW else self.step_index(page)
+
+    def next_page(self, step: Step) -> str:
+        index = self.step_index(step.id)
+        return self.steps[index + 1].id if index + 1 < len(self.steps) else REVIEW
+
+    def previous_page(self, step: Step) -> str:
+        return self.steps[max(self.step_index(step.id) - 1, 0)].id
+
+    def answers_outside(self, step: Step, answers: Mapping[str, Any]) -> dict[str, Any]:
+        """The answers of every other step: what one step's checks may depend on."""
+        return {k: v for k, v in answers.items() if self.has_item(k) and self.step_of(k).id != step.id}
+
+    def first_incomplete_step(self, answers: Mapping[str, Any]) -> Step | None:
+        return next((step for step in self.steps if self.missing_required(step, answers)), None)
 
     def enabled_answers(self, answers: Mapping[str, Any]) -> dict[str, Any]:
         """Drop answers to unknown items and to items their enableWhen turns off.

@@ -13,15 +13,11 @@ from itertools import groupby
 from operator import attrgetter
 from typing import Any, Mapping
 
+from intake.questionnaire.display import EMPTY, age_on, choice_display, display_answer, parse_date
 from intake.questionnaire.safety import SIGNS_ITEM, SafetyAssessment, assess
-from intake.questionnaire.schema import Item, ItemType, Questionnaire
+from intake.questionnaire.schema import ItemType, Questionnaire
 from intake.questionnaire.scoring import GAD2, GAD7, PHQ2, Score, score_all
 
-MONTHS = (
-    "January", "February", "March", "April", "May", "June", "July",
-    "August", "September", "October", "November", "December",
-)  # fmt: skip
-EMPTY = (None, "", [])
 # The "about" step is shown as `Who`; its free text is not the patient's account.
 NOT_OWN_WORDS_STEPS = frozenset({"about"})
 
@@ -74,53 +70,6 @@ class PreVisitSummary:
 # --------------------------------------------------------------------------- display
 
 
-def display_answer(item: Item, value: Any) -> str:
-    """An answer as a person reads it ("" when unanswered); reused by review and export."""
-    if value in EMPTY:
-        return ""
-    if item.type in (ItemType.BOOLEAN, ItemType.CONSENT) and isinstance(value, bool):
-        return "Yes" if value else "No"
-    if item.type is ItemType.MULTI:
-        codes = value if isinstance(value, list) else [value]
-        # "; " because some choice wordings contain commas.
-        return "; ".join(_choice_display(item, code) for code in codes)
-    if item.type is ItemType.SINGLE:
-        return _choice_display(item, value)
-    if item.type is ItemType.DATE:
-        return _date_display(str(value))
-    if item.type is ItemType.MONTH_YEAR:
-        return _month_year_display(str(value))
-    return str(value).strip()
-
-
-def _choice_display(item: Item, code: Any) -> str:
-    choice = item.choice(code) if isinstance(code, str) else None
-    return choice.display if choice else str(code)
-
-
-def _date_display(value: str) -> str:
-    parsed = _parse_date(value)
-    return f"{MONTHS[parsed.month - 1]} {parsed.day}, {parsed.year}" if parsed else value
-
-
-def _month_year_display(value: str) -> str:
-    parsed = _parse_date(f"{value}-01")
-    return f"{MONTHS[parsed.month - 1]} {parsed.year}" if parsed else value
-
-
-def _parse_date(value: str) -> date | None:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        return None
-
-
-def age_on(birth: date, today: date) -> int:
-    """Whole years; someone born on 29 February turns a year older on 1 March."""
-    before_birthday = (today.month, today.day) < (birth.month, birth.day)
-    return today.year - birth.year - before_birthday
-
-
 # --------------------------------------------------------------------------- reading
 
 
@@ -149,7 +98,7 @@ class _Answers:
         return code in value if isinstance(value, list) else value == code
 
     def choice(self, link_id: str, code: str) -> str:
-        return _choice_display(self.questionnaire.item(link_id), code)
+        return choice_display(self.questionnaire.item(link_id), code)
 
     def with_other(self, link_id: str, other_link_id: str) -> str | None:
         """A multi answer with its "other" choice replaced by what the patient wrote."""
@@ -194,7 +143,7 @@ def patient_name(answers: Mapping[str, Any]) -> str:
 
 
 def _who(a: _Answers, today: date) -> Who:
-    birth = _parse_date(str(a.get("about.birth_date") or ""))
+    birth = parse_date(str(a.get("about.birth_date") or ""))
     language = a.show("about.language")
     if a.has("about.language", "other") and a.show("about.language_other"):
         language = a.show("about.language_other")
@@ -212,7 +161,7 @@ def _who(a: _Answers, today: date) -> Who:
 
 def _since(a: _Answers, today: date) -> str | None:
     onset = a.get("twitch.onset")
-    started = _parse_date(f"{onset}-01") if isinstance(onset, str) else None
+    started = parse_date(f"{onset}-01") if isinstance(onset, str) else None
     how_long = _ago(started, today) if started else None
     since = f"{a.show('twitch.onset')} ({how_long})" if how_long else a.show("twitch.onset")
     return _join(since, _labelled("began", a.show("twitch.onset_manner")))

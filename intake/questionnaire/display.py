@@ -1,0 +1,63 @@
+"""An answer as a person reads it: choices by their wording, dates spelled out, ages in
+whole years. English, for the clinicians' summary and exports; the patient's pages show
+their own language through the templates."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from intake.questionnaire.schema import Item, ItemType
+
+MONTHS = (
+    "January", "February", "March", "April", "May", "June", "July",
+    "August", "September", "October", "November", "December",
+)  # fmt: skip
+EMPTY = (None, "", [])
+
+
+def display_answer(item: Item, value: Any) -> str:
+    """An answer as a person reads it ("" when unanswered); the review page, the summary and the CSV show it so."""
+    if value in EMPTY:
+        return ""
+    if item.type in (ItemType.BOOLEAN, ItemType.CONSENT) and isinstance(value, bool):
+        return "Yes" if value else "No"
+    if item.type is ItemType.MULTI:
+        codes = value if isinstance(value, list) else [value]
+        # "; " because some choice wordings contain commas.
+        return "; ".join(choice_display(item, code) for code in codes)
+    if item.type is ItemType.SINGLE:
+        return choice_display(item, value)
+    if item.type is ItemType.DATE:
+        return date_display(str(value))
+    if item.type is ItemType.MONTH_YEAR:
+        return month_year_display(str(value))
+    return str(value).strip()
+
+
+def choice_display(item: Item, code: Any) -> str:
+    choice = item.choice(code) if isinstance(code, str) else None
+    return choice.display if choice else str(code)
+
+
+def date_display(value: str) -> str:
+    parsed = parse_date(value)
+    return f"{MONTHS[parsed.month - 1]} {parsed.day}, {parsed.year}" if parsed else value
+
+
+def month_year_display(value: str) -> str:
+    parsed = parse_date(f"{value}-01")
+    return f"{MONTHS[parsed.month - 1]} {parsed.year}" if parsed else value
+
+
+def parse_date(value: str) -> date | None:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def age_on(birth: date, today: date) -> int:
+    """Whole years; someone born on 29 February turns a year older on 1 March."""
+    before_birthday = (today.month, today.day) < (birth.month, birth.day)
+    return today.year - birth.year - before_birthday
