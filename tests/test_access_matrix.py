@@ -31,8 +31,8 @@ from intake.extensions import db
 from intake.models import Clinician, Submission, utcnow
 from intake.patient import submissions
 from intake.questionnaire.twitching import QUESTIONNAIRE
+from tests.answers import MARIA
 from tests.conftest import CSRF_PATTERN, Clinic, Patient, make_clinician, make_submission
-from tests.test_summary import MARIA
 
 ACTORS = ("anonymous", "patient", "other_token", "clinician", "half", "deactivated", "admin", "api")
 LOGIN, MOVED = "login", "moved"

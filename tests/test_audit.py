@@ -11,8 +11,8 @@ from intake import audit
 from intake.audit import Action
 from intake.extensions import db
 from intake.models import AppendOnlyError, AuditEvent, Submission
+from tests.answers import MARIA
 from tests.conftest import make_submission, sqlite_steps
-from tests.test_summary import MARIA
 
 CANARY = {
     **MARIA,

@@ -13,7 +13,7 @@ from intake.models import AuditEvent, Clinician, Submission
 from intake.questionnaire.summary import build_summary
 from intake.questionnaire.twitching import QUESTIONNAIRE
 from tests.conftest import Clinic, make_app
-from tests.test_migrations import keep_logging  # noqa: F401 (a fixture)
+from tests.storage.test_migrations import keep_logging  # noqa: F401 (a fixture)
 
 PASSWORD_LINE = re.compile(r"One-time password: ([0-9A-Z]{4}(?:-[0-9A-Z]{4}){3})")
 

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.answers import MARIA
 from tests.conftest import make_submission
 from tests.patient_pages import patient_pages
-from tests.test_summary import MARIA
 
 VNU_JAR = Path(
     os.environ.get(

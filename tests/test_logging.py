@@ -11,7 +11,13 @@ import pytest
 
 from tests.answers import COMPLETE_FORM
 from tests.conftest import Clinic, Patient, make_clinician
-from tests.test_encryption import CANARY_EMAIL, CANARY_FIRST, CANARY_LAST, CANARY_NOTE, CANARY_SYMPTOM
+from tests.security.test_encryption import (
+    CANARY_EMAIL,
+    CANARY_FIRST,
+    CANARY_LAST,
+    CANARY_NOTE,
+    CANARY_SYMPTOM,
+)
 
 CANARY_PASSWORD = "canary password quiet lantern 77"
 CANARY_WRONG_PASSWORD = "canary wrong guess harbour 13"

@@ -2,6 +2,7 @@
 confirmation, stop and resume, the safety pages.
 
 - views.py        the routes: parse, check, call one use-case, commit, redirect or render
+- safety_pages.py the emergency and urgent pages a safety answer leads to
 - submissions.py  use-cases on a draft: start, read, save a page, resume, submit once
 - forms.py        the step forms, built from the questionnaire's data
 - step_page.py    a step page compiled once per step and language, filled per request
@@ -11,7 +12,8 @@ May import: intake.questionnaire, intake.storage, intake.security and the shared
 top-level modules; never intake.clinic or intake.fhir.
 """
 
-from intake.patient import refusals  # noqa: F401  (registers its error handlers on bp)
+# Each attaches its routes or error handlers to the one blueprint.
+from intake.patient import refusals, safety_pages  # noqa: F401
 from intake.patient.views import bp
 
 __all__ = ["bp"]

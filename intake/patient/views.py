@@ -67,11 +67,11 @@ def current_draft() -> Submission | None:
     return submissions.find_draft(session.get("draft"), utcnow())
 
 
-def _require_draft() -> Submission:
-    return current_draft() or _no_draft()
+def require_draft() -> Submission:
+    return current_draft() or no_draft()
 
 
-def _no_draft():
+def no_draft():
     abort(
         404,
         description=_(
@@ -170,7 +170,7 @@ def step(step_id: str):
 @bp.post("/step/<step_id>")
 def save(step_id: str):
     step = step_or_404(step_id)
-    draft = _require_draft()
+    draft = require_draft()
     gate = _gate(draft, step.id)
     if gate:
         return gate
@@ -187,7 +187,7 @@ def save(step_id: str):
     saved = submissions.save_page(
         QUESTIONNAIRE, session["draft"], step, answers, utcnow(), _expiry_days(), reached,
         language=language, resume_link=action == "later",
-    ) or _no_draft()  # fmt: skip
+    ) or no_draft()  # fmt: skip
     tier, answers_now = saved.draft.safety_tier, saved.draft.answers
     db.session.commit()
     return _after_save(step, action, language, form, saved.resume_token, tier, answers_now)
@@ -250,7 +250,7 @@ def render_step(step: Step, form: StepForm | SavedAnswers):
 
 @bp.get("/review")
 def review():
-    draft = _require_draft()
+    draft = require_draft()
     return _gate(draft, REVIEW) or render_review(draft, ConfirmForm())
 
 
@@ -285,9 +285,9 @@ def submit():
             "We could not send your answers just now. Nothing is lost: your "
             "answers are still here. Please try again in a minute."
         )
-        return render_review(_require_draft(), form, error), 503
+        return render_review(require_draft(), form, error), 503
     if sent == submissions.Sent.INCOMPLETE:  # another tab's save, since the check above
-        missing = QUESTIONNAIRE.first_incomplete_step(_require_draft().answers)
+        missing = QUESTIONNAIRE.first_incomplete_step(require_draft().answers)
         return _to_what_is_missing(missing) if missing else redirect(url_for("patient.review"))
     session["submitted"] = session.pop("draft")  # the public id the draft was read by
     return redirect(url_for("patient.done"))
@@ -298,7 +298,7 @@ def _already_sent():
     already be sent. Show the same confirmation."""
     already = submissions.find_sent(session.get("submitted") or session.get("draft"))
     if already is None:
-        _no_draft()
+        no_draft()
     session.pop("draft", None)
     session["submitted"] = already.public_id
     return redirect(url_for("patient.done"))
@@ -332,39 +332,6 @@ def printable():
     )
 
 
-# --- safety pages ------------------------------------------------------------------------
-
-
-@bp.get("/emergency")
-def emergency():
-    draft = _require_draft()
-    if draft.safety_tier != Tier.EMERGENCY:
-        return redirect(page_url(draft.current_step))
-    return render_template("patient/emergency.html", form=ButtonForm())
-
-
-@bp.post("/emergency/continue")
-def continue_after_emergency():
-    _require_draft()
-    if not ButtonForm().validate():
-        abort(400)
-    submissions.acknowledge_emergency(session["draft"], utcnow()) or _no_draft()
-    db.session.commit()
-    return redirect(page_url(QUESTIONNAIRE.next_page(QUESTIONNAIRE.step(SAFETY))))
-
-
-@bp.get("/urgent")
-def urgent():
-    draft = _require_draft()
-    if draft.safety_tier != Tier.URGENT:
-        return redirect(page_url(draft.current_step))
-    return render_template(
-        "patient/urgent.html",
-        form=ButtonForm(),
-        next_url=page_url(QUESTIONNAIRE.next_page(QUESTIONNAIRE.step(SAFETY))),
-    )
-
-
 # --- language ----------------------------------------------------------------------------
 
 
@@ -388,17 +355,17 @@ def language():
 
 @bp.post("/later")
 def later():
-    _require_draft()
+    require_draft()
     if not ButtonForm().validate():
         abort(400)
-    session["resume_token"] = submissions.issue_resume_token(session["draft"], utcnow()) or _no_draft()
+    session["resume_token"] = submissions.issue_resume_token(session["draft"], utcnow()) or no_draft()
     db.session.commit()
     return redirect(url_for("patient.saved"))
 
 
 @bp.get("/saved")
 def saved():
-    draft = _require_draft()
+    draft = require_draft()
     token = session.pop("resume_token", None)
     link = url_for("patient.resume", token=token, _external=True) if token else None
     return render_template(

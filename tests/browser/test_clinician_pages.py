@@ -8,11 +8,11 @@ from sqlalchemy import select
 
 from intake.extensions import db
 from intake.models import Role, Submission
+from tests.answers import MARIA
 from tests.browser.conftest import DESKTOP, PHONE, fresh_totp_code, sign_in
 from tests.browser.driver import click_and_wait
 from tests.browser.test_accessibility import check_page
 from tests.conftest import CLINICIAN_PASSWORD, make_clinician, make_submission
-from tests.test_summary import MARIA
 
 
 def test_it_signs_in_opens_a_submission_and_marks_it_reviewed(live_app, server, new_page):

@@ -7,9 +7,9 @@ import io
 
 from pypdf import PdfReader
 
+from tests.answers import MARIA
 from tests.browser.conftest import ARTIFACTS, DESKTOP, sign_in
 from tests.conftest import make_clinician, make_submission
-from tests.test_summary import MARIA
 
 
 def test_it_prints_a_full_summary_on_two_pages_with_a_running_header(live_app, server, new_page):

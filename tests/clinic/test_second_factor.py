@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 
 from intake.extensions import db
 from intake.models import AuditEvent, Clinician, RecoveryCode, ReviewNote, Submission, utcnow
+from tests.answers import MARIA
 from tests.conftest import (
     CSRF_PATTERN,
     RECOVERY_CODE_PATTERN,
@@ -24,7 +25,6 @@ from tests.conftest import (
     make_submission,
     totp_secret,
 )
-from tests.test_summary import MARIA
 
 
 def _account(app, username: str = "dr.ana") -> Clinician:

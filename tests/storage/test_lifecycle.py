@@ -14,9 +14,9 @@ from sqlalchemy import create_engine, func, select
 from intake.extensions import db
 from intake.models import AuditEvent, ReviewNote, Submission
 from intake.storage import backup as backups
+from tests.answers import MARIA
 from tests.conftest import Clinic, Patient, make_app, make_clinician, make_submission
-from tests.test_encryption import CANARIES, review_with_a_note, send_canary_submission
-from tests.test_summary import MARIA
+from tests.security.test_encryption import CANARIES, review_with_a_note, send_canary_submission
 
 TABLES = ("submission", "clinician", "review_note", "audit_event")
 

@@ -13,7 +13,7 @@ import time_machine
 from intake.extensions import db
 from intake.models import utcnow
 from tests.conftest import Clinic, Patient, make_clinician, make_production_app
-from tests.test_headers import _https
+from tests.security.test_headers import _https
 
 
 def _session_cookie(response, name: str):

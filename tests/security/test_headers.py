@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from intake.extensions import db
+from tests.answers import MARIA
 from tests.conftest import CSRF_PATTERN, Clinic, Patient, make_clinician, make_production_app, make_submission
-from tests.test_summary import MARIA
 
-ROOT = Path(__file__).parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 ROUTE_ARG = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
 CSP_DIRECTIVES = ("default-src 'self'", "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'")
 

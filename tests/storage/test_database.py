@@ -18,7 +18,7 @@ from intake.audit import Action
 from intake.extensions import db
 from intake.models import AuditEvent, Status
 from intake.storage.database import READ_ONLY
-from tests.answers import COMPLETE_FORM
+from tests.answers import COMPLETE_FORM, MARIA
 from tests.conftest import (
     Clinic,
     Patient,
@@ -28,7 +28,6 @@ from tests.conftest import (
     make_clinician,
     make_submission,
 )
-from tests.test_summary import MARIA
 
 
 @pytest.fixture

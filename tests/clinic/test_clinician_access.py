@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 
 from intake.extensions import db
 from intake.models import AuditEvent, ReviewNote, Submission
+from tests.answers import MARIA
 from tests.conftest import Clinic, make_clinician, make_submission
-from tests.test_summary import MARIA
 
 # Public on purpose: the patient's side, static files, health checks, the sign-in page, the
 # FHIR Questionnaire (a form definition, no answers) and the FHIR API's CapabilityStatement.

@@ -87,6 +87,6 @@ def test_it_reads_the_number_of_proxies_from_the_environment(value, expected):
         env["TRUSTED_PROXIES"] = value
     read = subprocess.run(
         [sys.executable, "-c", "import config; print(config.Config.TRUSTED_PROXIES)"],
-        env=env, cwd=Path(__file__).resolve().parent.parent, capture_output=True, text=True, check=True,
+        env=env, cwd=Path(__file__).resolve().parents[2], capture_output=True, text=True, check=True,
     )  # fmt: skip
     assert read.stdout.strip() == expected

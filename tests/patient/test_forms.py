@@ -154,3 +154,10 @@ def test_it_does_not_blame_the_phone_for_a_mistyped_email(app):
     valid, errors, _ = validate(app, "about", {"about.email": "ana-at-example", "about.phone": ""})
     assert not valid
     assert "about.phone" not in errors and "Enter an email address like" in str(errors["about.email"])
+
+
+def test_its_phone_pattern_is_the_one_the_fhir_questionnaire_publishes():
+    from intake.patient.forms import PHONE_PATTERN
+    from intake.questionnaire import fhir
+
+    assert PHONE_PATTERN.pattern == f"^{fhir.PHONE_REGEX}$"

@@ -14,7 +14,7 @@ from flask import Flask
 from intake.patient.step_page import compile_step_pages, step_page_cache
 from tests.conftest import Patient
 
-GUNICORN_CONF = Path(__file__).resolve().parent.parent / "gunicorn.conf.py"
+GUNICORN_CONF = Path(__file__).resolve().parents[2] / "gunicorn.conf.py"
 
 
 def _cached(app) -> int:

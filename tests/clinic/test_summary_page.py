@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 
 from intake.extensions import db
 from intake.models import AuditEvent, ReviewNote, Submission
+from tests.answers import MARIA
 from tests.conftest import Clinic, make_clinician, make_submission
-from tests.test_summary import MARIA
 
 XSS_PAYLOADS = (
     "<script>alert(1)</script>",

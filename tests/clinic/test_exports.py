@@ -24,9 +24,9 @@ from intake.extensions import db
 from intake.models import AuditEvent, Submission
 from intake.questionnaire.fhir import answers_from_response, bundle, questionnaire_resource
 from intake.questionnaire.twitching import QUESTIONNAIRE
+from tests.answers import MARIA
 from tests.conftest import make_submission, seal_under_a_retired_key
 from tests.fhir_cases import bundle_problems, empties, response_problems
-from tests.test_summary import MARIA
 
 
 def _csv(response) -> list[dict[str, str]]:

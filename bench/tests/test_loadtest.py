@@ -12,13 +12,13 @@ from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import loadtest  # noqa: E402
 
+from tests.answers import MARIA  # noqa: E402
 from tests.conftest import app_with_schema, make_app, make_submission  # noqa: E402
 from tests.live_server import LiveServer  # noqa: E402
-from tests.test_summary import MARIA  # noqa: E402
 
 
 @pytest.fixture

@@ -161,12 +161,6 @@ def test_it_maps_lengths_bounds_and_formats(resource):
     assert extension(by_id["twitch.onset"], fhir.EXT_ENTRY_FORMAT)[0]["valueString"] == "YYYY-MM"
 
 
-def test_it_matches_the_forms_phone_pattern():
-    from intake.patient.forms import PHONE_PATTERN
-
-    assert PHONE_PATTERN.pattern == f"^{fhir.PHONE_REGEX}$"
-
-
 def test_it_gives_choice_items_per_item_code_systems(resource):
     by_id = items_by_link_id(resource)
     for item in QUESTIONNAIRE.items():

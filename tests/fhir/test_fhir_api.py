@@ -22,10 +22,10 @@ from intake.fhir import api, tokens
 from intake.models import ApiToken, AuditEvent, Submission
 from intake.questionnaire.fhir import answers_from_response, questionnaire_resource
 from intake.questionnaire.twitching import QUESTIONNAIRE
+from tests.answers import MARIA
 from tests.conftest import app_with_schema, make_app, make_submission, seal_under_a_retired_key
 from tests.fhir_cases import bundle_problems, empties, questionnaire_problems, response_problems
 from tests.test_audit import CANARY
-from tests.test_summary import MARIA
 
 FHIR_QUESTIONNAIRE = questionnaire_resource(QUESTIONNAIRE)
 CANARY_VALUES = ("Zebulon", "Quixote-Canary", "canary-goal-text", "canary-medicine")

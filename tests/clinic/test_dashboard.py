@@ -15,8 +15,8 @@ from intake.extensions import db
 from intake.models import Submission
 from intake.questionnaire.twitching import QUESTIONNAIRE
 from intake.security.blind_index import name_index, normalise_name, search_key
+from tests.answers import MARIA
 from tests.conftest import make_submission, sqlite_steps
-from tests.test_summary import MARIA
 
 NOW = datetime.now(timezone.utc)
 
