@@ -46,9 +46,18 @@ class Config:
     # Referrer-Policy: no-referrer means browsers send no Referer with our own form posts,
     # and Flask-WTF's HTTPS-only Referer check would refuse every one of them in
     # production. The session-bound token, SameSite cookies and a Sec-Fetch-Site check
-    # (intake/security.py) stand in for it.
+    # (intake/security/headers.py) stand in for it.
     WTF_CSRF_SSL_STRICT = False
     MAX_CONTENT_LENGTH = 256 * 1024
+    # Responses compressed where the client accepts it (Flask-Compress: zstd, brotli,
+    # gzip): a step page is about 26 KB of HTML. README, "Deploying", on BREACH. Streamed
+    # responses (static files, exports) are left alone: Flask-Compress's stream wrapper
+    # never closes the file a static response streams from.
+    COMPRESS_STREAMS = False
+    COMPRESS_MIMETYPES = [
+        "text/html", "text/css", "text/javascript", "application/javascript", "application/json",
+        "application/fhir+json", "text/csv", "image/svg+xml",
+    ]  # fmt: skip
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

@@ -40,7 +40,9 @@ def free_port() -> int:
 APP_PORT, BASELINE_PORT, FLOOR_PORT = free_port(), free_port(), free_port()
 POSTGRES_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 LAST_BASELINE = "baseline, again after the pages"
-TARGETS = {"step GET": ("rps_ratio", 1 / 3), "step POST": ("rps_ratio", 1 / 4)}
+# Re-set by the regrouping issue: the 1/3 and 1/4 of a bare view cost more design than
+# they were worth (the floor alone missed 1/4).
+TARGETS = {"step GET": ("rps_ratio", 0.30), "step POST": ("rps_ratio", 0.12)}
 P99_TARGET_MS, MEMORY_TARGET_MB = 100, 100  # every page: p99 and peak RSS per worker under these
 # Rows that are not pages: how much of the baseline the app's fixed costs leave.
 FLOOR = [

@@ -25,7 +25,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from intake import cli, clinic, errors, fhir, i18n, logs, notify, patient, probes
 from intake.clinic import accounts
-from intake.extensions import csrf, limiter
+from intake.extensions import compress, csrf, limiter
 from intake.patient.forms import choices_of
 from intake.security import crypto, headers, keys
 from intake.security.session_cookie import SessionCookie
@@ -42,6 +42,8 @@ def create_app(config: str | type | None = None) -> Flask:
     keys.ensure_development_keys(app)
     keys.refuse_unsafe_production_settings(app)
     _trust_proxies(app)
+    # First, so that its after_request runs last: it compresses the finished response.
+    compress.init_app(app)
     logs.init_app(app)
     crypto.init_app(app)
     database.init_app(app)
