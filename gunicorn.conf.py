@@ -45,10 +45,13 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 
 def on_starting(server):
     """Before the master loads the app (preload_app) and forks: fix glibc's mmap threshold
-    for the master and every worker it forks (intake/serve.py says why)."""
-    from intake.serve import return_large_blocks_to_the_system
+    for the master and every worker it forks (intake/serve.py says why). Only for this
+    app: importing it into another app served with this file (the benchmark's baseline)
+    would load the whole of it there."""
+    if str(getattr(server.app, "app_uri", "") or "").startswith("intake"):
+        from intake.serve import return_large_blocks_to_the_system
 
-    return_large_blocks_to_the_system()
+        return_large_blocks_to_the_system()
 
 
 def when_ready(server):

@@ -29,7 +29,9 @@ if sys.argv[1] == "set here":
     assert return_large_blocks_to_the_system()
 elif sys.argv[1] == "gunicorn's start, then fork":  # as gunicorn's master and a worker
     import runpy
-    runpy.run_path("gunicorn.conf.py")["on_starting"](None)
+    from types import SimpleNamespace
+    server = SimpleNamespace(app=SimpleNamespace(app_uri="intake:create_app()"))
+    runpy.run_path("gunicorn.conf.py")["on_starting"](server)
     from intake import create_app
     create_app("testing")
     worker = os.fork()

@@ -29,15 +29,15 @@ def row(table: str, name: str) -> list[str]:
 def test_ratios_are_against_the_mean_of_both_baseline_runs():
     results = {
         "baseline": reading(8000),
-        "step GET": reading(1990),
-        "step POST": reading(1500),
+        "step GET": reading(1790),
+        "step POST": reading(720),
         bench.LAST_BASELINE: reading(4000),
     }
     table = bench.report(results, ARGS, 9000)
-    assert row(table, "step GET")[2] == "0.33"  # 1990 / 6000, not 1990 / 8000
-    assert row(table, "step GET")[7] == "≥ 0.33× MISSED; p99 met; memory met"  # 0.332 is short of a third
-    assert row(table, "step POST")[2] == "0.25"
-    assert "≥ 0.25× met" in row(table, "step POST")[7]
+    assert row(table, "step GET")[2] == "0.30"  # 1790 / 6000, not 1790 / 8000
+    assert row(table, "step GET")[7] == "≥ 0.30× MISSED; p99 met; memory met"  # 0.298 is short of 0.30
+    assert row(table, "step POST")[2] == "0.12"
+    assert "≥ 0.12× met" in row(table, "step POST")[7]  # 720 / 6000 = 0.12
     assert "before (8000) and after (4000)" in table
     assert "drifted 67%" in table
 

@@ -4,7 +4,7 @@ what to do, never what the patient has."""
 
 from __future__ import annotations
 
-from flask import abort, redirect, render_template, session
+from flask import abort, current_app, redirect, render_template
 
 from intake.extensions import db
 from intake.forms import ButtonForm
@@ -25,10 +25,10 @@ def emergency():
 
 @bp.post("/emergency/continue")
 def continue_after_emergency():
-    require_draft()
+    draft = require_draft()
     if not ButtonForm().validate():
         abort(400)
-    submissions.acknowledge_emergency(session["draft"], utcnow()) or no_draft()
+    submissions.acknowledge_emergency(draft, utcnow(), current_app.config["DRAFT_EXPIRY_DAYS"]) or no_draft()
     db.session.commit()
     return redirect(page_url(QUESTIONNAIRE.next_page(QUESTIONNAIRE.step(SAFETY))))
 

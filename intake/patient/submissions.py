@@ -1,13 +1,14 @@
-"""Use-cases for a patient's draft and submission: one way to read a draft, one way to
-write it.
+"""Use-cases for a patient's draft and submission: one way to read a draft
+(`find_draft`), one way to write it (`_write`).
 
 A patient request reads in the read-only transaction its blueprint opens (no write lock
-on SQLite, so no save waits on a page being checked or rendered). A use-case that writes
-first takes the draft again for writing (`draft_to_write`): that ends the read, and the
-row is read afresh under the write lock (SQLite's BEGIN IMMEDIATE, PostgreSQL's FOR
-UPDATE). The pure merge (`drafts.with_page`) is applied to that fresh copy, so two tabs
-saving at once both land, and the lock is held only for the read, the merge and the
-write. Functions flush; the view commits once.
+on SQLite, so no save waits on a page being checked or rendered). A write computes the
+new content with a pure function (`drafts.with_page`, ...) on the copy the request read,
+ends the read, and writes it in one UPDATE that lands only on that copy's version (the
+ORM's version_id_col): the write lock is held for that statement and the commit. If
+another tab wrote in between, the row is read again under the lock (SQLite's BEGIN
+IMMEDIATE, PostgreSQL's FOR UPDATE) and the change is made again on it, so two tabs
+saving at once both land. Functions flush; the view commits once.
 """
 
 from __future__ import annotations
@@ -17,9 +18,10 @@ import secrets
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 from sqlalchemy import bindparam, select, update
+from sqlalchemy.orm.exc import StaleDataError
 
 from intake import notify
 from intake.extensions import db
@@ -50,12 +52,8 @@ def find_draft(public_id: str | None, now: datetime) -> Submission | None:
     return draft if _open_draft(draft, now) else None
 
 
-def draft_to_write(public_id: str | None, now: datetime) -> Submission | None:
-    """The draft again, read afresh for a write: the request's read ends, and the row is
-    read under the write lock, so nothing another tab saved meanwhile is lost."""
-    if not public_id:
-        return None
-    finish_reading(db.session)
+def _read_again_locked(public_id: str, now: datetime) -> Submission | None:
+    """The draft read afresh under the write lock, in the write transaction."""
     draft = db.session.scalar(
         BY_PUBLIC_ID.with_for_update(),
         {"public_id": public_id},
@@ -131,9 +129,12 @@ class Saved:
     resume_token: str | None  # when one was asked for: the new resume link's token
 
 
+Change = Callable[[DraftContent], DraftContent]
+
+
 def save_page(
     questionnaire: Questionnaire,
-    public_id: str,
+    draft: Submission,
     step: Step,
     step_answers: Mapping[str, Any],
     now: datetime,
@@ -143,63 +144,64 @@ def save_page(
     language: str | None = None,
     resume_link: bool = False,
 ) -> Saved | None:
-    """Save one page's answers (drafts.with_page), with a switch of language sent with it,
-    onto the draft as it is now. None if it was sent or expired meanwhile: nothing is
-    written then. `resume_link` asks for a new resume token; the previous one stops working.
-    """
-    draft = draft_to_write(public_id, now)
-    if draft is None:
-        return None
-    content = drafts.with_page(questionnaire, content_of(draft), step, step_answers, reached)
-    if language:
-        content = drafts.with_language(content, language)
-    return _write(draft, content, now, expiry_days, resume_link)
+    """Save one page's answers (drafts.with_page), with a switch of language sent with it.
+    None if the draft was sent or expired meanwhile: nothing is written then.
+    `resume_link` asks for a new resume token; the previous one stops working."""
+
+    def change(content: DraftContent) -> DraftContent:
+        content = drafts.with_page(questionnaire, content, step, step_answers, reached)
+        return drafts.with_language(content, language) if language else content
+
+    return _write(draft, change, now, expiry_days, resume_link)
 
 
-def switch_language(public_id: str, language: str, now: datetime, expiry_days: int) -> Saved | None:
-    draft = draft_to_write(public_id, now)
-    if draft is None:
-        return None
-    return _write(
-        draft, drafts.with_language(content_of(draft), language), now, expiry_days, resume_link=False
-    )
+def switch_language(draft: Submission, language: str, now: datetime, expiry_days: int) -> Saved | None:
+    return _write(draft, lambda content: drafts.with_language(content, language), now, expiry_days)
 
 
-def acknowledge_emergency(public_id: str, now: datetime) -> Submission | None:
+def acknowledge_emergency(draft: Submission, now: datetime, expiry_days: int) -> Saved | None:
     """The patient said a doctor has checked the signs: the form may go on."""
-    draft = draft_to_write(public_id, now)
-    if draft is not None:
-        draft.emergency_acknowledged = True
-        draft.updated_at = now
-        db.session.flush()
-    return draft
+    return _write(draft, drafts.acknowledged, now, expiry_days)
 
 
-def issue_resume_token(public_id: str, now: datetime) -> str | None:
+def issue_resume_token(draft: Submission, now: datetime, expiry_days: int) -> Saved | None:
     """A new resume link token; the previous one stops working. Only the hash is kept."""
-    draft = draft_to_write(public_id, now)
-    if draft is None:
-        return None
-    token = secrets.token_urlsafe(32)
-    draft.resume_token_hash = hash_token(token)
-    db.session.flush()
-    return token
+    return _write(draft, lambda content: content, now, expiry_days, resume_link=True)
 
 
 def _write(
-    draft: Submission, content: DraftContent, now: datetime, expiry_days: int, resume_link: bool
-) -> Saved:
+    draft: Submission, change: Change, now: datetime, expiry_days: int, resume_link: bool = False
+) -> Saved | None:
+    """The one way a draft is written: `change` made on the copy the request read, then
+    written onto that copy's version only; made again on a fresh copy read under the lock
+    if another tab wrote in between (see the module's docstring)."""
+    token = secrets.token_urlsafe(32) if resume_link else None
+    content = change(content_of(draft))
+    finish_reading(db.session)  # what was read stays loaded; the write begins its own transaction
+    try:
+        _apply(draft, content, now, expiry_days, token)
+        db.session.flush()
+    except StaleDataError:
+        db.session.rollback()
+        draft = _read_again_locked(draft.public_id, now)
+        if draft is None:  # sent or expired meanwhile
+            return None
+        _apply(draft, change(content_of(draft)), now, expiry_days, token)
+        db.session.flush()
+    return Saved(draft, token)
+
+
+def _apply(
+    draft: Submission, content: DraftContent, now: datetime, expiry_days: int, token: str | None
+) -> None:
     # The ORM writes only the columns that changed: an unchanged tier or token leaves its
     # index alone.
     for name in CONTENT:
         setattr(draft, name, getattr(content, name))
     draft.updated_at = now
     draft.expires_at = now + timedelta(days=expiry_days)
-    token = secrets.token_urlsafe(32) if resume_link else None
     if token:
         draft.resume_token_hash = hash_token(token)
-    db.session.flush()
-    return Saved(draft, token)
 
 
 # --- sending -------------------------------------------------------------------------------

@@ -140,10 +140,11 @@ def start():
     if not form.validate_step({}, today()):
         return render_step(step, form), 422
     answers, reached = form.answers(), QUESTIONNAIRE.next_page(step)
-    saved = submissions.save_page(
-        QUESTIONNAIRE, session.get("draft"), step, answers, utcnow(), _expiry_days(), reached
+    draft = current_draft()
+    saved = draft and submissions.save_page(
+        QUESTIONNAIRE, draft, step, answers, utcnow(), _expiry_days(), reached
     )
-    if saved is None:  # none yet, or the one this browser had was sent meanwhile
+    if not saved:  # none yet, or the one this browser had was sent meanwhile
         new = submissions.start_draft_with_page(
             QUESTIONNAIRE, step, answers, reached, utcnow(), _expiry_days()
         )
@@ -185,7 +186,7 @@ def save(step_id: str):
         form.validate_partial(earlier, today())
         answers, reached = _partial_answers(form, draft.answers), step.id
     saved = submissions.save_page(
-        QUESTIONNAIRE, session["draft"], step, answers, utcnow(), _expiry_days(), reached,
+        QUESTIONNAIRE, draft, step, answers, utcnow(), _expiry_days(), reached,
         language=language, resume_link=action == "later",
     ) or no_draft()  # fmt: skip
     tier, answers_now = saved.draft.safety_tier, saved.draft.answers
@@ -344,7 +345,8 @@ def language():
     chosen = request.form.get("lang")
     if not i18n.choose(chosen):
         abort(400)
-    switched = submissions.switch_language(session.get("draft"), chosen, utcnow(), _expiry_days())
+    draft = current_draft()
+    switched = draft and submissions.switch_language(draft, chosen, utcnow(), _expiry_days())
     back = page_url(switched.draft.current_step) if switched else url_for("patient.welcome")
     db.session.commit()
     return redirect(i18n.safe_next(request.form.get("next")) or back)
@@ -355,10 +357,11 @@ def language():
 
 @bp.post("/later")
 def later():
-    require_draft()
+    draft = require_draft()
     if not ButtonForm().validate():
         abort(400)
-    session["resume_token"] = submissions.issue_resume_token(session["draft"], utcnow()) or no_draft()
+    saved = submissions.issue_resume_token(draft, utcnow(), _expiry_days()) or no_draft()
+    session["resume_token"] = saved.resume_token
     db.session.commit()
     return redirect(url_for("patient.saved"))
 

@@ -11,7 +11,7 @@ from typing import Any, Mapping, TypeVar
 from intake.questionnaire.safety import Tier, assess
 from intake.questionnaire.schema import REVIEW, Questionnaire, Step
 
-__all__ = ["REVIEW", "DraftContent", "blank", "may_open", "with_language", "with_page"]
+__all__ = ["REVIEW", "DraftContent", "acknowledged", "blank", "may_open", "with_language", "with_page"]
 
 SAFETY_STEP = "safety"
 EMERGENCY_PAGE = "emergency"
@@ -78,6 +78,11 @@ def with_page(
         current_step=reached if further else draft.current_step,
         language=answers.get(LANGUAGE_ITEM, draft.language),
     )
+
+
+def acknowledged(draft: Content) -> Content:
+    """The patient said a doctor has checked the emergency signs: the form may go on."""
+    return replace(draft, emergency_acknowledged=True)
 
 
 def with_language(draft: Content, language: str) -> Content:

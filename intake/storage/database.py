@@ -7,7 +7,7 @@ import os
 from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, scoped_session
 
 from intake.extensions import db
 
@@ -87,8 +87,14 @@ def start_reading(session: Session) -> None:
     session.connection(execution_options={READ_ONLY: True})
 
 
-def finish_reading(session: Session) -> None:
+def finish_reading(session: Session | scoped_session) -> None:
     """End the session's transaction so that its next statement begins a new one: after a
     read-only transaction, a write transaction of its own (on SQLite, BEGIN IMMEDIATE,
-    which queues for the lock)."""
-    session.commit()
+    which queues for the lock). What was read stays loaded rather than expired: the read
+    wrote nothing, and a write onto a copy is checked against its version (version_id_col)."""
+    current = session() if isinstance(session, scoped_session) else session
+    keep, current.expire_on_commit = current.expire_on_commit, False
+    try:
+        current.commit()
+    finally:
+        current.expire_on_commit = keep
