@@ -68,6 +68,9 @@ class Config:
     REMEMBER_COOKIE_SAMESITE = "Lax"
 
     DRAFT_EXPIRY_DAYS = _env_int("DRAFT_EXPIRY_DAYS", 30)
+    # How long after sending the browser that sent a form may still show its answers
+    # (the printable copy): not for the next person at a shared or waiting-room browser.
+    SENT_ANSWERS_MINUTES = _env_int("SENT_ANSWERS_MINUTES", 60)
     # Submissions older than this many days (and their notes) are deleted by
     # `flask purge-expired`; unset keeps them until the clinic decides.
     RETENTION_DAYS = _env_int_or_none("RETENTION_DAYS")
@@ -120,6 +123,10 @@ class Config:
     # that rate limits, the audit trail and the logs see each client's own address. 0, the
     # default, believes none: a directly exposed app cannot be fooled by a forged header.
     TRUSTED_PROXIES = _env_int("TRUSTED_PROXIES", 0)
+    # The address patients and clinicians open (scheme and host, no path): every absolute
+    # link the app writes starts with it (intake/security/origin.py). Production requires
+    # it and then serves only its host (TRUSTED_HOSTS; other hosts get 400).
+    PUBLIC_URL = os.environ.get("PUBLIC_URL") or f"http://127.0.0.1:{os.environ.get('PORT', '5000')}"
     # Failed sign-ins allowed per account and per address.
     LOGIN_LIMIT_PER_ACCOUNT = os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "5 per 15 minutes")
     LOGIN_LIMIT_PER_ADDRESS = os.environ.get("LOGIN_LIMIT_PER_ADDRESS", "20 per 15 minutes")
@@ -162,6 +169,7 @@ TEST_DATA_KEY = "dGVzdC1kYXRhLWtleS1ub3QtZm9yLXByb2R1Y3Rpb24="
 
 class TestingConfig(Config):
     TESTING = True
+    PUBLIC_URL = "http://localhost"
     SECRET_KEY = TEST_SECRET_KEY
     INTAKE_DATA_KEYS = TEST_DATA_KEY
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL") or "sqlite://"
@@ -181,7 +189,7 @@ class ProductionConfig(Config):
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
     HSTS = True
-    REQUIRED = ("SECRET_KEY", "DATABASE_URL", "INTAKE_DATA_KEYS", "SEARCH_KEY")
+    REQUIRED = ("SECRET_KEY", "DATABASE_URL", "INTAKE_DATA_KEYS", "SEARCH_KEY", "PUBLIC_URL")
 
 
 CONFIGS = {

@@ -70,6 +70,8 @@ def production_environment(url: str, workdir: Path) -> dict:
         "INTAKE_DATA_KEYS": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
         "SEARCH_KEY": secrets.token_hex(32),
         "DATABASE_URL": url,
+        # Production serves only its public host: the load comes to 127.0.0.1.
+        "PUBLIC_URL": "http://127.0.0.1",
         "INTAKE_INSTANCE_DIR": str(workdir),
         "RATELIMIT_ENABLED": "false",  # measure the app, not the abuse limits
     }

@@ -27,8 +27,9 @@ from intake import cli, clinic, errors, fhir, i18n, logs, notify, patient, probe
 from intake.clinic import accounts
 from intake.extensions import compress, csrf, limiter
 from intake.patient.forms import choices_of
-from intake.security import crypto, headers, keys
+from intake.security import crypto, headers, keys, origin
 from intake.security.session_cookie import SessionCookie
+from intake.security.text import clean_output
 from intake.storage import database, migrations
 
 
@@ -42,6 +43,7 @@ def create_app(config: str | type | None = None) -> Flask:
     keys.ensure_development_keys(app)
     keys.refuse_unsafe_production_settings(app)
     _trust_proxies(app)
+    origin.configure(app)
     # First, so that its after_request runs last: it compresses the finished response.
     compress.init_app(app)
     logs.init_app(app)
@@ -91,6 +93,9 @@ def _config_class(config):
 
 
 def _register_template_globals(app: Flask) -> None:
+    # Rows stored before input was cleaned still show without bidi overrides or
+    # zero-width characters (intake/security/text.py).
+    app.jinja_env.finalize = clean_output
     clinic = {
         "name": app.config["CLINIC_NAME"],
         "phone": app.config["CLINIC_PHONE"],

@@ -10,7 +10,7 @@ from flask import Flask, Response, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import BadHost, HTTPException, SecurityError
 
 from intake import logs
 from intake.extensions import db, limiter
@@ -63,6 +63,10 @@ def register(app: Flask, api: ApiErrors) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
+        if isinstance(error, (SecurityError, BadHost)):
+            # A Host this app does not serve (TRUSTED_HOSTS) or cannot read (a label over
+            # 63 characters): no address can be built for it, so no page with links either.
+            return Response("This address is not served here.\n", 400, mimetype="text/plain")
         # A 404 or 405 under the API matches no route, so no blueprint handler sees it.
         if api.applies():
             return api.render(error)

@@ -2,26 +2,30 @@
 
 from __future__ import annotations
 
-import re
-from typing import Any
-
+from flask import request
 from flask_wtf import FlaskForm
+from werkzeug.datastructures import ImmutableMultiDict
 
-# Control characters other than tab and line breaks mean nothing in a form (a paste can
-# bring them); they are dropped before any check, so none is ever stored or shown.
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-
-
-def drop_control_characters(value: Any) -> Any:
-    return CONTROL_CHARACTERS.sub("", value) if isinstance(value, str) else value
+from intake.security.text import clean_text
 
 
 class SafeForm(FlaskForm):
-    """Base of every form of the app: each field drops control characters first."""
+    """Base of every form of the app: each field's text is cleaned first (NFC; control,
+    bidirectional-override and zero-width characters dropped: intake/security/text.py),
+    so nothing invisible is ever checked, stored or shown."""
 
     class Meta:
+        def wrap_formdata(self, form, formdata):
+            # Forms are posted as forms. Flask-WTF would read a JSON body as the form,
+            # with numbers, lists and nulls where every field expects text: a 500 on
+            # junk. A JSON post is read as an empty form instead, and refused kindly.
+            automatic = formdata is not None and not hasattr(formdata, "getlist")  # Flask-WTF's default
+            if automatic and request.is_json and request.method != "GET":
+                return ImmutableMultiDict()
+            return super().wrap_formdata(form, formdata)
+
         def bind_field(self, form, unbound_field, options):
-            filters = [drop_control_characters, *unbound_field.kwargs.get("filters", ())]
+            filters = [clean_text, *unbound_field.kwargs.get("filters", ())]
             return unbound_field.bind(form=form, filters=filters, **options)
 
 

@@ -10,11 +10,12 @@ import threading
 from dataclasses import dataclass
 from email.message import EmailMessage
 
-from flask import Flask, current_app, has_request_context, url_for
+from flask import Flask, current_app, has_request_context
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from intake.extensions import db
+from intake.security.origin import external_url_for, public_url
 
 PENDING = "intake_new_submission_notices"
 
@@ -70,8 +71,8 @@ def _send_quietly(app: Flask, message: EmailMessage) -> None:
 
 def _link(notice: Notice) -> str:
     if has_request_context():
-        return url_for("clinician.submission", public_id=notice.public_id, _external=True)
-    return f"/clinic/submissions/{notice.public_id}"
+        return external_url_for("clinician.submission", public_id=notice.public_id)
+    return public_url(f"/clinic/submissions/{notice.public_id}")
 
 
 def _after_commit(session: Session) -> None:

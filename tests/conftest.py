@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import secrets
 from contextlib import contextmanager
 
 import pytest
@@ -65,21 +66,26 @@ def pytest_generate_tests(metafunc):
 
 # A production configuration that passes every start-up check (cheap hashes for speed).
 PRODUCTION_SECRETS = {
-    "SECRET_KEY": "production-secret-" + "k" * 46,
+    "SECRET_KEY": secrets.token_hex(32),
     "INTAKE_DATA_KEYS": Fernet.generate_key().decode(),
-    "SEARCH_KEY": "production-search-" + "s" * 46,
+    "SEARCH_KEY": secrets.token_hex(32),
 }
+
+
+# What the test client's requests are addressed to.
+PUBLIC_URL = "http://localhost"
 
 
 def make_production_app(monkeypatch, database_url: str, **settings):
     """An app as production builds it: the environment set, nothing generated."""
-    for name, value in {**PRODUCTION_SECRETS, "DATABASE_URL": database_url}.items():
+    for name, value in {**PRODUCTION_SECRETS, "DATABASE_URL": database_url, "PUBLIC_URL": PUBLIC_URL}.items():
         monkeypatch.setenv(name, value)
     config = type(
         "Prod",
         (ProductionConfig,),
         {
             **PRODUCTION_SECRETS,
+            "PUBLIC_URL": PUBLIC_URL,
             "SQLALCHEMY_DATABASE_URI": database_url,
             "RATELIMIT_STORAGE_URI": "memory://",
             "ARGON2_TIME_COST": 1,

@@ -13,6 +13,7 @@ class LiveServer:
         self._server = make_server("127.0.0.1", 0, app, threaded=True)
         self.port = self._server.server_port
         self.url = f"http://127.0.0.1:{self.port}"
+        app.config["PUBLIC_URL"] = self.url  # the links it writes come back here
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     def __enter__(self):

@@ -20,11 +20,12 @@ from sqlalchemy import func, select
 
 from intake.clinic import accounts
 from intake.extensions import db
-from intake.forms import CONTROL_CHARACTERS, drop_control_characters
 from intake.models import Clinician, ReviewNote, Submission
 from intake.patient.forms import item_error, step_form
 from intake.questionnaire.schema import ItemType
 from intake.questionnaire.twitching import QUESTIONNAIRE
+from intake.security.text import UNSEEN as CONTROL_CHARACTERS
+from intake.security.text import clean_text as drop_control_characters
 from tests.answers import COMPLETE_FORM
 from tests.conftest import (
     CLINICIAN_PASSWORD,

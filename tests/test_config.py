@@ -10,19 +10,25 @@ from config import TEST_DATA_KEY, TEST_SECRET_KEY, Config, ProductionConfig
 from intake import create_app
 from tests.conftest import PRODUCTION_SECRETS, make_production_app
 
-PRODUCTION_ENV = ("SECRET_KEY", "DATABASE_URL", "INTAKE_DATA_KEYS", "SEARCH_KEY")
+PRODUCTION_ENV = ("SECRET_KEY", "DATABASE_URL", "INTAKE_DATA_KEYS", "SEARCH_KEY", "PUBLIC_URL")
 
 
 def test_it_refuses_to_start_production_without_its_secrets(monkeypatch):
     for name in PRODUCTION_ENV:
         monkeypatch.delenv(name, raising=False)
-    with pytest.raises(RuntimeError, match="missing: SECRET_KEY, DATABASE_URL, INTAKE_DATA_KEYS, SEARCH_KEY"):
+    with pytest.raises(
+        RuntimeError, match="missing: SECRET_KEY, DATABASE_URL, INTAKE_DATA_KEYS, SEARCH_KEY, PUBLIC_URL"
+    ):
         create_app(ProductionConfig)
 
 
 @pytest.mark.parametrize("missing", PRODUCTION_ENV)
 def test_it_names_the_one_setting_production_lacks(monkeypatch, tmp_path, missing):
-    for name, value in {**PRODUCTION_SECRETS, "DATABASE_URL": f"sqlite:///{tmp_path / 'p.db'}"}.items():
+    for name, value in {
+        **PRODUCTION_SECRETS,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'p.db'}",
+        "PUBLIC_URL": "https://intake.example.org",
+    }.items():
         monkeypatch.setenv(name, value)
     monkeypatch.delenv(missing)
     with pytest.raises(RuntimeError, match=f"missing: {missing}\\."):
@@ -41,7 +47,35 @@ def test_it_names_the_one_setting_production_lacks(monkeypatch, tmp_path, missin
         ),
         ({"INTAKE_DATA_KEYS": "not-a-key"}, "not a Fernet key"),
         ({"SEARCH_KEY": "short"}, "SEARCH_KEY is shorter than 32"),
-        ({"SEARCH_KEY": PRODUCTION_SECRETS["SECRET_KEY"]}, "SEARCH_KEY is the same as SECRET_KEY"),
+        ({"SEARCH_KEY": PRODUCTION_SECRETS["SECRET_KEY"]}, "SECRET_KEY and SEARCH_KEY share a key"),
+        # Low-entropy keys (the hardening issue, point 7): one character, a repeated
+        # pattern, spaces, a memorable prefix padded out, a Fernet key of zero bytes.
+        ({"SECRET_KEY": " " * 32}, "SECRET_KEY starts or ends with spaces"),
+        ({"SECRET_KEY": "a" * 32}, "SECRET_KEY does not look random"),
+        ({"SECRET_KEY": "abcd" * 8}, "SECRET_KEY does not look random"),
+        ({"SECRET_KEY": "production-secret-" + "k" * 46}, "SECRET_KEY does not look random.*token_hex"),
+        ({"SEARCH_KEY": "s" * 64}, "SEARCH_KEY does not look random"),
+        (
+            {"INTAKE_DATA_KEYS": "A" * 43 + "="},
+            "A key in INTAKE_DATA_KEYS does not look random.*Fernet.generate_key",
+        ),
+        # One key, one purpose.
+        (
+            {"SEARCH_KEY": PRODUCTION_SECRETS["INTAKE_DATA_KEYS"]},
+            "SEARCH_KEY and INTAKE_DATA_KEYS share a key",
+        ),
+        (
+            {"SECRET_KEY": PRODUCTION_SECRETS["INTAKE_DATA_KEYS"]},
+            "SECRET_KEY and INTAKE_DATA_KEYS share a key",
+        ),
+        (
+            {
+                "INTAKE_DATA_KEYS": PRODUCTION_SECRETS["INTAKE_DATA_KEYS"]
+                + ","
+                + PRODUCTION_SECRETS["INTAKE_DATA_KEYS"]
+            },
+            "lists the same key twice",
+        ),
     ],
 )
 def test_it_refuses_development_test_or_weak_keys_in_production(monkeypatch, tmp_path, settings, problem):

@@ -6,6 +6,7 @@ Use-cases flush and never commit; the view commits once.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import re
 import secrets
 import time
@@ -22,6 +23,8 @@ from sqlalchemy import bindparam, func, select
 
 from intake.extensions import db, login_manager
 from intake.models import REFERENCE_ALPHABET, Clinician, Role
+from intake.security.blind_index import search_key
+from intake.security.text import comparable
 
 MIN_PASSWORD = 12
 MAX_PASSWORD = 128
@@ -36,6 +39,8 @@ SEEN_STEP_SECONDS = 15
 # Between the password and the second factor: which account, since when, where to go next.
 # The session is not signed in (Flask-Login knows no user) until the second factor is done.
 PENDING = "clinic_pending"
+# The audit label of a failed sign-in whose name matched no account (typed_name_label).
+UNKNOWN_NAME_PREFIX = "unknown name #"
 SECOND_FACTOR_CHECKED = "clinic_second_factor"
 
 
@@ -106,7 +111,9 @@ def new_session_token() -> str:
 
 
 def normalise_username(username: str) -> str:
-    return username.strip().casefold()
+    """The one form of a username that is stored, looked up, rate-limited and audited:
+    "Dr.Bob", "dr.\x01bob", "dr.bob\u200b" and full-width "ｄｒ．ｂｏｂ" are one account."""
+    return comparable(username)
 
 
 def find_by_username(username: str) -> Clinician | None:
@@ -188,9 +195,18 @@ def password_is(clinician: Clinician, password: str) -> bool:
 
 
 def account_limit_key(username: str) -> str:
-    # Hashed so that typed usernames (or passwords typed in the wrong box) stay out of
-    # the rate limiter's storage and logs.
+    # From the same normalised name the sign-in checks, so no variant of a locked name
+    # gets an allowance of its own. Hashed so that typed usernames (or passwords typed in
+    # the wrong box) stay out of the rate limiter's storage and logs.
     return "account:" + hashlib.sha256(normalise_username(username).encode()).hexdigest()[:32]
+
+
+def typed_name_label(username: str) -> str:
+    """What the audit trail keeps of a sign-in with a name no account has: a keyed hash
+    (the same typed name twice gives the same label), never the text, which may be a
+    password typed into the wrong box."""
+    digest = hmac.new(search_key(), b"sign-in name:" + normalise_username(username).encode(), hashlib.sha256)
+    return UNKNOWN_NAME_PREFIX + digest.hexdigest()[:12]
 
 
 # --- sessions ----------------------------------------------------------------------------

@@ -6,6 +6,7 @@ which never changes, so a spreadsheet built on an export keeps working.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any, Iterator
 
@@ -16,10 +17,17 @@ from intake.models import Clinician, Submission
 from intake.questionnaire.display import display_answer
 from intake.questionnaire.schema import Questionnaire
 from intake.questionnaire.scoring import INSTRUMENTS, Instrument, Score, score_all
+from intake.security.text import clean_text
 from intake.storage import sealed
 
-# A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# A spreadsheet runs a cell starting with one of these as a formula (CSV injection,
+# OWASP). It may also split a cell where we did not: on ";" (European locales), a tab
+# (tab-separated import), "|", or a line break, whatever the quotes say. So every place
+# a piece could start gets a quote before its trigger.
+FORMULA_STARTS = "=+-@\t\r"
+SPLITS = ",;\t|\r\n"
+_TRIGGER = re.compile(f"[{re.escape(FORMULA_STARTS)}]")
+_PIECE_STARTING_A_FORMULA = re.compile(f"(^|[{re.escape(SPLITS)}])(?=[{re.escape(FORMULA_STARTS)}])")
 FIXED_COLUMNS = (
     "reference", "submission_id", "status", "submitted_at_utc", "safety_tier",
     "reviewed_at_utc", "reviewed_by", "questionnaire_version",
@@ -29,9 +37,12 @@ UNREADABLE = "UNREADABLE: this record failed its integrity check; tell your admi
 
 
 def neutralise(cell: Any) -> Any:
-    """Prefix a quote to text a spreadsheet would run as a formula; numbers pass unchanged."""
-    if isinstance(cell, str) and cell.startswith(FORMULA_STARTS):
-        return "'" + cell
+    """Put a quote before every formula trigger that starts the cell or a piece a
+    spreadsheet could split it into; numbers pass unchanged. The writer quotes every text
+    cell too (exports.py), for the spreadsheets that honour quotes."""
+    cell = clean_text(cell)  # rows stored before input was cleaned, too
+    if isinstance(cell, str) and _TRIGGER.search(cell):
+        return _PIECE_STARTING_A_FORMULA.sub(r"\1'", cell)
     return cell
 
 

@@ -63,7 +63,7 @@ def export():
 def _csv_chunks(statement: Select, rows_per_chunk: int = 200) -> Iterator[str]:
     with _reader() as reader:
         buffer = io.StringIO()
-        writer = csv.writer(buffer)
+        writer = csv.writer(buffer, quoting=csv.QUOTE_NONNUMERIC)  # text quoted, numbers as numbers
         buffer.write("\ufeff")  # so that Excel reads the file as UTF-8
         for count, row in enumerate(csv_rows.rows(QUESTIONNAIRE, statement, reader), start=1):
             writer.writerow(row)

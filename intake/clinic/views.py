@@ -80,12 +80,9 @@ def login():
         return render_template("clinician/login.html", form=form), 422
     attempt = accounts.authenticate(form.username.data, form.password.data)
     if attempt.clinician is None:
-        audit.record(
-            Action.LOGIN_FAILED,
-            None,
-            detail=attempt.reason,
-            actor_label=accounts.normalise_username(form.username.data),
-        )
+        # The account the name matched, or a keyed hash of the name: never the text typed.
+        label = None if attempt.account else accounts.typed_name_label(form.username.data)
+        audit.record(Action.LOGIN_FAILED, attempt.account, detail=attempt.reason, actor_label=label)
         db.session.commit()
         return render_template("clinician/login.html", form=form, error=SIGN_IN_FAILED), 401
     if mfa.required_for(attempt.clinician):
@@ -108,7 +105,13 @@ def after_sign_in(clinician, next_target: str | None) -> str:
 
 def _safe_next(target: str | None) -> str:
     """Only a path inside the workspace; anything else could send the user off-site."""
-    if target and target.startswith("/clinic/") and "//" not in target and "\\" not in target:
+    if (
+        target
+        and target.startswith("/clinic/")
+        and "//" not in target
+        and "\\" not in target
+        and target.isprintable()  # no CR or LF: a header cannot carry them (a 500 once)
+    ):
         return target
     return url_for("clinician.dashboard")
 

@@ -35,6 +35,7 @@ from intake.fhir import search, tokens
 from intake.models import Submission, utcnow
 from intake.questionnaire.fhir import bundle, operation_outcome, questionnaire_resource
 from intake.questionnaire.twitching import QUESTIONNAIRE
+from intake.security.origin import public_url, request_path_url
 from intake.storage import sealed
 from intake.storage.database import start_reading
 
@@ -250,7 +251,7 @@ def search_responses():
 
 
 def _searchset(query: search.Search, found: search.Found) -> dict:
-    base = request.url_root.rstrip("/") + bp.url_prefix
+    base = public_url(request.script_root + bp.url_prefix)
     results = [documents.searchset_entry(QUESTIONNAIRE, row) for row in found.rows]
     result = bundle(results, type="searchset", total=found.total, base_url=base)
     links = [{"relation": "self", "url": _search_url(query.link_args(query.cursor))}]
@@ -261,4 +262,4 @@ def _searchset(query: search.Search, found: search.Found) -> dict:
 
 
 def _search_url(args: list[tuple[str, str]]) -> str:
-    return f"{request.base_url}?{urlencode(args)}"
+    return f"{request_path_url()}?{urlencode(args)}"

@@ -13,7 +13,7 @@ from werkzeug.exceptions import HTTPException
 
 from intake.errors import render_error, retry_after_seconds, stale_page
 from intake.patient.forms import ConfirmForm, step_form
-from intake.patient.views import bp, current_draft, page_url, render_review, render_step, step_or_404, today
+from intake.patient.views import bp, current_draft, page_url, render_review, render_step, today
 from intake.questionnaire.twitching import QUESTIONNAIRE
 
 # The pages whose post can be shown again with what was typed in it.
@@ -25,8 +25,10 @@ def render_posted_step(message: str, status: int):
     step = (
         QUESTIONNAIRE.steps[0]
         if request.endpoint == "patient.start"
-        else step_or_404(request.view_args["step_id"])
+        else QUESTIONNAIRE.step(request.view_args["step_id"])
     )
+    if step is None:  # a post to a step that does not exist: nothing typed there to keep
+        return render_error(404)
     form = step_form(QUESTIONNAIRE, step)()
     form.validate_partial({}, today())
     form.form_errors.append(message)

@@ -6,7 +6,7 @@ resume link whose token is stored only as a hash.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from flask import (
     Blueprint,
@@ -35,6 +35,7 @@ from intake.questionnaire import drafts
 from intake.questionnaire.safety import Tier
 from intake.questionnaire.schema import REVIEW, Step
 from intake.questionnaire.twitching import QUESTIONNAIRE
+from intake.security.origin import external_url_for
 from intake.storage.database import start_reading
 
 bp = Blueprint("patient", __name__)
@@ -317,14 +318,24 @@ def _submitted_or_welcome():
     return found
 
 
+def _own_copy_open(found: Submission) -> bool:
+    """The answers of a sent form show only in the browser that sent it (the session
+    names it) and only for SENT_ANSWERS_MINUTES after sending, counted on the server."""
+    minutes = current_app.config["SENT_ANSWERS_MINUTES"]
+    return found.submitted_at is not None and utcnow() < found.submitted_at + timedelta(minutes=minutes)
+
+
 @bp.get("/done")
 def done():
-    return render_template("patient/done.html", submission=_submitted_or_welcome())
+    found = _submitted_or_welcome()
+    return render_template("patient/done.html", submission=found, copy_open=_own_copy_open(found))
 
 
 @bp.get("/done/answers")
 def printable():
     found = _submitted_or_welcome()
+    if not _own_copy_open(found):
+        return render_template("patient/done.html", submission=found, copy_open=False)
     return render_template(
         "patient/printable.html",
         submission=found,
@@ -370,7 +381,7 @@ def later():
 def saved():
     draft = require_draft()
     token = session.pop("resume_token", None)
-    link = url_for("patient.resume", token=token, _external=True) if token else None
+    link = external_url_for("patient.resume", token=token) if token else None
     return render_template(
         "patient/saved.html",
         link=link,

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import unicodedata
 
 from flask import current_app
+
+from intake.security.text import comparable
 
 
 def search_key() -> bytes:
@@ -21,8 +22,9 @@ def search_key() -> bytes:
 
 
 def normalise_name(value: str) -> str:
-    """ "  García  López" and "garcía lópez" are one name; accents still count."""
-    return " ".join(unicodedata.normalize("NFKC", value).casefold().split())
+    """ "  García  López", "garcía lópez" and "García\u200b López" are one name; accents
+    still count."""
+    return comparable(value)
 
 
 def name_index(value: str | None, key: bytes | None = None) -> str | None:

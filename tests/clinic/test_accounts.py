@@ -69,14 +69,33 @@ def test_it_records_every_sign_in_success_and_failure(app, client):
     clinic.login("ghost", "wrong password here")
     clinic.login()
     events = [(e.action, e.actor_label, e.detail) for e in _audit(app)]
+    ghost = events[1][1]
     assert events == [
         ("login.failed", "dr.ana", "wrong password"),
-        ("login.failed", "ghost", "unknown account"),
+        ("login.failed", ghost, "unknown account"),
         ("login.password", "dr.ana", "second factor next"),
         ("second_factor.ok", "dr.ana", "authenticator app"),
         ("login", "dr.ana", "with authenticator app"),
     ]
     assert all(e.ip == "127.0.0.1" for e in _audit(app))
+    assert ghost.startswith("unknown name #") and "ghost" not in ghost
+
+
+def test_a_failed_sign_in_keeps_a_keyed_hash_of_the_typed_name_never_the_text(app, client, admin):
+    """A password typed into the username box must not stay in the audit trail (the
+    hardening issue, point 6). The same name gives the same label, so repeated tries
+    still show as one source; the audit page says "unknown name"."""
+    typed = "quiet harbour lantern 42"
+    for _ in range(2):
+        Clinic(app, app.test_client()).login(typed, "anything at all here")
+    with app.app_context():
+        failed = [e for e in _audit(app) if e.action == "login.failed"]
+        assert len({e.actor_label for e in failed}) == 1
+        for event in failed:
+            assert "quiet" not in event.actor_label and "harbour" not in event.actor_label
+            assert event.actor_id is None
+    page = admin.client.get("/clinic/admin/audit?action=login.failed").get_data(as_text=True)
+    assert "unknown name" in page and "harbour" not in page
 
 
 def test_it_only_returns_to_pages_of_the_workspace_after_sign_in(app, client):
@@ -229,6 +248,29 @@ def test_it_throttles_failed_sign_ins_per_account(app, client):
     assert blocked.status_code == 429
     assert "Too many sign-in attempts" in blocked.get_data(as_text=True)
     assert Clinic(app, app.test_client()).login("DR.ANA ", "wrong password here").status_code == 429
+
+
+@pytest.mark.parametrize(
+    "variant",
+    [
+        "dr.\x01ana",  # a control character the form drops
+        "dr.ana\u200b",  # zero-width space
+        "\u202edr.ana",  # a bidi override
+        "DR.Ana",  # case
+        "ｄｒ．ａｎａ",  # full-width forms (NFKC)
+        " dr.ana\t",
+    ],
+    ids=["control", "zero-width", "bidi", "case", "nfkc", "spaces"],
+)
+def test_no_variant_of_a_locked_name_gets_an_allowance_of_its_own(app, variant):
+    """The per-account limit is keyed on the same normalised name the sign-in checks
+    (the hardening issue, point 2): dr.\x01ana once went on to the second step while
+    dr.ana was locked."""
+    make_clinician(app)
+    for _ in range(5):
+        assert Clinic(app, app.test_client()).login("dr.ana", "wrong password here").status_code == 401
+    attempt = Clinic(app, app.test_client()).password_step(variant)  # the right password
+    assert attempt.status_code == 429
 
 
 def test_it_throttles_failed_sign_ins_per_address(app, client):

@@ -43,8 +43,17 @@ def _csv(response) -> list[dict[str, str]]:
         ("+1 212 555 0100", "'+1 212 555 0100"),
         ("-2+3", "'-2+3"),
         ("@SUM(A1)", "'@SUM(A1)"),
-        ("\t=1", "'\t=1"),
-        ("\r=1", "'\r=1"),
+        # A tab or CR starts a formula too, and is itself where a spreadsheet may split.
+        ("\t=1", "'\t'=1"),
+        ("\r=1", "'\r'=1"),
+        # Anywhere a spreadsheet could split the cell (the hardening issue, point 4):
+        ("Colon;=1+1", "Colon;'=1+1"),
+        ("tab\t=1+1", "tab\t'=1+1"),
+        ("pipe|@SUM(A1)", "pipe|'@SUM(A1)"),
+        ("comma,+1", "comma,'+1"),
+        ("line\n-1+1", "line\n'-1+1"),
+        ("two;=A1;=B1", "two;'=A1;'=B1"),
+        ("Lower eyelid; Cheek", "Lower eyelid; Cheek"),
         ("plain words", "plain words"),
         ("a=b", "a=b"),
         ("", ""),
@@ -53,7 +62,19 @@ def _csv(response) -> list[dict[str, str]]:
     ],
 )
 def test_it_neutralises_cells_a_spreadsheet_would_run(cell, expected):
+    """OWASP's CSV injection triggers, at the start of the cell or of any piece a
+    spreadsheet could split it into (";", tab, "|", ",", a line break)."""
     assert csv_rows.neutralise(cell) == expected
+
+
+def test_it_quotes_every_text_cell_and_leaves_numbers_bare(app, client, clinician):
+    make_submission(app, {**MARIA, "visit.goals": "Colon;=1+1"})
+    body = client.get("/clinic/export.csv").get_data(as_text=True)
+    assert '"Colon;\'=1+1"' in body
+    # Read back as the writer wrote it: quoted cells are text, bare ones numbers.
+    header, row = csv.reader(io.StringIO(body.lstrip("\ufeff")), quoting=csv.QUOTE_NONNUMERIC)
+    assert header[0] == "reference" and row[header.index("visit.goals")] == "Colon;'=1+1"
+    assert isinstance(row[header.index("gad7_score")], float), "a score stays a number"
 
 
 def test_it_names_one_column_per_item_then_the_scores():
