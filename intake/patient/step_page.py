@@ -279,7 +279,12 @@ def compile_step_pages(app: Flask) -> int:
     for language in LANGUAGES:
         for step in QUESTIONNAIRE.steps:
             for return_to in (None, REVIEW):
-                with app.test_request_context(f"/step/{step.id}", headers={"Accept-Language": language}):
+                # On the public origin: production serves no other host (TRUSTED_HOSTS).
+                with app.test_request_context(
+                    f"/step/{step.id}",
+                    base_url=app.config["PUBLIC_URL"],
+                    headers={"Accept-Language": language},
+                ):
                     render_step_page(QUESTIONNAIRE, step, SavedAnswers(step, {}), return_to)
     with app.app_context():
         return len(step_page_cache())

@@ -87,3 +87,14 @@ def test_gunicorn_freezes_what_the_master_holds_before_forking(app, preload, fro
         assert (gc.get_freeze_count() > 10_000) is frozen
     finally:
         gc.unfreeze()
+
+
+def test_it_compiles_in_production_which_serves_only_its_public_host(monkeypatch, tmp_path):
+    """gunicorn's master compiles the pages on the configured origin: a request context
+    on any other host is refused (TRUSTED_HOSTS), and the master would not start."""
+    from tests.conftest import make_production_app
+
+    app = make_production_app(
+        monkeypatch, f"sqlite:///{tmp_path / 'p.db'}", PUBLIC_URL="https://intake.example.org"
+    )
+    assert compile_step_pages(app) == 7 * 2 * 2
