@@ -184,6 +184,31 @@ def listening(app, name: str, listener):
         event.remove(engine, name, listener)
 
 
+@contextmanager
+def statements_sent(app):
+    """(engine, list): every SQL statement the app sends while the block runs, as the
+    database receives it. On SQLite through the driver's own trace, which also sees the
+    BEGIN and PRAGMA the engine sends straight to the driver (intake/storage/database.py)."""
+    sent: list[str] = []
+    with app.app_context():
+        engine = db.engine
+    if engine.dialect.name != "sqlite":
+        with listening(
+            app, "before_cursor_execute", lambda _c, _cur, sql, *_: sent.append(" ".join(sql.split()))
+        ):
+            yield engine, sent
+        return
+
+    def trace(dbapi_connection, *_args):
+        dbapi_connection.set_trace_callback(lambda sql: sent.append(" ".join(sql.split())))
+
+    def untrace(dbapi_connection, *_args):
+        dbapi_connection.set_trace_callback(None)
+
+    with listening(app, "checkout", trace), listening(app, "checkin", untrace):
+        yield engine, sent
+
+
 def sqlite_steps(run) -> int:
     """How many virtual-machine instructions SQLite ran for `run()`: work done, not time."""
     connection = db.session.connection().connection.driver_connection

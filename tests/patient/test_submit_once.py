@@ -11,7 +11,7 @@ from intake.extensions import db
 from intake.models import Status, Submission
 from intake.questionnaire.twitching import QUESTIONNAIRE
 from tests.answers import COMPLETE_FORM
-from tests.conftest import CSRF_PATTERN, all_submissions, listening
+from tests.conftest import CSRF_PATTERN, all_submissions, statements_sent
 
 
 def test_it_treats_a_second_submit_as_the_first(app, patient):
@@ -206,12 +206,7 @@ def test_a_required_answer_emptied_by_another_tab_while_sending_stops_the_send(a
 def test_the_send_reads_the_draft_under_the_write_lock(app, patient):
     """So that no save lands between the read that is checked and the freeze."""
     patient.complete_all_steps()
-    statements: list[str] = []
-
-    def record(_connection, _cursor, statement, *_args):
-        statements.append(" ".join(statement.split()))
-
-    with listening(app, "before_cursor_execute", record) as engine:
+    with statements_sent(app) as (engine, statements):
         assert patient.submit().location.endswith("/done")
     freeze = next(i for i, sql in enumerate(statements) if sql.startswith("UPDATE submission SET status"))
     reference_check = max(i for i in range(freeze) if "WHERE submission.reference" in statements[i])

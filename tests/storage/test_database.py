@@ -24,9 +24,9 @@ from tests.conftest import (
     Patient,
     all_submissions,
     app_with_schema,
-    listening,
     make_clinician,
     make_submission,
+    statements_sent,
 )
 
 
@@ -297,17 +297,13 @@ def test_a_step_save_writes_once_and_commits_once(app, client):
     """A POST reads in a read-only transaction, then writes in one transaction of its own:
     one UPDATE of the draft, committed once (on SQLite, after one BEGIN IMMEDIATE)."""
     form = _safety_form(client)
-    statements: list[str] = []
-
-    def record(_connection, _cursor, statement, *_args):
-        statements.append(" ".join(statement.split()).upper())
-
-    with listening(app, "before_cursor_execute", record) as engine:
+    with statements_sent(app) as (engine, sent):
         assert client.post("/step/safety", data=form).status_code == 302
+    statements = [s.upper() for s in sent]
     writes = [s for s in statements if s.startswith(("INSERT", "UPDATE", "DELETE"))]
     assert len(writes) == 1 and writes[0].startswith("UPDATE SUBMISSION"), writes
     if engine.dialect.name == "sqlite":
-        assert statements.count("BEGIN IMMEDIATE") == 1, statements
+        assert statements.count("BEGIN IMMEDIATE") == 1 and statements.count("COMMIT") == 2, statements
     assert all_submissions(app)[0].answers["safety.signs"] == ["none"]
 
 
