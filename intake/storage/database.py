@@ -88,11 +88,15 @@ def start_reading(session: Session) -> None:
 
 
 def finish_reading(session: Session | scoped_session) -> None:
-    """End the session's transaction so that its next statement begins a new one: after a
-    read-only transaction, a write transaction of its own (on SQLite, BEGIN IMMEDIATE,
-    which queues for the lock). What was read stays loaded rather than expired: the read
-    wrote nothing, and a write onto a copy is checked against its version (version_id_col)."""
+    """Make the session ready to write after a read. On SQLite the read-only transaction
+    ends, so that the next statement begins a write transaction of its own (BEGIN
+    IMMEDIATE, which queues for the lock); what was read stays loaded rather than
+    expired (the read wrote nothing, and a write onto a copy is checked against its
+    version, version_id_col). PostgreSQL locks rows, not the database: the write goes in
+    the reading's own transaction, on the connection already checked out (and pinged)."""
     current = session() if isinstance(session, scoped_session) else session
+    if current.get_bind().dialect.name != "sqlite":
+        return
     keep, current.expire_on_commit = current.expire_on_commit, False
     try:
         current.commit()
