@@ -56,6 +56,36 @@ def make_app(database_url: str, **settings):
     return create_app(config)
 
 
+def module_app_without_limits(request, tmp_path_factory, name: str):
+    """An app for a whole module of hostile requests (SQLite or PostgreSQL, by the
+    fixture's param), with a fresh schema and every rate limit out of reach: the
+    examples share it, each in a browser of its own."""
+    url = (
+        f"sqlite:///{tmp_path_factory.mktemp(name) / f'{name}.db'}"
+        if request.param == "sqlite"
+        else POSTGRES_URL
+    )
+    limits = "100000 per minute"
+    app = make_app(
+        url,
+        PATIENT_POST_RATE_LIMIT=limits,
+        LOGIN_LIMIT_PER_ACCOUNT=limits,
+        LOGIN_LIMIT_PER_ADDRESS=limits,
+        SECOND_FACTOR_LIMIT=limits,
+    )
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+    return app
+
+
+def drop_module_app(app) -> None:
+    with app.app_context():
+        db.session.remove()
+        db.drop_all()
+        db.engine.dispose()
+
+
 def pytest_generate_tests(metafunc):
     """Every test using the app runs on each database; `sqlite_only` ones on SQLite alone
     (they check SQLite's own machinery, so there is nothing to skip on PostgreSQL)."""

@@ -31,12 +31,12 @@ from tests.conftest import (
     CLINICIAN_PASSWORD,
     CSRF_PATTERN,
     DATABASES,
-    POSTGRES_URL,
     Clinic,
     Patient,
-    make_app,
+    drop_module_app,
     make_clinician,
     make_submission,
+    module_app_without_limits,
 )
 
 FAST = settings(
@@ -155,22 +155,7 @@ def _valid_single(value):
 
 @pytest.fixture(scope="module", params=DATABASES)
 def site(request, tmp_path_factory):
-    url = (
-        f"sqlite:///{tmp_path_factory.mktemp('hostile') / 'hostile.db'}"
-        if request.param == "sqlite"
-        else POSTGRES_URL
-    )
-    limits = "100000 per minute"
-    app = make_app(
-        url,
-        PATIENT_POST_RATE_LIMIT=limits,
-        LOGIN_LIMIT_PER_ACCOUNT=limits,
-        LOGIN_LIMIT_PER_ADDRESS=limits,
-        SECOND_FACTOR_LIMIT=limits,
-    )
-    with app.app_context():
-        db.drop_all()
-        db.create_all()
+    app = module_app_without_limits(request, tmp_path_factory, "hostile")
     make_clinician(app, "dr.ana")
     make_clinician(app, "boss", role="admin")
     make_clinician(app, "dr.new", second_factor=False)
@@ -179,10 +164,7 @@ def site(request, tmp_path_factory):
     with app.app_context():
         complete = dict(db.session.scalar(select(Submission.answers)))
     yield app, complete
-    with app.app_context():
-        db.session.remove()
-        db.drop_all()
-        db.engine.dispose()
+    drop_module_app(app)
 
 
 def _browser_with_draft(app, answers: dict):

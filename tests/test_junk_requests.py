@@ -20,7 +20,15 @@ from hypothesis import strategies as st
 from intake.extensions import db
 from intake.fhir import tokens
 from tests.answers import MARIA
-from tests.conftest import DATABASES, POSTGRES_URL, Clinic, Patient, make_app, make_clinician, make_submission
+from tests.conftest import (
+    DATABASES,
+    Clinic,
+    Patient,
+    drop_module_app,
+    make_clinician,
+    make_submission,
+    module_app_without_limits,
+)
 
 JUNK = settings(
     max_examples=150,
@@ -33,22 +41,7 @@ FORM_FIELDS = ["csrf_token", "username", "password", "code", "next", "action", "
 
 @pytest.fixture(scope="module", params=DATABASES)
 def world(request, tmp_path_factory):
-    url = (
-        f"sqlite:///{tmp_path_factory.mktemp('junk') / 'junk.db'}"
-        if request.param == "sqlite"
-        else POSTGRES_URL
-    )
-    limits = "100000 per minute"
-    app = make_app(
-        url,
-        PATIENT_POST_RATE_LIMIT=limits,
-        LOGIN_LIMIT_PER_ACCOUNT=limits,
-        LOGIN_LIMIT_PER_ADDRESS=limits,
-        SECOND_FACTOR_LIMIT=limits,
-    )
-    with app.app_context():
-        db.drop_all()
-        db.create_all()
+    app = module_app_without_limits(request, tmp_path_factory, "junk")
     make_clinician(app, "dr.ana")
     public_id = make_submission(app, MARIA)
     patient = Patient(app.test_client())
@@ -68,10 +61,7 @@ def world(request, tmp_path_factory):
         {re.sub(r"<(?:\w+:)?(\w+)>", _value_for(public_id), rule.rule) for rule in app.url_map.iter_rules()}
     )
     yield app, actors, paths
-    with app.app_context():
-        db.session.remove()
-        db.drop_all()
-        db.engine.dispose()
+    drop_module_app(app)
 
 
 def _value_for(public_id: str):

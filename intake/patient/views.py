@@ -49,7 +49,7 @@ limiter.shared_limit(
 )(bp)
 
 WELCOME = QUESTIONNAIRE.steps[0].id
-SAFETY = "safety"
+SAFETY = drafts.SAFETY_STEP
 
 
 @bp.before_request
