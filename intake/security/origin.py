@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app, has_request_context, request, url_for
+from flask import Flask, current_app, request, url_for
 
 
 def configure(app: Flask) -> None:
@@ -34,8 +34,4 @@ def external_url_for(endpoint: str, **values) -> str:
 
 def request_path_url() -> str:
     """The current request's own address (path, no query) on PUBLIC_URL."""
-    return (
-        public_url(request.script_root + request.path)
-        if has_request_context()
-        else current_app.config["PUBLIC_URL"]
-    )
+    return public_url(request.script_root + request.path)
