@@ -90,6 +90,11 @@ class Config:
         None if "CLINIC_HOURS" in os.environ else "De lunes a viernes, de 8:30 a. m. a 5:00 p. m."
     )
     EMERGENCY_NUMBER = os.environ.get("EMERGENCY_NUMBER", "911")
+    # The crisis line the support page offers (call or text), e.g. the US 988 Suicide &
+    # Crisis Lifeline.
+    CRISIS_LINE = os.environ.get("CRISIS_LINE", "988")
+    # A draft's answer to the safety question older than this is asked again before sending.
+    SAFETY_RECHECK_HOURS = _env_int("SAFETY_RECHECK_HOURS", 24)
     # Dates on the clinicians' pages (and the dashboard's date filter) are the clinic's.
     CLINIC_TIMEZONE = os.environ.get("CLINIC_TIMEZONE", "America/New_York")
     # Times shown to people (e.g. "Sent on") are in the clinic's time, not UTC.

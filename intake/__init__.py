@@ -102,6 +102,7 @@ def _register_template_globals(app: Flask) -> None:
         "address": app.config["CLINIC_ADDRESS"],
         "hours": i18n.localized_setting(app, "CLINIC_HOURS"),
         "emergency": app.config["EMERGENCY_NUMBER"],
+        "crisis_line": app.config["CRISIS_LINE"],
     }
     app.jinja_env.globals["clinic"] = clinic
     app.jinja_env.globals.update(

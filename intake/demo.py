@@ -17,7 +17,7 @@ from sqlalchemy import insert, select
 
 from intake.extensions import db
 from intake.models import REFERENCE_ALPHABET, Status, Submission
-from intake.questionnaire.safety import TIER_OF_SIGN, Tier, assess
+from intake.questionnaire.safety import Tier, assess, signs_of_tier
 from intake.questionnaire.schema import Item, ItemType, Questionnaire
 from intake.questionnaire.summary import patient_name
 from intake.security.blind_index import name_index
@@ -88,8 +88,7 @@ def _generic(rng: random.Random, item: Item, today: date) -> Any:
 
 def _signs(rng: random.Random) -> list[str]:
     roll = rng.random()
-    emergency = [code for code, tier in TIER_OF_SIGN.items() if tier is Tier.EMERGENCY]
-    urgent = [code for code, tier in TIER_OF_SIGN.items() if tier is Tier.URGENT]
+    emergency, urgent = signs_of_tier(Tier.EMERGENCY), signs_of_tier(Tier.URGENT)
     if roll < 0.015:
         return [rng.choice(emergency)]
     if roll < 0.06:
@@ -116,9 +115,24 @@ def _patient(rng: random.Random, today: date) -> dict[str, Any]:
         answers[f"stress.gad7.{n}"] = str(min(3, max(0, anxious + rng.randint(-1, 1))))
     for n in (1, 2):
         answers[f"stress.phq2.{n}"] = str(min(3, max(0, anxious + rng.randint(-1, 0))))
+    answers.update(_history_flags(rng))
     if rng.random() < 0.05:  # a skipped item makes the score "incomplete"
         answers[f"stress.gad7.{rng.randint(1, 7)}"] = None
     return answers
+
+
+def _history_flags(rng: random.Random) -> dict[str, Any]:
+    """The later pages' red-flag answers, as rare as in a real clinic's patients."""
+    weak = rng.random() < 0.1
+    return {
+        "stress.phq9.9": "1" if rng.random() < 0.02 else "0",
+        "history.face_weakness_now": weak,
+        "history.face_weakness_started": "longer" if weak else None,
+        "history.face_weakness_course": rng.choice(("same", "better", "same", "worse")) if weak else None,
+        "history.lump": rng.random() < 0.01,
+        "history.injury_recent": False,
+        "history.sudden_symptoms": ["none"],
+    }
 
 
 def fake_answers(questionnaire: Questionnaire, rng: random.Random, today: date) -> dict[str, Any]:

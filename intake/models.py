@@ -85,8 +85,12 @@ class Submission(db.Model):
     language: Mapped[str] = mapped_column(String(8), default="en")
     answers: Mapped[dict] = mapped_column(EncryptedJSON, default=dict)
     current_step: Mapped[str] = mapped_column(String(32))
+    # The highest tier the answers ever reached (never lowered: questionnaire/drafts.py).
     safety_tier: Mapped[str] = mapped_column(String(16), default="none")
     emergency_acknowledged: Mapped[bool] = mapped_column(default=False)
+    # Every change of the safety flags, when and from which page (safety_record.py): it
+    # names the signs, so it is sealed like the answers.
+    safety_record: Mapped[dict | None] = mapped_column(EncryptedJSON, default=dict)
     reference: Mapped[str | None] = mapped_column(String(16), unique=True)
     resume_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -53,6 +53,7 @@ EXPECTED: dict[tuple[str, str], tuple] = {
     ("GET", "/emergency"): (404, M, M, 404, 404, 404, 404, 404),
     ("POST", "/emergency/continue"): (404, M, M, 404, 404, 404, 404, 404),
     ("GET", "/urgent"): (404, M, M, 404, 404, 404, 404, 404),
+    ("GET", "/support"): (404, M, M, 404, 404, 404, 404, 404),
     ("POST", "/language"): (M, M, M, M, M, M, M, M),
     ("POST", "/later"): (404, M, M, 404, 404, 404, 404, 404),
     ("GET", "/saved"): (404, 200, 200, 404, 404, 404, 404, 404),

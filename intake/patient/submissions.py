@@ -104,7 +104,9 @@ def start_draft_with_page(
 ) -> Submission:
     """A new draft holding its first page (drafts.with_page), in the language chosen on it."""
     finish_reading(db.session)
-    content = drafts.with_page(questionnaire, drafts.blank(questionnaire, "en"), step, step_answers, reached)
+    content = drafts.with_page(
+        questionnaire, drafts.blank(questionnaire, "en"), step, step_answers, reached, now
+    )
     return _insert_draft(questionnaire, content, now, expiry_days)
 
 
@@ -149,7 +151,7 @@ def save_page(
     `resume_link` asks for a new resume token; the previous one stops working."""
 
     def change(content: DraftContent) -> DraftContent:
-        content = drafts.with_page(questionnaire, content, step, step_answers, reached)
+        content = drafts.with_page(questionnaire, content, step, step_answers, reached, now)
         return drafts.with_language(content, language) if language else content
 
     return _write(draft, change, now, expiry_days, resume_link)
@@ -161,7 +163,7 @@ def switch_language(draft: Submission, language: str, now: datetime, expiry_days
 
 def acknowledge_emergency(draft: Submission, now: datetime, expiry_days: int) -> Saved | None:
     """The patient said a doctor has checked the signs: the form may go on."""
-    return _write(draft, drafts.acknowledged, now, expiry_days)
+    return _write(draft, lambda content: drafts.acknowledged(content, now), now, expiry_days)
 
 
 def issue_resume_token(draft: Submission, now: datetime, expiry_days: int) -> Saved | None:

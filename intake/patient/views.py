@@ -32,7 +32,7 @@ from intake.patient import submissions
 from intake.patient.forms import ConfirmForm, StepForm, step_form
 from intake.patient.step_page import SavedAnswers, render_step_page
 from intake.questionnaire import drafts
-from intake.questionnaire.safety import Tier
+from intake.questionnaire.safety import Advice
 from intake.questionnaire.schema import REVIEW, Step
 from intake.questionnaire.twitching import QUESTIONNAIRE
 from intake.security.origin import external_url_for
@@ -190,14 +190,14 @@ def save(step_id: str):
         QUESTIONNAIRE, draft, step, answers, utcnow(), _expiry_days(), reached,
         language=language, resume_link=action == "later",
     ) or no_draft()  # fmt: skip
-    tier, answers_now = saved.draft.safety_tier, saved.draft.answers
+    advice, answers_now = drafts.advice_after(QUESTIONNAIRE, saved.draft, step), saved.draft.answers
     db.session.commit()
-    return _after_save(step, action, language, form, saved.resume_token, tier, answers_now)
+    return _after_save(step, action, language, form, saved.resume_token, advice, answers_now)
 
 
-def _after_save(step: Step, action: str, language: str | None, form: StepForm, token, tier, answers):
+def _after_save(step: Step, action: str, language: str | None, form: StepForm, token, advice, answers):
     if action == "next":
-        return _after_continue(step, tier, answers)
+        return _after_continue(step, advice, answers)
     if action == "later":
         session["resume_token"] = token
         return redirect(url_for("patient.saved"))
@@ -225,14 +225,23 @@ def _posted_action() -> tuple[str, str | None]:
     return "language", language
 
 
-def _after_continue(step: Step, tier: str, answers: dict):
-    if step.id == SAFETY and tier == Tier.EMERGENCY:
-        return redirect(url_for("patient.emergency"))
-    if step.id == SAFETY and tier == Tier.URGENT:
-        return redirect(url_for("patient.urgent"))
+def _after_continue(step: Step, advice: Advice | None, answers: dict):
+    """A red flag raised by this page's answers shows its page at once, whichever page it
+    is (drafts.advice_after); that page's "go on" leads where the patient was going."""
+    going_to = _going_to(step, answers)
+    if advice is not None:
+        return redirect(url_for(f"patient.{advice.value}", after=step.id, **_return_args()))
+    return redirect(going_to)
+
+
+def _going_to(step: Step, answers: dict) -> str:
     if request.args.get("return") == REVIEW and QUESTIONNAIRE.first_incomplete_step(answers) is None:
-        return redirect(url_for("patient.review"))
-    return redirect(page_url(QUESTIONNAIRE.next_page(step)))
+        return url_for("patient.review")
+    return page_url(QUESTIONNAIRE.next_page(step))
+
+
+def _return_args() -> dict:
+    return {"return": REVIEW} if request.args.get("return") == REVIEW else {}
 
 
 def _partial_answers(form: StepForm, saved: dict) -> dict:

@@ -14,7 +14,7 @@ from operator import attrgetter
 from typing import Any, Mapping
 
 from intake.questionnaire.display import EMPTY, age_on, choice_display, display_answer, parse_date
-from intake.questionnaire.safety import SIGNS_ITEM, SafetyAssessment, assess
+from intake.questionnaire.safety import SafetyAssessment, assess
 from intake.questionnaire.schema import ItemType, Questionnaire
 from intake.questionnaire.scoring import GAD2, GAD7, PHQ2, Score, score_all
 
@@ -130,10 +130,8 @@ def _labelled(label: str, value: str | None) -> str | None:
 
 
 def _safety(a: _Answers) -> SafetyAssessment:
-    # The flag's wording comes from the questionnaire, so it matches what the patient saw;
-    # assess() already puts emergency before urgent.
-    ticked = a.values.get(SIGNS_ITEM) or []
-    return assess(a.values, {code: a.choice(SIGNS_ITEM, code) for code in ticked})
+    # assess() already puts the highest tier first.
+    return assess(a.values)
 
 
 def patient_name(answers: Mapping[str, Any]) -> str:

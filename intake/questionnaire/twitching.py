@@ -71,7 +71,7 @@ FREQUENCY_OPTIONS = tuple(
 )
 
 GAD7_NOTICE = N_(
-    "GAD-7 developed by Drs. Robert L. Spitzer, Janet B.W. Williams, Kurt Kroenke and "
+    "GAD-7 and PHQ developed by Drs. Robert L. Spitzer, Janet B.W. Williams, Kurt Kroenke and "
     "colleagues, with an educational grant from Pfizer Inc. No permission required to "
     "reproduce, translate, display or distribute."
 )
@@ -159,36 +159,54 @@ WELCOME = Step(
 SAFETY = Step(
     id="safety",
     title=N_("First, a quick safety check"),
-    intro=N_("Some signs need care right away. Please check any that apply to you now."),
+    intro=N_("Some signs need care right away. Long-standing problems are asked about later in the form."),
     items=(
         Item(
             link_id="safety.signs",
-            text=N_("Do you have any of these right now, or did they start in the last few days?"),
+            text=N_(
+                "Do you have any of these now? Check a sign only if it is new: it started suddenly or in the last few weeks."
+            ),
             type=ItemType.MULTI,
             required=True,
             help=TICK_ALL,
+            # The tier of each sign is in safety.py; a rule's sign repeats its option's words.
             choices=_choices(
-                # Emergency: any one shows the "Call 911 now" page.
                 ("face_droop", N_("Face drooping on one side that came on suddenly")),
-                ("limb_weakness", N_("Weakness or numbness in an arm or leg")),
-                (
-                    "speech",
-                    N_("Slurred or jumbled speech, or trouble understanding what people say"),
-                ),
-                ("vision", N_("Sudden trouble seeing, or double vision")),
+                ("limb_weakness", N_("Sudden new weakness or numbness in an arm or leg")),
+                ("speech", N_("Sudden slurred or jumbled speech, or trouble understanding people")),
+                ("vision", N_("Sudden trouble seeing, or new double vision")),
                 ("balance", N_("Sudden trouble walking, dizziness or loss of balance")),
-                ("headache", N_("A sudden, very bad headache, unlike any headache before")),
-                # Urgent: contact a doctor or urgent care today.
+                ("face_numbness", N_("Sudden numbness of the face")),
+                ("headache", N_("A sudden, very bad headache, unlike any before")),
+                ("swallow_breathe", N_("Trouble swallowing or breathing")),
+                ("fever_neck", N_("A fever with a stiff neck or a very bad headache")),
+                ("injury_fluid", N_("Blood or clear fluid from the ear or nose after a head injury")),
                 (
                     "face_weakness_new",
-                    N_("New weakness on one side of the face that started in the last 3 days"),
+                    N_("New weakness of the face in the last 4 weeks that a doctor has not checked yet"),
                 ),
+                ("both_sides_weak", N_("New weakness on both sides of the face")),
                 (
                     "eye_not_closing",
-                    N_("An eye that will not fully close, or a painful or red eye"),
+                    N_("An eye that has newly stopped closing fully, or a painful or red eye"),
                 ),
                 ("ear_rash", N_("A painful rash with blisters in or around the ear")),
                 ("hearing_loss", N_("Sudden loss of hearing")),
+                (
+                    "medicine_reaction",
+                    N_(
+                        "Twisting of the neck, a clenched jaw or eyes rolling up since a medicine "
+                        "was started or changed"
+                    ),
+                ),
+                (
+                    "seizure_like",
+                    N_(
+                        "An episode that spread to the arm or hand, or with loss of awareness or "
+                        "confusion after it"
+                    ),
+                ),
+                ("head_injury", N_("An injury to the head, face or ear in the last few days")),
                 ("none", N_("None of these")),
                 exclusive=("none",),
             ),
@@ -545,6 +563,59 @@ HISTORY = Step(
             type=ItemType.BOOLEAN,
         ),
         Item(
+            link_id="history.face_weakness_started",
+            text=N_("When did this weakness start?"),
+            type=ItemType.SINGLE,
+            required=True,
+            choices=_choices(
+                ("days", N_("In the last 3 days")),
+                ("weeks", N_("Between 3 days and 4 weeks ago")),
+                ("longer", N_("More than 4 weeks ago")),
+            ),
+            enable_when=_when("history.face_weakness_now", True),
+        ),
+        Item(
+            link_id="history.face_weakness_checked",
+            text=N_("Has a doctor seen you about this weakness?"),
+            type=ItemType.BOOLEAN,
+            required=True,
+            enable_when=(
+                EnableWhen("history.face_weakness_started", Operator.EQUALS, "days"),
+                EnableWhen("history.face_weakness_started", Operator.EQUALS, "weeks"),
+            ),
+        ),
+        Item(
+            link_id="history.face_weakness_course",
+            text=N_("Is the weakness changing?"),
+            type=ItemType.SINGLE,
+            choices=_choices(
+                ("worse", N_("It is slowly getting worse")),
+                ("same", N_("It is about the same")),
+                ("better", N_("It is getting better")),
+            ),
+            enable_when=_when("history.face_weakness_now", True),
+        ),
+        Item(
+            link_id="history.lasting",
+            text=N_("Do you have any of these that have lasted more than 4 weeks?"),
+            type=ItemType.MULTI,
+            help=N_("Problems that have been there a long time. Check all that apply."),
+            choices=_choices(
+                ("limb_weakness", N_("Weakness or numbness in an arm or leg")),
+                ("speech", N_("Trouble speaking")),
+                ("eye_not_closing", N_("An eye that does not close fully")),
+                ("vision", N_("Trouble seeing, or double vision")),
+                ("balance", N_("Trouble with balance or walking")),
+                ("none", N_("None of these")),
+                exclusive=("none",),
+            ),
+        ),
+        Item(
+            link_id="history.lump",
+            text=N_("Is there a lump in front of your ear, in your cheek or in your neck?"),
+            type=ItemType.BOOLEAN,
+        ),
+        Item(
             link_id="history.injury",
             text=N_(
                 "Have you ever had an injury or surgery to your face, head or ear? "
@@ -557,6 +628,12 @@ HISTORY = Step(
             text=N_("What happened, and when?"),
             type=ItemType.LONG_TEXT,
             max_length=500,
+            enable_when=_when("history.injury", True),
+        ),
+        Item(
+            link_id="history.injury_recent",
+            text=N_("Did it happen in the last 4 weeks?"),
+            type=ItemType.BOOLEAN,
             enable_when=_when("history.injury", True),
         ),
         Item(
@@ -575,6 +652,25 @@ HISTORY = Step(
                 ("double_vision", N_("Double vision")),
                 ("none", N_("None of these")),
                 exclusive=("none",),
+            ),
+        ),
+        Item(
+            link_id="history.sudden_symptoms",
+            text=N_("Did any of these start suddenly in the last few days?"),
+            type=ItemType.MULTI,
+            required=True,
+            help=TICK_ALL,
+            choices=_choices(
+                ("numbness", N_("Numbness of the face")),
+                ("double_vision", N_("Double vision")),
+                ("dizziness", N_("Dizziness")),
+                ("hearing_loss", N_("Hearing loss")),
+                ("none", N_("No, none of these started suddenly")),
+                exclusive=("none",),
+            ),
+            enable_when=tuple(
+                EnableWhen("history.other_symptoms", Operator.EQUALS, code)
+                for code in ("numbness", "double_vision", "dizziness", "hearing_loss")
             ),
         ),
         Item(
@@ -722,6 +818,12 @@ STRESS = Step(
         _gad_item(7, N_("Feeling afraid, as if something awful might happen"), "69736-7"),
         _phq_item(1, N_("Little interest or pleasure in doing things"), "44250-9"),
         _phq_item(2, N_("Feeling down, depressed, or hopeless"), "44255-8"),
+        # PHQ-9 item 9, word for word: any answer above "Not at all" shows the support page.
+        _instrument_item(
+            "stress.phq9.9",
+            N_("Thoughts that you would be better off dead, or of hurting yourself in some way"),
+            "44260-8",
+        ),
         Item(
             link_id="stress.level",
             text=N_("Over the last month, how stressed have you felt?"),
@@ -822,7 +924,7 @@ VISIT = Step(
 
 QUESTIONNAIRE = Questionnaire(
     id="facial-twitching-intake",
-    version="1.0.0",
+    version="2.0.0",
     title=N_("Facial twitching: before your visit"),
     url="https://nyfacialparalysis.example/fhir/Questionnaire/facial-twitching-intake",
     steps=(WELCOME, SAFETY, ABOUT, TWITCHING, HISTORY, STRESS, VISIT),

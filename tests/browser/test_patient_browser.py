@@ -83,7 +83,7 @@ def test_it_stops_on_the_emergency_page(server, page):
     start_with_mouse(page, server.url)
     fill_with_mouse(page, {"safety.signs": ["face_droop"]})
     click_and_wait(page, "button[value=next]")
-    assert page.url.endswith("/emergency")
+    assert page.url.endswith("/emergency?after=safety")
     assert page.is_visible("text=Call 911 now")
     [draft] = stored(server.app)
     assert draft.safety_tier == "emergency" and draft.status == Status.DRAFT

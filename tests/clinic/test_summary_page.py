@@ -54,7 +54,7 @@ def test_it_shows_the_summary_sections_in_order_with_safety_first(app, client, c
     safety = page[page.index('id="safety-title"') : page.index('id="who-title"')]
     assert "safety-emergency" in page and "tier-emergency" in safety
     assert safety.index("Emergency:") < safety.index("Urgent:"), "emergency flags first"
-    assert "Slurred or jumbled speech" in safety and "Sudden loss of hearing" in safety
+    assert "Sudden slurred or jumbled speech" in safety and "Sudden loss of hearing" in safety
 
 
 def test_every_answer_stands_under_its_step_title_once(app, client, clinician):

@@ -4,10 +4,13 @@ without the web or the database."""
 from __future__ import annotations
 
 import ast
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from intake.questionnaire import drafts
 from intake.questionnaire.drafts import REVIEW, DraftContent
+from intake.questionnaire.safety import Advice
+from intake.questionnaire.safety_record import SafetyRecord
 from intake.questionnaire.twitching import QUESTIONNAIRE
 
 STEP = {step.id: step for step in QUESTIONNAIRE.steps}
@@ -22,7 +25,9 @@ ON_TWITCHING = DraftContent(
     safety_tier="none",
     emergency_acknowledged=False,
     language="en",
+    safety_record={},
 )
+NOW = datetime(2026, 12, 4, 15, 0, tzinfo=timezone.utc)
 
 
 def test_a_page_replaces_only_its_own_answers():
@@ -32,22 +37,28 @@ def test_a_page_replaces_only_its_own_answers():
         STEP["about"],
         {"about.first_name": "Ana", "twitch.side": "from another page"},
         reached="twitching",
+        now=NOW,
     )
     assert saved.answers == {**ON_TWITCHING.answers, "about.first_name": "Ana"}
 
 
 def test_a_page_drops_answers_its_new_answers_turn_off():
     saved = drafts.with_page(
-        QUESTIONNAIRE, ON_TWITCHING, STEP["twitching"], {"twitch.triggers": ["stress"]}, reached="history"
+        QUESTIONNAIRE,
+        ON_TWITCHING,
+        STEP["twitching"],
+        {"twitch.triggers": ["stress"]},
+        reached="history",
+        now=NOW,
     )
     assert saved.answers["twitch.triggers"] == ["stress"]
     assert "twitch.triggers_other" not in saved.answers
 
 
 def test_the_draft_keeps_the_furthest_page_reached():
-    forward = drafts.with_page(QUESTIONNAIRE, ON_TWITCHING, STEP["twitching"], {}, reached="history")
-    back = drafts.with_page(QUESTIONNAIRE, ON_TWITCHING, STEP["about"], {}, reached="safety")
-    to_review = drafts.with_page(QUESTIONNAIRE, ON_TWITCHING, STEP["visit"], {}, reached=REVIEW)
+    forward = drafts.with_page(QUESTIONNAIRE, ON_TWITCHING, STEP["twitching"], {}, reached="history", now=NOW)
+    back = drafts.with_page(QUESTIONNAIRE, ON_TWITCHING, STEP["about"], {}, reached="safety", now=NOW)
+    to_review = drafts.with_page(QUESTIONNAIRE, ON_TWITCHING, STEP["visit"], {}, reached=REVIEW, now=NOW)
     assert (forward.current_step, back.current_step, to_review.current_step) == (
         "history",
         "twitching",
@@ -55,23 +66,62 @@ def test_the_draft_keeps_the_furthest_page_reached():
     )
 
 
-def test_safety_is_assessed_again_and_an_acknowledgement_lasts_only_while_it_is_an_emergency():
-    acknowledged = drafts.with_page(
-        QUESTIONNAIRE, ON_TWITCHING, STEP["safety"], {"safety.signs": ["speech"]}, reached="about"
+def _save(draft, step_id, answers, reached="about", now=NOW):
+    return drafts.with_page(QUESTIONNAIRE, draft, STEP[step_id], answers, reached=reached, now=now)
+
+
+def test_the_highest_tier_is_kept_and_a_later_none_is_recorded_as_a_downgrade():
+    flagged = _save(ON_TWITCHING, "safety", {"safety.signs": ["speech"]})
+    cleared = _save(flagged, "safety", {"safety.signs": ["none"]}, now=NOW + timedelta(minutes=3))
+    record = SafetyRecord.from_json(cleared.safety_record)
+    assert (flagged.safety_tier, cleared.safety_tier) == ("emergency", "emergency")
+    assert drafts.standing(cleared).tier == "none"
+    [(event, lowered_from)] = record.downgrades()
+    assert (event.at, event.page, event.tier, lowered_from) == (
+        (NOW + timedelta(minutes=3)).isoformat(),
+        "safety",
+        "none",
+        "emergency",
     )
-    assert acknowledged.safety_tier == "emergency"
-    acknowledged = drafts.with_page(
-        QUESTIONNAIRE,
-        DraftContent(**{**vars(acknowledged), "emergency_acknowledged": True}),
-        STEP["safety"],
-        {"safety.signs": ["speech", "vision"]},
-        reached="about",
+    assert record.withdrawn_at("speech") == event.at
+    assert [(one.code, one.page, one.at) for one in record.raised] == [("speech", "safety", NOW.isoformat())]
+
+
+def test_an_acknowledgement_covers_only_the_emergency_signs_it_was_given_for():
+    flagged = _save(ON_TWITCHING, "safety", {"safety.signs": ["speech"]})
+    checked = drafts.acknowledged(flagged, NOW)
+    more = _save(checked, "safety", {"safety.signs": ["speech", "face_droop"]})
+    fewer = _save(drafts.acknowledged(more, NOW), "safety", {"safety.signs": ["face_droop"]})
+    urgent = _save(fewer, "safety", {"safety.signs": ["ear_rash"]})
+    assert checked.emergency_acknowledged is True
+    assert more.emergency_acknowledged is False  # a new emergency sign: asked again
+    assert fewer.emergency_acknowledged is True
+    assert urgent.emergency_acknowledged is False  # no emergency stands to be acknowledged
+    assert SafetyRecord.from_json(checked.safety_record).acknowledged == ("speech",)
+
+
+def test_a_red_flag_on_a_later_page_shows_its_page_right_after_that_page():
+    on_history = _save(
+        ON_TWITCHING,
+        "history",
+        {"history.other_symptoms": ["numbness"], "history.sudden_symptoms": ["numbness"]},
+        reached="stress",
+        now=NOW,
     )
-    assert acknowledged.emergency_acknowledged is True
-    urgent = drafts.with_page(
-        QUESTIONNAIRE, acknowledged, STEP["safety"], {"safety.signs": ["ear_rash"]}, reached="about"
-    )
-    assert (urgent.safety_tier, urgent.emergency_acknowledged) == ("urgent", False)
+    assert drafts.advice_after(QUESTIONNAIRE, on_history, STEP["history"]) is Advice.EMERGENCY
+    assert drafts.advice_after(QUESTIONNAIRE, on_history, STEP["twitching"]) is None  # not its answer
+    # later pages close until the patient says a doctor checked; the page itself stays open
+    assert drafts.may_open(QUESTIONNAIRE, on_history, "stress") == drafts.EMERGENCY_PAGE
+    assert drafts.may_open(QUESTIONNAIRE, on_history, "history") is None
+    self_harm = _save(on_history, "stress", {"stress.phq9.9": "1"}, reached="visit")
+    assert drafts.advice_after(QUESTIONNAIRE, self_harm, STEP["stress"]) is Advice.SUPPORT
+
+
+def test_the_safety_question_is_due_again_a_day_after_it_was_answered():
+    answered = SafetyRecord.from_json(_save(ON_TWITCHING, "safety", {"safety.signs": ["none"]}).safety_record)
+    assert answered.check_due(NOW + timedelta(hours=23), hours=24) is False
+    assert answered.check_due(NOW + timedelta(hours=25), hours=24) is True
+    assert SafetyRecord().check_due(NOW, hours=24) is True  # never recorded: ask
 
 
 def test_the_welcome_pages_language_answer_is_the_drafts_language():
@@ -81,6 +131,7 @@ def test_the_welcome_pages_language_answer_is_the_drafts_language():
         STEP["welcome"],
         {"consent.agree": True, "consent.language": "es"},
         reached="safety",
+        now=NOW,
     )
     assert saved.language == "es"
 
@@ -105,7 +156,7 @@ def test_it_keeps_the_type_it_is_given():
         row_version: int
 
     read = Read(**vars(ON_TWITCHING), row_version=7)
-    saved = drafts.with_language(drafts.with_page(QUESTIONNAIRE, read, STEP["about"], {}, "about"), "es")
+    saved = drafts.with_language(drafts.with_page(QUESTIONNAIRE, read, STEP["about"], {}, "about", NOW), "es")
     assert isinstance(saved, Read) and saved.row_version == 7
 
 

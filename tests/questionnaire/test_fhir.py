@@ -197,6 +197,7 @@ def test_it_codes_gad_and_phq_items_with_loinc(resource):
         "stress.gad7.7": "69736-7",
         "stress.phq2.1": "44250-9",
         "stress.phq2.2": "44255-8",
+        "stress.phq9.9": "44260-8",
     }
     for link_id, code in expected.items():
         assert by_id[link_id]["code"] == [{"system": LOINC, "code": code}]
@@ -206,7 +207,11 @@ def test_it_codes_gad_and_phq_items_with_loinc(resource):
 
 def test_it_gives_instrument_options_loinc_answers_and_ordinal_values(resource):
     by_id = items_by_link_id(resource)
-    for link_id in [f"stress.gad7.{n}" for n in range(1, 8)] + ["stress.phq2.1", "stress.phq2.2"]:
+    for link_id in [f"stress.gad7.{n}" for n in range(1, 8)] + [
+        "stress.phq2.1",
+        "stress.phq2.2",
+        "stress.phq9.9",
+    ]:
         codings = [o["valueCoding"] for o in by_id[link_id]["answerOption"]]
         assert [c["system"] for c in codings] == [LOINC] * 4
         assert [c["code"] for c in codings] == LOINC_ANSWERS
@@ -361,7 +366,7 @@ def test_it_writes_help_intro_and_labels_as_display_items(resource):
         assert control == {"system": "http://hl7.org/fhir/questionnaire-item-control", "code": "help"}
     assert by_id["about.first_name"].get("item") is None  # no help, no child
     assert by_id["stress.intro"]["text"].startswith("Over the last 2 weeks")
-    assert by_id["stress.footnote"]["text"].startswith("GAD-7 developed by")
+    assert by_id["stress.footnote"]["text"].startswith("GAD-7 and PHQ developed by")
     assert by_id["twitch.bother.lower"]["text"] == "Not at all"
     assert by_id["twitch.bother.upper"]["text"] == "Very much"
 

@@ -40,4 +40,7 @@ def test_it_imports_no_web_or_database_code_and_nothing_of_the_app_outside_the_c
             if root == "intake":
                 assert name.startswith("intake.questionnaire"), (path.name, name)
             if root == "tests":
-                assert name in ("tests", "tests.answers", "tests.fhir_cases"), (path.name, name)
+                assert name in ("tests", "tests.answers", "tests.fhir_cases", "tests.safety_vignettes"), (
+                    path.name,
+                    name,
+                )

@@ -58,16 +58,25 @@ FIXED_ITEMS: dict[str, tuple[ItemType, tuple[str, ...] | None]] = {
     "safety.signs": (
         ItemType.MULTI,
         (
+            # 1.0.0's codes, with 2.0.0's new signs beside them (issue 25)
             "face_droop",
             "limb_weakness",
             "speech",
             "vision",
             "balance",
+            "face_numbness",
             "headache",
+            "swallow_breathe",
+            "fever_neck",
+            "injury_fluid",
             "face_weakness_new",
+            "both_sides_weak",
             "eye_not_closing",
             "ear_rash",
             "hearing_loss",
+            "medicine_reaction",
+            "seizure_like",
+            "head_injury",
             "none",
         ),
     ),
@@ -215,7 +224,7 @@ FREQUENCY_DISPLAYS = (
 )
 GAD7_STEM = "Over the last 2 weeks, how often have you been bothered by the following problems?"
 GAD7_NOTICE = (
-    "GAD-7 developed by Drs. Robert L. Spitzer, Janet B.W. Williams, Kurt Kroenke and "
+    "GAD-7 and PHQ developed by Drs. Robert L. Spitzer, Janet B.W. Williams, Kurt Kroenke and "
     "colleagues, with an educational grant from Pfizer Inc. No permission required to "
     "reproduce, translate, display or distribute."
 )
@@ -340,7 +349,7 @@ def answers_enabling_everything(questionnaire: Questionnaire | None = None) -> d
 
 def test_it_has_the_agreed_identity():
     assert QUESTIONNAIRE.id == "facial-twitching-intake"
-    assert QUESTIONNAIRE.version == "1.0.0"
+    assert QUESTIONNAIRE.version == "2.0.0"
     assert QUESTIONNAIRE.title == "Facial twitching: before your visit"
     assert QUESTIONNAIRE.url == (
         "https://nyfacialparalysis.example/fhir/Questionnaire/facial-twitching-intake"
@@ -392,7 +401,8 @@ def test_it_keeps_the_fixed_wording_of_consent_and_safety():
         "share my answers with the clinic's clinicians."
     )
     assert QUESTIONNAIRE.item("safety.signs").text == (
-        "Do you have any of these right now, or did they start in the last few days?"
+        "Do you have any of these now? Check a sign only if it is new: it started "
+        "suddenly or in the last few weeks."
     )
     assert QUESTIONNAIRE.item("safety.signs").choice("none").display == "None of these"
     assert QUESTIONNAIRE.item("history.diagnoses").text == (
@@ -579,7 +589,9 @@ def test_it_shows_the_gad7_stem_and_notice():
 
 def test_it_marks_only_the_instruments_as_fixed_wording():
     fixed = {item.link_id for item in all_items() if item.fixed_wording}
-    assert fixed == {f"stress.gad7.{n}" for n in GAD7_LOINC} | {f"stress.phq2.{n}" for n in PHQ2_LOINC}
+    assert fixed == {f"stress.gad7.{n}" for n in GAD7_LOINC} | {f"stress.phq2.{n}" for n in PHQ2_LOINC} | {
+        "stress.phq9.9"
+    }
 
 
 # --------------------------------------------------------------------------- enabled_answers

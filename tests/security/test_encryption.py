@@ -201,11 +201,11 @@ def test_rotate_keys_moves_everything_to_the_new_key_so_the_old_one_can_go(
     assert _all_plain(both) == before, "with the new key first, old values still read"
     result = both.test_cli_runner().invoke(args=["rotate-keys", "--batch", "1"])
     assert result.exit_code == 0, result.output
-    # two answers documents, the sent one's patient name, one note, and the clinician's
-    # second-factor secret
-    assert "Re-encrypted 5 values" in result.output
+    # two answers documents and their two safety records, the sent one's patient name,
+    # one note, and the clinician's second-factor secret
+    assert "Re-encrypted 7 values" in result.output
     again = both.test_cli_runner().invoke(args=["rotate-keys"])
-    assert "Re-encrypted 0 values; 5 were under the newest key" in again.output
+    assert "Re-encrypted 0 values; 7 were under the newest key" in again.output
     only_new = with_keys(new_key)
     assert _all_plain(only_new) == before
     with pytest.raises(DecryptionError):
@@ -216,7 +216,7 @@ def test_rotate_keys_moves_everything_to_the_new_key_so_the_old_one_can_go(
             .scalars()
             .all()
         )
-    assert detail[0] == "rotated=5 current=0 unreadable=0"
+    assert detail[0] == "rotated=7 current=0 unreadable=0"
 
 
 def test_rotate_keys_reports_values_no_key_opens(app, database_url, patient):
