@@ -78,7 +78,20 @@ def submission_resource(
     if submission.reference:
         head["identifier"] = {"system": reference_system(q), "value": submission.reference}
     mapped["questionnaire"] = f"{q.url}|{submission.questionnaire_version}"
-    return {**head, **mapped}
+    return {**head, "extension": [highest_tier_extension(q, submission.safety_tier)], **mapped}
+
+
+def highest_tier_extension(q: Questionnaire, tier: str) -> dict[str, Any]:
+    """The highest safety tier the patient's answers ever reached (never lowered), as the
+    dashboard and the CSV carry it: a referral tier, not a finding."""
+    return {
+        "url": f"{q.url}/StructureDefinition/highest-safety-tier",
+        "valueCoding": {
+            "system": f"{q.url}/CodeSystem/safety-tier",
+            "code": tier,
+            "display": tier.capitalize(),
+        },
+    }
 
 
 def unreadable_outcome(unreadable: Unreadable) -> dict[str, Any]:

@@ -23,7 +23,7 @@ from intake.questionnaire.safety import Tier
 from intake.security.blind_index import name_index
 
 STATUSES = (Status.NEW, Status.REVIEWED)
-TIERS = (Tier.EMERGENCY.value, Tier.URGENT.value, Tier.NONE.value)
+TIERS = (Tier.EMERGENCY.value, Tier.URGENT.value, Tier.SOON.value, Tier.NONE.value)
 REFERENCE_SEARCH = re.compile(r"^[2-9A-HJKMNP-Z]{4}-?[2-9A-HJKMNP-Z]{4}$")
 NAME_KEY = re.compile(r"[0-9a-f]{64}")
 

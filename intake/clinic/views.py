@@ -32,6 +32,7 @@ from intake.clinic.blueprint import (
 from intake.clinic.forms import LoginForm, NoteForm, PasswordChangeForm
 from intake.extensions import db, limiter
 from intake.models import Submission, utcnow
+from intake.questionnaire.safety_record import SafetyRecord, safety_box
 from intake.questionnaire.summary import build_summary
 from intake.questionnaire.twitching import QUESTIONNAIRE
 from intake.security.crypto import DecryptionError, data_keys
@@ -231,10 +232,13 @@ def submission_or_404(public_id: str) -> Submission:
 
 
 def _render_submission(found: Submission, note_form: NoteForm) -> str:
+    summary = build_summary(QUESTIONNAIRE, found.answers, today=clinic_today())
     page = render_template(
         "clinician/submission.html",
         submission=found,
-        summary=build_summary(QUESTIONNAIRE, found.answers, today=clinic_today()),
+        summary=summary,
+        safety=safety_box(SafetyRecord.from_json(found.safety_record), summary.safety, found.safety_tier),
+        questionnaire=QUESTIONNAIRE,
         notes=workspace.notes_for(found),
         history=audit.status_history(found),
         note_form=note_form,

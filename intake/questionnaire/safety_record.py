@@ -140,3 +140,82 @@ class SafetyRecord:
 
 def rule(code: str) -> Rule | None:
     return next((one for one in RULES if one.code == code), None)
+
+
+# --------------------------------------------------------------------------- the clinician's view
+
+
+@dataclass(frozen=True)
+class FlagLine:
+    """One flag as the clinician's Safety box shows it."""
+
+    code: str
+    tier: str
+    sign: str
+    reason: str
+    page: str | None  # the step the answer was given on
+    raised_at: datetime | None  # None for a row sent before the record was kept
+    withdrawn_at: datetime | None  # the patient changed the answer; None while it stands
+
+
+@dataclass(frozen=True)
+class Downgrade:
+    at: datetime
+    page: str | None
+    lowered_from: str
+    lowered_to: str
+
+
+@dataclass(frozen=True)
+class SafetyBox:
+    highest: str
+    highest_at: datetime | None
+    lines: tuple[FlagLine, ...]  # standing flags first (highest tier first), then withdrawn ones
+    downgrades: tuple[Downgrade, ...]
+    acknowledged: tuple[str, ...]  # the signs the patient said a doctor had already checked
+    acknowledged_at: datetime | None
+
+
+def _when(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
+
+
+def safety_box(record: SafetyRecord, standing: SafetyAssessment, stored_tier: str) -> SafetyBox:
+    """Everything the record and the answers say about safety, for the clinician: every
+    flag with its page and time (withdrawn ones too), the highest tier, each downgrade."""
+    first = {one.code: one for one in record.raised}
+    lines = [
+        FlagLine(
+            flag.code, flag.tier.value, flag.sign, flag.reason,
+            first[flag.code].page if flag.code in first else None,
+            _when(first[flag.code].at) if flag.code in first else None, None,
+        )
+        for flag in standing.flags
+    ]  # fmt: skip
+    standing_codes = set(standing.codes())
+    for one in record.raised:
+        found = rule(one.code)
+        if one.code in standing_codes or found is None:
+            continue
+        lines.append(
+            FlagLine(
+                one.code, found.tier.value, found.sign, found.reason, one.page,
+                _when(one.at), _when(record.withdrawn_at(one.code)),
+            )
+        )  # fmt: skip
+    downgrades = tuple(
+        Downgrade(_when(event.at), event.page, lowered_from, event.tier)
+        for event, lowered_from in record.downgrades()
+    )
+    acknowledged = tuple((rule(code) or SIGNLESS).sign for code in record.acknowledged)
+    return SafetyBox(
+        highest(stored_tier, record.highest, standing.tier).value,
+        _when(record.highest_at),
+        tuple(lines),
+        downgrades,
+        acknowledged,
+        _when(record.acknowledged_at),
+    )
+
+
+SIGNLESS = Rule("unknown", Tier.NONE, "a sign this version no longer lists", "", "", ())
