@@ -90,6 +90,9 @@ class Config:
         None if "CLINIC_HOURS" in os.environ else "De lunes a viernes, de 8:30 a. m. a 5:00 p. m."
     )
     EMERGENCY_NUMBER = os.environ.get("EMERGENCY_NUMBER", "911")
+    # When the clinic answers its phone, in CLINIC_TIMEZONE (intake/patient/opening_hours.py):
+    # the urgent page says when it is closed, and a callback asked then waits for the opening.
+    CLINIC_OPENING_HOURS = os.environ.get("CLINIC_OPENING_HOURS", "mon-fri 08:30-17:00")
     # The crisis line the support page offers (call or text), e.g. the US 988 Suicide &
     # Crisis Lifeline.
     CRISIS_LINE = os.environ.get("CRISIS_LINE", "988")
@@ -154,6 +157,10 @@ class Config:
     # "A submission arrived" email (reference, tier, link; no health data). Off unless
     # NOTIFY_EMAIL is set.
     NOTIFY_EMAIL = os.environ.get("NOTIFY_EMAIL")
+    # Alerts (no health data): an unsent form that reaches urgent or emergency, once per
+    # draft and tier, and every callback request. Unset sends none (the Needs attention
+    # list shows them all the same).
+    ALERT_EMAIL = os.environ.get("ALERT_EMAIL")
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
     MAIL_PORT = _env_int("MAIL_PORT", 25)
     MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "").lower() in ("1", "true", "yes")

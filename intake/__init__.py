@@ -26,6 +26,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from intake import cli, clinic, errors, fhir, i18n, logs, notify, patient, probes
 from intake.clinic import accounts
 from intake.extensions import compress, csrf, limiter
+from intake.patient import opening_hours
 from intake.patient.forms import choices_of
 from intake.security import crypto, headers, keys, origin
 from intake.security.session_cookie import SessionCookie
@@ -44,6 +45,7 @@ def create_app(config: str | type | None = None) -> Flask:
     keys.refuse_unsafe_production_settings(app)
     _trust_proxies(app)
     origin.configure(app)
+    opening_hours.parse(app.config["CLINIC_OPENING_HOURS"])  # a typo fails the start, not a page
     # First, so that its after_request runs last: it compresses the finished response.
     compress.init_app(app)
     logs.init_app(app)

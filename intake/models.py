@@ -214,6 +214,27 @@ class ReviewNote(db.Model):
     __table_args__ = (Index("ix_review_note_submission_created", "submission_id", "created_at"),)
 
 
+class CallbackRequest(db.Model):
+    """A patient's "ask the clinic to call me today", left on the urgent or support page,
+    on a draft or a sent form. The number and the good time are sealed like the answers."""
+
+    __tablename__ = "callback_request"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submission.id"))
+    phone: Mapped[str] = mapped_column(EncryptedText)
+    good_time: Mapped[str] = mapped_column(EncryptedText)
+    tier: Mapped[str] = mapped_column(String(16))  # the tier of the page it was asked on
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    handled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    handled_by_id: Mapped[int | None] = mapped_column(ForeignKey("clinician.id"))
+
+    submission: Mapped[Submission] = relationship()
+    handled_by: Mapped[Clinician | None] = relationship()
+
+    __table_args__ = (Index("ix_callback_request_handled_created", "handled_at", "created_at"),)
+
+
 # The actions that change a submission's review status (audit.Action names them), and
 # the audit rows that hold one: the predicate of their partial index, which a query
 # must state in these same words (audit.STATUS_HISTORY) for the index to serve it.

@@ -1,5 +1,6 @@
-"""An email to the clinic when a submission arrives: reference, safety tier and a link,
-never health data. Sent after the submission is committed, from a background thread, so
+"""Emails to the clinic, never with health data: when a submission arrives (reference,
+safety tier, a link; to NOTIFY_EMAIL), and alerts (to ALERT_EMAIL) when an unsent form
+first reaches urgent or emergency, or a patient asks the clinic to call them today. Sent after the submission is committed, from a background thread, so
 a slow or broken mail server can neither lose nor delay a patient's submission.
 """
 
@@ -30,6 +31,41 @@ class Notice:
 def queue_new_submission(public_id: str, reference: str, tier: str) -> None:
     """Remember a notice; it goes out only if the transaction commits."""
     db.session.info.setdefault(PENDING, []).append(Notice(public_id, reference, tier))
+
+
+@dataclass(frozen=True)
+class Alert:
+    """A red-flag draft or a callback request: the tier and a link, nothing else."""
+
+    public_id: str
+    tier: str
+    callback: bool = False
+
+
+def queue_alert(public_id: str, tier: str, callback: bool = False) -> None:
+    """Remember an alert; it goes out only if the transaction commits."""
+    db.session.info.setdefault(PENDING, []).append(Alert(public_id, tier, callback))
+
+
+def compose_alert(alert: Alert, config, link: str) -> EmailMessage:
+    message = EmailMessage()
+    what = (
+        "asked the clinic to call them today"
+        if alert.callback
+        else "reached this tier and has not sent the form"
+    )
+    message["Subject"] = f"Needs attention: {alert.tier.upper()} " + (
+        "callback request" if alert.callback else "unsent form"
+    )
+    message["From"] = config["MAIL_SENDER"]
+    message["To"] = config["ALERT_EMAIL"]
+    message.set_content(
+        f"A patient filling in the pre-visit questionnaire {what}.\n\n"
+        f"Safety: {alert.tier.upper()}\n\nSign in to see it on the Needs attention list: {link}\n\n"
+        "This email holds no health information on purpose.\n",
+        cte="7bit",
+    )
+    return message
 
 
 def compose(notice: Notice, config, link: str) -> EmailMessage:
@@ -75,15 +111,27 @@ def _link(notice: Notice) -> str:
     return public_url(f"/clinic/submissions/{notice.public_id}")
 
 
+def _alert_link(alert: Alert) -> str:
+    if has_request_context():
+        return external_url_for("clinician.attention_item", public_id=alert.public_id)
+    return public_url(f"/clinic/attention/{alert.public_id}")
+
+
+def _message(item: Notice | Alert, config) -> EmailMessage | None:
+    if isinstance(item, Alert):
+        return compose_alert(item, config, _alert_link(item)) if config.get("ALERT_EMAIL") else None
+    return compose(item, config, _link(item)) if config.get("NOTIFY_EMAIL") else None
+
+
 def _after_commit(session: Session) -> None:
-    notices = session.info.pop(PENDING, [])
-    if not notices or not current_app.config.get("NOTIFY_EMAIL"):
+    pending = session.info.pop(PENDING, [])
+    if not pending:
         return
     app = current_app._get_current_object()
-    for notice in notices:
-        message = compose(notice, app.config, _link(notice))
-        thread = threading.Thread(target=_send_quietly, args=(app, message), daemon=True)
-        thread.start()
+    for item in pending:
+        message = _message(item, app.config)
+        if message is not None:
+            threading.Thread(target=_send_quietly, args=(app, message), daemon=True).start()
 
 
 def _after_rollback(session: Session) -> None:

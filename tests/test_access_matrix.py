@@ -54,6 +54,7 @@ EXPECTED: dict[tuple[str, str], tuple] = {
     ("POST", "/emergency/continue"): (404, M, M, 404, 404, 404, 404, 404),
     ("GET", "/urgent"): (404, M, M, 404, 404, 404, 404, 404),
     ("GET", "/support"): (404, M, M, 404, 404, 404, 404, 404),
+    ("POST", "/callback"): (404, M, M, 404, 404, 404, 404, 404),
     ("POST", "/language"): (M, M, M, M, M, M, M, M),
     ("POST", "/later"): (404, M, M, 404, 404, 404, 404, 404),
     ("GET", "/saved"): (404, 200, 200, 404, 404, 404, 404, 404),
@@ -81,6 +82,9 @@ EXPECTED: dict[tuple[str, str], tuple] = {
     ("POST", "/clinic/submissions/<public_id>/notes"): (L, L, L, M, L, L, M, L),
     ("POST", "/clinic/submissions/<public_id>/reviewed"): (L, L, L, M, L, L, M, L),
     ("POST", "/clinic/submissions/<public_id>/reopen"): (L, L, L, M, L, L, M, L),
+    ("GET", "/clinic/attention"): (L, L, L, 200, L, L, 200, L),
+    ("GET", "/clinic/attention/<public_id>"): (L, L, L, M, L, L, M, L),
+    ("POST", "/clinic/attention/<public_id>/called"): (L, L, L, M, L, L, M, L),
     # --- administration: admins only
     ("GET", "/clinic/admin/accounts"): (L, L, L, 403, L, L, 200, L),
     ("POST", "/clinic/admin/accounts"): (L, L, L, 403, L, L, 422, L),

@@ -148,3 +148,52 @@ def test_it_sends_nothing_when_the_submit_is_rolled_back(app, patient, smtp, mon
     monkeypatch.undo()
     _wait_for_mail(app)
     assert inbox.messages == []
+
+
+def _bodies(inbox) -> list[str]:
+    messages = [message_from_bytes(e.content, policy=policy.default) for e in inbox.messages]
+    return [m["Subject"] + "\n" + m.get_content() for m in messages]
+
+
+def test_it_alerts_once_per_draft_and_tier_when_an_unsent_form_reaches_urgent_or_emergency(
+    app, patient, smtp
+):
+    controller, inbox = smtp
+    _configure(app, controller.port)
+    app.config["ALERT_EMAIL"] = "oncall@clinic.example"
+    patient.start()
+    patient.answer("safety", {"safety.signs": ["ear_rash"]})
+    patient.answer("safety", {"safety.signs": ["ear_rash"]})  # the same tier again: no second alert
+    patient.answer("safety", {"safety.signs": ["speech"]})
+    patient.answer("safety", {"safety.signs": ["none"]})  # lowered: the highest stays, no alert
+    _wait_for_mail(app)
+    [draft] = all_submissions(app)
+    bodies = _bodies(inbox)
+    assert [("URGENT" in b, "EMERGENCY" in b) for b in bodies] == [(True, False), (False, True)]
+    assert all(e.rcpt_tos == ["oncall@clinic.example"] for e in inbox.messages)
+    assert all(f"http://localhost/clinic/attention/{draft.public_id}" in b for b in bodies)
+    assert not any("rash" in b.lower() or "speech" in b.lower() for b in bodies)
+
+
+def test_a_callback_request_alerts_without_the_number(app, patient, smtp):
+    controller, inbox = smtp
+    _configure(app, controller.port)
+    app.config.update(ALERT_EMAIL="oncall@clinic.example")
+    patient.start()
+    patient.answer("safety", {"safety.signs": ["hearing_loss"]})
+    patient.post(
+        "/callback?page=urgent", {"phone": "(212) 555-0199", "good_time": "noon"}, token_from="/urgent"
+    )
+    _wait_for_mail(app)
+    bodies = _bodies(inbox)
+    assert len(bodies) == 2 and "callback request" in bodies[1]
+    assert not any("555" in b or "noon" in b for b in bodies)
+
+
+def test_it_sends_no_alert_without_an_alert_address(app, patient, smtp):
+    controller, inbox = smtp
+    _configure(app, controller.port)
+    patient.start()
+    patient.answer("safety", {"safety.signs": ["speech"]})
+    _wait_for_mail(app)
+    assert inbox.messages == []

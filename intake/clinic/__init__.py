@@ -4,6 +4,7 @@
 - views.py          sign-in, password, the list, one summary, review status, notes
 - second_factor.py  the second step of signing in, and setting it up
 - admin.py          accounts and the audit trail (admins only)
+- attention.py      Needs attention: red-flag drafts and callback requests
 - exports.py        CSV and FHIR downloads, streamed; csv_rows.py builds their rows
 - accounts.py       clinician accounts, passwords, sessions (use-cases, no routes)
 - mfa.py            TOTP codes and recovery codes
@@ -15,7 +16,7 @@ top-level modules (intake.listing for the list); never intake.patient or intake.
 """
 
 # Each route module attaches its routes to the one blueprint.
-from intake.clinic import admin, exports, second_factor, views  # noqa: F401
+from intake.clinic import admin, attention, exports, second_factor, views  # noqa: F401
 from intake.clinic.blueprint import bp
 
 __all__ = ["bp"]

@@ -22,7 +22,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import Email, Length, Optional, Regexp, StopValidation
+from wtforms.validators import Email, InputRequired, Length, Optional, Regexp, StopValidation
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from intake.forms import SafeForm
@@ -317,3 +317,20 @@ class ConfirmForm(PatientForm):
     def validate_confirm(self, field):
         if not field.data:
             raise StopValidation(_l("Tick the box to confirm your answers"))
+
+
+class CallbackForm(PatientForm):
+    """ "Ask the clinic to call me today", on the urgent and support pages."""
+
+    phone = StringField(
+        _l("Phone number to call"),
+        [
+            InputRequired(_l("Enter the phone number the clinic should call")),
+            Length(max=30),
+            Regexp(PHONE_PATTERN, message=_l("Enter a phone number, like (212) 555-0123")),
+        ],
+    )
+    good_time = StringField(
+        _l("A good time to call (optional)"),
+        [Optional(), Length(max=100, message=_l("Use 100 characters or fewer"))],
+    )

@@ -5,12 +5,13 @@ what to do, never what the patient has."""
 
 from __future__ import annotations
 
-from flask import abort, current_app, redirect, render_template, request, url_for
+from flask import abort, current_app, redirect, render_template, request, session, url_for
 
 from intake.extensions import db
 from intake.forms import ButtonForm
 from intake.models import Submission, utcnow
-from intake.patient import submissions
+from intake.patient import callbacks, opening_hours, submissions
+from intake.patient.forms import CallbackForm
 from intake.patient.views import bp, no_draft, page_url, require_draft
 from intake.questionnaire import drafts
 from intake.questionnaire.safety import Advice, Flag
@@ -62,18 +63,63 @@ def continue_after_emergency():
     return redirect(_go_on_url(saved.draft))
 
 
+def _opening_hours() -> dict:
+    """Is the clinic open now, and when it opens next (in the clinic's time)."""
+    config, now = current_app.config, utcnow()
+    openings = opening_hours.parse(config["CLINIC_OPENING_HOURS"])
+    zone = config["CLINIC_TIMEZONE"]
+    return {
+        "open": opening_hours.is_open(openings, now, zone),
+        "next": opening_hours.next_opening(openings, now, zone),
+    }
+
+
+def _callback_page(draft: Submission, advice: Advice, form: CallbackForm, status: int = 200):
+    template = {Advice.URGENT: "patient/urgent.html", Advice.SUPPORT: "patient/support.html"}[advice]
+    if not form.is_submitted():
+        form.phone.data = draft.answers.get("about.phone")
+    page = render_template(
+        template,
+        form=ButtonForm(),
+        callback_form=form,
+        callback_url=url_for("patient.callback", page=advice.value, **_page_args()),
+        asked=session.get("callback_asked") == draft.public_id,
+        hours=_opening_hours(),
+        flags=_flags(draft, advice),
+        next_url=_go_on_url(draft),
+    )
+    return page, status
+
+
+def _advice_page(advice: Advice):
+    draft = require_draft()
+    if not _flags(draft, advice):
+        return redirect(page_url(draft.current_step))
+    return _callback_page(draft, advice, CallbackForm(formdata=None))
+
+
 @bp.get("/urgent")
 def urgent():
-    draft = require_draft()
-    flags = _flags(draft, Advice.URGENT)
-    if not flags:
-        return redirect(page_url(draft.current_step))
-    return render_template("patient/urgent.html", form=ButtonForm(), flags=flags, next_url=_go_on_url(draft))
+    return _advice_page(Advice.URGENT)
 
 
 @bp.get("/support")
 def support():
+    return _advice_page(Advice.SUPPORT)
+
+
+@bp.post("/callback")
+def callback():
+    """The patient asks the clinic to call them today; a mistyped number keeps what they typed."""
     draft = require_draft()
-    if not _flags(draft, Advice.SUPPORT):
+    advice = Advice(request.args.get("page")) if request.args.get("page") in ("urgent", "support") else None
+    if advice is None or not _flags(draft, advice):
         return redirect(page_url(draft.current_step))
-    return render_template("patient/support.html", form=ButtonForm(), next_url=_go_on_url(draft))
+    form = CallbackForm()
+    if not form.validate():
+        return _callback_page(draft, advice, form, 422)
+    tier = drafts.standing(draft).tier.value
+    callbacks.request_callback(draft, form.phone.data, form.good_time.data or "", tier, utcnow())
+    db.session.commit()
+    session["callback_asked"] = draft.public_id
+    return redirect(url_for(f"patient.{advice.value}", **_page_args()))

@@ -28,6 +28,7 @@ from intake.extensions import db
 from intake.models import BY_PUBLIC_ID, Status, Submission, new_reference
 from intake.questionnaire import drafts
 from intake.questionnaire.drafts import DraftContent
+from intake.questionnaire.safety import Tier
 from intake.questionnaire.schema import Questionnaire, Step
 from intake.questionnaire.summary import patient_name
 from intake.security.blind_index import name_index
@@ -178,7 +179,8 @@ def _write(
     written onto that copy's version only; made again on a fresh copy read under the lock
     if another tab wrote in between (see the module's docstring)."""
     token = secrets.token_urlsafe(32) if resume_link else None
-    content = change(content_of(draft))
+    before = content_of(draft)
+    content = change(before)
     finish_reading(db.session)  # what was read stays loaded; the write begins its own transaction
     try:
         _apply(draft, content, now, expiry_days, token)
@@ -188,9 +190,19 @@ def _write(
         draft = _read_again_locked(draft.public_id, now)
         if draft is None:  # sent or expired meanwhile
             return None
-        _apply(draft, change(content_of(draft)), now, expiry_days, token)
+        before = content_of(draft)
+        content = change(before)
+        _apply(draft, content, now, expiry_days, token)
         db.session.flush()
+    _alert_if_raised(draft.public_id, before.safety_tier, content.safety_tier)
     return Saved(draft, token)
+
+
+def _alert_if_raised(public_id: str, was: str, now_highest: str) -> None:
+    """The clinic is alerted once per draft and tier: when the highest tier first rises
+    to urgent or emergency (it is never lowered, so it cannot rise to the same tier twice)."""
+    if now_highest != was and Tier(now_highest).rank >= Tier.URGENT.rank:
+        notify.queue_alert(public_id, now_highest)
 
 
 def _apply(

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import Column, Text, delete, literal, select, type_coerce, update
 
 from intake.extensions import db
-from intake.models import ReviewNote, Status, Submission
+from intake.models import CallbackRequest, ReviewNote, Status, Submission
 from intake.security.crypto import DecryptionError, EncryptedJSON, EncryptedText, data_keys
 
 BATCH = 500
@@ -119,5 +119,6 @@ def _delete_in_batches(ids_query, batch: int) -> tuple[int, int]:
         if not ids:
             return submissions, notes
         notes += db.session.execute(delete(ReviewNote).where(ReviewNote.submission_id.in_(ids))).rowcount
+        db.session.execute(delete(CallbackRequest).where(CallbackRequest.submission_id.in_(ids)))
         submissions += db.session.execute(delete(Submission).where(Submission.id.in_(ids))).rowcount
         db.session.commit()

@@ -76,6 +76,7 @@ def test_it_migrates_an_empty_database_to_exactly_the_models_schema(empty_app):
         "audit_event",
         "api_token",
         "recovery_code",
+        "callback_request",
     }
 
 
