@@ -28,6 +28,7 @@ from intake.clinic import accounts
 from intake.extensions import compress, csrf, limiter
 from intake.patient import opening_hours
 from intake.patient.forms import choices_of
+from intake.questionnaire.safety import flagging_items
 from intake.security import crypto, headers, keys, origin
 from intake.security.session_cookie import SessionCookie
 from intake.security.text import clean_output
@@ -115,4 +116,6 @@ def _register_template_globals(app: Flask) -> None:
         format_iso_month=i18n.format_month_year,
         month_name=lambda number: format_date(date(2000, number, 1), "MMMM"),
         choices_of=choices_of,
+        # Items where "None of these" asks before it unticks a red flag (static/js/intake.js).
+        FLAGGING_ITEMS=flagging_items(),
     )

@@ -20,8 +20,9 @@ from sqlalchemy import func, select
 
 from intake.clinic import accounts
 from intake.extensions import db
-from intake.models import Clinician, ReviewNote, Submission
+from intake.models import Clinician, ReviewNote, Submission, utcnow
 from intake.patient.forms import item_error, step_form
+from intake.questionnaire.safety_record import SafetyRecord
 from intake.questionnaire.schema import ItemType
 from intake.questionnaire.twitching import QUESTIONNAIRE
 from intake.security.text import UNSEEN as CONTROL_CHARACTERS
@@ -175,6 +176,8 @@ def _browser_with_draft(app, answers: dict):
             answers=dict(answers),
             current_step="review",
             language="en",
+            # its safety question answered just now (older ones are asked again first)
+            safety_record=SafetyRecord(checked_at=utcnow().isoformat()).to_json(),
         )
         db.session.add(draft)
         db.session.commit()

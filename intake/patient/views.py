@@ -262,7 +262,22 @@ def render_step(step: Step, form: StepForm | SavedAnswers):
 @bp.get("/review")
 def review():
     draft = require_draft()
-    return _gate(draft, REVIEW) or render_review(draft, ConfirmForm())
+    return _gate(draft, REVIEW) or _safety_check_again(draft) or render_review(draft, ConfirmForm())
+
+
+def _safety_check_again(draft: Submission):
+    """A draft sent days after its safety answer asks it again first (same rules): signs
+    can begin while a form waits. A redirect to the safety step, or None."""
+    hours = current_app.config["SAFETY_RECHECK_HOURS"]
+    if not drafts.record_of(draft).check_due(utcnow(), hours):
+        return None
+    flash(
+        _(
+            "It has been more than a day since you answered the safety questions. "
+            "Please check them again: do you have any of these now?"
+        )
+    )
+    return redirect(url_for("patient.step", step_id=SAFETY, **{"return": REVIEW}))
 
 
 def render_review(draft: Submission, form: ConfirmForm, error: str | None = None):
@@ -283,6 +298,9 @@ def submit():
     incomplete = QUESTIONNAIRE.first_incomplete_step(draft.answers)
     if incomplete is not None:
         return _to_what_is_missing(incomplete)
+    check_again = _safety_check_again(draft)
+    if check_again:
+        return check_again
     form = ConfirmForm()
     if not form.validate():
         return render_review(draft, form), 422
@@ -337,7 +355,12 @@ def _own_copy_open(found: Submission) -> bool:
 @bp.get("/done")
 def done():
     found = _submitted_or_welcome()
-    return render_template("patient/done.html", submission=found, copy_open=_own_copy_open(found))
+    return render_template(
+        "patient/done.html",
+        submission=found,
+        copy_open=_own_copy_open(found),
+        checked_emergency=bool(drafts.record_of(found).acknowledged),
+    )
 
 
 @bp.get("/done/answers")

@@ -46,14 +46,22 @@
     });
   }
 
+  // Ticking "None of these" unticks the rest; where the rest are red flags, only once the
+  // patient confirms (a sign is never cleared silently). Ticking a sign unticks "None".
   function exclusiveChoices(event) {
     var box = event.target;
     if (box.type !== "checkbox" || !box.checked) return;
     var group = document.querySelectorAll('input[type=checkbox][name="' + box.name + '"]');
-    group.forEach(function (other) {
-      if (other === box) return;
-      if (box.hasAttribute("data-exclusive") || other.hasAttribute("data-exclusive")) other.checked = false;
+    var exclusive = box.hasAttribute("data-exclusive");
+    var others = Array.prototype.filter.call(group, function (other) {
+      return other !== box && other.checked && (exclusive || other.hasAttribute("data-exclusive"));
     });
+    var guarded = box.closest("[data-confirm-exclusive]");
+    if (exclusive && others.length && guarded && !window.confirm(guarded.getAttribute("data-confirm-exclusive"))) {
+      box.checked = false;
+      return;
+    }
+    others.forEach(function (other) { other.checked = false; });
   }
 
   function counters() {

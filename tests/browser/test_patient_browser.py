@@ -118,3 +118,42 @@ def test_the_language_switch_keeps_what_was_typed_on_the_page(server, new_page):
     assert page.input_value(css_id("about.first_name")) == "Ana typed this"
     assert page.is_checked(css_id("about.contact_method-1"))
     screenshot(page, "desktop-03-about-after-language-switch")
+
+
+def _safety_with_signs(page, server):
+    start_with_mouse(page, server.url)
+    fill_with_mouse(page, {"safety.signs": ["speech", "ear_rash"]})
+
+
+def _ticked(page) -> list[str]:
+    return page.eval_on_selector_all("[name='safety.signs']:checked", "boxes => boxes.map(b => b.value)")
+
+
+def test_none_of_these_asks_before_it_unticks_a_red_flag_and_keeps_them_if_the_patient_says_no(server, page):
+    _safety_with_signs(page, server)
+    asked: list[str] = []
+
+    def dismiss(dialog):
+        asked.append(dialog.message)
+        dialog.dismiss()
+
+    page.once("dialog", dismiss)
+    fill_with_mouse(page, {"safety.signs": ["none"]})
+    assert asked and "Untick the signs you checked?" in asked[0]
+    assert _ticked(page) == ["speech", "ear_rash"]
+
+
+def test_none_of_these_unticks_the_signs_once_the_patient_confirms(server, page):
+    _safety_with_signs(page, server)
+    page.once("dialog", lambda dialog: dialog.accept())
+    fill_with_mouse(page, {"safety.signs": ["none"]})
+    assert _ticked(page) == ["none"]
+
+
+def test_ticking_a_sign_unticks_none_without_asking(server, page):
+    start_with_mouse(page, server.url)
+    asked: list[str] = []
+    page.on("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    fill_with_mouse(page, {"safety.signs": ["none"]})
+    fill_with_mouse(page, {"safety.signs": ["speech"]})
+    assert _ticked(page) == ["speech"] and asked == []

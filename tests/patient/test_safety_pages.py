@@ -70,3 +70,52 @@ def test_it_does_not_show_safety_pages_without_the_tier(patient):
     patient.answer("safety")
     assert patient.client.get("/emergency").status_code == 302
     assert patient.client.get("/urgent").status_code == 302
+
+
+def _later(monkeypatch, hours: int) -> None:
+    from datetime import timedelta
+
+    from intake.models import utcnow as real_now
+
+    monkeypatch.setattr("intake.patient.views.utcnow", lambda: real_now() + timedelta(hours=hours))
+
+
+def test_a_safety_answer_older_than_a_day_is_asked_again_before_sending(app, patient, monkeypatch):
+    patient.complete_all_steps()
+    _later(monkeypatch, 23)
+    assert patient.client.get("/review").status_code == 200
+    _later(monkeypatch, 25)
+    response = patient.client.get("/review")
+    assert response.location == "/step/safety?return=review"
+    page = patient.client.get(response.location).get_data(as_text=True)
+    assert "more than a day since you answered the safety questions" in page
+    assert patient.submit().location == "/step/safety?return=review", "sending asks again too"
+    assert all_submissions(app)[0].status == "draft"
+    again = patient.answer("safety", {"safety.signs": ["ear_rash"]}, query="?return=review")
+    assert again.location == "/urgent?after=safety&return=review"
+    go_on = patient.client.get(again.location).get_data(as_text=True)
+    assert 'href="/review"' in go_on, "going on leads back to the review"
+    assert patient.client.get("/review").status_code == 200
+    assert patient.submit().location == "/done"
+    assert all_submissions(app)[0].safety_tier == "urgent"
+
+
+def test_after_i_have_been_checked_the_confirmation_repeats_the_emergency_advice(patient):
+    patient.start()
+    patient.answer("safety", {"safety.signs": ["balance"]})
+    page = patient.client.get("/emergency?after=safety").get_data(as_text=True)
+    assert "Sudden trouble walking, dizziness or loss of balance" in page, "the signs that triggered it"
+    assert "Note the time the signs began" in page and "Do not drive yourself" in page
+    patient.post("/emergency/continue?after=safety", token_from="/emergency")
+    for step in ("about", "twitching", "history", "stress", "visit"):
+        patient.answer(step)
+    patient.submit()
+    done = patient.client.get("/done").get_data(as_text=True)
+    assert "a doctor had already checked signs that need emergency care" in done
+    assert "do not drive yourself" in done and "call 911 now" in done
+
+
+def test_without_an_emergency_the_confirmation_says_nothing_of_it(patient):
+    patient.complete_all_steps()
+    patient.submit()
+    assert "already checked signs" not in patient.client.get("/done").get_data(as_text=True)
