@@ -20,7 +20,7 @@ import os
 from datetime import date
 
 from flask import Flask
-from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import format_date, format_datetime, format_time, get_locale
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from intake import cli, clinic, errors, fhir, i18n, logs, notify, patient, probes
@@ -112,6 +112,7 @@ def _register_template_globals(app: Flask) -> None:
         current_locale=lambda: str(get_locale()),
         format_date=format_date,
         format_datetime=format_datetime,
+        format_time=format_time,
         format_iso_date=lambda value: format_date(date.fromisoformat(value), "long"),
         format_iso_month=i18n.format_month_year,
         month_name=lambda number: format_date(date(2000, number, 1), "MMMM"),

@@ -42,7 +42,7 @@ def test_the_urgent_page_says_when_the_clinic_is_closed_and_when_it_opens(app, a
     at(FRIDAY_NIGHT)
     page = patient.client.get("/urgent?after=safety").get_data(as_text=True)
     assert "The clinic is closed now." in page and "Saturday" not in page  # Mon-Fri hours
-    assert "It opens again on Monday 7 December, 8:30" in page
+    assert "It opens again at 8:30\u202fAM on Monday, December 7, 2026." in page
     assert "urgent care center today" in page
     at(FRIDAY_MORNING)
     assert "The clinic is open now." in patient.client.get("/urgent?after=safety").get_data(as_text=True)
@@ -58,7 +58,7 @@ def test_a_callback_is_stored_sealed_and_the_page_confirms_it(app, at):
     )
     assert response.location == "/urgent?after=safety"
     page = patient.client.get(response.location).get_data(as_text=True)
-    assert "The clinic will call you when it opens, on Monday 7 December" in page
+    assert "The clinic will call you when it opens, at 8:30\u202fAM on Monday, December 7, 2026." in page
     with app.app_context():
         [asked] = db.session.scalars(select(CallbackRequest)).all()
         assert (asked.phone, asked.good_time, asked.tier) == ("(212) 555-0199", "after 6pm", "urgent")
