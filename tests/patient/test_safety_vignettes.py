@@ -7,6 +7,7 @@ from __future__ import annotations
 from urllib.parse import urlparse
 
 import pytest
+from markupsafe import escape
 
 from intake.questionnaire import drafts
 from intake.questionnaire.safety import assess
@@ -47,7 +48,7 @@ def expected_pages(story) -> set[tuple[str, str]]:
 
 @pytest.mark.parametrize("language", ["en", "es"])
 @pytest.mark.parametrize("story", VIGNETTES, ids=[v.name for v in VIGNETTES])
-def test_each_story_is_routed_at_once_and_keeps_its_tier(app, story, language):
+def test_each_story_is_routed_at_once_and_keeps_its_tier(app, client, clinician, story, language):
     patient = Patient(app.test_client())
     shown = walk(patient, story.all_answers(), language)
     [draft] = all_submissions(app)
@@ -60,3 +61,11 @@ def test_each_story_is_routed_at_once_and_keeps_its_tier(app, story, language):
     assert patient.submit().status_code == 302
     [sent] = all_submissions(app)
     assert (sent.status, sent.safety_tier) == ("new", story.tier)
+    # and the clinician's Safety box says so, every flag in the patient's words
+    page = client.get(f"/clinic/submissions/{sent.public_id}").get_data(as_text=True)
+    box = page[page.index('id="safety-title"') : page.index('id="who-title"')]
+    assert f"safety-{story.tier}" in page
+    for flag in assess(sent.answers).flags:
+        assert str(escape(flag.sign)) in box, flag.code
+    if not story.flags:
+        assert "No safety signs reported." in box
