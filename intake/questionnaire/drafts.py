@@ -72,9 +72,12 @@ def may_open(questionnaire: Questionnaire, draft: DraftContent, page: str) -> st
 def blocked_by_emergency(questionnaire: Questionnaire, draft: DraftContent, page: str) -> bool:
     if draft.emergency_acknowledged:
         return False
+    # Only the signs not yet acknowledged close pages, from the page that raised them on.
+    checked = set(record_of(draft).acknowledged)
     raised_on = [
         questionnaire.page_index(questionnaire.step_of(link_id).id)
         for flag in standing(draft).of_tier(Tier.EMERGENCY)
+        if flag.code not in checked
         for link_id in flag.link_ids
     ]
     return bool(raised_on) and questionnaire.page_index(page) > min(raised_on)

@@ -174,3 +174,16 @@ def test_it_stays_free_of_web_and_database_code():
         if isinstance(node, ast.ImportFrom) and node.module and node.level == 0
     }
     assert not imported & {"flask", "flask_wtf", "wtforms", "sqlalchemy", "flask_sqlalchemy"}
+
+
+def test_a_new_emergency_closes_only_the_pages_after_its_own_page():
+    checked = drafts.acknowledged(_save(ON_TWITCHING, "safety", {"safety.signs": ["speech"]}), NOW)
+    later = _save(
+        checked,
+        "history",
+        {"history.other_symptoms": ["double_vision"], "history.sudden_symptoms": ["double_vision"]},
+        reached="stress",
+    )
+    assert later.emergency_acknowledged is False
+    assert drafts.may_open(QUESTIONNAIRE, later, "history") is None, "the patient may still change it"
+    assert drafts.may_open(QUESTIONNAIRE, later, "stress") == drafts.EMERGENCY_PAGE
