@@ -54,18 +54,48 @@ class Score:
     positive: bool | None  # None when incomplete or the instrument has no cut-off
     complete: bool
     missing: tuple[str, ...]  # items unanswered or with an invalid value
+    # When incomplete: the sum of the items answered, a floor for the total (a missing
+    # item adds 0 to 3, never less than 0).
+    at_least: int = 0
+
+    @property
+    def threshold_reached(self) -> int | None:
+        """When incomplete, the highest band start or cut-off the answered items already
+        reach (above 0): the total is at or above it whatever the missing items are."""
+        if self.complete:
+            return None
+        starts = [b.low for b in self.instrument.bands] + [self.instrument.positive_at or 0]
+        reached = [start for start in starts if 0 < start <= self.at_least]
+        return max(reached, default=None)
+
+    @property
+    def already_positive(self) -> bool:
+        """Positive on the cut-off, from the answered items alone if some are missing."""
+        cut_off = self.instrument.positive_at
+        return bool(self.positive) or (cut_off is not None and not self.complete and self.at_least >= cut_off)
 
     @property
     def label(self) -> str:
-        """One line for a summary: "12 of 21, Moderate, further evaluation recommended"."""
+        """One line for a summary: "12 of 21, Moderate, further evaluation recommended",
+        or "Incomplete, at least 11 (already at or above 10: Moderate)"."""
         if self.total is None:
-            return "Incomplete"
+            return self._incomplete_label()
         parts = [f"{self.total} of {self.instrument.max_score}"]
         if self.band:
             parts.append(self.band)
         if self.positive and self.instrument.positive_label:
             parts.append(self.instrument.positive_label)
         return ", ".join(parts)
+
+    def _incomplete_label(self) -> str:
+        threshold = self.threshold_reached
+        if threshold is None:
+            return "Incomplete"
+        band = self.instrument.band_for(threshold)
+        meaning = band.label if band else self.instrument.positive_label
+        if band and self.instrument.positive_at is not None and threshold >= self.instrument.positive_at:
+            meaning = f"{band.label}, {self.instrument.positive_label}"
+        return f"Incomplete, at least {self.at_least} (already at or above {threshold}: {meaning})"
 
 
 GAD7 = Instrument(
@@ -124,7 +154,8 @@ def score(instrument: Instrument, answers: Mapping[str, Any]) -> Score:
     values = {link_id: item_value(instrument, answers.get(link_id)) for link_id in instrument.item_link_ids}
     missing = tuple(link_id for link_id, value in values.items() if value is None)
     if missing:
-        return Score(instrument, None, None, None, False, missing)
+        answered = sum(v for v in values.values() if v is not None)
+        return Score(instrument, None, None, None, False, missing, at_least=answered)
     total = sum(v for v in values.values() if v is not None)
     band = instrument.band_for(total)
     positive = total >= instrument.positive_at if instrument.positive_at is not None else None

@@ -112,7 +112,38 @@ def test_it_marks_incomplete_and_never_gives_a_number(instrument, answers, missi
     assert result.band is None and result.positive is None
     assert not result.complete
     assert result.missing == missing
-    assert result.label == "Incomplete"
+    assert result.label.startswith("Incomplete")
+
+
+@pytest.mark.parametrize(
+    "instrument, answers, at_least, label",
+    [
+        # GAD-7 cut-points 5, 10, 15 (Spitzer et al., Arch Intern Med 2006); a missing item
+        # adds 0 to 3, so the answered items are a floor for the total.
+        (GAD7, gad7(3, 3, 3, 3, 3, 3, 3) | {"stress.gad7.4": None}, 18,
+         "Incomplete, at least 18 (already at or above 15: Severe, further evaluation recommended)"),
+        (GAD7, gad7(2, 2, 2, 2, 1, 1, 0) | {"stress.gad7.7": None}, 10,
+         "Incomplete, at least 10 (already at or above 10: Moderate, further evaluation recommended)"),
+        (GAD7, gad7(1, 1, 1, 1, 1, 0, 0) | {"stress.gad7.7": None}, 5,
+         "Incomplete, at least 5 (already at or above 5: Mild)"),
+        (GAD7, gad7(1, 1, 1, 1, 0, 0, 0) | {"stress.gad7.7": None}, 4, "Incomplete"),
+        # PHQ-2 and GAD-2: 3 or more is a positive screen (Kroenke et al. 2003, 2007).
+        (PHQ2, {"stress.phq2.1": "3"}, 3, "Incomplete, at least 3 (already at or above 3: positive screen)"),
+        (PHQ2, {"stress.phq2.1": "2"}, 2, "Incomplete"),
+        (GAD2, {}, 0, "Incomplete"),
+    ],
+)  # fmt: skip
+def test_an_incomplete_score_gives_the_floor_and_the_threshold_it_already_reaches(
+    instrument, answers, at_least, label
+):
+    result = score(instrument, answers)
+    assert (result.total, result.at_least, result.label) == (None, at_least, label)
+
+
+def test_an_incomplete_score_at_the_cut_off_is_already_positive_but_never_complete():
+    result = score(GAD7, gad7(3, 3, 3, 1, 0, 0, 0) | {"stress.gad7.7": None})
+    assert result.already_positive and result.positive is None and not result.complete
+    assert not score(GAD7, gad7(3, 3, 3, 0, 0, 0, 0) | {"stress.gad7.7": None}).already_positive
 
 
 def test_it_scores_all_instruments_in_a_fixed_order():
