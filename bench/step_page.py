@@ -27,14 +27,14 @@ from config import TestingConfig  # noqa: E402
 from intake import create_app  # noqa: E402
 from intake.extensions import db  # noqa: E402
 from intake.patient.step_page import step_page_cache  # noqa: E402
-from tests.answers import COMPLETE_FORM  # noqa: E402
+from tests.answers import COMPLETE_FORM, STEPS  # noqa: E402
 
 
 def patient_at(app, step: str):
     client = app.test_client()
     token = _token(client, "/")
     client.post("/", data={**COMPLETE_FORM["welcome"], "csrf_token": token})
-    for page in ("safety", "about", "twitching", "history", "stress", "visit"):
+    for page in STEPS:
         if page == step:
             break
         client.post(

@@ -27,7 +27,8 @@ from intake import cli, clinic, errors, fhir, i18n, logs, notify, patient, probe
 from intake.clinic import accounts
 from intake.extensions import compress, csrf, limiter
 from intake.patient import opening_hours
-from intake.patient.forms import choices_of
+from intake.patient.forms import choice_label, choices_of
+from intake.questionnaire.display import condition_runs
 from intake.questionnaire.safety import flagging_items
 from intake.security import crypto, headers, keys, origin
 from intake.security.session_cookie import SessionCookie
@@ -117,6 +118,8 @@ def _register_template_globals(app: Flask) -> None:
         format_iso_month=i18n.format_month_year,
         month_name=lambda number: format_date(date(2000, number, 1), "MMMM"),
         choices_of=choices_of,
+        choice_label=choice_label,
+        condition_runs=condition_runs,
         # Items where "None of these" asks before it unticks a red flag (static/js/intake.js).
         FLAGGING_ITEMS=flagging_items(),
     )

@@ -68,7 +68,8 @@ def _generic(rng: random.Random, item: Item, today: date) -> Any:
         exclusive = sorted(item.exclusive_codes)
         if exclusive and rng.random() < 0.3:
             return [rng.choice(exclusive)]
-        picked = set(rng.sample([c for c in codes if c not in exclusive], k=rng.randint(1, 3)))
+        pool = [c for c in codes if c not in exclusive]
+        picked = set(rng.sample(pool, k=min(rng.randint(1, 3), len(pool))))
         return [c for c in codes if c in picked]
     if item.type in (ItemType.BOOLEAN, ItemType.CONSENT):
         return item.type is ItemType.CONSENT or rng.random() < 0.3

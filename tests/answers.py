@@ -1,5 +1,10 @@
 """A complete, valid set of form posts, one per step, as a browser would send them."""
 
+from intake.questionnaire.twitching import QUESTIONNAIRE
+
+# Every step after the welcome page, in the order a patient meets them.
+STEPS = tuple(step.id for step in QUESTIONNAIRE.steps[1:])
+
 COMPLETE_FORM: dict[str, dict] = {
     "welcome": {"consent.agree": "y", "consent.language": "en"},
     "safety": {"safety.signs": ["none"]},
@@ -32,6 +37,18 @@ COMPLETE_FORM: dict[str, dict] = {
         "twitch.bother": "7",
         "twitch.affects": ["reading", "driving"],
     },
+    "pattern": {
+        "pattern.visible": "others_see",
+        "pattern.eyes_shut": "no",
+        "pattern.brow_up": "yes",
+        "pattern.both_sides": "one_side",
+        "pattern.eases_with": ["none"],
+    },
+    "course": {
+        "course.full_at_start": "no",
+        "course.event_before": ["none"],
+        "course.other_movements": "no",
+    },
     "history": {
         "history.paralysis": "yes",
         "history.paralysis_side": "left",
@@ -45,12 +62,22 @@ COMPLETE_FORM: dict[str, dict] = {
         "history.diagnoses": ["none"],
         "history.family": ["dont_know"],
         "history.imaging": "no",
+    },
+    "treatments": {
         "history.medicines": "Ibuprofen when needed",
+        "treatments.medicine_groups": ["none"],
+        "treatments.medicine_change": "no",
         "history.treatments": ["botox"],
         "history.botox_last-month": "6",
         "history.botox_last-year": "2025",
         "history.botox_effect": "little_better",
         "history.botox_weeks": "10",
+        "treatments.botox_product": "botox",
+        "treatments.botox_times": "3",
+        "treatments.botox_side_effects": ["drooping_lid"],
+        "treatments.pregnant": "no",
+        "treatments.toxin_allergy": "no",
+        "treatments.blood_thinner": "no",
     },
     "stress": {
         **{f"stress.gad7.{n}": "1" for n in range(1, 8)},

@@ -41,7 +41,7 @@ from config import ProductionConfig, TestingConfig  # noqa: E402
 from intake import create_app  # noqa: E402
 from intake.extensions import db  # noqa: E402
 from intake.models import Submission  # noqa: E402
-from tests.answers import COMPLETE_FORM  # noqa: E402
+from tests.answers import COMPLETE_FORM, STEPS  # noqa: E402
 
 IN_CI = os.environ.get("CI") == "true"
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
@@ -188,7 +188,7 @@ class Patient:
 
     def complete_all_steps(self, overrides: dict[str, dict] | None = None):
         self.start()
-        for step_id in ("safety", "about", "twitching", "history", "stress", "visit"):
+        for step_id in STEPS:
             response = self.answer(step_id, {**COMPLETE_FORM[step_id], **(overrides or {}).get(step_id, {})})
             assert response.status_code == 302, response.get_data(as_text=True)[:2000]
         return response
@@ -416,6 +416,7 @@ def make_submission(
     submitted_at: datetime | None = None,
     status: str = "new",
     reference: str | None = None,
+    version: str = "1.0.0",
 ) -> str:
     """A submitted questionnaire written straight to the database; its public id."""
     from intake.patient.submissions import new_reference
@@ -425,7 +426,7 @@ def make_submission(
     submitted_at = submitted_at or datetime.now(timezone.utc) - timedelta(minutes=5)
     with app.app_context():
         row = Submission(
-            questionnaire_version="1.0.0",
+            questionnaire_version=version,
             language="en",
             answers=answers,
             current_step="review",

@@ -5,14 +5,17 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
+from tests.answers import STEPS
 from tests.conftest import Patient
 
-STEP_IDS = ("safety", "about", "twitching", "history", "stress", "visit")
 INVALID_POSTS = {
     "safety": {"safety.signs": ["none", "speech"]},
     "about": {"about.email": "x", "about.birth_date": "2999-01-01"},
     "twitching": {"twitch.where": ["cheek"], "twitch.bother": "99"},
+    "pattern": {"pattern.visible": "sometimes", "pattern.eases_with": ["none", "touch"]},
+    "course": {"course.other_movements": "yes", "course.other_movements_age": "young"},
     "history": {"history.paralysis": "yes", "history.paralysis_year": "soon"},
+    "treatments": {"history.treatments": ["botox"], "treatments.botox_times": "0"},
     "stress": {"stress.caffeine": "lots", "stress.sleep_hours": "30"},
     "visit": {"visit.goals": "x" * 2001},
 }
@@ -31,7 +34,7 @@ def patient_pages(app, language: str = "en") -> list[tuple[str, str]]:
 
     patient = Patient(app.test_client())
     patient.start(**{"consent.language": language})
-    for step_id in STEP_IDS:
+    for step_id in STEPS:
         pages.append((step_id, patient.client.get(f"/step/{step_id}").get_data(as_text=True)))
         rejected = patient.answer(step_id, INVALID_POSTS[step_id])
         assert rejected.status_code == 422, step_id

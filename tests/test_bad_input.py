@@ -249,7 +249,10 @@ def test_welcome_never_fails_and_starts_only_a_valid_draft(site, data):
         assert _count(app, Submission.id) == before, "a refused welcome page starts no draft"
 
 
-@pytest.mark.parametrize("step_id", ["safety", "about", "twitching", "history", "stress", "visit"])
+@pytest.mark.parametrize(
+    "step_id",
+    ["safety", "about", "twitching", "pattern", "course", "history", "treatments", "stress", "visit"],
+)
 @FAST
 @given(data=st.data())
 def test_each_step_never_fails_and_stores_only_valid_answers(site, step_id, data):
@@ -283,7 +286,10 @@ TRICKY = [
 ]
 
 
-@pytest.mark.parametrize("step_id", ["safety", "about", "twitching", "history", "stress", "visit"])
+@pytest.mark.parametrize(
+    "step_id",
+    ["safety", "about", "twitching", "pattern", "course", "history", "treatments", "stress", "visit"],
+)
 def test_each_field_of_each_step_survives_each_tricky_value(site, step_id):
     app, complete = site
     fields = {name: value for name, value in step_fields(step_id).items() if value is not None}
@@ -324,7 +330,7 @@ def test_the_language_switch_never_fails_or_leaves_the_site(site, data):
 FREE_TEXT = {
     "about": ("about.first_name", "about.last_name", "about.referrer"),
     "twitching": ("twitch.triggers_other",),
-    "history": ("history.medicines",),
+    "treatments": ("history.medicines", "treatments.botox_dose"),
     "visit": ("visit.goals",),
 }
 

@@ -18,13 +18,13 @@ from intake.extensions import db
 from intake.models import Submission
 from intake.questionnaire.summary import build_summary
 from intake.questionnaire.twitching import QUESTIONNAIRE
-from tests.answers import COMPLETE_FORM
+from tests.answers import COMPLETE_FORM, STEPS
 from tests.conftest import Patient, all_submissions, checked_values, make_app
 from tests.patient_pages import INVALID_POSTS, patient_pages, visible_text
 
 ROOT = Path(__file__).parent.parent
 TRANSLATIONS = ROOT / "intake" / "translations"
-STEP_IDS = ("safety", "about", "twitching", "history", "stress", "visit")
+
 SPANISH = {"Accept-Language": "es-US,es;q=0.9,en;q=0.5"}
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sdifr]|\{(\w*)\}")
 
@@ -131,7 +131,7 @@ def test_it_picks_spanish_from_the_browser_when_nothing_was_chosen(client):
     response = client.get("/", headers=SPANISH)
     page = response.get_data(as_text=True)
     assert html_lang(response) == "es"
-    assert "Paso 1 de 7" in page and "Comenzar" in page
+    assert "Paso 1 de 10" in page and "Comenzar" in page
     assert checked_values(page, "consent.language") == ["es"], "it starts at the page's language"
     assert html_lang(client.get("/", headers={"Accept-Language": "fr, de"})) == "en"
     assert html_lang(client.get("/")) == "en"
@@ -143,7 +143,7 @@ def test_it_lets_an_explicit_english_choice_override_the_browser(app):
     patient.start(**{"consent.language": "en"})
     response = patient.client.get("/step/safety")
     assert html_lang(response) == "en"
-    assert "Step 2 of 7" in response.get_data(as_text=True)
+    assert "Step 2 of 10" in response.get_data(as_text=True)
     [draft] = all_submissions(app)
     assert draft.language == "en"
 
@@ -297,7 +297,7 @@ def test_it_keeps_clinician_pages_english():
 def complete_and_submit(app, language: str, overrides: dict[str, dict]) -> tuple[Submission, Patient]:
     patient = Patient(app.test_client())
     assert patient.start(**{"consent.language": language}).status_code == 302
-    for step_id in STEP_IDS:
+    for step_id in STEPS:
         page = patient.client.get(f"/step/{step_id}")
         assert html_lang(page) == language, step_id
         response = patient.answer(step_id, {**COMPLETE_FORM[step_id], **overrides.get(step_id, {})})
@@ -343,7 +343,7 @@ def test_it_gives_clinicians_english_labels_and_the_patients_language(app):
 def test_it_translates_wtforms_own_messages(app):
     patient = Patient(app.test_client())
     patient.start(**{"consent.language": "es"})
-    for step_id in STEP_IDS[:-1]:
+    for step_id in STEPS[:-1]:
         patient.answer(step_id)
     response = patient.answer("visit", {"visit.goals": "x" * 2001})
     assert response.status_code == 422
@@ -359,7 +359,7 @@ def test_it_formats_dates_for_the_locale(app):
     ):
         patient = Patient(app.test_client())
         patient.start(**{"consent.language": language})
-        for step_id in STEP_IDS:
+        for step_id in STEPS:
             patient.answer(step_id)
         review = patient.client.get("/review").get_data(as_text=True)
         assert birth in review and onset in review, language

@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any, Mapping
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from wtforms import (
     BooleanField,
     DateField,
@@ -26,7 +27,7 @@ from wtforms.validators import Email, InputRequired, Length, Optional, Regexp, S
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from intake.forms import SafeForm
-from intake.questionnaire.schema import Item, ItemType, Questionnaire, Step
+from intake.questionnaire.schema import Choice, Item, ItemType, Questionnaire, Step
 
 YES_NO = (("yes", _l("Yes")), ("no", _l("No")))
 PHONE_PATTERN = re.compile(r"^\+?[0-9 ()\-.]{7,30}$")
@@ -259,7 +260,12 @@ def choices_of(item: Item) -> list[tuple[str, Any, bool]]:
         return [(code, label, False) for code, label in YES_NO]
     if item.type is ItemType.SCALE:
         return [(str(n), str(n), False) for n in range(item.min_value, item.max_value + 1)]
-    return [(c.code, _l(c.display), c.exclusive) for c in item.choices]
+    return [(c.code, choice_label(c), c.exclusive) for c in item.choices]
+
+
+def choice_label(choice: Choice) -> Any:
+    """The option's words in the patient's language, in its own context if it has one."""
+    return lazy_pgettext(choice.context, choice.display) if choice.context else _l(choice.display)
 
 
 def _field_for(item: Item) -> Field:

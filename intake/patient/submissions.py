@@ -26,7 +26,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from intake import notify
 from intake.extensions import db
 from intake.models import BY_PUBLIC_ID, Status, Submission, new_reference
-from intake.questionnaire import drafts
+from intake.questionnaire import drafts, versions
 from intake.questionnaire.drafts import DraftContent
 from intake.questionnaire.safety import Tier
 from intake.questionnaire.schema import Questionnaire, Step
@@ -124,6 +124,31 @@ def _insert_draft(
     db.session.add(draft)
     db.session.flush()
     return draft
+
+
+def carry_over(questionnaire: Questionnaire, draft: Submission, now: datetime) -> Step | None:
+    """Bring a draft begun on an earlier version to today's: its answers stay (keyed by link
+    id), and it is now answered against today's version. Returns the first page with a
+    question it has not been asked, if the patient has already been past that page."""
+    began_on = draft.questionnaire_version
+    finish_reading(db.session)  # what was read stays loaded; the write begins its own transaction
+    try:
+        _carry(draft, questionnaire, now)
+    except StaleDataError:  # another tab saved in between: carry the fresh copy
+        db.session.rollback()
+        draft = _read_again_locked(draft.public_id, now)
+        if draft is None:
+            return None
+        _carry(draft, questionnaire, now)
+    first_new = versions.first_step_asking_new(questionnaire, began_on)
+    reached = questionnaire.page_index(draft.current_step)
+    return first_new if first_new and questionnaire.page_index(first_new.id) < reached else None
+
+
+def _carry(draft: Submission, questionnaire: Questionnaire, now: datetime) -> None:
+    draft.questionnaire_version = questionnaire.version
+    draft.updated_at = now
+    db.session.flush()
 
 
 @dataclass(frozen=True)
@@ -244,6 +269,9 @@ SEND = (
     )
     .values(
         status=Status.NEW,
+        # What it was answered against: a draft carried over from an earlier version is sent
+        # on today's (carry_over).
+        questionnaire_version=bindparam("sent_version", type_=_SUBMISSION.c.questionnaire_version.type),
         reference=bindparam("sent_reference", type_=_SUBMISSION.c.reference.type),
         submitted_at=bindparam("sent_at", type_=_SUBMISSION.c.submitted_at.type),
         updated_at=bindparam("sent_at", type_=_SUBMISSION.c.updated_at.type),
@@ -290,6 +318,7 @@ def submit(questionnaire: Questionnaire, draft_id: int, now: datetime) -> Sent:
             "draft_id": draft_id,
             "seen": draft.row_version,
             "sent_reference": reference,
+            "sent_version": questionnaire.version,
             "sent_at": now,
             "sent_last_name_index": name_index(last_name if isinstance(last_name, str) else None),
             "sent_patient_name": patient_name(draft.answers),

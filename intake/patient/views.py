@@ -262,7 +262,31 @@ def render_step(step: Step, form: StepForm | SavedAnswers):
 @bp.get("/review")
 def review():
     draft = require_draft()
-    return _gate(draft, REVIEW) or _safety_check_again(draft) or render_review(draft, ConfirmForm())
+    return (
+        _gate(draft, REVIEW)
+        or _new_questions(draft)
+        or _safety_check_again(draft)
+        or render_review(draft, ConfirmForm())
+    )
+
+
+def _new_questions(draft: Submission):
+    """A draft begun on an earlier version of the form is carried over to today's; if it
+    is past a page with a question it was never asked, it goes there first (a redirect),
+    with a note. None when there is nothing new to ask."""
+    if draft.questionnaire_version == QUESTIONNAIRE.version:
+        return None
+    first_new = submissions.carry_over(QUESTIONNAIRE, draft, utcnow())
+    db.session.commit()
+    if first_new is None:
+        return None
+    flash(
+        _(
+            "We have added some questions since you started. Your answers are kept: "
+            "please check each page again and answer the new questions."
+        )
+    )
+    return redirect(url_for("patient.step", step_id=first_new.id))
 
 
 def _safety_check_again(draft: Submission):
@@ -298,7 +322,7 @@ def submit():
     incomplete = QUESTIONNAIRE.first_incomplete_step(draft.answers)
     if incomplete is not None:
         return _to_what_is_missing(incomplete)
-    check_again = _safety_check_again(draft)
+    check_again = _new_questions(draft) or _safety_check_again(draft)
     if check_again:
         return check_again
     form = ConfirmForm()
@@ -436,4 +460,6 @@ def resume(token: str):
             ),
         )
     _bind(draft.public_id, draft.language)
-    return redirect(page_url(drafts.may_open(QUESTIONNAIRE, draft, draft.current_step) or draft.current_step))
+    return _new_questions(draft) or redirect(
+        page_url(drafts.may_open(QUESTIONNAIRE, draft, draft.current_step) or draft.current_step)
+    )

@@ -5,7 +5,7 @@ their own language through the templates."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, Sequence
 
 from intake.questionnaire.schema import Item, ItemType
 
@@ -61,3 +61,20 @@ def age_on(birth: date, today: date) -> int:
     """Whole years; someone born on 29 February turns a year older on 1 March."""
     before_birthday = (today.month, today.day) < (birth.month, birth.day)
     return today.year - birth.year - before_birthday
+
+
+def condition_runs(items: Sequence[Item]) -> dict[str, int]:
+    """For each conditional item: how many items in a row, from it, share its condition,
+    or 0 when it continues a run. Pages say "answer these N only if..." once per run
+    rather than under each question."""
+    runs: dict[str, int] = {}
+    start = None
+    for item in items:
+        if item.enable_when and start is not None and start.enable_when == item.enable_when:
+            runs[start.link_id] += 1
+            runs[item.link_id] = 0
+        else:
+            start = item if item.enable_when else None
+            if start is not None:
+                runs[item.link_id] = 1
+    return runs

@@ -30,8 +30,8 @@ def NP_(context: str, text: str) -> str:
     """`N_` with a gettext context, for words that translate differently by use.
 
     The ends of a 0-10 scale use the context "scale": "Not at all" there is "Nada" in
-    Spanish, while the GAD-7 option "Not at all" is "Ningún día". Whatever shows such a
-    text translates it with `pgettext(context, text)`.
+    Spanish, while the GAD-7 and PHQ option "Not at all" is "Ningún día".
+    Whatever shows such a text translates it with `pgettext(context, text)`.
     """
     return text
 
@@ -68,6 +68,9 @@ class Choice:
     display: str
     exclusive: bool = False  # ticking it clears every other choice ("None of these")
     ordinal: int | None = None  # score value of the option (GAD-7, PHQ)
+    # The gettext context of `display` (see `NP_`): each instrument's options have their
+    # own, so that each follows its publisher's translation word for word.
+    context: str | None = None
 
 
 @dataclass(frozen=True)
@@ -113,6 +116,8 @@ class Item:
     code: Coding | None = None
     min_label: str | None = None  # what the ends of a scale mean
     max_label: str | None = None
+    time_frame: str | None = None  # an instrument's period, beside each of its items
+    figure: str | None = None  # a line drawing shown beside the question (templates/figures/)
 
     def enabled(self, answers: Mapping[str, Any]) -> bool:
         # "Which of the places you chose did it start in?" means nothing for one place.
@@ -156,6 +161,7 @@ class Questionnaire:
     title: str
     url: str
     steps: tuple[Step, ...]
+    copyright: str | None = None  # the instruments' reproduction notice
     _items: dict[str, Item] = field(init=False, repr=False, compare=False)
     _step_of: dict[str, Step] = field(init=False, repr=False, compare=False)
 

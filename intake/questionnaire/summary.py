@@ -38,6 +38,8 @@ class Who:
     contact_method: str | None
     language: str | None
     referrer: str | None
+    sex: str | None = None
+    interpreter: str | None = None
 
 
 @dataclass(frozen=True)
@@ -53,7 +55,9 @@ class PreVisitSummary:
     safety: SafetyAssessment  # flags: emergency first, in the option's own wording
     who: Who
     twitching: tuple[Fact, ...]
+    pattern: tuple[Fact, ...]  # what the movements are like, how they began and changed
     history: tuple[Fact, ...]
+    treatments: tuple[Fact, ...]  # medicines, treatments tried, what matters for treatment
     scores: tuple[Score, ...]
     daily_life: tuple[Fact, ...]  # stress, adrenaline, caffeine, alcohol, sleep
     own_words: tuple[Fact, ...]  # (question, free text)
@@ -154,15 +158,37 @@ def _who(a: _Answers, today: date) -> Who:
         contact_method=a.show("about.contact_method"),
         language=language,
         referrer=a.show("about.referrer"),
+        sex=a.show("about.sex"),
+        interpreter=a.show("about.interpreter"),
     )
 
 
 def _since(a: _Answers, today: date) -> str | None:
     onset = a.get("twitch.onset")
     started = parse_date(f"{onset}-01") if isinstance(onset, str) else None
-    how_long = _ago(started, today) if started else None
-    since = f"{a.show('twitch.onset')} ({how_long})" if how_long else a.show("twitch.onset")
+    if started:
+        how_long = _ago(started, today)
+        since = f"{a.show('twitch.onset')} ({how_long})" if how_long else a.show("twitch.onset")
+    elif a.has("twitch.onset_unknown", "dont_remember"):
+        since = "Date not remembered"
+    else:
+        since = None
     return _join(since, _labelled("began", a.show("twitch.onset_manner")))
+
+
+def _age_at_onset(a: _Answers, today: date) -> str | None:
+    """The age given, or else the age worked out from the date of birth and the onset."""
+    given = a.get("twitch.onset_age")
+    birth = parse_date(str(a.get("about.birth_date") or ""))
+    onset = a.get("twitch.onset")
+    if given is not None:
+        years_ago = age_on(birth, today) - given if birth else None
+        ago = f"; about {years_ago} years ago" if years_ago and years_ago > 0 else ""
+        return f"{given} (as given){ago}"
+    started = parse_date(f"{onset}-01") if isinstance(onset, str) else None
+    if birth and started and started >= birth:
+        return f"about {age_on(birth, started)} (from the date of birth and the onset)"
+    return None
 
 
 def _ago(month: date, today: date) -> str | None:
@@ -182,6 +208,7 @@ def _twitching(a: _Answers, today: date) -> tuple[Fact, ...]:
         ("Started at" if start else "Where", start or a.show("twitch.where")),
         ("Now at", a.show("twitch.where") if start else None),
         ("Since", _since(a, today)),
+        ("Age at onset", _age_at_onset(a, today)),
         ("Spread to other parts of the face", a.show("twitch.spread")),
         (
             "How often",
@@ -211,6 +238,63 @@ def _twitching(a: _Answers, today: date) -> tuple[Fact, ...]:
     )
 
 
+def _pattern(a: _Answers) -> tuple[Fact, ...]:
+    return _facts(
+        ("Seen by others or only felt", a.show("pattern.visible")),
+        ("Rippling, like worms under the skin", a.show("pattern.rippling")),
+        ("Without a break for days", a.show("pattern.continuous_days")),
+        ("Eyes squeeze shut and are hard to open", a.show("pattern.eyes_shut")),
+        ("Eyebrow when the eye shuts", a.show("pattern.brow_up")),
+        ("Both sides", a.show("pattern.both_sides")),
+        ("Click or thump in the ear with the movements", a.show("pattern.ear_click")),
+        ("Blinks much more than before", a.show("pattern.blinking")),
+        ("Light bothers the eyes between movements", a.show("pattern.light")),
+        ("Dry or gritty eyes", a.show("pattern.dry_eyes")),
+        ("Eases with", a.with_other("pattern.eases_with", "pattern.eases_with_other")),
+        ("At full strength from the start", a.show("course.full_at_start")),
+        ("In the weeks before it began", a.show("course.event_before")),
+        ("Stops or changes when distracted", a.show("course.distraction")),
+        ("Changes side or pattern", a.show("course.varies")),
+        ("Comes and goes in waves over the years", a.show("course.waves")),
+        (
+            "Other movements or sounds away from the face",
+            _join(
+                a.show("course.other_movements"),
+                _labelled("began at age", a.show("course.other_movements_age")),
+            ),
+        ),
+    )
+
+
+def _treatments(a: _Answers) -> tuple[Fact, ...]:
+    return _facts(
+        ("Medicines", a.show("history.medicines")),
+        ("Takes or recently took", a.show("treatments.medicine_groups")),
+        (
+            "Began or worsened after a medicine change",
+            _join(a.show("treatments.medicine_change"), a.show("treatments.medicine_change_details")),
+        ),
+        ("Treatments tried", a.show("history.treatments")),
+        (
+            "Botox",
+            _join(
+                _labelled("product", a.show("treatments.botox_product")),
+                _labelled("times", a.show("treatments.botox_times")),
+                _labelled("dose and sites", a.show("treatments.botox_dose")),
+                _labelled("injected by", a.show("treatments.botox_injector")),
+                _labelled("last injection", a.show("history.botox_last")),
+                _labelled("effect", a.show("history.botox_effect")),
+                _labelled("days to work", a.show("treatments.botox_days_to_work")),
+                _labelled("weeks it helped", a.show("history.botox_weeks")),
+                _labelled("side effects", a.show("treatments.botox_side_effects")),
+            ),
+        ),
+        ("Pregnant, trying or breastfeeding", a.show("treatments.pregnant")),
+        ("Allergy to botulinum toxin or albumin", a.show("treatments.toxin_allergy")),
+        ("Takes a blood thinner", a.show("treatments.blood_thinner")),
+    )
+
+
 def _history(a: _Answers) -> tuple[Fact, ...]:
     return _facts(
         (
@@ -220,12 +304,18 @@ def _history(a: _Answers) -> tuple[Fact, ...]:
                 a.show("history.paralysis_side"),
                 _labelled("year", a.show("history.paralysis_year")),
                 _labelled("recovery", a.show("history.paralysis_recovery")),
+                _labelled("came back", a.show("history.paralysis_again")),
             ),
         ),
         (
             "After the paralysis",
             _join(
+                _labelled("twitching began", a.show("history.twitch_after_paralysis")),
+                _labelled("movements", a.show("history.synkinesis_at_rest")),
                 _labelled("eye closes on smiling or chewing", a.show("history.synkinesis_eye")),
+                _labelled("mouth pulls on blinking", a.show("history.synkinesis_mouth")),
+                _labelled("neck tightens", a.show("history.synkinesis_neck")),
+                _labelled("tight or stiff", a.show("history.synkinesis_tight")),
                 _labelled("tears when eating", a.show("history.synkinesis_tears")),
             ),
         ),
@@ -248,22 +338,14 @@ def _history(a: _Answers) -> tuple[Fact, ...]:
                 _labelled("told", a.show("history.imaging_told")),
             ),
         ),
-        ("Medicines", a.show("history.medicines")),
-        ("Treatments tried", a.show("history.treatments")),
-        (
-            "Botox",
-            _join(
-                _labelled("last injection", a.show("history.botox_last")),
-                _labelled("effect", a.show("history.botox_effect")),
-                _labelled("weeks it helped", a.show("history.botox_weeks")),
-            ),
-        ),
     )
 
 
 def _daily_life(a: _Answers) -> tuple[Fact, ...]:
     hours = a.get("stress.sleep_hours")
     return _facts(
+        ("GAD-7: how difficult the problems made daily life", a.show("stress.gad7.difficulty")),
+        ("PHQ: how difficult the problems made daily life", a.show("stress.phq.difficulty")),
         ("Stress over the last month", _out_of_ten(a.get("stress.level"))),
         ("Big stressful change in the last 6 months", a.show("stress.life_change")),
         ("Racing heart, shakiness or adrenaline rush", a.show("stress.adrenaline")),
@@ -319,10 +401,42 @@ TWITCHING_FEATURES: tuple[tuple[str, str | bool, str], ...] = (
     ("twitch.course", "worse", "Twitching reported to be getting worse"),
     ("twitch.affects", "driving", "Reports the twitching gets in the way of driving"),
 )
+PATTERN_FEATURES: tuple[tuple[str, str | bool, str], ...] = (
+    ("pattern.visible", "only_feel", "Reports the movements are felt but not seen by others"),
+    ("pattern.rippling", "yes", "Reports rippling movements, like worms under the skin"),
+    ("pattern.continuous_days", "yes", "Reports the movements going on without a break for days"),
+    ("pattern.eyes_shut", "yes", "Reports the eyes squeezing shut and being hard to open"),
+    ("pattern.brow_up", "yes", "Reports the eyebrow going up as the eye shuts in a spasm"),
+    ("pattern.both_sides", "together", "Reports both sides of the face moving at the same time"),
+    ("pattern.both_sides", "separately", "Reports each side of the face moving on its own"),
+    ("pattern.ear_click", "yes", "Reports a click or thump in the ear in time with the movements"),
+    ("pattern.blinking", "yes", "Reports blinking much more than before"),
+    ("pattern.light", "yes", "Reports light bothering the eyes even between movements"),
+    ("pattern.dry_eyes", "yes", "Reports dry or gritty eyes"),
+    ("course.full_at_start", "yes", "Reports the movements were at full strength from the start"),
+    ("course.distraction", "yes", "Reports the movements stop or change when distracted"),
+    ("course.varies", "yes", "Reports the movements change side or pattern from one time to the next"),
+    ("course.waves", "yes", "Reports the movements come and go in waves over the years"),
+)
 HISTORY_FEATURES: tuple[tuple[str, str | bool, str], ...] = (
     ("history.paralysis_recovery", "partial", "Reports partial recovery after the paralysis"),
     ("history.paralysis_recovery", "none", "Reports no recovery after the paralysis"),
+    ("history.paralysis_again", "same_side", "Reports the facial paralysis came back on the same side"),
+    ("history.paralysis_again", "other_side", "Reports a facial paralysis on the other side as well"),
+    (
+        "history.synkinesis_at_rest",
+        "only_moving",
+        "Reports the movements since the paralysis come only when moving the face",
+    ),
+    (
+        "history.synkinesis_at_rest",
+        "also_still",
+        "Reports the movements since the paralysis come also when the face is still",
+    ),
     ("history.synkinesis_eye", "yes", "Reports the eye closing when smiling or chewing"),
+    ("history.synkinesis_mouth", "yes", "Reports the mouth pulling when blinking or closing the eyes"),
+    ("history.synkinesis_neck", "yes", "Reports the neck tightening when smiling or closing the eyes"),
+    ("history.synkinesis_tight", "yes", "Reports tightness or stiffness on the side of the paralysis"),
     ("history.synkinesis_tears", "yes", "Reports tears running when eating"),
     ("history.face_weakness_now", True, "Reports weakness of the face now"),
     (
@@ -331,7 +445,22 @@ HISTORY_FEATURES: tuple[tuple[str, str | bool, str], ...] = (
         "Reports a past injury or surgery to the face, head, ear or parotid area",
     ),
     ("history.imaging", "yes", "Reports a previous MRI or CT scan of the head"),
+)
+TREATMENT_FEATURES: tuple[tuple[str, str | bool, str], ...] = (
+    (
+        "treatments.medicine_change",
+        "yes",
+        "Reports the twitching began or got worse soon after a medicine change",
+    ),
     ("history.treatments", "surgery", "Reports previous surgery for the twitching"),
+    (
+        "treatments.pregnant",
+        "yes",
+        "Reports being pregnant, trying to become pregnant or breastfeeding",
+    ),
+    ("treatments.toxin_allergy", "yes", "Reports an allergic reaction to botulinum toxin or albumin"),
+    ("treatments.blood_thinner", "yes", "Reports taking a blood thinner"),
+    ("about.interpreter", True, "Asks for an interpreter at the visit"),
 )
 DAILY_LIFE_FEATURES: tuple[tuple[str, str | bool, str], ...] = (
     ("stress.life_change", True, "Reports a big, stressful change in the last 6 months"),
@@ -384,13 +513,34 @@ def _ticked(a: _Answers, link_id: str, lead: str) -> list[str]:
     return [lead + "; ".join(a.choice(link_id, c) for c in codes)] if codes else []
 
 
-def _history_features(a: _Answers) -> list[str | None]:
-    told = [c for c in a.codes("history.diagnoses") if c not in NO_FEATURE_CODES]
+def _pattern_features(a: _Answers) -> list[str | None]:
+    age = a.show("course.other_movements_age")
+    other = "Reports other movements or sounds away from the face" + (f" (began at age {age})" if age else "")
+    return [
+        *_from_table(a, PATTERN_FEATURES),
+        *_ticked(a, "pattern.eases_with", "Reports the movements ease with: "),
+        *_ticked(a, "course.event_before", "Reports in the weeks before the movements began: "),
+        other if a.has("course.other_movements", "yes") else None,
+    ]
+
+
+def _treatment_features(a: _Answers) -> list[str | None]:
     botox = _join(
         "Reports previous Botox injections",
         _labelled("last", a.show("history.botox_last")),
         _labelled("effect", a.show("history.botox_effect")),
     )
+    return [
+        *_ticked(a, "treatments.medicine_groups", "Reports taking or recently taking: "),
+        *_from_table(a, TREATMENT_FEATURES),
+        botox if a.has("history.treatments", "botox") else None,
+        *_ticked(a, "treatments.botox_side_effects", "Reports after Botox: "),
+    ]
+
+
+def _history_features(a: _Answers) -> list[str | None]:
+    told = [c for c in a.codes("history.diagnoses") if c not in NO_FEATURE_CODES]
+    after = a.get("history.twitch_after_paralysis")
     return [
         _paralysis(a),
         *_from_table(a, HISTORY_FEATURES),
@@ -401,7 +551,9 @@ def _history_features(a: _Answers) -> list[str | None]:
         if a.has("history.diagnoses", "other")
         else None,
         *_ticked(a, "history.family", "Reports a family history of: "),
-        botox if a.has("history.treatments", "botox") else None,
+        f"Reports the twitching began: {a.show('history.twitch_after_paralysis')}"
+        if after not in (None, "not_sure")
+        else None,
     ]
 
 
@@ -410,8 +562,11 @@ def _score_features(scores: tuple[Score, ...]) -> list[str]:
     gad7 = by_id[GAD7.id]
     cut_off = [f"GAD-7 score of {GAD7.positive_at} or more ({gad7.label})"]
     screens = (by_id[GAD2.id], by_id[PHQ2.id])
-    return (cut_off if gad7.positive else []) + [
-        f"Positive {s.instrument.name} screen" for s in screens if s.positive
+    # An incomplete score whose answered items already reach the cut-off is reported too.
+    return (cut_off if gad7.already_positive else []) + [
+        f"Positive {s.instrument.name} screen" + ("" if s.complete else " (from the items answered)")
+        for s in screens
+        if s.already_positive
     ]
 
 
@@ -419,7 +574,9 @@ def _features(a: _Answers, scores: tuple[Score, ...]) -> tuple[str, ...]:
     features = [
         *_from_table(a, TWITCHING_FEATURES),
         _spread_pattern(a),
+        *_pattern_features(a),
         *_history_features(a),
+        *_treatment_features(a),
         *_score_features(scores),
         *_from_table(a, DAILY_LIFE_FEATURES),
     ]
@@ -438,7 +595,9 @@ def build_summary(
         safety=_safety(a),
         who=_who(a, today),
         twitching=_twitching(a, today),
+        pattern=_pattern(a),
         history=_history(a),
+        treatments=_treatments(a),
         scores=scores,
         daily_life=_daily_life(a),
         own_words=_own_words(a),

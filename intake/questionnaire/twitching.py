@@ -1,4 +1,4 @@
-"""The facial-twitching intake questionnaire (steps 0-6 of QUESTIONNAIRE.md), as data.
+"""The facial-twitching intake questionnaire (QUESTIONNAIRE.md), as data.
 
 Pure Python: no Flask, WTForms or SQLAlchemy. Every patient-facing string is wrapped in
 `N_` so Babel can extract it; translation happens where the text is shown.
@@ -57,17 +57,38 @@ YES_NO_DONT_KNOW = _choices(
 
 TICK_ALL = N_("Check all that apply.")
 
-# The GAD-7 / PHQ answer options: exact official wording, scored 0-3.
-FREQUENCY_OPTIONS = tuple(
-    Choice(code=str(score), display=display, ordinal=score)
-    for score, display in enumerate(
-        (
-            N_("Not at all"),
-            N_("Several days"),
-            N_("More than half the days"),
-            N_("Nearly every day"),
-        )
-    )
+# The GAD-7 and PHQ answer options: exact official wording, scored 0-3. Each instrument
+# has its own translation context, so that each follows its own publisher's translation
+# (the Spanish (USA) forms both say "Ningún día"; the Spain GAD-7 says "Nunca").
+GAD7_OPTIONS = (
+    Choice("0", NP_("GAD-7", "Not at all"), ordinal=0, context="GAD-7"),
+    Choice("1", NP_("GAD-7", "Several days"), ordinal=1, context="GAD-7"),
+    Choice("2", NP_("GAD-7", "More than half the days"), ordinal=2, context="GAD-7"),
+    Choice("3", NP_("GAD-7", "Nearly every day"), ordinal=3, context="GAD-7"),
+)
+PHQ_OPTIONS = (
+    Choice("0", NP_("PHQ", "Not at all"), ordinal=0, context="PHQ"),
+    Choice("1", NP_("PHQ", "Several days"), ordinal=1, context="PHQ"),
+    Choice("2", NP_("PHQ", "More than half the days"), ordinal=2, context="PHQ"),
+    Choice("3", NP_("PHQ", "Nearly every day"), ordinal=3, context="PHQ"),
+)
+# The unscored question at the foot of each instrument, word for word (LOINC 69722-7,
+# answer list LL359-1), with its options in each instrument's context.
+DIFFICULTY_QUESTION = N_(
+    "If you checked off any problems, how difficult have these problems made it for you to "
+    "do your work, take care of things at home, or get along with other people?"
+)
+GAD7_DIFFICULTY_OPTIONS = (
+    Choice("not_difficult", NP_("GAD-7", "Not difficult at all"), context="GAD-7"),
+    Choice("somewhat", NP_("GAD-7", "Somewhat difficult"), context="GAD-7"),
+    Choice("very", NP_("GAD-7", "Very difficult"), context="GAD-7"),
+    Choice("extremely", NP_("GAD-7", "Extremely difficult"), context="GAD-7"),
+)
+PHQ_DIFFICULTY_OPTIONS = (
+    Choice("not_difficult", NP_("PHQ", "Not difficult at all"), context="PHQ"),
+    Choice("somewhat", NP_("PHQ", "Somewhat difficult"), context="PHQ"),
+    Choice("very", NP_("PHQ", "Very difficult"), context="PHQ"),
+    Choice("extremely", NP_("PHQ", "Extremely difficult"), context="PHQ"),
 )
 
 GAD7_NOTICE = N_(
@@ -76,13 +97,17 @@ GAD7_NOTICE = N_(
     "reproduce, translate, display or distribute."
 )
 
+# The time frame beside every item (the page intro alone scrolls away on a phone).
+TIME_FRAME = N_("Over the last 2 weeks")
 
-# Shown under the first GAD-7 item: the items are optional (a skipped one makes the score
-# "incomplete"), so the form asks for every answer without forcing it.
+# Shown under the first item of each group: the items may be skipped (a skipped one makes
+# the score "incomplete"), so the form asks gently for every answer without forcing it.
 PLEASE_ANSWER_ALL = N_("Please answer every question in this group, even if you are not sure.")
 
 
-def _instrument_item(link_id: str, text: str, loinc: str, help: str | None = None) -> Item:
+def _instrument_item(
+    link_id: str, text: str, loinc: str, options: tuple[Choice, ...], time_frame: str, first: bool
+) -> Item:
     """One item of a validated instrument: official wording, 0-3 options, a LOINC code.
 
     Optional on purpose: a skipped item makes the score show as "incomplete".
@@ -91,19 +116,32 @@ def _instrument_item(link_id: str, text: str, loinc: str, help: str | None = Non
         link_id=link_id,
         text=text,
         type=ItemType.SINGLE,
-        help=help,
-        choices=FREQUENCY_OPTIONS,
+        help=PLEASE_ANSWER_ALL if first else None,
+        choices=options,
         fixed_wording=True,
         code=Coding(LOINC, loinc, text),
+        time_frame=time_frame,
     )
 
 
-def _gad_item(n: int, text: str, loinc: str, help: str | None = None) -> Item:
-    return _instrument_item(f"stress.gad7.{n}", text, loinc, help)
+def _gad_item(n: int, text: str, loinc: str) -> Item:
+    return _instrument_item(f"stress.gad7.{n}", text, loinc, GAD7_OPTIONS, TIME_FRAME, n == 1)
 
 
-def _phq_item(n: int, text: str, loinc: str) -> Item:
-    return _instrument_item(f"stress.phq2.{n}", text, loinc)
+def _phq_item(link_id: str, text: str, loinc: str) -> Item:
+    first = link_id == "stress.phq2.1"
+    return _instrument_item(link_id, text, loinc, PHQ_OPTIONS, TIME_FRAME, first)
+
+
+def _difficulty_item(link_id: str, options: tuple[Choice, ...]) -> Item:
+    return Item(
+        link_id=link_id,
+        text=DIFFICULTY_QUESTION,
+        type=ItemType.SINGLE,
+        choices=options,
+        fixed_wording=True,
+        code=Coding(LOINC, "69722-7", DIFFICULTY_QUESTION),
+    )
 
 
 # The places on the face; `twitch.start_place` offers the ones ticked in `twitch.where`.
@@ -116,6 +154,8 @@ TWITCH_PLACES = _choices(
     ("chin", N_("Chin")),
     ("forehead", N_("Forehead or eyebrow")),
     ("neck", N_("Neck")),
+    ("jaw", N_("Jaw")),
+    ("tongue", N_("Tongue")),
 )
 
 SIDES = (
@@ -250,6 +290,18 @@ ABOUT = Step(
             max_years_ago=120,
         ),
         Item(
+            link_id="about.sex",
+            text=N_("What is your sex?"),
+            type=ItemType.SINGLE,
+            help=N_("Some medicines and treatments are planned differently for women and men."),
+            choices=_choices(
+                ("female", N_("Female")),
+                ("male", N_("Male")),
+                ("other", N_("Another answer")),
+                ("prefer_not", N_("I prefer not to say")),
+            ),
+        ),
+        Item(
             link_id="about.email",
             text=N_("Email address"),
             type=ItemType.EMAIL,
@@ -290,6 +342,12 @@ ABOUT = Step(
             type=ItemType.TEXT,
             max_length=100,
             enable_when=_when("about.language", "other"),
+        ),
+        Item(
+            link_id="about.interpreter",
+            text=N_("Would you like an interpreter at your visit?"),
+            type=ItemType.BOOLEAN,
+            help=N_("Tell us so that the clinic can arrange one."),
         ),
         Item(
             link_id="about.referrer",
@@ -362,6 +420,21 @@ TWITCHING = Step(
             help=N_("Your best guess is fine."),
             not_future=True,
             max_years_ago=120,
+        ),
+        Item(
+            link_id="twitch.onset_unknown",
+            text=N_("Don't remember the month and year?"),
+            type=ItemType.MULTI,
+            choices=_choices(("dont_remember", N_("I don't remember when it started"))),
+        ),
+        Item(
+            link_id="twitch.onset_age",
+            text=N_("About how old were you when it started?"),
+            type=ItemType.INTEGER,
+            help=N_("Your age in years. A guess is fine."),
+            min_value=0,
+            max_value=120,
+            enable_when=_when("twitch.onset_unknown", "dont_remember"),
         ),
         Item(
             link_id="twitch.onset_manner",
@@ -499,6 +572,194 @@ TWITCHING = Step(
 
 # --------------------------------------------------------------------------- step 4
 
+PATTERN = Step(
+    id="pattern",
+    title=N_("What the movements are like"),
+    intro=N_(
+        "These questions help the doctor picture the movements. "
+        "If a question does not fit, choose “Not sure” or leave it blank."
+    ),
+    items=(
+        Item(
+            link_id="pattern.visible",
+            text=N_("Can other people see the movements, or do you only feel them?"),
+            type=ItemType.SINGLE,
+            choices=_choices(
+                ("others_see", N_("Other people can see them")),
+                ("only_feel", N_("I only feel them")),
+                ("not_sure", N_("Not sure")),
+            ),
+        ),
+        Item(
+            link_id="pattern.rippling",
+            text=N_("Do they look or feel like rippling, as if worms were moving under the skin?"),
+            type=ItemType.SINGLE,
+            choices=YES_NO_NOT_SURE,
+        ),
+        Item(
+            link_id="pattern.continuous_days",
+            text=N_("Have they ever gone on without a break for days at a time?"),
+            type=ItemType.SINGLE,
+            choices=YES_NO_NOT_SURE,
+        ),
+        Item(
+            link_id="pattern.eyes_shut",
+            text=N_("Do your eyes sometimes squeeze shut and stay shut, so that they are hard to open?"),
+            type=ItemType.SINGLE,
+            choices=YES_NO_NOT_SURE,
+            figure="forced_eye_closure",
+        ),
+        Item(
+            link_id="pattern.brow_up",
+            text=N_("When your eye shuts during the movements, does the eyebrow on that side go up?"),
+            type=ItemType.SINGLE,
+            help=N_("A mirror helps, or ask someone to watch."),
+            choices=_choices(
+                ("yes", N_("Yes, the eyebrow goes up")),
+                ("no", N_("No, the eyebrow stays or goes down")),
+                ("not_sure", N_("Not sure")),
+                ("eye_stays_open", N_("My eye does not shut during them")),
+            ),
+            figure="brow_up",
+        ),
+        Item(
+            link_id="pattern.both_sides",
+            text=N_(
+                "If both sides of your face move: do they move at the same time, or each side on its own?"
+            ),
+            type=ItemType.SINGLE,
+            choices=_choices(
+                ("together", N_("At the same time")),
+                ("separately", N_("Each side on its own")),
+                ("one_side", N_("Only one side moves")),
+                ("not_sure", N_("Not sure")),
+            ),
+        ),
+        Item(
+            link_id="pattern.ear_click",
+            text=N_("Do you hear a clicking or thumping sound in your ear in time with the movements?"),
+            type=ItemType.SINGLE,
+            choices=YES_NO_NOT_SURE,
+        ),
+        Item(
+            link_id="pattern.blinking",
+            text=N_("Do you blink much more than you used to?"),
+            type=ItemType.SINGLE,
+            choices=YES_NO_NOT_SURE,
+        ),
+        Item(
+            link_id="pattern.light",
+            text=N_("Does light bother your eyes, even at times when there are no movements?"),
+            type=ItemType.SINGLE,
+            help=N_("For example, you need sunglasses indoors or on cloudy days."),
+            choices=YES_NO_NOT_SURE,
+        ),
+        Item(
+            link_id="pattern.dry_eyes",
+            text=N_("Do your eyes feel dry or gritty, as if there is sand in them?"),
+            type=ItemType.SINGLE,
+            choices=YES_NO_NOT_SURE,
+        ),
+        Item(
+            link_id="pattern.eases_with",
+            text=N_("Does anything you do make the movements ease for a while?"),
+            type=ItemType.MULTI,
+            help=TICK_ALL,
+            choices=_choices(
+                ("touch", N_("Touching my eyebrow, eyelid or face")),
+                ("hum_sing", N_("Humming, singing or talking")),
+                ("chewing", N_("Chewing gum")),
+                ("other", N_("Something else")),
+                ("none", N_("Nothing I have found")),
+                exclusive=("none",),
+            ),
+            figure="sensory_trick",
+        ),
+        Item(
+            link_id="pattern.eases_with_other",
+            text=N_("What else eases them?"),
+            type=ItemType.TEXT,
+            max_length=200,
+            enable_when=_when("pattern.eases_with", "other"),
+        ),
+    ),
+)
+
+# --------------------------------------------------------------------------- step 5
+
+COURSE = Step(
+    id="course",
+    title=N_("How the movements began and changed"),
+    intro=N_("A few questions about how the movements started and how they change."),
+    items=(
+        Item(
+            link_id="course.full_at_start",
+            text=N_("When the movements first began, were they as strong as they are at their worst?"),
+            type=ItemType.SINGLE,
+            help=N_("That is, they did not build up slowly."),
+            choices=YES_NO_NOT_SURE,
+        ),
+        Item(
+            link_id="course.event_before",
+            text=N_("In the weeks before the movements began, did any of these happen?"),
+            type=ItemType.MULTI,
+            help=TICK_ALL,
+            choices=_choices(
+                ("injury", N_("An injury")),
+                ("illness", N_("An illness, such as flu or another infection")),
+                ("procedure", N_("An operation or another medical procedure")),
+                ("dental", N_("Dental work")),
+                ("tick_bite", N_("A tick bite")),
+                ("stressful_event", N_("A very stressful event")),
+                ("none", N_("None of these")),
+                exclusive=("none",),
+            ),
+        ),
+        Item(
+            link_id="course.distraction",
+            text=N_("Do the movements stop or change when your mind is busy with something else?"),
+            type=ItemType.SINGLE,
+            help=N_("For example when you are talking, watching a film or doing a puzzle."),
+            choices=YES_NO_NOT_SURE,
+        ),
+        Item(
+            link_id="course.varies",
+            text=N_("Do the movements change side, or change the way they look, from one time to the next?"),
+            type=ItemType.SINGLE,
+            choices=YES_NO_NOT_SURE,
+        ),
+        Item(
+            link_id="course.waves",
+            text=N_(
+                "Over the years, have the movements come and gone in waves, with months when they "
+                "are much worse and months when they are almost gone?"
+            ),
+            type=ItemType.SINGLE,
+            choices=YES_NO_NOT_SURE,
+        ),
+        Item(
+            link_id="course.other_movements",
+            text=N_(
+                "Are there other movements or sounds that you cannot fully control, away from your face?"
+            ),
+            type=ItemType.SINGLE,
+            help=N_("For example shrugging, jerks of the head, sniffing or clearing your throat."),
+            choices=YES_NO_NOT_SURE,
+        ),
+        Item(
+            link_id="course.other_movements_age",
+            text=N_("How old were you when those other movements or sounds first began?"),
+            type=ItemType.INTEGER,
+            help=N_("Your age in years. A guess is fine."),
+            min_value=0,
+            max_value=120,
+            enable_when=_when("course.other_movements", "yes"),
+        ),
+    ),
+)
+
+# --------------------------------------------------------------------------- step 6
+
 _AFTER_PARALYSIS = _when("history.paralysis", "yes")
 _AFTER_BOTOX = _when("history.treatments", "botox")
 
@@ -541,6 +802,66 @@ HISTORY = Step(
                 ("partial", N_("It got partly better")),
                 ("none", N_("It did not get better")),
             ),
+            enable_when=_AFTER_PARALYSIS,
+        ),
+        Item(
+            link_id="history.paralysis_again",
+            text=N_("Has the paralysis come back more than once?"),
+            type=ItemType.SINGLE,
+            choices=_choices(
+                ("same_side", N_("Yes, on the same side")),
+                ("other_side", N_("Yes, on the other side")),
+                ("no", N_("No")),
+                ("not_sure", N_("Not sure")),
+            ),
+            enable_when=_AFTER_PARALYSIS,
+        ),
+        Item(
+            link_id="history.twitch_after_paralysis",
+            text=N_("How long after the paralysis did the twitching begin?"),
+            type=ItemType.SINGLE,
+            choices=_choices(
+                ("before", N_("It began before the paralysis")),
+                ("under_3_months", N_("Less than 3 months after")),
+                ("3_to_12_months", N_("3 to 12 months after")),
+                ("over_1_year", N_("More than a year after")),
+                ("not_sure", N_("Not sure")),
+            ),
+            enable_when=_AFTER_PARALYSIS,
+        ),
+        Item(
+            link_id="history.synkinesis_at_rest",
+            text=N_(
+                "Do the movements on that side happen only when you move your face "
+                "(eating, smiling, blinking), or also when your face is still?"
+            ),
+            type=ItemType.SINGLE,
+            choices=_choices(
+                ("only_moving", N_("Only when I move my face")),
+                ("also_still", N_("Also when my face is still")),
+                ("not_sure", N_("Not sure")),
+            ),
+            enable_when=_AFTER_PARALYSIS,
+        ),
+        Item(
+            link_id="history.synkinesis_tight",
+            text=N_("Does that side of your face feel tight or stiff?"),
+            type=ItemType.SINGLE,
+            choices=YES_NO_NOT_SURE,
+            enable_when=_AFTER_PARALYSIS,
+        ),
+        Item(
+            link_id="history.synkinesis_mouth",
+            text=N_("Does the corner of your mouth pull when you blink or close your eyes?"),
+            type=ItemType.SINGLE,
+            choices=YES_NO_NOT_SURE,
+            enable_when=_AFTER_PARALYSIS,
+        ),
+        Item(
+            link_id="history.synkinesis_neck",
+            text=N_("Does your neck tighten when you smile or close your eyes?"),
+            type=ItemType.SINGLE,
+            choices=YES_NO_NOT_SURE,
             enable_when=_AFTER_PARALYSIS,
         ),
         Item(
@@ -688,13 +1009,22 @@ HISTORY = Step(
                 (
                     "tumour",
                     N_(
-                        "A tumour, growth or lesion in the head or near a facial nerve "
+                        "A tumor, growth or lesion in the head or near a facial nerve "
                         "(for example an acoustic neuroma)"
                     ),
                 ),
                 ("stroke", N_("Stroke")),
                 ("parkinsons", N_("Parkinson's disease")),
                 ("anxiety", N_("An anxiety disorder")),
+                ("adhd", N_("ADHD (attention deficit hyperactivity disorder)")),
+                ("ocd", N_("OCD (obsessive-compulsive disorder)")),
+                (
+                    "myasthenia",
+                    N_("Myasthenia gravis or Lambert-Eaton syndrome (illnesses that make muscles weak)"),
+                ),
+                ("high_blood_pressure", N_("High blood pressure")),
+                ("diabetes", N_("Diabetes")),
+                ("lyme", N_("Lyme disease")),
                 ("none", N_("None of these")),
                 ("other", N_("Something else")),
                 exclusive=("none",),
@@ -746,6 +1076,16 @@ HISTORY = Step(
             max_length=500,
             enable_when=_when("history.imaging", "yes"),
         ),
+    ),
+)
+
+# --------------------------------------------------------------------------- step 7
+
+TREATMENTS = Step(
+    id="treatments",
+    title=N_("Medicines and treatments"),
+    intro=N_("These questions help the doctor plan any treatment safely."),
+    items=(
         Item(
             link_id="history.medicines",
             text=N_("What medicines do you take now?"),
@@ -754,6 +1094,38 @@ HISTORY = Step(
                 "Include vitamins and anything you buy without a prescription. Write the dose if you know it."
             ),
             max_length=2000,
+        ),
+        Item(
+            link_id="treatments.medicine_groups",
+            text=N_("Do you take, or have you recently taken, any of these?"),
+            type=ItemType.MULTI,
+            help=TICK_ALL,
+            choices=_choices(
+                ("antidepressant", N_("Medicine for depression or anxiety (an antidepressant)")),
+                ("stimulant", N_("Medicine for ADHD or to stay awake (a stimulant)")),
+                ("decongestant", N_("Medicine for a blocked nose (a decongestant), or caffeine pills")),
+                ("anti_sickness", N_("Medicine for feeling sick (nausea), or an antipsychotic medicine")),
+                ("parkinsons", N_("Levodopa or another medicine for shaking and stiffness")),
+                ("lithium", N_("Lithium")),
+                ("none", N_("None of these")),
+                ("dont_know", N_("I don't know")),
+                exclusive=("none", "dont_know"),
+            ),
+        ),
+        Item(
+            link_id="treatments.medicine_change",
+            text=N_(
+                "Did the twitching start or get worse soon after a medicine was started, stopped or changed?"
+            ),
+            type=ItemType.SINGLE,
+            choices=YES_NO_NOT_SURE,
+        ),
+        Item(
+            link_id="treatments.medicine_change_details",
+            text=N_("Which medicine, and when?"),
+            type=ItemType.TEXT,
+            max_length=200,
+            enable_when=_when("treatments.medicine_change", "yes"),
         ),
         Item(
             link_id="history.treatments",
@@ -797,33 +1169,127 @@ HISTORY = Step(
             max_value=52,
             enable_when=_AFTER_BOTOX,
         ),
+        Item(
+            link_id="treatments.botox_product",
+            text=N_("Which product was it?"),
+            type=ItemType.SINGLE,
+            choices=_choices(
+                ("botox", N_("Botox")),
+                ("dysport", N_("Dysport")),
+                ("xeomin", N_("Xeomin")),
+                ("daxxify", N_("Daxxify")),
+                ("other", N_("Another one")),
+                ("dont_know", N_("I don't know")),
+            ),
+            enable_when=_AFTER_BOTOX,
+        ),
+        Item(
+            link_id="treatments.botox_times",
+            text=N_("About how many times have you had these injections?"),
+            type=ItemType.INTEGER,
+            min_value=1,
+            max_value=200,
+            enable_when=_AFTER_BOTOX,
+        ),
+        Item(
+            link_id="treatments.botox_dose",
+            text=N_("If you know it: the dose (units) and where on the face it was given"),
+            type=ItemType.TEXT,
+            help=N_("It may be on a letter or a note from the clinic that gave it."),
+            max_length=200,
+            enable_when=_AFTER_BOTOX,
+        ),
+        Item(
+            link_id="treatments.botox_injector",
+            text=N_("Who gives you the injections?"),
+            type=ItemType.TEXT,
+            help=N_("The doctor's name, or the name of the clinic."),
+            max_length=200,
+            enable_when=_AFTER_BOTOX,
+        ),
+        Item(
+            link_id="treatments.botox_days_to_work",
+            text=N_("After an injection, about how many days until it starts to help?"),
+            type=ItemType.INTEGER,
+            min_value=0,
+            max_value=60,
+            enable_when=_AFTER_BOTOX,
+        ),
+        Item(
+            link_id="treatments.botox_side_effects",
+            text=N_("After an injection, did you ever have any of these?"),
+            type=ItemType.MULTI,
+            help=TICK_ALL,
+            choices=_choices(
+                ("drooping_lid", N_("A drooping eyelid")),
+                ("double_vision", N_("Double vision")),
+                ("eye_not_closing", N_("An eye that did not close fully")),
+                ("dry_eye", N_("Dry eye")),
+                ("smile", N_("A crooked smile")),
+                ("drooling", N_("Drooling")),
+                ("none", N_("None of these")),
+                exclusive=("none",),
+            ),
+            enable_when=_AFTER_BOTOX,
+        ),
+        Item(
+            link_id="treatments.pregnant",
+            text=N_("Are you pregnant, trying to become pregnant, or breastfeeding?"),
+            type=ItemType.SINGLE,
+            choices=_choices(
+                ("yes", N_("Yes")),
+                ("no", N_("No")),
+                ("not_sure", N_("Not sure")),
+                ("not_applicable", N_("This does not apply to me")),
+            ),
+        ),
+        Item(
+            link_id="treatments.toxin_allergy",
+            text=N_(
+                "Have you ever had an allergic reaction to a Botox-type injection, "
+                "or to albumin (a protein in some medicines)?"
+            ),
+            type=ItemType.SINGLE,
+            choices=YES_NO_NOT_SURE,
+        ),
+        Item(
+            link_id="treatments.blood_thinner",
+            text=N_("Do you take a medicine that thins the blood?"),
+            type=ItemType.SINGLE,
+            help=N_(
+                "For example warfarin, apixaban (Eliquis), rivaroxaban (Xarelto), "
+                "clopidogrel (Plavix) or a daily aspirin."
+            ),
+            choices=YES_NO_NOT_SURE,
+        ),
     ),
 )
 
-# --------------------------------------------------------------------------- step 5
+# --------------------------------------------------------------------------- step 8
 
 STRESS = Step(
     id="stress",
     title=N_("Stress and daily life"),
     # The official GAD-7 / PHQ stem, word for word (kept as one string for translation).
     intro=N_("Over the last 2 weeks, how often have you been bothered by the following problems?"),
-    footnote=GAD7_NOTICE,
     items=(
-        _gad_item(1, N_("Feeling nervous, anxious, or on edge"), "69725-0", PLEASE_ANSWER_ALL),
+        _gad_item(1, N_("Feeling nervous, anxious, or on edge"), "69725-0"),
         _gad_item(2, N_("Not being able to stop or control worrying"), "68509-9"),
         _gad_item(3, N_("Worrying too much about different things"), "69733-4"),
         _gad_item(4, N_("Trouble relaxing"), "69734-2"),
         _gad_item(5, N_("Being so restless that it is hard to sit still"), "69735-9"),
         _gad_item(6, N_("Becoming easily annoyed or irritable"), "69689-8"),
         _gad_item(7, N_("Feeling afraid, as if something awful might happen"), "69736-7"),
-        _phq_item(1, N_("Little interest or pleasure in doing things"), "44250-9"),
-        _phq_item(2, N_("Feeling down, depressed, or hopeless"), "44255-8"),
+        _difficulty_item("stress.gad7.difficulty", GAD7_DIFFICULTY_OPTIONS),
+        _phq_item("stress.phq2.1", N_("Little interest or pleasure in doing things"), "44250-9"),
+        _phq_item("stress.phq2.2", N_("Feeling down, depressed, or hopeless"), "44255-8"),
         # PHQ-9 item 9, word for word: any answer above "Not at all" shows the support page.
-        _instrument_item(
+        _phq_item(
             "stress.phq9.9",
             N_("Thoughts that you would be better off dead, or of hurting yourself in some way"),
             "44260-8",
         ),
+        _difficulty_item("stress.phq.difficulty", PHQ_DIFFICULTY_OPTIONS),
         Item(
             link_id="stress.level",
             text=N_("Over the last month, how stressed have you felt?"),
@@ -893,7 +1359,7 @@ STRESS = Step(
     ),
 )
 
-# --------------------------------------------------------------------------- step 6
+# --------------------------------------------------------------------------- step 9
 
 VISIT = Step(
     id="visit",
@@ -927,7 +1393,10 @@ QUESTIONNAIRE = Questionnaire(
     version="2.0.0",
     title=N_("Facial twitching: before your visit"),
     url="https://nyfacialparalysis.example/fhir/Questionnaire/facial-twitching-intake",
-    steps=(WELCOME, SAFETY, ABOUT, TWITCHING, HISTORY, STRESS, VISIT),
+    steps=(WELCOME, SAFETY, ABOUT, TWITCHING, PATTERN, COURSE, HISTORY, TREATMENTS, STRESS, VISIT),
+    # At the foot of the review page and in the clinician's view (issue 26), not on the
+    # page with the questions.
+    copyright=GAD7_NOTICE,
 )
 
 __all__ = ["QUESTIONNAIRE"]

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from tests.answers import COMPLETE_FORM
+from tests.answers import COMPLETE_FORM, STEPS
 
-STEPS = ("safety", "about", "twitching", "history", "stress", "visit")
 MONTH_SUFFIXES = ("-month", "-year")
 
 

@@ -24,6 +24,7 @@ from intake.extensions import db
 from intake.models import AuditEvent, Submission
 from intake.questionnaire.fhir import answers_from_response, bundle, questionnaire_resource
 from intake.questionnaire.twitching import QUESTIONNAIRE
+from tests import fhir_cases
 from tests.answers import MARIA
 from tests.conftest import make_submission, seal_under_a_retired_key
 from tests.fhir_cases import bundle_problems, empties, response_problems
@@ -424,3 +425,18 @@ def test_it_marks_an_unreadable_submission_in_the_csv_and_exports_every_other(
     assert "Row2" not in body, "nothing of the unreadable row's answers"
     logged = [r for r in caplog.records if "failed its integrity check" in r.getMessage()]
     assert len(logged) == 1 and ids[2] in logged[0].getMessage() and "Row2" not in caplog.text
+
+
+def test_the_csv_and_fhir_read_submissions_of_both_versions(app, client, clinician):
+    old = make_submission(app, MARIA, reference="OLDV-1000")  # answered on 1.0.0
+    new = make_submission(app, fhir_cases.COMPLETE, reference="NEWV-2000", version="2.0.0")
+    rows = {row["reference"]: row for row in _csv(client.get("/clinic/export.csv"))}
+    assert rows["OLDV-1000"]["questionnaire_version"] == "1.0.0"
+    assert rows["NEWV-2000"]["questionnaire_version"] == "2.0.0"
+    brow_up = next(column for column in rows["NEWV-2000"] if column.startswith("pattern.brow_up"))
+    assert rows["NEWV-2000"][brow_up] == "Yes, the eyebrow goes up" and rows["OLDV-1000"][brow_up] == ""
+    for public_id, version in ((old, "1.0.0"), (new, "2.0.0")):
+        response = json.loads(client.get(f"/clinic/submissions/{public_id}/fhir.json").get_data(as_text=True))
+        FhirResponse.parse_obj(response)
+        assert response["questionnaire"] == f"{QUESTIONNAIRE.url}|{version}"
+        assert response_problems(response, questionnaire_resource(QUESTIONNAIRE)) == []

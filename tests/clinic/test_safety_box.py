@@ -17,7 +17,7 @@ def _flag_then_clear(app) -> Patient:
     patient.start()
     assert patient.answer("safety", {"safety.signs": ["speech"]}).location.startswith("/emergency")
     patient.answer("safety", {"safety.signs": ["none"]})
-    for step in ("about", "twitching", "history", "stress", "visit"):
+    for step in ("about", "twitching", "pattern", "course", "history", "treatments", "stress", "visit"):
         patient.answer(step)
     assert patient.submit().status_code == 302
     return patient
@@ -44,7 +44,7 @@ def test_a_cleared_emergency_stays_the_highest_tier_and_shows_as_withdrawn(app, 
 def test_a_red_flag_from_the_history_page_names_that_page(app, client, clinician):
     patient = Patient(app.test_client())
     patient.start()
-    for step in ("safety", "about", "twitching"):
+    for step in ("safety", "about", "twitching", "pattern", "course"):
         patient.answer(step)
     history = {
         **COMPLETE_FORM["history"],
@@ -53,7 +53,7 @@ def test_a_red_flag_from_the_history_page_names_that_page(app, client, clinician
     }
     assert patient.answer("history", history).location == "/emergency?after=history"
     patient.post("/emergency/continue?after=history", token_from="/emergency")
-    for step in ("stress", "visit"):
+    for step in ("treatments", "stress", "visit"):
         patient.answer(step)
     patient.submit()
     box = _safety_box(client, app)

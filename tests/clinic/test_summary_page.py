@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from intake.extensions import db
 from intake.models import AuditEvent, ReviewNote, Submission
+from tests import fhir_cases
 from tests.answers import MARIA
 from tests.conftest import Clinic, make_clinician, make_submission
 
@@ -44,7 +45,9 @@ def test_it_shows_the_summary_sections_in_order_with_safety_first(app, client, c
         "Safety",
         "Who",
         "Twitching at a glance",
+        "What the movements are like",
         "History",
+        "Medicines and treatments",
         "Scores, stress and daily life",
         "In the patient's own words",
         "Reported features to explore",
@@ -96,7 +99,10 @@ def test_it_shows_scores_with_bands_and_incomplete_when_an_item_is_missing(app, 
     answers.pop("stress.gad7.7")
     page = _page(client, make_submission(app, answers))
     scores = page[page.index('id="scores-title"') : page.index('id="words-title"')]
-    assert "<strong>Incomplete</strong> (1 of 7 items unanswered)" in scores
+    # Six items of 2 already make 12, whatever the seventh: the floor and the band it reaches
+    # (Spitzer et al. 2006: cut-points 5, 10, 15; 10 or more, further evaluation).
+    expected = "Incomplete, at least 12 (already at or above 10: Moderate, further evaluation recommended)"
+    assert f"<strong>{expected}</strong> (1 of 7 items unanswered)" in scores
     assert "0–4 minimal, 5–9 mild, 10–14 moderate, 15–21 severe" in scores
     assert "4 of 6, positive screen" in scores  # GAD-2
     assert "4 of 12, Mild" in scores  # PHQ-4
@@ -225,3 +231,18 @@ def test_it_shows_html_in_patient_text_as_plain_text_everywhere(app, client, cli
             assert payload not in page
         assert str(escape(payload)) in page
     assert "49" not in re.findall(r"<dd>([^<]*)</dd>", _page(client, public_id))
+
+
+def test_it_shows_the_form_version_the_new_sections_and_the_instruments_notice(app, client, clinician):
+
+    old = _page(client, make_submission(app, MARIA))  # answered on 1.0.0
+    new = _page(client, make_submission(app, fhir_cases.COMPLETE, version="2.0.0"))
+    assert "<dt>Form version</dt><dd>1.0.0</dd>" in old and "<dt>Form version</dt><dd>2.0.0</dd>" in new
+    assert 'no-print" aria-labelledby="pattern-title"' in old, "nothing reported: off paper"
+    pattern = new[new.index('id="pattern-title"') : new.index('id="history-title"')]
+    assert "Yes, the eyebrow goes up" in pattern
+    treatments = new[new.index('id="treatments-title"') : new.index('id="scores-title"')]
+    assert "product: Xeomin" in treatments and "Takes a blood thinner" in treatments
+    assert "<dt>Sex</dt><dd>Female</dd>" in new and "<dt>Interpreter wanted</dt><dd>Yes</dd>" in new
+    scores = new[new.index('id="scores-title"') : new.index('id="words-title"')]
+    assert "GAD-7 and PHQ developed by Drs. Robert L. Spitzer" in scores

@@ -89,7 +89,7 @@ def test_a_callback_needs_a_flag_that_offers_it(app):
 def test_the_support_page_offers_the_crisis_line_and_a_callback(app):
     patient = Patient(app.test_client())
     patient.start()
-    for step in ("safety", "about", "twitching", "history"):
+    for step in ("safety", "about", "twitching", "pattern", "course", "history", "treatments"):
         patient.answer(step)
     response = patient.answer("stress", {**COMPLETE_FORM["stress"], "stress.phq9.9": "2"})
     assert response.location == "/support?after=stress"
@@ -116,7 +116,7 @@ def test_staff_see_red_flag_drafts_and_callbacks_until_the_patient_sends(app, cl
     with app.app_context():
         viewed = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "submission.viewed")).all()
         assert [event.submission_public_id for event in viewed] == [draft.public_id]
-    for step in ("about", "twitching", "history", "stress", "visit"):
+    for step in ("about", "twitching", "pattern", "course", "history", "treatments", "stress", "visit"):
         patient.answer(step)
     patient.submit()
     listing = client.get("/clinic/attention").get_data(as_text=True)

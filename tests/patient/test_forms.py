@@ -93,9 +93,16 @@ def test_it_builds_each_step_form_class_once():
             "twitch.affects",
             "cannot be chosen with other answers",
         ),
-        ("history", {"history.botox_weeks": "53"}, "history.botox_weeks", "from 0 to 52"),
-        ("history", {"history.botox_weeks": "ten"}, "history.botox_weeks", "Enter a whole number"),
-        ("history", {"history.medicines": "x" * 2001}, "history.medicines", "2000"),
+        ("treatments", {"history.botox_weeks": "53"}, "history.botox_weeks", "from 0 to 52"),
+        ("treatments", {"history.botox_weeks": "ten"}, "history.botox_weeks", "Enter a whole number"),
+        ("treatments", {"history.medicines": "x" * 2001}, "history.medicines", "2000"),
+        ("treatments", {"treatments.botox_times": "0"}, "treatments.botox_times", "from 1 to 200"),
+        (
+            "course",
+            {"course.other_movements": "yes", "course.other_movements_age": "121"},
+            "course.other_movements_age",
+            "from 0 to 120",
+        ),
         ("stress", {"stress.caffeine": "-1"}, "stress.caffeine", "from 0 to 30"),
         ("stress", {"stress.gad7.1": "4"}, "stress.gad7.1", "Choose one of the answers shown"),
         ("welcome", {"consent.agree": None}, "consent.agree", "Tick the box"),
@@ -129,7 +136,7 @@ def test_it_only_requires_what_is_enabled(app):
 
 def test_it_ignores_a_bad_value_in_a_question_that_does_not_apply(app):
     valid, errors, _ = validate(
-        app, "history", {"history.treatments": ["none"], "history.botox_weeks": "lots"}
+        app, "treatments", {"history.treatments": ["none"], "history.botox_weeks": "lots"}
     )
     assert valid, errors
 
@@ -140,7 +147,9 @@ def test_it_stores_typed_values(app):
     assert answers["twitch.bother"] == 7
     assert answers["twitch.where"] == ["upper_eyelid", "cheek"]
     _, _, answers = validate(app, "history", {"history.triggers": None})
-    assert answers["history.face_weakness_now"] is False and answers["history.botox_weeks"] == 10
+    assert answers["history.face_weakness_now"] is False
+    _, _, answers = validate(app, "treatments", {})
+    assert answers["history.botox_weeks"] == 10 and answers["treatments.botox_times"] == 3
 
 
 def test_it_keeps_the_order_of_choices_whatever_the_post_order(app):

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 from intake.models import Status
-from tests.answers import COMPLETE_FORM
+from tests.answers import COMPLETE_FORM, STEPS
 from tests.conftest import all_submissions, checked_values
-
-STEP_IDS = ("safety", "about", "twitching", "history", "stress", "visit")
 
 
 def test_it_walks_the_whole_questionnaire_and_stores_one_submission(app, patient):
@@ -28,12 +26,12 @@ def test_it_walks_the_whole_questionnaire_and_stores_one_submission(app, patient
     assert submission.questionnaire_version == "2.0.0"
 
 
-def test_it_numbers_each_step_out_of_seven(patient):
+def test_it_numbers_each_step_out_of_ten(patient):
     patient.start()
     page = patient.client.get("/step/safety").get_data(as_text=True)
-    assert "Step 2 of 7" in page
+    assert "Step 2 of 10" in page
     patient.answer("safety")
-    assert "Step 3 of 7" in patient.client.get("/step/about").get_data(as_text=True)
+    assert "Step 3 of 10" in patient.client.get("/step/about").get_data(as_text=True)
 
 
 def test_it_goes_back_without_losing_what_was_typed(app, patient):
@@ -84,7 +82,7 @@ def test_it_answers_an_unknown_step_with_404(patient):
 
 def test_it_shows_the_no_diagnosis_footer_on_every_page(patient):
     patient.complete_all_steps()
-    for path in ["/", *[f"/step/{s}" for s in STEP_IDS], "/review", "/no-such-page"]:
+    for path in ["/", *[f"/step/{s}" for s in STEPS], "/review", "/no-such-page"]:
         page = patient.client.get(path).get_data(as_text=True)
         assert "does not give medical advice or a diagnosis" in page, path
         assert "call 911 now" in page, path
@@ -143,7 +141,7 @@ def test_it_shows_nothing_on_done_without_a_submission(client):
 
 def test_it_never_puts_answers_in_urls(patient):
     patient.start()
-    locations = [patient.answer(step).location for step in STEP_IDS]
+    locations = [patient.answer(step).location for step in STEPS]
     for location in locations:
         assert "Ana" not in location and "Canary" not in location and "@" not in location
 

@@ -199,5 +199,7 @@ def test_the_spanish_check_notices_hard_wording(spanish_readability):
 
 def test_it_translates_the_scale_ends_apart_from_the_instrument_options(app):
     with app.test_request_context(), force_locale("es"):
-        assert gettext("Not at all") == "Ningún día"  # the GAD-7 / PHQ option
+        # Each instrument in its own context; both Spanish (USA) forms say "Ningún día".
+        assert pgettext("GAD-7", "Not at all") == "Ningún día"
+        assert pgettext("PHQ", "Not at all") == "Ningún día"
         assert pgettext("scale", "Not at all") == "Nada"  # 0 on a 0-10 scale

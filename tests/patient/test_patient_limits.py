@@ -25,13 +25,14 @@ def test_a_real_patient_stays_well_under_the_default_limit(app, patient):
 
 
 def test_it_refuses_a_burst_of_posts_from_one_address_and_keeps_the_step(app, patient):
-    _limit(app)
+    _limit(app, "7 per hour")  # the welcome page and six steps pass; the seventh step is refused
     patient.start()
     patient.answer("safety")
     patient.answer("about")
-    patient.answer("twitching")
+    for step in ("twitching", "pattern", "course", "history"):
+        patient.answer(step)
     response = patient.answer(
-        "history", {**COMPLETE_FORM["history"], "history.medicines": "Canary words kept"}
+        "treatments", {**COMPLETE_FORM["treatments"], "history.medicines": "Canary words kept"}
     )
     page = response.get_data(as_text=True)
     assert response.status_code == 429
@@ -40,7 +41,7 @@ def test_it_refuses_a_burst_of_posts_from_one_address_and_keeps_the_step(app, pa
     assert "Canary words kept" in page, "what was typed comes back"
     assert re.search(r'name="csrf_token" value="[^"]+"', page), "with a fresh token to post again"
     assert "history.medicines" not in all_submissions(app)[0].answers, "nothing of the refused post is saved"
-    assert patient.client.get("/step/history").status_code == 200, "pages still open"
+    assert patient.client.get("/step/treatments").status_code == 200, "pages still open"
 
 
 def test_it_keeps_the_answers_on_the_review_page_when_sending_is_refused(app, patient):

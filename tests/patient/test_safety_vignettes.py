@@ -11,10 +11,10 @@ from markupsafe import escape
 
 from intake.questionnaire import drafts
 from intake.questionnaire.safety import assess
+from tests.answers import STEPS
 from tests.conftest import Patient, all_submissions
 from tests.safety_vignettes import VIGNETTES, form_posts
 
-STEPS = ("safety", "about", "twitching", "history", "stress", "visit")
 SAFETY_PAGES = ("/emergency", "/urgent", "/support")
 
 

@@ -7,7 +7,7 @@ import pytest
 from flask import render_template_string
 
 from intake.patient.step_page import CACHE_KEY, render_step_page
-from tests.answers import COMPLETE_FORM
+from tests.answers import COMPLETE_FORM, STEPS
 from tests.conftest import CSRF_PATTERN, Patient, all_submissions, checked_values
 
 
@@ -88,7 +88,7 @@ def test_a_template_that_takes_the_real_csrf_token_is_refused(app):
             step_page.render_template = original
 
 
-@pytest.mark.parametrize("step_id", ["welcome", "safety", "about", "twitching", "history", "stress", "visit"])
+@pytest.mark.parametrize("step_id", ["welcome", *STEPS])
 def test_saved_answers_fill_the_page_exactly_as_the_form_would(app, patient, step_id):
     """A GET fills the page from the saved answers without building the form; a page
     with every kind of question must come out the same either way."""

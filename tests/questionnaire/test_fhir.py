@@ -198,6 +198,9 @@ def test_it_codes_gad_and_phq_items_with_loinc(resource):
         "stress.phq2.1": "44250-9",
         "stress.phq2.2": "44255-8",
         "stress.phq9.9": "44260-8",
+        # The unscored difficulty question of each instrument (LOINC's PHQ-9 panel 44249-1)
+        "stress.gad7.difficulty": "69722-7",
+        "stress.phq.difficulty": "69722-7",
     }
     for link_id, code in expected.items():
         assert by_id[link_id]["code"] == [{"system": LOINC, "code": code}]
@@ -366,7 +369,7 @@ def test_it_writes_help_intro_and_labels_as_display_items(resource):
         assert control == {"system": "http://hl7.org/fhir/questionnaire-item-control", "code": "help"}
     assert by_id["about.first_name"].get("item") is None  # no help, no child
     assert by_id["stress.intro"]["text"].startswith("Over the last 2 weeks")
-    assert by_id["stress.footnote"]["text"].startswith("GAD-7 and PHQ developed by")
+    assert by_id["stress.gad7.1.time-frame"]["text"] == "Over the last 2 weeks"
     assert by_id["twitch.bother.lower"]["text"] == "Not at all"
     assert by_id["twitch.bother.upper"]["text"] == "Very much"
 

@@ -24,14 +24,29 @@ from intake.questionnaire.schema import (
     Questionnaire,
 )
 from intake.questionnaire.twitching import QUESTIONNAIRE
+from intake.questionnaire.versions import MOVED_IN_2
 
-STEP_IDS = ("welcome", "safety", "about", "twitching", "history", "stress", "visit")
+STEP_IDS = (
+    "welcome",
+    "safety",
+    "about",
+    "twitching",
+    "pattern",
+    "course",
+    "history",
+    "treatments",
+    "stress",
+    "visit",
+)
 LINK_ID_PREFIX = {
     "welcome": "consent",
     "safety": "safety",
     "about": "about",
     "twitching": "twitch",
+    "pattern": "pattern",
+    "course": "course",
     "history": "history",
+    "treatments": "treatments",
     "stress": "stress",
     "visit": "visit",
 }
@@ -47,8 +62,81 @@ PLACES = (
     "chin",
     "forehead",
     "neck",
+    "jaw",
+    "tongue",
 )
 FREQUENCY_CODES = ("0", "1", "2", "3")
+
+# The items 2.0.0 added to tell the conditions apart (issue 26), under the same contract.
+NEW_IN_2: dict[str, tuple[ItemType, tuple[str, ...] | None]] = {
+    "about.sex": (ItemType.SINGLE, ("female", "male", "other", "prefer_not")),
+    "about.interpreter": (ItemType.BOOLEAN, None),
+    "twitch.onset_unknown": (ItemType.MULTI, ("dont_remember",)),
+    "twitch.onset_age": (ItemType.INTEGER, None),
+    "pattern.visible": (ItemType.SINGLE, ("others_see", "only_feel", "not_sure")),
+    "pattern.rippling": (ItemType.SINGLE, YES_NO_NOT_SURE),
+    "pattern.continuous_days": (ItemType.SINGLE, YES_NO_NOT_SURE),
+    "pattern.eyes_shut": (ItemType.SINGLE, YES_NO_NOT_SURE),
+    "pattern.brow_up": (ItemType.SINGLE, ("yes", "no", "not_sure", "eye_stays_open")),
+    "pattern.both_sides": (ItemType.SINGLE, ("together", "separately", "one_side", "not_sure")),
+    "pattern.ear_click": (ItemType.SINGLE, YES_NO_NOT_SURE),
+    "pattern.blinking": (ItemType.SINGLE, YES_NO_NOT_SURE),
+    "pattern.light": (ItemType.SINGLE, YES_NO_NOT_SURE),
+    "pattern.dry_eyes": (ItemType.SINGLE, YES_NO_NOT_SURE),
+    "pattern.eases_with": (ItemType.MULTI, ("touch", "hum_sing", "chewing", "other", "none")),
+    "pattern.eases_with_other": (ItemType.TEXT, None),
+    "course.full_at_start": (ItemType.SINGLE, YES_NO_NOT_SURE),
+    "course.event_before": (
+        ItemType.MULTI,
+        ("injury", "illness", "procedure", "dental", "tick_bite", "stressful_event", "none"),
+    ),
+    "course.distraction": (ItemType.SINGLE, YES_NO_NOT_SURE),
+    "course.varies": (ItemType.SINGLE, YES_NO_NOT_SURE),
+    "course.waves": (ItemType.SINGLE, YES_NO_NOT_SURE),
+    "course.other_movements": (ItemType.SINGLE, YES_NO_NOT_SURE),
+    "course.other_movements_age": (ItemType.INTEGER, None),
+    "history.paralysis_again": (ItemType.SINGLE, ("same_side", "other_side", "no", "not_sure")),
+    "history.twitch_after_paralysis": (
+        ItemType.SINGLE,
+        ("before", "under_3_months", "3_to_12_months", "over_1_year", "not_sure"),
+    ),
+    "history.synkinesis_at_rest": (ItemType.SINGLE, ("only_moving", "also_still", "not_sure")),
+    "history.synkinesis_tight": (ItemType.SINGLE, YES_NO_NOT_SURE),
+    "history.synkinesis_mouth": (ItemType.SINGLE, YES_NO_NOT_SURE),
+    "history.synkinesis_neck": (ItemType.SINGLE, YES_NO_NOT_SURE),
+    "treatments.medicine_groups": (
+        ItemType.MULTI,
+        (
+            "antidepressant",
+            "stimulant",
+            "decongestant",
+            "anti_sickness",
+            "parkinsons",
+            "lithium",
+            "none",
+            "dont_know",
+        ),
+    ),
+    "treatments.medicine_change": (ItemType.SINGLE, YES_NO_NOT_SURE),
+    "treatments.medicine_change_details": (ItemType.TEXT, None),
+    "treatments.botox_product": (
+        ItemType.SINGLE,
+        ("botox", "dysport", "xeomin", "daxxify", "other", "dont_know"),
+    ),
+    "treatments.botox_times": (ItemType.INTEGER, None),
+    "treatments.botox_dose": (ItemType.TEXT, None),
+    "treatments.botox_injector": (ItemType.TEXT, None),
+    "treatments.botox_days_to_work": (ItemType.INTEGER, None),
+    "treatments.botox_side_effects": (
+        ItemType.MULTI,
+        ("drooping_lid", "double_vision", "eye_not_closing", "dry_eye", "smile", "drooling", "none"),
+    ),
+    "treatments.pregnant": (ItemType.SINGLE, ("yes", "no", "not_sure", "not_applicable")),
+    "treatments.toxin_allergy": (ItemType.SINGLE, YES_NO_NOT_SURE),
+    "treatments.blood_thinner": (ItemType.SINGLE, YES_NO_NOT_SURE),
+    "stress.gad7.difficulty": (ItemType.SINGLE, ("not_difficult", "somewhat", "very", "extremely")),
+    "stress.phq.difficulty": (ItemType.SINGLE, ("not_difficult", "somewhat", "very", "extremely")),
+}
 
 # linkId -> (type, choice codes in order, or None when the item has no choices).
 # Other code (scores, summary, red flags, exports) is keyed by these: never rename.
@@ -158,6 +246,13 @@ FIXED_ITEMS: dict[str, tuple[ItemType, tuple[str, ...] | None]] = {
             "stroke",
             "parkinsons",
             "anxiety",
+            # 2.0.0 (issue 26): tics' companions, treatment safety and background
+            "adhd",
+            "ocd",
+            "myasthenia",
+            "high_blood_pressure",
+            "diabetes",
+            "lyme",
             "none",
             "other",
         ),
@@ -378,11 +473,24 @@ def test_it_names_link_ids_after_their_step():
     for step in QUESTIONNAIRE.steps:
         for item in step.items:
             assert LINK_ID_PATTERN.match(item.link_id), item.link_id
-            assert item.link_id.split(".")[0] == LINK_ID_PREFIX[step.id], item.link_id
+            # An item that moved keeps its link id (a contract), so the prefix of its first step.
+            first_step = "history" if item.link_id in MOVED_IN_2 else step.id
+            assert item.link_id.split(".")[0] == LINK_ID_PREFIX[first_step], item.link_id
+
+
+def test_only_the_items_listed_as_moved_sit_outside_their_prefix_step():
+    moved = {
+        i.link_id
+        for s in QUESTIONNAIRE.steps
+        for i in s.items
+        if i.link_id.split(".")[0] != LINK_ID_PREFIX[s.id]
+    }
+    assert moved == MOVED_IN_2
+    assert {QUESTIONNAIRE.step_of(link_id).id for link_id in moved} == {"treatments"}
 
 
 def test_it_keeps_the_fixed_link_ids_types_and_choice_codes():
-    for link_id, (item_type, codes) in FIXED_ITEMS.items():
+    for link_id, (item_type, codes) in {**FIXED_ITEMS, **NEW_IN_2}.items():
         assert QUESTIONNAIRE.has_item(link_id), f"missing {link_id}"
         item = QUESTIONNAIRE.item(link_id)
         assert item.type is item_type, f"{link_id}: {item.type} != {item_type}"
@@ -566,7 +674,7 @@ def test_it_points_at_least_one_rules_at_items_in_their_own_step():
 
 @pytest.mark.parametrize(("prefix", "expected"), [("stress.gad7.", GAD7_LOINC), ("stress.phq2.", PHQ2_LOINC)])
 def test_it_has_the_instruments_word_for_word(prefix, expected):
-    items = [item for item in all_items() if item.link_id.startswith(prefix)]
+    items = [item for item in all_items() if re.fullmatch(re.escape(prefix) + r"\d", item.link_id)]
     assert [item.link_id for item in items] == [f"{prefix}{n}" for n in expected]
     for n, item in enumerate(items, start=1):
         loinc, text = expected[n]
@@ -581,16 +689,52 @@ def test_it_has_the_instruments_word_for_word(prefix, expected):
         assert tuple(c.display for c in item.choices) == FREQUENCY_DISPLAYS
 
 
-def test_it_shows_the_gad7_stem_and_notice():
+def test_it_shows_the_gad7_stem_and_keeps_the_notice_for_the_review_page_and_clinicians():
     step = QUESTIONNAIRE.step("stress")
     assert step.intro is not None and GAD7_STEM in step.intro
-    assert step.footnote == GAD7_NOTICE
+    assert step.footnote is None
+    assert QUESTIONNAIRE.copyright == GAD7_NOTICE
+
+
+# The difficulty question at the foot of the GAD-7 and of the PHQ-9, word for word from
+# the instruments' own forms (phqscreeners.com); LOINC 69722-7, answers LL359-1.
+DIFFICULTY = (
+    "If you checked off any problems, how difficult have these problems made it for you to "
+    "do your work, take care of things at home, or get along with other people?"
+)
+DIFFICULTY_OPTIONS = ("Not difficult at all", "Somewhat difficult", "Very difficult", "Extremely difficult")
+
+
+@pytest.mark.parametrize(
+    ("link_id", "after", "context"),
+    [("stress.gad7.difficulty", "stress.gad7.7", "GAD-7"), ("stress.phq.difficulty", "stress.phq9.9", "PHQ")],
+)
+def test_it_asks_each_instruments_difficulty_question_unscored_after_its_items(link_id, after, context):
+    item = QUESTIONNAIRE.item(link_id)
+    assert (item.text, item.fixed_wording, item.required) == (DIFFICULTY, True, False)
+    assert (item.code.system, item.code.code) == ("http://loinc.org", "69722-7")
+    assert tuple(c.display for c in item.choices) == DIFFICULTY_OPTIONS
+    assert {c.context for c in item.choices} == {context}
+    assert all(c.ordinal is None for c in item.choices)  # never added to a score
+    ids = [i.link_id for i in QUESTIONNAIRE.step("stress").items]
+    assert ids.index(link_id) == ids.index(after) + 1
+
+
+def test_each_instrument_has_its_own_translation_context_and_time_frame_beside_every_item():
+    contexts = {"stress.gad7.": "GAD-7", "stress.phq2.": "PHQ", "stress.phq9.": "PHQ"}
+    for item in all_items():
+        prefix = next((p for p in contexts if re.fullmatch(re.escape(p) + r"\d", item.link_id)), None)
+        if prefix:
+            assert {c.context for c in item.choices} == {contexts[prefix]}, item.link_id
+            assert item.time_frame == "Over the last 2 weeks", item.link_id
 
 
 def test_it_marks_only_the_instruments_as_fixed_wording():
     fixed = {item.link_id for item in all_items() if item.fixed_wording}
     assert fixed == {f"stress.gad7.{n}" for n in GAD7_LOINC} | {f"stress.phq2.{n}" for n in PHQ2_LOINC} | {
-        "stress.phq9.9"
+        "stress.phq9.9",
+        "stress.gad7.difficulty",
+        "stress.phq.difficulty",
     }
 
 

@@ -7,6 +7,7 @@ from intake.questionnaire.safety import Tier
 from intake.questionnaire.schema import Item, ItemType
 from intake.questionnaire.summary import build_summary, patient_name
 from intake.questionnaire.twitching import QUESTIONNAIRE
+from tests import fhir_cases
 from tests.answers import MARIA
 
 TODAY = date(2025, 11, 27)
@@ -36,6 +37,7 @@ def test_it_builds_every_section_from_a_full_submission():
         "Started at": "Lower eyelid",
         "Now at": "Lower eyelid; Cheek; Corner of the mouth",
         "Since": "March 2023 (2 years ago); began: Slowly (over weeks or longer)",
+        "Age at onset": "about 43 (from the date of birth and the onset)",
         "Spread to other parts of the face": "Yes",
         "How often": "Many times a day; each episode: A few seconds",
         "Eye closes fully during a spasm": "Yes",
@@ -56,8 +58,10 @@ def test_it_builds_every_section_from_a_full_submission():
     assert history["A doctor has told them they have"] == "An anxiety disorder; Other: Migraine"
     assert history["Family history"] == "I don't know"
     assert history["Head MRI or CT"] == ("Yes; June 2019; told: They said it looked normal")
-    assert history["Medicines"] == "Sertraline 50 mg daily"
-    assert history["Botox"] == ("last injection: August 2025; effect: A little better; weeks it helped: 6")
+    assert "Medicines" not in history and "Botox" not in history  # their own section now
+    treatments = facts(summary.treatments)
+    assert treatments["Medicines"] == "Sertraline 50 mg daily"
+    assert treatments["Botox"] == ("last injection: August 2025; effect: A little better; weeks it helped: 6")
 
     gad7, gad2, phq2, phq4 = summary.scores
     assert (gad7.total, gad7.band, gad7.positive) == (10, "Moderate", True)
@@ -250,7 +254,7 @@ def test_it_reports_a_doctor_told_them_of_each_condition_without_naming_a_conclu
     features = summarise(everything_ticked()).features
 
     told = [f for f in features if f.startswith("Reports a doctor has told them they have")]
-    assert len(told) == 7  # every condition except "none" and "other"
+    assert len(told) == 13  # every condition except "none" and "other"
     assert "Reports a doctor has told them they have: Multiple sclerosis (MS)" in told
 
 
@@ -382,3 +386,70 @@ def test_it_displays_choices_by_their_wording():
 )
 def test_the_patient_name_is_first_and_last_as_given(answers, name):
     assert patient_name(answers) == name
+
+
+# --------------------------------------------------------------------------- questionnaire 2.0
+
+
+def test_it_reports_the_2_0_0_answers_that_tell_the_conditions_apart_as_facts():
+    summary = summarise(fhir_cases.COMPLETE)
+    pattern, treatments = facts(summary.pattern), facts(summary.treatments)
+    assert pattern["Eyebrow when the eye shuts"] == "Yes, the eyebrow goes up"
+    assert pattern["Click or thump in the ear with the movements"] == "Yes"
+    assert pattern["Eases with"] == "Touching my eyebrow, eyelid or face; Other: Warm cloth"
+    assert pattern["In the weeks before it began"] == "Dental work"
+    assert pattern["Other movements or sounds away from the face"] == "Yes; began at age: 12"
+    assert treatments["Takes or recently took"] == "Medicine for depression or anxiety (an antidepressant)"
+    assert treatments["Began or worsened after a medicine change"] == "Yes; Sertraline, started May 2024"
+    assert treatments["Botox"].startswith("product: Xeomin; times: 4; dose and sites: 2.5 units")
+    assert "side effects: A drooping eyelid" in treatments["Botox"]
+    assert treatments["Takes a blood thinner"] == "Not sure"
+    after = facts(summary.history)["After the paralysis"]
+    assert after.startswith("twitching began: 3 to 12 months after; movements: Only when I move my face")
+    assert (summary.who.sex, summary.who.interpreter) == ("Female", "Yes")
+    daily = facts(summary.daily_life)
+    assert daily["GAD-7: how difficult the problems made daily life"] == "Somewhat difficult"
+    assert daily["PHQ: how difficult the problems made daily life"] == "Not difficult at all"
+
+
+def test_it_lists_the_2_0_0_features_in_plain_reported_words():
+    features = summarise(fhir_cases.COMPLETE).features
+    for expected in (
+        "Reports the eyebrow going up as the eye shuts in a spasm",
+        "Reports a click or thump in the ear in time with the movements",
+        "Reports the movements ease with: Touching my eyebrow, eyelid or face",  # "other": own words
+        "Reports in the weeks before the movements began: Dental work",
+        "Reports other movements or sounds away from the face (began at age 12)",
+        "Reports the twitching began: 3 to 12 months after",
+        "Reports the movements since the paralysis come only when moving the face",
+        "Reports the mouth pulling when blinking or closing the eyes",
+        "Reports taking or recently taking: Medicine for depression or anxiety (an antidepressant)",
+        "Reports the twitching began or got worse soon after a medicine change",
+        "Reports after Botox: A drooping eyelid",
+        "Asks for an interpreter at the visit",
+    ):
+        assert expected in features, expected
+
+
+def test_it_shows_the_age_at_onset_given_when_the_date_is_not_remembered():
+    answers = {
+        **MARIA,
+        "twitch.onset": None,
+        "twitch.onset_unknown": ["dont_remember"],
+        "twitch.onset_age": 30,
+    }
+    twitching = facts(summarise(answers).twitching)
+    assert twitching["Since"] == "Date not remembered; began: Slowly (over weeks or longer)"
+    assert twitching["Age at onset"] == "30 (as given); about 16 years ago"  # born June 1979, on 2025-11-27
+
+
+def test_it_works_out_the_age_at_onset_from_the_date_of_birth_and_the_onset():
+    twitching = facts(summarise({**MARIA, "twitch.onset": "1999-06"}).twitching)
+    assert twitching["Age at onset"] == "about 19 (from the date of birth and the onset)"
+    assert twitching["Since"].startswith("June 1999 (26 years ago)")
+
+
+def test_an_incomplete_gad7_already_past_the_cut_off_is_still_reported():
+    answers = {**MARIA, **{f"stress.gad7.{n}": "3" for n in range(1, 5)}, "stress.gad7.7": None}
+    features = summarise(answers).features
+    assert any(f.startswith("GAD-7 score of 10 or more (Incomplete, at least 1") for f in features), features

@@ -148,6 +148,9 @@ def _answer_option(q: Questionnaire, item: Item, choice: Choice) -> dict[str, An
 
 def _child_displays(item: Item) -> list[dict[str, Any]]:
     children = []
+    if item.time_frame:
+        # A plain display child: renderers show it with the question, as the form does.
+        children.append(display_item(f"{item.link_id}.time-frame", item.time_frame))
     if item.help:
         children.append(display_item(f"{item.link_id}.help", item.help, "help"))
     if item.min_label:
