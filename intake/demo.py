@@ -117,9 +117,31 @@ def _patient(rng: random.Random, today: date) -> dict[str, Any]:
     for n in (1, 2):
         answers[f"stress.phq2.{n}"] = str(min(3, max(0, anxious + rng.randint(-1, 0))))
     answers.update(_history_flags(rng))
+    answers.update(_respondent(rng, today, first, last))
     if rng.random() < 0.05:  # a skipped item makes the score "incomplete"
         answers[f"stress.gad7.{rng.randint(1, 7)}"] = None
     return answers
+
+
+def _respondent(rng: random.Random, today: date, first: str, last: str) -> dict[str, Any]:
+    """Who filled it in: mostly the patient; now and then a parent for a child or a carer."""
+    roll = rng.random()
+    if roll < 0.03:
+        child = today - timedelta(days=rng.randint(6 * 365, 17 * 365))
+        return {
+            "consent.respondent": "parent",
+            "about.birth_date": child.isoformat(),
+            "about.respondent_name": f"{rng.choice(FIRST_NAMES)} {last}",
+        }
+    if roll < 0.07:
+        return {
+            "consent.respondent": "carer",
+            "about.respondent_name": f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
+            "about.respondent_relationship": rng.choice(
+                ("daughter", "son", "wife", "husband", "support worker")
+            ),
+        }
+    return {"consent.respondent": "patient", "about.respondent_check": None}
 
 
 def _history_flags(rng: random.Random) -> dict[str, Any]:

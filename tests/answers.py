@@ -6,7 +6,7 @@ from intake.questionnaire.twitching import QUESTIONNAIRE
 STEPS = tuple(step.id for step in QUESTIONNAIRE.steps[1:])
 
 COMPLETE_FORM: dict[str, dict] = {
-    "welcome": {"consent.agree": "y", "consent.language": "en"},
+    "welcome": {"consent.agree": "y", "consent.language": "en", "consent.respondent": "patient"},
     "safety": {"safety.signs": ["none"]},
     "about": {
         "about.first_name": "Ana",

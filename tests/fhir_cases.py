@@ -12,6 +12,7 @@ from typing import Any, Iterator, Mapping
 COMPLETE: dict[str, Any] = {
     "consent.agree": True,
     "consent.language": "en",
+    "consent.respondent": "carer",
     "safety.signs": ["none"],
     "about.first_name": "Ana",
     "about.last_name": "Canary-Lopez",
@@ -24,6 +25,9 @@ COMPLETE: dict[str, Any] = {
     "about.referrer": "Dr. Okafor",
     "about.heard_from": "other",
     "about.heard_from_other": "A poster at the library",
+    "about.respondent_check": "carer",
+    "about.respondent_name": "Rui Canary",
+    "about.respondent_relationship": "Son",
     "about.sex": "female",
     "about.interpreter": True,
     "twitch.where": ["upper_eyelid", "cheek"],
@@ -132,6 +136,7 @@ COMPLETE: dict[str, Any] = {
 MINIMAL: dict[str, Any] = {
     "consent.agree": True,
     "consent.language": "es",
+    "consent.respondent": "patient",
     "safety.signs": ["none"],
     "about.first_name": "Li",
     "about.last_name": "Wu",

@@ -27,7 +27,7 @@ from wtforms.validators import Email, InputRequired, Length, Optional, Regexp, S
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from intake.forms import SafeForm
-from intake.questionnaire.schema import Choice, Item, ItemType, Questionnaire, Step
+from intake.questionnaire.schema import AskWhenUnder, Choice, Item, ItemType, Questionnaire, Step
 
 YES_NO = (("yes", _l("Yes")), ("no", _l("No")))
 PHONE_PATTERN = re.compile(r"^\+?[0-9 ()\-.]{7,30}$")
@@ -126,7 +126,7 @@ class StepForm(PatientForm):
         answers = {**earlier, **self.answers()}
         self._drop_errors_of_disabled_items(answers)
         self._check_required(answers)
-        self._check_rules(answers)
+        self._check_rules(answers, today)
         return not any(self[item.link_id].errors for item in self.step.items) and not self.form_errors
 
     def validate_partial(self, earlier: Mapping[str, Any], today: date) -> None:
@@ -155,8 +155,11 @@ class StepForm(PatientForm):
             if not field.errors:
                 field.errors = [required_message(item)]
 
-    def _check_rules(self, answers: Mapping[str, Any]) -> None:
+    def _check_rules(self, answers: Mapping[str, Any], today: date) -> None:
         for rule in self.step.rules:
+            if isinstance(rule, AskWhenUnder):
+                self._check_ask_when_under(rule, answers, today)
+                continue
             if any(self[link_id].errors for link_id in rule.link_ids):
                 continue  # something was typed but is not valid: that error says enough
             if all(answers.get(link_id) in (None, "") for link_id in rule.link_ids):
@@ -164,6 +167,11 @@ class StepForm(PatientForm):
                     field = self[link_id]
                     if not field.errors:
                         field.errors = [_l(rule.message)]
+
+    def _check_ask_when_under(self, rule: AskWhenUnder, answers: Mapping[str, Any], today: date) -> None:
+        field = self[rule.item]
+        if rule.applies(answers, today) and answers.get(rule.item) in (None, "") and not field.errors:
+            field.errors = [_l(rule.message)]
 
 
 def required_message(item: Item) -> str:

@@ -32,7 +32,7 @@ def render_posted_step(message: str, status: int):
     form = step_form(QUESTIONNAIRE, step)()
     form.validate_partial({}, today())
     form.form_errors.append(message)
-    return render_step(step, form), status
+    return render_step(step, form, {}), status
 
 
 @bp.errorhandler(CSRFError)

@@ -29,7 +29,7 @@ from markupsafe import Markup, escape
 from intake.i18n import LANGUAGES, current_path
 from intake.patient.forms import StepForm, to_field_data
 from intake.questionnaire.drafts import REVIEW
-from intake.questionnaire.schema import Questionnaire, Step
+from intake.questionnaire.schema import Item, Questionnaire, Step
 from intake.questionnaire.twitching import QUESTIONNAIRE
 
 # --- pages compiled once, with holes -------------------------------------------------------
@@ -112,6 +112,7 @@ class StepRequest:
     csrf_token: str
     path: str
     notices: list[str] = field(default_factory=list)
+    answers: Mapping[str, Any] = field(default_factory=dict)  # the draft's, every page
 
     def field(self, link_id: str):
         return self.form[link_id]
@@ -169,6 +170,12 @@ class StepHoles:
     def error_message(self, link_id: str, error_id: str) -> Markup:
         return self._hole(lambda r: _error_message(r.field(link_id), error_id))
 
+    def visibility(self, item: Item, step: Step) -> Markup:
+        """` hidden` for a question this patient is not asked, decided by the server where
+        the page cannot: a condition on another page's answer (with `data-earlier`, its
+        result, for static/js/intake.js), or a question a step rule asks only when needed."""
+        return self._hole(lambda r: _visibility(item, step, r))
+
 
 class SavedAnswers:
     """A step's saved answers, shown as its form would show them, for a GET: there is
@@ -200,6 +207,27 @@ class _SavedField:
         if self.data is None:
             return ""
         return self.data.isoformat() if isinstance(self.data, date) else str(self.data)
+
+
+def _visibility(item: Item, step: Step, r: StepRequest) -> str:
+    if item.asked_by_rule:
+        return "" if _is_asked(r.field(item.link_id)) else " hidden"
+    if not item.enable_when:
+        return ""
+    # A rule-asked question not shown now cannot be answered on the page: its condition
+    # counts with the other pages' answers.
+    unasked = {i.link_id for i in step.items if i.asked_by_rule and not _is_asked(r.field(i.link_id))}
+    live = frozenset(i.link_id for i in step.items) - unasked
+    known = {**r.answers, **{link_id: r.field(link_id).data for link_id in unasked}}
+    allowed = item.earlier_pages_allow(known, live)
+    if allowed is None:
+        return ""
+    only_elsewhere = all(c.question not in live for c in item.enable_when)
+    return f' data-earlier="{int(allowed)}"' + (" hidden" if only_elsewhere and not allowed else "")
+
+
+def _is_asked(wtforms_field) -> bool:
+    return bool(wtforms_field.errors) or wtforms_field.data not in (None, "", [])
 
 
 def _has_errors(form: StepForm) -> bool:
@@ -235,7 +263,12 @@ def _error_summary(form: StepForm, items) -> str:
 
 
 def render_step_page(
-    questionnaire: Questionnaire, step: Step, form: StepForm | SavedAnswers, return_to: str | None
+    questionnaire: Questionnaire,
+    step: Step,
+    form: StepForm | SavedAnswers,
+    return_to: str | None,
+    answers: Mapping[str, Any] | None = None,
+    notices: tuple[str, ...] = (),
 ) -> str:
     """The step page for this request: compiled on first use, then only filled."""
     locale = str(get_locale())
@@ -260,7 +293,8 @@ def render_step_page(
         return html
 
     page = step_page_cache().get(key, compile_with)
-    return page.render(StepRequest(form, generate_csrf(), current_path(), get_flashed_messages()))
+    shown = [*notices, *get_flashed_messages()]
+    return page.render(StepRequest(form, generate_csrf(), current_path(), shown, answers or {}))
 
 
 def step_page_cache() -> PageCache:

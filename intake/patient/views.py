@@ -7,6 +7,7 @@ resume link whose token is stored only as a hash.
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any, Mapping
 
 from flask import (
     Blueprint,
@@ -32,6 +33,7 @@ from intake.patient import submissions
 from intake.patient.forms import ConfirmForm, StepForm, step_form
 from intake.patient.step_page import SavedAnswers, render_step_page
 from intake.questionnaire import drafts
+from intake.questionnaire.respondent import PARENT, for_someone_else, respondent
 from intake.questionnaire.safety import Advice
 from intake.questionnaire.schema import REVIEW, Step
 from intake.questionnaire.twitching import QUESTIONNAIRE
@@ -107,6 +109,8 @@ def step_or_404(step_id: str) -> Step:
 
 
 def page_url(page: str, keep_return: bool = False) -> str:
+    if page == WELCOME:
+        return url_for("patient.welcome")
     if page == REVIEW:
         return url_for("patient.review")
     if page == drafts.EMERGENCY_PAGE:
@@ -130,7 +134,7 @@ def welcome():
     step = QUESTIONNAIRE.steps[0]
     # Before any answer, the language question starts at the language the page is in.
     answers = draft.answers if draft else {"consent.language": str(get_locale())}
-    return render_step(step, SavedAnswers(step, answers))
+    return render_step(step, SavedAnswers(step, answers), answers)
 
 
 @bp.post("/")
@@ -139,7 +143,7 @@ def start():
     form = step_form(QUESTIONNAIRE, step)()
     i18n.choose(form["consent.language"].data)  # even an incomplete page answers in it
     if not form.validate_step({}, today()):
-        return render_step(step, form), 422
+        return render_step(step, form, {}), 422
     answers, reached = form.answers(), QUESTIONNAIRE.next_page(step)
     draft = current_draft()
     saved = draft and submissions.save_page(
@@ -166,7 +170,7 @@ def step(step_id: str):
     if draft is None:
         flash(_("Start here. If you saved your answers before, open your resume link."))
         return redirect(url_for("patient.welcome"))
-    return _gate(draft, step.id) or render_step(step, SavedAnswers(step, draft.answers))
+    return _gate(draft, step.id) or render_step(step, SavedAnswers(step, draft.answers), draft.answers)
 
 
 @bp.post("/step/<step_id>")
@@ -181,7 +185,7 @@ def save(step_id: str):
     earlier = QUESTIONNAIRE.answers_outside(step, draft.answers)
     if action == "next":
         if not form.validate_step(earlier, today()):
-            return render_step(step, form), 422
+            return render_step(step, form, draft.answers), 422
         answers, reached = form.answers(), QUESTIONNAIRE.next_page(step)
     else:
         form.validate_partial(earlier, today())
@@ -205,7 +209,7 @@ def _after_save(step: Step, action: str, language: str | None, form: StepForm, t
         i18n.choose(language)
         if _entries_not_valid(form):
             # They could not be saved; the page stays, in the new language, as typed.
-            return render_step(step, form), 422
+            return render_step(step, form, answers), 422
         return redirect(page_url(step.id, keep_return=True))
     return redirect(page_url(QUESTIONNAIRE.previous_page(step)))
 
@@ -253,10 +257,25 @@ def _partial_answers(form: StepForm, saved: dict) -> dict:
     return answers
 
 
-def render_step(step: Step, form: StepForm | SavedAnswers):
+def render_step(step: Step, form: StepForm | SavedAnswers, answers: Mapping[str, Any]):
+    """`answers`: the draft's, which decide the questions asked on the strength of other
+    pages' answers and the note to someone filling the form in for another person."""
     # Only "review" means anything as a return page; anything else would only bloat the cache.
     return_to = REVIEW if request.args.get("return") == REVIEW else None
-    return render_step_page(QUESTIONNAIRE, step, form, return_to)
+    notices = (_for_whom(answers),) if step.id != WELCOME and for_someone_else(answers) else ()
+    return render_step_page(QUESTIONNAIRE, step, form, return_to, answers, notices)
+
+
+def _for_whom(answers: Mapping[str, Any]) -> str:
+    if respondent(answers) == PARENT:
+        return _(
+            "You are filling in this form for your child. Each question asks about your "
+            "child: read “you” as “your child”."
+        )
+    return _(
+        "You are filling in this form for someone else. Each question asks about them: "
+        "read “you” as “the person you look after”."
+    )
 
 
 @bp.get("/review")
@@ -286,7 +305,7 @@ def _new_questions(draft: Submission):
             "please check each page again and answer the new questions."
         )
     )
-    return redirect(url_for("patient.step", step_id=first_new.id))
+    return redirect(page_url(first_new.id))
 
 
 def _safety_check_again(draft: Submission):

@@ -14,6 +14,7 @@ Nothing here knows about Flask, WTForms or SQLAlchemy. Answers are a dict keyed 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from enum import StrEnum
 from typing import Any, Iterator, Mapping
 
@@ -117,6 +118,8 @@ class Item:
     min_label: str | None = None  # what the ends of a scale mean
     max_label: str | None = None
     time_frame: str | None = None  # an instrument's period, beside each of its items
+    # Shown only when a step rule asks it (AskWhenUnder) or it holds an answer.
+    asked_by_rule: bool = False
     figure: str | None = None  # a line drawing shown beside the question (templates/figures/)
 
     def enabled(self, answers: Mapping[str, Any]) -> bool:
@@ -126,6 +129,16 @@ class Item:
         if not self.enable_when:
             return True
         results = (condition.holds(answers) for condition in self.enable_when)
+        return all(results) if self.enable_behavior == "all" else any(results)
+
+    def earlier_pages_allow(self, answers: Mapping[str, Any], on_this_page: frozenset[str]) -> bool | None:
+        """What the conditions on other pages' answers say (their result alone when every
+        condition is on another page, the page can hide the question itself), or None
+        when the item has no such condition."""
+        elsewhere = [c for c in self.enable_when if c.question not in on_this_page]
+        if not elsewhere:
+            return None
+        results = [c.holds(answers) for c in elsewhere]
         return all(results) if self.enable_behavior == "all" else any(results)
 
     def choice(self, code: str) -> Choice | None:
@@ -145,12 +158,35 @@ class AtLeastOne:
 
 
 @dataclass(frozen=True)
+class AskWhenUnder:
+    """A step rule: when the date of birth is under `age` and the respondent said they are
+    the patient, `item` must be answered (who is really filling in the form)."""
+
+    item: str
+    birth_date: str
+    respondent: str
+    age: int
+    message: str
+
+    def applies(self, answers: Mapping[str, Any], today: date) -> bool:
+        born = answers.get(self.birth_date)
+        if not isinstance(born, str) or answers.get(self.respondent, "patient") != "patient":
+            return False
+        try:
+            birth = date.fromisoformat(born)
+        except ValueError:
+            return False
+        years = today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
+        return years < self.age
+
+
+@dataclass(frozen=True)
 class Step:
     id: str
     title: str
     items: tuple[Item, ...]
     intro: str | None = None
-    rules: tuple[AtLeastOne, ...] = ()
+    rules: tuple[AtLeastOne | AskWhenUnder, ...] = ()
     footnote: str | None = None  # e.g. the GAD-7 reproduction notice
 
 

@@ -14,6 +14,7 @@ from operator import attrgetter
 from typing import Any, Mapping
 
 from intake.questionnaire.display import EMPTY, age_on, choice_display, display_answer, parse_date
+from intake.questionnaire.respondent import CARER, PARENT, PATIENT, respondent
 from intake.questionnaire.safety import SafetyAssessment, assess
 from intake.questionnaire.schema import ItemType, Questionnaire
 from intake.questionnaire.scoring import GAD2, GAD7, PHQ2, Score, score_all
@@ -40,6 +41,7 @@ class Who:
     referrer: str | None
     sex: str | None = None
     interpreter: str | None = None
+    filled_in_by: str | None = None  # "Parent or guardian: Jane Doe"; None when the patient
 
 
 @dataclass(frozen=True)
@@ -160,7 +162,21 @@ def _who(a: _Answers, today: date) -> Who:
         referrer=a.show("about.referrer"),
         sex=a.show("about.sex"),
         interpreter=a.show("about.interpreter"),
+        filled_in_by=_filled_in_by(a),
     )
+
+
+RESPONDENT_LABELS = {PARENT: "Parent or guardian", CARER: "Carer or relative"}
+
+
+def _filled_in_by(a: _Answers) -> str | None:
+    who = respondent(a.values)
+    if who == PATIENT:
+        return None
+    relationship = a.show("about.respondent_relationship")
+    name = a.show("about.respondent_name")
+    label = RESPONDENT_LABELS[who] + (f" ({relationship})" if relationship else "")
+    return f"{label}: {name}" if name else label
 
 
 def _since(a: _Answers, today: date) -> str | None:
@@ -571,7 +587,12 @@ def _score_features(scores: tuple[Score, ...]) -> list[str]:
 
 
 def _features(a: _Answers, scores: tuple[Score, ...]) -> tuple[str, ...]:
+    proxy = respondent(a.values) != PATIENT and any(s.complete or s.at_least for s in scores)
     features = [
+        # The GAD-7 and PHQ are validated as self-report (their manuals): say who answered.
+        "GAD-7 and PHQ answered by someone other than the patient (validated for self-report)"
+        if proxy
+        else None,
         *_from_table(a, TWITCHING_FEATURES),
         _spread_pattern(a),
         *_pattern_features(a),

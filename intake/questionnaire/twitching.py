@@ -17,6 +17,7 @@ from __future__ import annotations
 from intake.questionnaire.schema import (
     N_,
     NP_,
+    AskWhenUnder,
     AtLeastOne,
     Choice,
     Coding,
@@ -164,6 +165,18 @@ SIDES = (
     ("both", N_("Both sides")),
 )
 
+# Who fills the form in (issue 26, part 2); questionnaire/respondent.py reads the answer.
+RESPONDENTS = _choices(
+    ("patient", N_("I am the patient")),
+    ("parent", N_("A parent or guardian, for their child")),
+    ("carer", N_("A carer or relative, for the person they look after")),
+)
+_FOR_SOMEONE_ELSE = tuple(
+    EnableWhen(question, Operator.EQUALS, code)
+    for question in ("consent.respondent", "about.respondent_check")
+    for code in ("parent", "carer")
+)
+
 # --------------------------------------------------------------------------- step 0
 
 WELCOME = Step(
@@ -190,6 +203,13 @@ WELCOME = Step(
             type=ItemType.SINGLE,
             required=True,
             choices=_choices(("en", N_("English")), ("es", N_("Español"))),
+        ),
+        Item(
+            link_id="consent.respondent",
+            text=N_("Who is filling in this form?"),
+            type=ItemType.SINGLE,
+            required=True,
+            choices=RESPONDENTS,
         ),
     ),
 )
@@ -265,6 +285,13 @@ ABOUT = Step(
             ("about.email", "about.phone"),
             N_("Enter an email address or a mobile phone number so the clinic can reach you"),
         ),
+        AskWhenUnder(
+            item="about.respondent_check",
+            birth_date="about.birth_date",
+            respondent="consent.respondent",
+            age=18,
+            message=N_("This date of birth is under 18. Please tell us who is filling in this form."),
+        ),
     ),
     items=(
         Item(
@@ -288,6 +315,30 @@ ABOUT = Step(
             required=True,
             not_future=True,
             max_years_ago=120,
+        ),
+        Item(
+            link_id="about.respondent_check",
+            text=N_("Who is filling in this form?"),
+            type=ItemType.SINGLE,
+            choices=RESPONDENTS,
+            asked_by_rule=True,
+        ),
+        Item(
+            link_id="about.respondent_name",
+            text=N_("Your own name, as the person filling in this form"),
+            type=ItemType.TEXT,
+            required=True,
+            max_length=200,
+            enable_when=_FOR_SOMEONE_ELSE,
+        ),
+        Item(
+            link_id="about.respondent_relationship",
+            text=N_("How are you related to the patient?"),
+            type=ItemType.TEXT,
+            help=N_("For example: daughter, husband, support worker."),
+            required=True,
+            max_length=100,
+            enable_when=tuple(c for c in _FOR_SOMEONE_ELSE if c.answer == "carer"),
         ),
         Item(
             link_id="about.sex",

@@ -27,10 +27,12 @@
   function refreshConditionals() {
     document.querySelectorAll("[data-conditional]").forEach(function (block) {
       var rule = JSON.parse(block.getAttribute("data-conditional"));
-      var conds = rule.when.filter(knownOnPage);
+      var results = rule.when.filter(knownOnPage).map(holds);
+      // What the server found in the answers of other pages (step_page.py, "visibility").
+      var earlier = block.getAttribute("data-earlier");
+      if (earlier !== null) results.push(earlier === "1");
       var show = true;
-      if (conds.length) {
-        var results = conds.map(holds);
+      if (results.length) {
         show = rule.behavior === "all" ? results.every(Boolean) : results.some(Boolean);
       }
       if (rule.choices_from) {

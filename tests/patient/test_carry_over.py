@@ -28,8 +28,9 @@ def test_a_1_0_0_draft_at_the_review_page_goes_back_to_the_first_new_question(ap
     _walk_to_review(patient)
     _as_if_begun_on_1_0_0(app)
     response = patient.client.get("/review")
-    assert response.status_code == 302 and response.location == "/step/safety"
-    page = patient.client.get("/step/safety").get_data(as_text=True)
+    # 2.0.0 asks who is filling it in on the welcome page, so that is the first new question
+    assert response.status_code == 302 and response.location == "/"
+    page = patient.client.get("/").get_data(as_text=True)
     assert NOTE in page
     [draft] = all_submissions(app)
     assert draft.questionnaire_version == "2.0.0"
@@ -40,7 +41,8 @@ def test_a_1_0_0_draft_at_the_review_page_goes_back_to_the_first_new_question(ap
 def test_sending_a_1_0_0_draft_first_asks_the_new_questions_then_sends_it_on_2_0_0(app, patient):
     _walk_to_review(patient)
     _as_if_begun_on_1_0_0(app)
-    assert patient.submit().location == "/step/safety"
+    assert patient.submit().location == "/"
+    patient.start()
     assert patient.submit().location == "/done"
     [sent] = all_submissions(app)
     assert (sent.status, sent.questionnaire_version) == ("new", "2.0.0")
@@ -54,8 +56,8 @@ def test_a_resume_link_of_a_1_0_0_draft_lands_on_the_first_new_question(app, pat
     _as_if_begun_on_1_0_0(app)
     other_browser = Patient(app.test_client())
     response = other_browser.client.get(link)
-    assert response.status_code == 302 and response.location == "/step/safety"
-    assert NOTE in other_browser.client.get("/step/safety").get_data(as_text=True)
+    assert response.status_code == 302 and response.location == "/"
+    assert NOTE in other_browser.client.get("/").get_data(as_text=True)
 
 
 def test_a_current_draft_resumes_where_it_stopped_without_the_note(app, patient):

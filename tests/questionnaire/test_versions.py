@@ -24,7 +24,8 @@ def test_a_1_0_0_draft_is_asked_the_new_questions_and_the_safety_question_again(
     assert {"pattern.brow_up", "treatments.pregnant", "stress.gad7.difficulty", "about.sex"} <= new
     assert "safety.signs" in new, "its new emergency signs were never offered"
     assert "twitch.where" not in new and "history.medicines" not in new
-    assert versions.first_step_asking_new(QUESTIONNAIRE, "1.0.0").id == "safety"
+    assert "consent.respondent" in new, "who is filling it in was never asked"
+    assert versions.first_step_asking_new(QUESTIONNAIRE, "1.0.0").id == "welcome"
 
 
 def test_a_current_draft_has_nothing_new():

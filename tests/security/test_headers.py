@@ -171,7 +171,12 @@ def test_a_cross_site_form_post_is_refused_even_with_a_valid_token(app, client):
     assert refused.status_code == 403
     accepted = client.post(
         "/",
-        data={"csrf_token": token, "consent.agree": "y", "consent.language": "en"},
+        data={
+            "csrf_token": token,
+            "consent.agree": "y",
+            "consent.language": "en",
+            "consent.respondent": "patient",
+        },
         headers={"Sec-Fetch-Site": "same-origin"},
     )
     assert accepted.status_code == 302

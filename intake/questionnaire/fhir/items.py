@@ -23,7 +23,7 @@ from intake.questionnaire.fhir.extensions import (
 from intake.questionnaire.fhir.fhirpath import string_literal
 from intake.questionnaire.fhir.terminology import choice_coding
 from intake.questionnaire.fhir.values import FHIR_TYPE
-from intake.questionnaire.schema import CHOICE_TYPES, Choice, Item, ItemType, Questionnaire, Step
+from intake.questionnaire.schema import CHOICE_TYPES, AtLeastOne, Choice, Item, ItemType, Questionnaire, Step
 
 # The same pattern the phone field of the form accepts (intake/forms.py; a test keeps them equal).
 PHONE_REGEX = r"\+?[0-9 ()\-.]{7,30}"
@@ -59,6 +59,8 @@ def step_group(q: Questionnaire, step: Step) -> dict[str, Any]:
     constraints = [
         constraint(f"{step.id}-{n}", _any_answered(rule.link_ids), rule.message)
         for n, rule in enumerate(step.rules, start=1)
+        # The age check needs today's date: the form asks it; a FHIR filler gets the question.
+        if isinstance(rule, AtLeastOne)
     ]
     if constraints:
         group = {"extension": constraints, **group}
