@@ -20,6 +20,7 @@ from intake.models import REFERENCE_ALPHABET, Status, Submission
 from intake.questionnaire.safety import Tier, assess, signs_of_tier
 from intake.questionnaire.schema import Item, ItemType, Questionnaire
 from intake.questionnaire.summary import patient_name
+from intake.questionnaire.synopsis import synopsis
 from intake.security.blind_index import name_index
 
 FIRST_NAMES = (
@@ -215,6 +216,7 @@ def demo_rows(
             "reviewed_by_id": reviewer_id if reviewed else None,
             "last_name_index": name_index(answers.get("about.last_name"), key),
             "patient_name": patient_name(answers),
+            "synopsis": synopsis(questionnaire, answers, submitted.date()),
         }
 
 

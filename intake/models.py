@@ -105,6 +105,9 @@ class Submission(db.Model):
     # of the list opens 50 short names, not 50 health records. Deferred: nothing else
     # reads it. None for drafts (and rows an older version sent: the list then falls back).
     patient_name: Mapped[str | None] = mapped_column(EncryptedText, deferred=True)
+    # The one-line synopsis (questionnaire/synopsis.py), sealed the same way for the same
+    # list; None for drafts and rows sent before it existed (worked out from the answers).
+    synopsis: Mapped[str | None] = mapped_column(EncryptedText, deferred=True)
     # Bumped by every write: a step save checked without the write lock writes only onto
     # the version it merged onto (submissions.write_draft); the ORM bumps it too.
     row_version: Mapped[int] = mapped_column(default=1, server_default="1")

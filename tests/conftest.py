@@ -417,11 +417,15 @@ def make_submission(
     status: str = "new",
     reference: str | None = None,
     version: str = "1.0.0",
+    sealed_synopsis: bool = True,
 ) -> str:
-    """A submitted questionnaire written straight to the database; its public id."""
+    """A submitted questionnaire written straight to the database; its public id.
+    `sealed_synopsis=False`: as a version of the app before 0012 sent it."""
     from intake.patient.submissions import new_reference
     from intake.questionnaire.safety import assess
     from intake.questionnaire.summary import patient_name
+    from intake.questionnaire.synopsis import synopsis
+    from intake.questionnaire.twitching import QUESTIONNAIRE
 
     submitted_at = submitted_at or datetime.now(timezone.utc) - timedelta(minutes=5)
     with app.app_context():
@@ -438,6 +442,7 @@ def make_submission(
             submitted_at=submitted_at,
             last_name_index=name_index(answers.get("about.last_name")),
             patient_name=patient_name(answers),
+            synopsis=synopsis(QUESTIONNAIRE, answers, submitted_at.date()) if sealed_synopsis else None,
         )
         db.session.add(row)
         db.session.commit()

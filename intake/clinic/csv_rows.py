@@ -17,6 +17,7 @@ from intake.models import Clinician, Submission
 from intake.questionnaire.display import display_answer
 from intake.questionnaire.schema import Questionnaire
 from intake.questionnaire.scoring import INSTRUMENTS, Instrument, Score, score_all
+from intake.questionnaire.synopsis import synopsis
 from intake.security.text import clean_text
 from intake.storage import sealed
 
@@ -32,6 +33,7 @@ FIXED_COLUMNS = (
     "reference", "submission_id", "status", "submitted_at_utc", "safety_tier",
     "reviewed_at_utc", "reviewed_by", "questionnaire_version",
 )  # fmt: skip
+SYNOPSIS_COLUMN = "synopsis"  # the summary's one line (questionnaire/synopsis.py)
 BATCH = 500
 UNREADABLE = "UNREADABLE: this record failed its integrity check; tell your administrator."
 
@@ -68,7 +70,7 @@ def _score_cells(result: Score) -> list[Any]:
 def header(questionnaire: Questionnaire) -> list[str]:
     items = [item.link_id for item in questionnaire.items()]
     scores = [column for instrument in INSTRUMENTS for column in _score_columns(instrument)]
-    return [*FIXED_COLUMNS, *items, *scores]
+    return [*FIXED_COLUMNS, SYNOPSIS_COLUMN, *items, *scores]
 
 
 def _utc(moment: datetime | None) -> str:
@@ -86,10 +88,11 @@ def _fixed_cells(submission: Submission, reviewer: str | None) -> list[Any]:
 def row(
     questionnaire: Questionnaire, submission: Submission, answers: dict, reviewer: str | None
 ) -> list[Any]:
+    line = synopsis(questionnaire, answers, submission.submitted_at.date())
     answers = questionnaire.enabled_answers(answers)
     items = [display_answer(item, answers.get(item.link_id)) for item in questionnaire.items()]
     scores = [cell for result in score_all(answers) for cell in _score_cells(result)]
-    return [neutralise(cell) for cell in (*_fixed_cells(submission, reviewer), *items, *scores)]
+    return [neutralise(cell) for cell in (*_fixed_cells(submission, reviewer), line, *items, *scores)]
 
 
 def unreadable_row(submission: Submission, reviewer: str | None) -> list[Any]:

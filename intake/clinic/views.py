@@ -32,8 +32,10 @@ from intake.clinic.blueprint import (
 from intake.clinic.forms import LoginForm, NoteForm, PasswordChangeForm
 from intake.extensions import db, limiter
 from intake.models import Submission, utcnow
+from intake.questionnaire.face_map import face_map
 from intake.questionnaire.safety_record import SafetyRecord, safety_box
 from intake.questionnaire.summary import build_summary
+from intake.questionnaire.synopsis import synopsis
 from intake.questionnaire.twitching import QUESTIONNAIRE
 from intake.security.crypto import DecryptionError, data_keys
 
@@ -188,7 +190,7 @@ def dashboard():
         filters=filters,
         page=page,
         submission_link=_submission_link_prefix(),
-        names=workspace.names_for(page.rows),
+        labels=workspace.labels_for(page.rows),
         waiting=workspace.unreviewed_flagged(),
         search_text=_remembered_search(filters),
         first_page=before is None and after is None,
@@ -237,6 +239,8 @@ def _render_submission(found: Submission, note_form: NoteForm) -> str:
         "clinician/submission.html",
         submission=found,
         summary=summary,
+        synopsis=synopsis(QUESTIONNAIRE, found.answers, found.submitted_at.date()),
+        face=face_map(QUESTIONNAIRE, found.answers),
         safety=safety_box(SafetyRecord.from_json(found.safety_record), summary.safety, found.safety_tier),
         questionnaire=QUESTIONNAIRE,
         notes=workspace.notes_for(found),

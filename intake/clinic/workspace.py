@@ -16,6 +16,8 @@ from intake.extensions import db
 from intake.listing import TIERS, ListRow
 from intake.models import BY_PUBLIC_ID, Clinician, ReviewNote, Status, Submission, canonical_public_id
 from intake.questionnaire.summary import patient_name
+from intake.questionnaire.synopsis import synopsis
+from intake.questionnaire.twitching import QUESTIONNAIRE
 from intake.security.crypto import DataKeys, DecryptionError, data_keys
 
 _TABLE = Submission.__table__
@@ -24,15 +26,22 @@ UNREADABLE_NAME = "(record failed its integrity check)"
 NO_NAME = "(no name given)"
 
 
-def names_for(rows: list[ListRow]) -> dict[int, str]:
-    """The patient's name for each row of a page, from the name sealed on its own when
-    the form was sent (`sealed_name`); for a row an older version of the app sent
-    without one, from its answers.
+class RowLabel(NamedTuple):
+    """What a row of the list says of its patient."""
+
+    name: str
+    synopsis: str  # "" when nothing was answered that it reports
+
+
+def labels_for(rows: list[ListRow]) -> dict[int, RowLabel]:
+    """The patient's name and synopsis for each row of a page, from the ones sealed on
+    their own when the form was sent; for a row an older version of the app sent without
+    them, from its answers (the synopsis as of the day it was sent).
 
     Each row is decrypted on its own, so one altered record shows as unreadable instead
     of hiding every other patient on the page.
     """
-    without = [row.id for row in rows if row.sealed_name is None]
+    without = [row.id for row in rows if row.sealed_name is None or row.sealed_synopsis is None]
     answers = (
         dict(
             db.session.execute(
@@ -43,19 +52,26 @@ def names_for(rows: list[ListRow]) -> dict[int, str]:
         else {}
     )
     keys = data_keys()
-    return {row.id: _name_or_unreadable(keys, row.sealed_name, answers.get(row.id)) for row in rows}
+    return {row.id: _label_or_unreadable(keys, row, answers.get(row.id)) for row in rows}
 
 
-def _name_or_unreadable(keys: DataKeys, sealed_name: str | None, sealed_answers: str | None) -> str:
+def _label_or_unreadable(keys: DataKeys, row: ListRow, sealed_answers: str | None) -> RowLabel:
     try:
-        if sealed_name is not None:
-            name = keys.decrypt(sealed_name).decode("utf-8")
-        else:
-            name = patient_name(json.loads(keys.decrypt(sealed_answers)))
+        opened = json.loads(keys.decrypt(sealed_answers)) if sealed_answers is not None else {}
+        name = _opened(keys, row.sealed_name) if row.sealed_name is not None else patient_name(opened)
+        line = (
+            _opened(keys, row.sealed_synopsis)
+            if row.sealed_synopsis is not None
+            else synopsis(QUESTIONNAIRE, opened, row.submitted_at.date())
+        )
     except DecryptionError:
         current_app.logger.critical("stored health data failed its integrity check (dashboard row)")
-        return UNREADABLE_NAME
-    return name or NO_NAME
+        return RowLabel(UNREADABLE_NAME, "")
+    return RowLabel(name or NO_NAME, line)
+
+
+def _opened(keys: DataKeys, sealed: str) -> str:
+    return keys.decrypt(sealed).decode("utf-8")
 
 
 WAITING_FLAGGED = (

@@ -31,6 +31,7 @@ from intake.questionnaire.drafts import DraftContent
 from intake.questionnaire.safety import Tier
 from intake.questionnaire.schema import Questionnaire, Step
 from intake.questionnaire.summary import patient_name
+from intake.questionnaire.synopsis import synopsis
 from intake.security.blind_index import name_index
 from intake.storage.database import finish_reading
 
@@ -279,6 +280,7 @@ SEND = (
         resume_token_hash=None,
         last_name_index=bindparam("sent_last_name_index", type_=_SUBMISSION.c.last_name_index.type),
         patient_name=bindparam("sent_patient_name", type_=_SUBMISSION.c.patient_name.type),
+        synopsis=bindparam("sent_synopsis", type_=_SUBMISSION.c.synopsis.type),
         row_version=_SUBMISSION.c.row_version + 1,
     )
 )
@@ -322,6 +324,7 @@ def submit(questionnaire: Questionnaire, draft_id: int, now: datetime) -> Sent:
             "sent_at": now,
             "sent_last_name_index": name_index(last_name if isinstance(last_name, str) else None),
             "sent_patient_name": patient_name(draft.answers),
+            "sent_synopsis": synopsis(questionnaire, draft.answers, now.date()),
         },
     )
     if result.rowcount != 1:

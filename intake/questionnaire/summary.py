@@ -16,7 +16,7 @@ from typing import Any, Mapping
 from intake.questionnaire.display import EMPTY, age_on, choice_display, display_answer, parse_date
 from intake.questionnaire.respondent import CARER, PARENT, PATIENT, respondent
 from intake.questionnaire.safety import SafetyAssessment, assess
-from intake.questionnaire.schema import ItemType, Questionnaire
+from intake.questionnaire.schema import Item, ItemType, Questionnaire, Step
 from intake.questionnaire.scoring import GAD2, GAD7, PHQ2, Score, score_all
 
 # The "about" step is shown as `Who`; its free text is not the patient's account.
@@ -382,18 +382,29 @@ def _own_words(a: _Answers) -> tuple[Fact, ...]:
         *(
             (item.text, a.show(item.link_id))
             for step in a.questionnaire.steps
-            if step.id not in NOT_OWN_WORDS_STEPS
             for item in step.items
-            if item.type in (ItemType.TEXT, ItemType.LONG_TEXT)
+            if _own_words_item(step, item)
         )
     )
 
 
+IN_OWN_WORDS = "See “In the patient's own words”"
+
+
 def _all_answers(a: _Answers) -> tuple[AnswerLine, ...]:
+    """Every answer; free text only once, in the patient's own words (issue 27, part 6)."""
     shown = ((step, item, a.show(item.link_id)) for step in a.questionnaire.steps for item in step.items)
     return tuple(
-        AnswerLine(item.link_id, step.title, item.text, value) for step, item, value in shown if value
+        AnswerLine(
+            item.link_id, step.title, item.text, IN_OWN_WORDS if _own_words_item(step, item) else value
+        )
+        for step, item, value in shown
+        if value
     )
+
+
+def _own_words_item(step: Step, item: Item) -> bool:
+    return step.id not in NOT_OWN_WORDS_STEPS and item.type in (ItemType.TEXT, ItemType.LONG_TEXT)
 
 
 # --------------------------------------------------------------------------- features

@@ -1,10 +1,11 @@
 """Data lifecycle tasks run from the command line: re-encrypt under the newest data key,
-and delete what is no longer kept. Both work in short batches (one transaction each), so
+seal the synopses of rows sent before there were any, and delete what is no longer kept. Both work in short batches (one transaction each), so
 the app keeps serving while they run.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -12,9 +13,47 @@ from sqlalchemy import Column, Text, delete, literal, select, type_coerce, updat
 
 from intake.extensions import db
 from intake.models import CallbackRequest, ReviewNote, Status, Submission
+from intake.questionnaire.schema import Questionnaire
+from intake.questionnaire.synopsis import synopsis
 from intake.security.crypto import DecryptionError, EncryptedJSON, EncryptedText, data_keys
 
 BATCH = 500
+
+
+# --- synopses ----------------------------------------------------------------------------
+
+
+@dataclass
+class Sealing:
+    sealed: int = 0
+    unreadable: list[str] = field(default_factory=list)  # "submission id" no key opens
+
+
+def seal_synopses(questionnaire: Questionnaire, batch: int = BATCH) -> Sealing:
+    """Seal the synopsis of every submission sent before the app sealed one (0012), so
+    the list reads it instead of opening the answers. One batch per transaction."""
+    result, table, keys = Sealing(), Submission.__table__, data_keys()
+    last_id = 0
+    while True:
+        rows = db.session.execute(
+            select(table.c.id, type_coerce(table.c.answers, Text), table.c.submitted_at)
+            .where(table.c.id > last_id, table.c.status != Status.DRAFT, table.c.synopsis.is_(None))
+            .order_by(table.c.id)
+            .limit(batch)
+        ).all()
+        if not rows:
+            return result
+        for found_id, token, submitted_at in rows:
+            try:
+                answers = json.loads(keys.decrypt(token))
+            except DecryptionError:
+                result.unreadable.append(f"submission {found_id}")
+                continue
+            line = synopsis(questionnaire, answers, submitted_at.date())
+            db.session.execute(update(table).where(table.c.id == found_id).values(synopsis=line))
+            result.sealed += 1
+        db.session.commit()
+        last_id = rows[-1][0]
 
 
 # --- key rotation ------------------------------------------------------------------------

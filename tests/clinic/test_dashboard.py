@@ -318,3 +318,24 @@ def test_it_refuses_a_date_at_the_end_of_the_calendar_instead_of_failing(client,
     response = client.get(f"/clinic/?to={far}")
     assert response.status_code in (302, 400) and "Traceback" not in response.get_data(as_text=True)
     assert client.get(f"/clinic/?from={far}").status_code != 500
+
+
+def test_each_row_carries_the_patient_s_synopsis(app, client, clinician):
+    """Issue 27, part 1: the dashboard row gives a clinical clue, sealed like the name."""
+    make_submission(app, MARIA, reference="SYNO-2222")
+    page = client.get("/clinic/").get_data(as_text=True)
+    assert '<span class="row-synopsis">47 y · left · lower lid → cheek, mouth corner' in page
+
+
+def test_a_row_sent_before_synopses_were_sealed_works_it_out_and_the_command_seals_it(app, client, clinician):
+    make_submission(app, MARIA, sealed_synopsis=False)
+    page = client.get("/clinic/").get_data(as_text=True)
+    assert '<span class="row-synopsis">47 y · left · lower lid' in page, "from the answers meanwhile"
+    result = app.test_cli_runner().invoke(args=["seal-synopses"])
+    assert result.exit_code == 0 and "Sealed 1 synopses." in result.output
+    with app.app_context():
+        [row] = db.session.query(Submission).all()
+        assert row.synopsis.startswith("47 y · left")
+    statements = [s for s in _statements(app, client, "/clinic/") if "submission.answers" in s]
+    assert statements == [], "sealed now: no answers opened for the list"
+    assert app.test_cli_runner().invoke(args=["seal-synopses"]).output.strip() == "Sealed 0 synopses."

@@ -81,8 +81,9 @@ def test_it_quotes_every_text_cell_and_leaves_numbers_bare(app, client, clinicia
 def test_it_names_one_column_per_item_then_the_scores():
     header = csv_rows.header(QUESTIONNAIRE)
     items = [item.link_id for item in QUESTIONNAIRE.items()]
-    assert header[: len(csv_rows.FIXED_COLUMNS)] == list(csv_rows.FIXED_COLUMNS)
-    assert header[len(csv_rows.FIXED_COLUMNS) : len(csv_rows.FIXED_COLUMNS) + len(items)] == items
+    fixed = [*csv_rows.FIXED_COLUMNS, "synopsis"]
+    assert header[: len(fixed)] == fixed
+    assert header[len(fixed) : len(fixed) + len(items)] == items
     assert (
         header[-8:]
         == [
@@ -113,6 +114,7 @@ def test_it_exports_the_filtered_list_one_row_each_with_answers_and_scores(app, 
     assert first["twitch.where"] == "Lower eyelid; Cheek; Corner of the mouth"
     assert first["about.phone"] == "'+1 212 555 0100", "a phone number is not a formula"
     assert first["gad7_score"].isdigit() and first["gad7_band"]
+    assert first["synopsis"].startswith("47 y · left · lower lid → cheek, mouth corner"), "issue 27, part 1"
     assert rows[1]["gad7_score"] == "incomplete" and rows[1]["gad7_band"] == ""
     assert rows[1]["safety_tier"] == "emergency"
     emergency_only = _csv(client.get("/clinic/export.csv?tier=emergency"))

@@ -43,9 +43,9 @@ def test_it_shows_the_summary_sections_in_order_with_safety_first(app, client, c
     headings = re.findall(r'<h2 id="[a-z]+-title">([^<]+)</h2>', page)
     assert headings == [
         "Safety",
-        "Who",
         "Twitching at a glance",
         "What the movements are like",
+        "Who",  # below the twitching (issue 27): the name and age are in the title and synopsis
         "History",
         "Medicines and treatments",
         "Scores, stress and daily life",
@@ -54,7 +54,7 @@ def test_it_shows_the_summary_sections_in_order_with_safety_first(app, client, c
         "Every answer",
         "Review and notes",
     ]
-    safety = page[page.index('id="safety-title"') : page.index('id="who-title"')]
+    safety = page[page.index('id="safety-title"') : page.index('id="twitching-title"')]
     assert "safety-emergency" in page and "tier-emergency" in safety
     assert safety.index("Emergency:") < safety.index("Urgent:"), "emergency flags first"
     assert "Sudden slurred or jumbled speech" in safety and "Sudden loss of hearing" in safety
@@ -75,7 +75,7 @@ def test_every_answer_stands_under_its_step_title_once(app, client, clinician):
 def test_it_shows_who_the_patient_is_and_the_review_state(app, client, clinician):
     public_id = make_submission(app, MARIA, reference="WHO2-2222")
     page = _page(client, public_id)
-    who = page[page.index('id="who-title"') : page.index('id="twitching-title"')]
+    who = page[page.index('id="who-title"') : page.index('id="history-title"')]
     for shown in (
         "Maria Lopez",
         "June 15, 1979",

@@ -23,6 +23,18 @@ def test_it_treats_a_second_submit_as_the_first(app, patient):
     assert submission.status == Status.NEW
 
 
+def test_sending_seals_the_synopsis_the_list_shows(app, patient):
+    """Issue 27, part 1: worked out once, from the answers as sent, on the day sent."""
+    from intake.questionnaire.synopsis import synopsis
+
+    patient.complete_all_steps()
+    patient.submit()
+    with app.app_context():
+        sent = db.session.scalars(select(Submission)).one()
+        assert sent.synopsis == synopsis(QUESTIONNAIRE, sent.answers, sent.submitted_at.date())
+        assert " · left · upper lid → cheek" in sent.synopsis
+
+
 def test_it_treats_back_and_resubmit_from_a_stale_review_page_as_the_first(app, patient):
     patient.complete_all_steps()
     review = patient.client.get("/review").get_data(as_text=True)
