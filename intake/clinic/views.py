@@ -32,10 +32,9 @@ from intake.clinic.blueprint import (
 from intake.clinic.forms import LoginForm, NoteForm, PasswordChangeForm
 from intake.extensions import db, limiter
 from intake.models import Submission, utcnow
-from intake.questionnaire.face_map import face_map
+from intake.questionnaire.first_read import first_read
 from intake.questionnaire.safety_record import SafetyRecord, safety_box
 from intake.questionnaire.summary import build_summary
-from intake.questionnaire.synopsis import synopsis
 from intake.questionnaire.twitching import QUESTIONNAIRE
 from intake.security.crypto import DecryptionError, data_keys
 
@@ -239,8 +238,7 @@ def _render_submission(found: Submission, note_form: NoteForm) -> str:
         "clinician/submission.html",
         submission=found,
         summary=summary,
-        synopsis=synopsis(QUESTIONNAIRE, found.answers, found.submitted_at.date()),
-        face=face_map(QUESTIONNAIRE, found.answers),
+        read=first_read(QUESTIONNAIRE, found.answers, found.submitted_at.date()),
         safety=safety_box(SafetyRecord.from_json(found.safety_record), summary.safety, found.safety_tier),
         questionnaire=QUESTIONNAIRE,
         notes=workspace.notes_for(found),

@@ -1,7 +1,22 @@
 // Clinician workspace, progressive enhancement only: a warning a minute before the idle
-// sign-out, with a button to stay signed in. The server enforces the timeout either way.
+// sign-out, with a button to stay signed in (the server enforces the timeout either way),
+// and "Every answer" folded on screen but printed in full.
 (function () {
   "use strict";
+
+  // Served open, so it shows and prints without a script; folded here, opened for paper.
+  document.addEventListener("DOMContentLoaded", function () {
+    var folds = document.querySelectorAll("details[data-fold-on-screen]");
+    folds.forEach(function (fold) { fold.open = false; });
+    var before = [];
+    window.addEventListener("beforeprint", function () {
+      before = Array.prototype.map.call(folds, function (fold) { return fold.open; });
+      folds.forEach(function (fold) { fold.open = true; });
+    });
+    window.addEventListener("afterprint", function () {
+      folds.forEach(function (fold, i) { fold.open = before[i]; });
+    });
+  });
 
   function meta(name) {
     var tag = document.querySelector('meta[name="' + name + '"]');

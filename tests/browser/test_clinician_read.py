@@ -30,7 +30,16 @@ def _in_first_screen(page, selector: str) -> bool:
 
 def test_the_synopsis_is_in_the_first_screen_and_the_face_map_is_drawn(live_app, server, new_page):
     page = _open_summary(live_app, server, new_page, MARIA)
-    assert _in_first_screen(page, "#synopsis")
+    # Issue 27, part 6: what a clinician reads first needs no scrolling at 1440x900.
+    for block in (
+        "#synopsis",
+        "#safety-title",
+        ".face-map svg",
+        "#timeline-title",
+        ".timeline",
+        "#key-title",
+    ):
+        assert _in_first_screen(page, block), block
     assert "left · lower lid → cheek, mouth corner" in page.inner_text("#synopsis")
     shaded = page.eval_on_selector_all(
         ".face-map-region.shaded", "els => els.map(e => e.dataset.place + '/' + e.dataset.side)"
@@ -51,3 +60,16 @@ def test_the_face_map_prints(live_app, server, new_page):
     assert (
         "Patient's left" in first and "On the patient's left side: lower eyelid (where it started)" in first
     )
+
+
+def test_every_answer_is_folded_on_screen_and_open_without_a_script(live_app, server, new_page):
+    """Issue 27, part 6: folded on screen (it is the appendix); printed in full (above)."""
+    page = _open_summary(live_app, server, new_page, MARIA)
+    answers = page.locator(".every-answer .answer-list")
+    assert not answers.is_visible()
+    page.click(".every-answer summary")
+    assert answers.is_visible()
+    still = new_page(viewport=WIDE, javascript=False)
+    still.context.add_cookies(page.context.cookies())  # the same signed-in clinician
+    still.goto(page.url)
+    assert still.locator(".every-answer .answer-list").is_visible(), "no script: served open"

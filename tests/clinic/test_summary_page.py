@@ -43,6 +43,8 @@ def test_it_shows_the_summary_sections_in_order_with_safety_first(app, client, c
     headings = re.findall(r'<h2 id="[a-z]+-title">([^<]+)</h2>', page)
     assert headings == [
         "Safety",
+        "Timeline",
+        "Key facts, yes and no",
         "Twitching at a glance",
         "What the movements are like",
         "Who",  # below the twitching (issue 27): the name and age are in the title and synopsis

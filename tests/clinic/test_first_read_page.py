@@ -1,10 +1,12 @@
-"""The synopsis and the face map on the clinician's summary (issue 27, parts 1 and 2):
-drawn on the server, so the page carries them without any script."""
+"""What a clinician reads first on the summary (issue 27): the synopsis, the face map,
+the timeline, answers to check and the key facts. Drawn on the server, so the page
+carries them without any script."""
 
 from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from datetime import datetime, timezone
 
 from tests.answers import MARIA
 from tests.conftest import make_submission
@@ -12,8 +14,8 @@ from tests.conftest import make_submission
 SVG = "{http://www.w3.org/2000/svg}"
 
 
-def _page(app, clinician, answers) -> str:
-    response = clinician.client.get(f"/clinic/submissions/{make_submission(app, answers)}")
+def _page(app, clinician, answers, **submission) -> str:
+    response = clinician.client.get(f"/clinic/submissions/{make_submission(app, answers, **submission)}")
     assert response.status_code == 200
     return response.get_data(as_text=True)
 
@@ -51,3 +53,28 @@ def test_no_place_answered_draws_no_map(app, clinician):
     answers = {k: v for k, v in MARIA.items() if k not in ("twitch.where", "twitch.start_place")}
     page = _page(app, clinician, answers)
     assert 'class="face-map"' not in page
+
+
+def test_the_timeline_answers_to_check_and_key_facts_follow_the_safety_box(app, clinician):
+    contradicting = {**MARIA, "twitch.frequency": "constant", "twitch.episode_length": "seconds"}
+    page = _page(app, clinician, contradicting, submitted_at=datetime(2026, 11, 20, 15, tzinfo=timezone.utc))
+    order = [
+        page.index(f'id="{block}-title"') for block in ("safety", "timeline", "checks", "key", "twitching")
+    ]
+    assert order == sorted(order)
+    timeline = re.search(r'<ol class="timeline">(.*?)</ol>', page, re.S).group(1)
+    assert re.findall(r'<span class="timeline-when">([^<]+)</span>', timeline) == [
+        "2015",
+        "Jun 2019",
+        "Mar 2023",
+        "Aug 2025",
+        "Nov 2026",
+    ]
+    assert '<span class="timeline-when">Nov 2026</span> Form sent' in timeline
+    assert "How often: “All the time”, but each episode: “A few seconds”." in page
+    assert '<span class="absent">No face weakness now</span>' in page
+    assert '<strong class="present">Seen to go on in sleep</strong>' in page
+
+
+def test_nothing_to_check_shows_no_such_section(app, clinician):
+    assert 'id="checks-title"' not in _page(app, clinician, MARIA)

@@ -1,0 +1,90 @@
+"""Answers to check (issue 27, part 8): pairs of answers that do not sit well together,
+pointed out in neutral words rather than hidden or "corrected". Patients answer quickly
+and some questions are hard; the clinician asks. Nothing is concluded and no answer is
+changed.
+
+Pure Python: no Flask.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Callable, Mapping
+
+from intake.questionnaire.display import parse_date
+from intake.questionnaire.schema import Questionnaire
+
+Check = Callable[[Mapping[str, Any]], str | None]
+
+
+def _month(value: Any) -> date | None:
+    return parse_date(f"{value}-01") if isinstance(value, str) else None
+
+
+def _always_but_seconds(v: Mapping[str, Any]) -> str | None:
+    if v.get("twitch.frequency") == "constant" and v.get("twitch.episode_length") == "seconds":
+        return "How often: “All the time”, but each episode: “A few seconds”."
+    return None
+
+
+def _continuous_but_rare(v: Mapping[str, Any]) -> str | None:
+    if v.get("pattern.continuous_days") == "yes" and v.get("twitch.frequency") in (
+        "few_weekly",
+        "less_often",
+    ):
+        return "Goes on for days without a break, but happens “a few times a week” or less."
+    return None
+
+
+def _one_side_but_both_move(v: Mapping[str, Any]) -> str | None:
+    if v.get("twitch.side") in ("left", "right") and v.get("pattern.both_sides") in (
+        "together",
+        "separately",
+    ):
+        return f"Side: {v['twitch.side']} only, but both sides are said to move."
+    return None
+
+
+def _spread_from_one_place(v: Mapping[str, Any]) -> str | None:
+    if v.get("twitch.spread") == "yes" and len(v.get("twitch.where") or []) == 1:
+        return "Spread to other parts of the face: yes, but one place is ticked."
+    return None
+
+
+def _botox_before_onset(v: Mapping[str, Any]) -> str | None:
+    last, onset = _month(v.get("history.botox_last")), _month(v.get("twitch.onset"))
+    if last and onset and last < onset:
+        return "The last Botox injection is dated before the twitching began."
+    return None
+
+
+def _palsy_after_onset_but_twitch_before(v: Mapping[str, Any]) -> str | None:
+    year, onset = v.get("history.paralysis_year"), _month(v.get("twitch.onset"))
+    if (
+        isinstance(year, int)
+        and onset
+        and year > onset.year
+        and v.get("history.twitch_after_paralysis")
+        not in (
+            None,
+            "before",
+            "not_sure",
+        )
+    ):
+        return "The twitching is said to begin after the paralysis, but its date is earlier."
+    return None
+
+
+CHECKS: tuple[Check, ...] = (
+    _always_but_seconds,
+    _continuous_but_rare,
+    _one_side_but_both_move,
+    _spread_from_one_place,
+    _botox_before_onset,
+    _palsy_after_onset_but_twitch_before,
+)
+
+
+def answers_to_check(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> tuple[str, ...]:
+    values = questionnaire.enabled_answers(answers)
+    return tuple(note for check in CHECKS if (note := check(values)))
