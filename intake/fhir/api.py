@@ -124,7 +124,7 @@ def metadata():
 def questionnaire_read(resource_id: str):
     if resource_id != documents.published_questionnaire().id:
         return outcome(404, "There is no Questionnaire with this id.")
-    return _document(QUESTIONNAIRE_DOCUMENT)
+    return _public(_document(QUESTIONNAIRE_DOCUMENT))
 
 
 @bp.get("/Questionnaire", endpoint="questionnaire_search")
@@ -142,7 +142,13 @@ def questionnaire_search():
     result = bundle(resources[: query.count], type="searchset", total=len(resources), base_url=_api_base())
     links = [{"relation": "self", "url": _search_url(query.link_args())}]
     entries = {"entry": result.pop("entry")} if "entry" in result else {}
-    return fhir_response({**result, "link": links, **entries})
+    return _public(fhir_response({**result, "link": links, **entries}))
+
+
+def _public(response: Response) -> Response:
+    """Like /questionnaire.json: any site's form filler may fetch the definition."""
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
 
 
 # --- errors --------------------------------------------------------------------------------

@@ -204,6 +204,8 @@ def test_it_reads_the_questionnaire_without_a_token(app, client):
     body = fhir(response)
     assert body == FHIR_QUESTIONNAIRE
     assert "Set-Cookie" not in response.headers
+    assert response.headers["Access-Control-Allow-Origin"] == "*"  # a web form filler may fetch it
+    assert client.get("/fhir/Questionnaire").headers["Access-Control-Allow-Origin"] == "*"
     assert events(app) == []
 
 
@@ -850,3 +852,28 @@ def test_it_writes_one_audit_row_per_call(app, client, token):
         "fhir.search",
         "fhir.denied",
     ]
+
+
+@pytest.mark.parametrize(
+    "headers, query",
+    [
+        ({"Accept": ";;;,,,q=abc"}, ""),
+        ({"Accept": "application/fhir+json;q=nope"}, ""),
+        ({"Accept": "\u00e9/\u00e9"}, ""),
+        ({"Accept": "*" * 5000}, ""),
+        ({"Prefer": "handling"}, "x=1"),
+        ({"Prefer": "handling=;;;=,,"}, "x=1"),
+        ({"Prefer": "handling=" + "s" * 5000}, "x=1"),
+        ({}, "_format="),
+        ({}, "_format=%00"),
+        ({}, "url=%00&version=%ff&_id=" + "x" * 3000),
+        ({}, "url=a&url=b&_count=99999999999"),
+        ({"Prefer": "handling=strict"}, "%00=1"),
+        ({"Prefer": "handling=strict"}, "=1"),
+    ],
+)
+def test_bad_headers_and_parameters_never_give_a_500(app, client, token, headers, query):
+    for path in ("/fhir/metadata", "/fhir/Questionnaire", QR, "/fhir/Questionnaire/facial-twitching-intake"):
+        response = call(client, f"{path}?{query}", token, headers=headers)
+        assert response.status_code < 500, (path, response.get_data(as_text=True)[:300])
+        assert response.content_type == "application/fhir+json"
