@@ -877,3 +877,23 @@ def test_bad_headers_and_parameters_never_give_a_500(app, client, token, headers
         response = call(client, f"{path}?{query}", token, headers=headers)
         assert response.status_code < 500, (path, response.get_data(as_text=True)[:300])
         assert response.content_type == "application/fhir+json"
+
+
+def test_fhir_canonical_base_is_read_from_the_environment(tmp_path):
+    """config.py reads FHIR_CANONICAL_BASE from the environment; unset, it is None (and the
+    app takes PUBLIC_URL + /fhir, test_the_questionnaire_is_published_under_...)."""
+    import os
+    import subprocess
+    import sys
+
+    code = "import config; print(config.Config.FHIR_CANONICAL_BASE)"
+    env = {
+        **os.environ,
+        "FHIR_CANONICAL_BASE": "https://forms.clinic.org/fhir",
+        "INTAKE_INSTANCE_DIR": str(tmp_path),
+    }
+    given = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert given.stdout.strip() == "https://forms.clinic.org/fhir"
+    env.pop("FHIR_CANONICAL_BASE")
+    unset = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert unset.stdout.strip() == "None"
