@@ -154,6 +154,12 @@ class Config:
     FHIR_API_AUTH_FAILURE_LIMIT = os.environ.get("FHIR_API_AUTH_FAILURE_LIMIT", "20/minute")
     FHIR_API_DEFAULT_COUNT = _env_int("FHIR_API_DEFAULT_COUNT", 20)
     FHIR_API_MAX_COUNT = _env_int("FHIR_API_MAX_COUNT", 100)
+    # Where the FHIR Questionnaire is published: its canonical URL is
+    # {FHIR_CANONICAL_BASE}/Questionnaire/<id>, and every response names it. Unset, it is
+    # this app's own FHIR endpoint, PUBLIC_URL + "/fhir", where that URL resolves. Set it
+    # only to publish under a registry's address; changing it changes the canonical, so
+    # responses already sent name the old one.
+    FHIR_CANONICAL_BASE = os.environ.get("FHIR_CANONICAL_BASE") or None
     # "A submission arrived" email (reference, tier, link; no health data). Off unless
     # NOTIFY_EMAIL is set.
     NOTIFY_EMAIL = os.environ.get("NOTIFY_EMAIL")

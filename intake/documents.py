@@ -15,14 +15,22 @@ import json
 from datetime import datetime
 from typing import Any, Iterable, Iterator, Mapping
 
-from flask import Response
+from flask import Flask, Response, current_app
 from sqlalchemy import Select
 from sqlalchemy.orm import Session
 
 from intake.models import Submission
-from intake.questionnaire.fhir import FHIR_VERSION, bundle, operation_outcome, questionnaire_response
+from intake.questionnaire.fhir import (
+    FHIR_VERSION,
+    bundle,
+    instant,
+    operation_outcome,
+    published_at,
+    questionnaire_response,
+)
 from intake.questionnaire.schema import Questionnaire
 from intake.questionnaire.summary import patient_name
+from intake.questionnaire.twitching import QUESTIONNAIRE
 from intake.storage.sealed import Opened, Unreadable, open_rows, with_sealed_answers
 
 FHIR_JSON = "application/fhir+json"
@@ -31,6 +39,30 @@ ENTRIES_PER_CHUNK = 50
 # When the API's capabilities last changed (CapabilityStatement.date is required).
 CAPABILITIES_DATE = "2026-11-27"
 LAST_UPDATED_DEFINITION = "http://hl7.org/fhir/SearchParameter/Resource-lastUpdated"
+PUBLISHED = "intake_fhir_published_questionnaire"
+
+
+def canonical_base(app: Flask) -> str:
+    """FHIR_CANONICAL_BASE, or by default this app's own FHIR endpoint (PUBLIC_URL + /fhir),
+    where GET /fhir/Questionnaire/<id> answers: a canonical URL that resolves."""
+    configured = app.config.get("FHIR_CANONICAL_BASE") or app.config["PUBLIC_URL"] + "/fhir"
+    return configured.rstrip("/")
+
+
+def publish(app: Flask) -> Questionnaire:
+    """The questionnaire under the configured canonical URL, made once per app (at start:
+    a bad FHIR_CANONICAL_BASE stops the app rather than a download later)."""
+    if PUBLISHED not in app.extensions:
+        try:
+            app.extensions[PUBLISHED] = published_at(QUESTIONNAIRE, canonical_base(app))
+        except ValueError as error:
+            raise RuntimeError(f"FHIR_CANONICAL_BASE: {error}") from None
+    return app.extensions[PUBLISHED]
+
+
+def published_questionnaire() -> Questionnaire:
+    """The questionnaire every FHIR document of this app names (API and downloads alike)."""
+    return publish(current_app)  # type: ignore[arg-type]
 
 
 def dumps(resource: Mapping[str, Any]) -> str:
@@ -73,7 +105,7 @@ def submission_resource(
         "id": mapped.pop("id"),
         # Full precision (authored has whole seconds), so that a client can ask for what
         # came after the newest response it has with gt<lastUpdated> and miss nothing.
-        "meta": {"lastUpdated": submission.submitted_at.isoformat()},
+        "meta": {"lastUpdated": instant(submission.submitted_at)},
     }
     if submission.reference:
         head["identifier"] = {"system": reference_system(q), "value": submission.reference}
@@ -154,42 +186,85 @@ def bundle_chunks(
     yield "".join(parts)
 
 
-def capability_statement(software_name: str) -> dict[str, Any]:
-    """What the read-only API offers (FHIR `metadata`): read and search of responses."""
+def capability_statement(software_name: str, base_url: str) -> dict[str, Any]:
+    """What the read-only API offers (FHIR `metadata`): read and search of responses and of
+    the published Questionnaire (https://hl7.org/fhir/R4/capabilitystatement.html).
+
+    `base_url` is the API's own address (`implementation.url`, the base every REST URL of
+    it starts with: https://hl7.org/fhir/R4/http.html#root)."""
     return {
         "resourceType": "CapabilityStatement",
         "status": "active",
         "date": CAPABILITIES_DATE,
         "kind": "instance",
-        "implementation": {"description": f"{software_name}: read-only FHIR API for integrations"},
+        "implementation": {
+            "description": f"{software_name}: read-only FHIR API for integrations, and the "
+            "published Questionnaire of the pre-visit form",
+            "url": base_url,
+        },
         "fhirVersion": FHIR_VERSION,
         "format": ["json"],
         "rest": [
             {
                 "mode": "server",
+                "documentation": "Search ignores parameters it does not know, as R4 says by "
+                "default; send 'Prefer: handling=strict' to have them refused with 400 instead. "
+                "Answers are FHIR JSON only: an Accept or _format that admits only XML gets 406.",
                 "security": {
-                    "description": "Every interaction but this one needs 'Authorization: Bearer "
-                    "<token>' with a per-integration API token an administrator creates."
+                    "description": "Every interaction but this one and those on Questionnaire "
+                    "needs 'Authorization: Bearer <token>' with a per-integration API token an "
+                    "administrator creates. The Questionnaire is the form's definition, with no "
+                    "patient data, and is public."
                 },
-                "resource": [
-                    {
-                        "type": "QuestionnaireResponse",
-                        "interaction": [{"code": "read"}, {"code": "search-type"}],
-                        "versioning": "no-version",
-                        "readHistory": False,
-                        "updateCreate": False,
-                        "searchParam": [
-                            {
-                                "name": "_lastUpdated",
-                                "definition": LAST_UPDATED_DEFINITION,
-                                "type": "date",
-                                "documentation": "When the questionnaire was submitted. Prefixes "
-                                "eq, ge, gt, le and lt; a date is a day in the clinic's time zone; "
-                                "a time needs a zone. Results are newest first; _count pages them.",
-                            }
-                        ],
-                    }
-                ],
+                "resource": [_questionnaire_capabilities(), _response_capabilities()],
+            }
+        ],
+    }
+
+
+def _questionnaire_capabilities() -> dict[str, Any]:
+    return {
+        "type": "Questionnaire",
+        "interaction": [{"code": "read"}, {"code": "search-type"}],
+        "versioning": "no-version",
+        "readHistory": False,
+        "updateCreate": False,
+        "searchParam": [
+            {
+                "name": "url",
+                "definition": "http://hl7.org/fhir/SearchParameter/Questionnaire-url",
+                "type": "uri",
+                "documentation": "The canonical URL, exactly (no :below or :above).",
+            },
+            {
+                "name": "version",
+                "definition": "http://hl7.org/fhir/SearchParameter/Questionnaire-version",
+                "type": "token",
+            },
+            {
+                "name": "_id",
+                "definition": "http://hl7.org/fhir/SearchParameter/Resource-id",
+                "type": "token",
+            },
+        ],
+    }
+
+
+def _response_capabilities() -> dict[str, Any]:
+    return {
+        "type": "QuestionnaireResponse",
+        "interaction": [{"code": "read"}, {"code": "search-type"}],
+        "versioning": "no-version",
+        "readHistory": False,
+        "updateCreate": False,
+        "searchParam": [
+            {
+                "name": "_lastUpdated",
+                "definition": LAST_UPDATED_DEFINITION,
+                "type": "date",
+                "documentation": "When the questionnaire was submitted. Prefixes "
+                "eq, ge, gt, le and lt; a date is a day in the clinic's time zone; "
+                "a time needs a zone. Results are newest first; _count pages them.",
             }
         ],
     }

@@ -96,6 +96,9 @@ EXPECTED: dict[tuple[str, str], tuple] = {
     # --- FHIR: the public form definition; the read-only API needs an integration token
     ("GET", "/questionnaire.json"): (200, 200, 200, 200, 200, 200, 200, 200),
     ("GET", "/fhir/metadata"): (200, 200, 200, 200, 200, 200, 200, 200),
+    # The published Questionnaire is public; <resource_id> here is a submission's id, no Questionnaire's.
+    ("GET", "/fhir/Questionnaire"): (200, 200, 200, 200, 200, 200, 200, 200),
+    ("GET", "/fhir/Questionnaire/<resource_id>"): (404, 404, 404, 404, 404, 404, 404, 404),
     ("GET", "/fhir/QuestionnaireResponse"): (401, 401, 401, 401, 401, 401, 401, 200),
     ("GET", "/fhir/QuestionnaireResponse/<resource_id>"): (401, 401, 401, 401, 401, 401, 401, 200),
     ("GET", "/clinic/export.fhir.json"): (L, L, L, 200, L, L, 200, L),

@@ -89,7 +89,7 @@ def export_fhir():
 
 def _bundle_chunks(statement: Select, now: datetime) -> Iterator[str]:
     with _reader() as reader:
-        resources = documents.ordered_resources(QUESTIONNAIRE, statement, reader)
+        resources = documents.ordered_resources(documents.published_questionnaire(), statement, reader)
         yield from documents.bundle_chunks(resources, bundle_id=str(uuid.uuid4()), timestamp=now)
 
 
@@ -105,7 +105,9 @@ def submission_fhir(public_id: str):
         abort(404, description=NO_SUCH_SUBMISSION)
     if isinstance(found, sealed.Unreadable):
         return documents.fhir_response(documents.unreadable_outcome(found), 500)
-    resource = documents.submission_resource(QUESTIONNAIRE, found.submission, found.answers)
+    resource = documents.submission_resource(
+        documents.published_questionnaire(), found.submission, found.answers
+    )
     filename = f"{found.submission.reference}.fhir.json"
     audit.commit_after_reading(audit.event(Action.FHIR_EXPORTED, me(), found.submission))
     return _attachment(documents.fhir_response(resource), filename)

@@ -2,19 +2,26 @@
 
     GET /questionnaire.json                               the FHIR Questionnaire (public)
     GET /fhir/metadata                                    CapabilityStatement (public)
+    GET /fhir/Questionnaire/<id>                          the published Questionnaire (public)
+    GET /fhir/Questionnaire?url=...                       searchset Bundle of it, or empty (public)
     GET /fhir/QuestionnaireResponse/<id>                  one submission (never a draft)
     GET /fhir/QuestionnaireResponse?_lastUpdated=ge...    searchset Bundle, newest first
 
-Deny by default: every API route but `metadata` needs `Authorization: Bearer <token>`, a
-per-integration token (intake/tokens.py). A clinician's session cookie opens nothing
+Deny by default: every API route but `metadata` and the Questionnaire needs
+`Authorization: Bearer <token>`, a per-integration token (intake/tokens.py). The
+Questionnaire is the form's definition, no patient's data, already public at
+/questionnaire.json; its canonical URL (FHIR_CANONICAL_BASE/Questionnaire/<id>) must
+resolve for anyone who meets it in a response, so reading it needs no token. A clinician's session cookie opens nothing
 here and a token opens nothing in the workspace, whose gate knows only sessions. Every
-answer is FHIR JSON, errors included (404 and 405 outside any route come through
+answer is FHIR JSON, errors included; an Accept or _format that admits only XML (or
+anything but JSON) is 406 (404 and 405 outside any route come through
 `errors.py`, which hands paths under /fhir to `error_outcome`). Each call is audited as
 "api:<name>", and rate limited per token.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from urllib.parse import urlencode
@@ -24,6 +31,7 @@ from flask import Blueprint, Flask, Response, current_app, g, request
 from flask_limiter.util import get_remote_address
 from limits import parse as parse_limit
 from sqlalchemy.exc import OperationalError
+from werkzeug.datastructures import MIMEAccept
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import http_date
 
@@ -33,8 +41,9 @@ from intake.documents import FHIR_JSON, fhir_response
 from intake.extensions import db, limiter
 from intake.fhir import search, tokens
 from intake.models import Submission, utcnow
+from intake.questionnaire import versions
 from intake.questionnaire.fhir import bundle, operation_outcome, questionnaire_resource
-from intake.questionnaire.twitching import QUESTIONNAIRE
+from intake.questionnaire.schema import Questionnaire
 from intake.security.origin import public_url, request_path_url
 from intake.storage import sealed
 from intake.storage.database import start_reading
@@ -42,7 +51,7 @@ from intake.storage.database import start_reading
 bp = Blueprint("fhir_api", __name__, url_prefix="/fhir")
 public = Blueprint("fhir_public", __name__)
 
-PUBLIC = frozenset({"fhir_api.metadata"})
+PUBLIC = frozenset({"fhir_api.metadata", "fhir_api.questionnaire_read", "fhir_api.questionnaire_search"})
 QUESTIONNAIRE_DOCUMENT = "intake_fhir_questionnaire"
 CAPABILITIES_DOCUMENT = "intake_fhir_capabilities"
 REALM = "intake-fhir"
@@ -55,6 +64,7 @@ ERRORS: dict[int, tuple[str, str]] = {
     403: ("forbidden", "This token may not do that."),
     404: ("not-found", "There is nothing at this address in this FHIR API."),
     405: ("not-supported", "This FHIR API is read-only: use GET."),
+    406: ("not-supported", "This FHIR API answers in JSON only: accept application/fhir+json."),
     429: ("throttled", "Too many requests: wait a little, then try again."),
     500: ("exception", "Something went wrong on our side. Try again in a few minutes."),
     503: ("transient", "The service is busy. Try again in a minute."),
@@ -76,12 +86,21 @@ class ApiClient:
 
 def register(app: Flask) -> None:
     # The Questionnaire and the capabilities never change while the app runs.
-    app.extensions[QUESTIONNAIRE_DOCUMENT] = documents.dumps(questionnaire_resource(QUESTIONNAIRE))
+    published = documents.publish(app)
+    app.extensions[QUESTIONNAIRE_DOCUMENT] = documents.dumps(published_resource(app, published))
     app.extensions[CAPABILITIES_DOCUMENT] = documents.dumps(
-        documents.capability_statement(app.config["CLINIC_NAME"])
+        documents.capability_statement(app.config["CLINIC_NAME"], app.config["PUBLIC_URL"] + bp.url_prefix)
     )
     app.register_blueprint(public)
     app.register_blueprint(bp)
+
+
+def published_resource(app: Flask, published: Questionnaire) -> dict:
+    """The Questionnaire as published: its canonical URL, the clinic as publisher, and the
+    date its version was released."""
+    return questionnaire_resource(
+        published, date=versions.released(published.version), publisher=app.config["CLINIC_NAME"]
+    )
 
 
 def _document(key: str) -> Response:
@@ -99,6 +118,37 @@ def questionnaire():
 @bp.get("/metadata")
 def metadata():
     return _document(CAPABILITIES_DOCUMENT)
+
+
+@bp.get("/Questionnaire/<resource_id>", endpoint="questionnaire_read")
+def questionnaire_read(resource_id: str):
+    if resource_id != documents.published_questionnaire().id:
+        return outcome(404, "There is no Questionnaire with this id.")
+    return _public(_document(QUESTIONNAIRE_DOCUMENT))
+
+
+@bp.get("/Questionnaire", endpoint="questionnaire_search")
+def questionnaire_search():
+    """The one Questionnaire if it matches, else an empty searchset (never a 404)."""
+    try:
+        query = search.parse_questionnaire_search(
+            _args(), current_app.config["FHIR_API_MAX_COUNT"], _strict()
+        )
+    except search.BadSearch as error:
+        return outcome(400, str(error), error.code)
+    published = documents.published_questionnaire()
+    matched = query.matches(published.url, published.version, published.id)
+    resources = [json.loads(current_app.extensions[QUESTIONNAIRE_DOCUMENT])] if matched else []
+    result = bundle(resources[: query.count], type="searchset", total=len(resources), base_url=_api_base())
+    links = [{"relation": "self", "url": _search_url(query.link_args())}]
+    entries = {"entry": result.pop("entry")} if "entry" in result else {}
+    return _public(fhir_response({**result, "link": links, **entries}))
+
+
+def _public(response: Response) -> Response:
+    """Like /questionnaire.json: any site's form filler may fetch the definition."""
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
 
 
 # --- errors --------------------------------------------------------------------------------
@@ -140,6 +190,57 @@ def unexpected(error: Exception):
         return outcome(503)
     current_app.logger.exception("FHIR API: unhandled error")
     return outcome(500)
+
+
+# --- content: FHIR JSON only; the search handling a client prefers -------------------------
+
+# https://hl7.org/fhir/R4/http.html#mime-type: _format overrides Accept. '+' in a query
+# string is a space, so an unencoded "application/fhir+json" arrives as "application/fhir json".
+JSON_FORMATS = frozenset({"json", "application/json", "application/fhir+json", "application/fhir json"})
+JSON_TYPES = ("application/fhir+json", "application/json")
+
+
+@bp.before_request
+def negotiate():
+    """406 (as a JSON OperationOutcome) when the client will not take JSON."""
+    formats = request.args.getlist("_format")
+    if formats:
+        if any(value.strip().lower() not in JSON_FORMATS for value in formats):
+            return outcome(406, "This FHIR API answers in JSON only: use _format=json.")
+        return None  # _format overrides the Accept header
+    if not _accepts_json(request.accept_mimetypes):
+        return outcome(406)
+    return None
+
+
+def _accepts_json(accept: MIMEAccept) -> bool:
+    """Whether an Accept header admits FHIR JSON. No header, or an empty one, admits
+    anything; parameters (fhirVersion=4.0) do not matter; q=0 excludes a type."""
+    if not accept:
+        return True
+    named, ranges = [], []
+    for value, quality in accept:
+        kind = value.split(";", 1)[0].strip().lower()
+        if kind in JSON_TYPES:
+            named.append(quality)
+        elif kind in ("*/*", "application/*"):
+            ranges.append(quality)
+    # A JSON type named outright decides (even with q=0); else a range that covers it.
+    return max(named) > 0 if named else any(quality > 0 for quality in ranges)
+
+
+def _strict() -> bool:
+    """Prefer: handling=strict (https://hl7.org/fhir/R4/search.html#errors); lenient by default."""
+    preferences = ",".join(request.headers.getlist("Prefer"))
+    for preference in preferences.split(","):
+        name, _, value = preference.partition("=")
+        if name.strip().lower() == "handling":
+            return value.strip().strip('"').lower() == "strict"
+    return False
+
+
+def _args() -> dict[str, list[str]]:
+    return {name: request.args.getlist(name) for name in request.args}
 
 
 # --- the gate: a bearer token, failures limited per address ---------------------------------
@@ -223,7 +324,9 @@ def read(resource_id: str):
         # and that asking again will not help. Never 404: the response does exist.
         _audit(Action.FHIR_READ, found.submission, detail="unreadable")
         return fhir_response(documents.unreadable_outcome(found), 500)
-    resource = documents.submission_resource(QUESTIONNAIRE, found.submission, found.answers)
+    resource = documents.submission_resource(
+        documents.published_questionnaire(), found.submission, found.answers
+    )
     last_modified = http_date(found.submission.submitted_at)
     _audit(Action.FHIR_READ, found.submission)
     return fhir_response(resource, headers={"Last-Modified": last_modified})
@@ -232,14 +335,14 @@ def read(resource_id: str):
 @bp.get("/QuestionnaireResponse", endpoint="search")
 @per_token
 def search_responses():
-    args = {name: request.args.getlist(name) for name in request.args}
     config = current_app.config
     try:
         query = search.parse(
-            args,
+            _args(),
             ZoneInfo(config["CLINIC_TIMEZONE"]),
             config["FHIR_API_DEFAULT_COUNT"],
             config["FHIR_API_MAX_COUNT"],
+            strict=_strict(),
         )
     except search.BadSearch as error:
         _audit(Action.FHIR_SEARCH, detail=f"refused: {error}")
@@ -251,14 +354,18 @@ def search_responses():
 
 
 def _searchset(query: search.Search, found: search.Found) -> dict:
-    base = public_url(request.script_root + bp.url_prefix)
-    results = [documents.searchset_entry(QUESTIONNAIRE, row) for row in found.rows]
-    result = bundle(results, type="searchset", total=found.total, base_url=base)
+    published = documents.published_questionnaire()
+    results = [documents.searchset_entry(published, row) for row in found.rows]
+    result = bundle(results, type="searchset", total=found.total, base_url=_api_base())
     links = [{"relation": "self", "url": _search_url(query.link_args(query.cursor))}]
     if found.next_cursor is not None:
         links.append({"relation": "next", "url": _search_url(query.link_args(found.next_cursor))})
     entries = {"entry": result.pop("entry")} if "entry" in result else {}
     return {**result, "link": links, **entries}
+
+
+def _api_base() -> str:
+    return public_url(request.script_root + bp.url_prefix)
 
 
 def _search_url(args: list[tuple[str, str]]) -> str:

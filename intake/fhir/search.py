@@ -1,4 +1,9 @@
-"""Searching responses through the FHIR API: `_lastUpdated`, `_count` and paging.
+"""Searching through the FHIR API: responses by `_lastUpdated` with `_count` and paging,
+and the published Questionnaire by `url`, `version` and `_id`.
+
+Unknown parameters are ignored unless the client sends `Prefer: handling=strict`, as R4
+says (https://hl7.org/fhir/R4/search.html#errors); the self link then shows only the
+parameters that were used. A known parameter with a bad value is always refused.
 
 `parse` turns query arguments into a `Search` (or raises `BadSearch`, which the API
 answers with 400); `run` reads one page of it. `lastUpdated` of a response is when it was
@@ -26,8 +31,10 @@ from intake.listing import BadFilter, Cursor, Filters, filtered
 from intake.models import Submission
 from intake.storage.sealed import Opened, open_rows, with_sealed_answers
 
-KNOWN = frozenset({"_lastUpdated", "_count", "_cursor", "_format"})
-JSON_FORMATS = frozenset({"json", "application/json", "application/fhir+json"})
+# Parameters every search accepts: _format is answered before any search (api.py, 406).
+COMMON = frozenset({"_format"})
+KNOWN = frozenset({"_lastUpdated", "_count", "_cursor"}) | COMMON
+QUESTIONNAIRE_KNOWN = frozenset({"url", "version", "_id", "_count"}) | COMMON
 SUPPORTED_PREFIXES = ("eq", "ge", "gt", "le", "lt")
 OTHER_PREFIXES = ("ne", "sa", "eb", "ap")
 MAX_BOUNDS = 4
@@ -71,26 +78,86 @@ class Search:
         return args + ([("_cursor", cursor.encode())] if cursor else [])
 
 
-def parse(args: Mapping[str, Sequence[str]], zone: ZoneInfo, default_count: int, max_count: int) -> Search:
-    """Query arguments (name -> every value sent) to a Search; unknown names are refused
-    rather than ignored, so a misspelt filter never returns everything."""
-    unknown = sorted(set(args) - KNOWN)
-    if unknown:
+def known_only(
+    args: Mapping[str, Sequence[str]], known: frozenset[str], strict: bool, supported: str
+) -> dict[str, Sequence[str]]:
+    """The arguments this search knows. An unknown one is dropped (R4's default, lenient
+    handling) or, when `strict` (Prefer: handling=strict), refused with BadSearch."""
+    unknown = sorted(set(args) - known)
+    if unknown and strict:
         raise BadSearch(
-            f"Unknown search parameter {unknown[0]!r}. This API supports _lastUpdated and _count.",
+            f"Unknown search parameter {unknown[0][:40]!r} (Prefer: handling=strict). "
+            f"This search supports {supported}.",
             "not-supported",
         )
+    return {name: values for name, values in args.items() if name in known}
+
+
+def parse(
+    args: Mapping[str, Sequence[str]], zone: ZoneInfo, default_count: int, max_count: int,
+    strict: bool = False,
+) -> Search:  # fmt: skip
+    """Query arguments (name -> every value sent) to a Search; unknown names are ignored,
+    or refused when `strict` (the self link says which were used, so a client sees a
+    misspelt filter was not applied)."""
+    args = known_only(args, KNOWN, strict, "_lastUpdated and _count")
     for name in ("_count", "_cursor", "_format"):
         if len(args.get(name, ())) > 1:
             raise BadSearch(f"Give {name} at most once.")
-    formats = args.get("_format", ())
-    if formats and formats[0] not in JSON_FORMATS:
-        raise BadSearch("This API answers in FHIR JSON only.", "not-supported")
     values = tuple(args.get("_lastUpdated", ()))
     if len(values) > MAX_BOUNDS:
         raise BadSearch(f"Give _lastUpdated at most {MAX_BOUNDS} times.")
     bounds = tuple(bound for value in values for bound in last_updated_bounds(value, zone))
     return Search(bounds, _count(args.get("_count", ()), default_count, max_count), _cursor(args), values)
+
+
+@dataclass(frozen=True)
+class QuestionnaireSearch:
+    """A search of the one published Questionnaire: every given value must match."""
+
+    url: tuple[str, ...]
+    version: tuple[str, ...]
+    ids: tuple[str, ...]
+    count: int
+
+    def matches(self, url: str, version: str, resource_id: str) -> bool:
+        return (
+            all(value == url for value in self.url)
+            and all(version in _token_values(value) for value in self.version)
+            and all(resource_id in _token_values(value) for value in self.ids)
+        )
+
+    def link_args(self) -> list[tuple[str, str]]:
+        return (
+            [("url", value) for value in self.url]
+            + [("version", value) for value in self.version]
+            + [("_id", value) for value in self.ids]
+            + [("_count", str(self.count))]
+        )
+
+
+def parse_questionnaire_search(
+    args: Mapping[str, Sequence[str]], max_count: int, strict: bool = False
+) -> QuestionnaireSearch:
+    """`url` (a uri: matched exactly), `version` and `_id` (tokens: a comma means "or"),
+    https://hl7.org/fhir/R4/search.html#uri and #token; repeated parameters all apply."""
+    args = known_only(args, QUESTIONNAIRE_KNOWN, strict, "url, version, _id and _count")
+    for name in ("_count", "_format"):
+        if len(args.get(name, ())) > 1:
+            raise BadSearch(f"Give {name} at most once.")
+    for name in ("url", "version", "_id"):
+        if any(not value for value in args.get(name, ())):
+            raise BadSearch(f"{name} needs a value.")
+    return QuestionnaireSearch(
+        tuple(args.get("url", ())),
+        tuple(args.get("version", ())),
+        tuple(args.get("_id", ())),
+        _count(args.get("_count", ()), max_count, max_count),
+    )
+
+
+def _token_values(value: str) -> set[str]:
+    return set(value.split(","))
 
 
 def _count(values: Sequence[str], default: int, maximum: int) -> int:

@@ -19,6 +19,7 @@ from intake.questionnaire.schema import Questionnaire, Step
 class Version:
     number: str
     changes: tuple[str, ...]  # the change list, in the README's words
+    released: str | None = None  # YYYY-MM-DD, when patients first answered it (FHIR `date`)
 
 
 # Every item of 1.0.0, the first version patients answered (commit cd90cb2..2e1aa40^).
@@ -59,7 +60,7 @@ MOVED_IN_2 = frozenset(
 ASKED_AGAIN_IN_2 = frozenset({"safety.signs"})
 
 VERSIONS = (
-    Version("1.0.0", ("The first version: seven pages, GAD-7 and PHQ-2.",)),
+    Version("1.0.0", ("The first version: seven pages, GAD-7 and PHQ-2.",), released="2026-11-27"),
     Version(
         "2.0.0",
         (
@@ -87,6 +88,7 @@ VERSIONS = (
             "each instrument's answers in its own translation context.",
             "Spanish: 'movimientos' instead of 'espasmos'; US spelling 'tumor'.",
         ),
+        released="2026-12-05",
     ),
 )
 CURRENT = VERSIONS[-1].number
@@ -94,6 +96,11 @@ CURRENT = VERSIONS[-1].number
 
 def known(number: str) -> bool:
     return any(v.number == number for v in VERSIONS)
+
+
+def released(number: str) -> str | None:
+    """The date a version was published (YYYY-MM-DD); None for an unknown version."""
+    return next((v.released for v in VERSIONS if v.number == number), None)
 
 
 def asked_in(questionnaire: Questionnaire, number: str) -> frozenset[str]:

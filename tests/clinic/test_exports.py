@@ -22,7 +22,7 @@ from intake import documents
 from intake.clinic import csv_rows
 from intake.extensions import db
 from intake.models import AuditEvent, Submission
-from intake.questionnaire.fhir import answers_from_response, bundle, questionnaire_resource
+from intake.questionnaire.fhir import answers_from_response, bundle, published_at, questionnaire_resource
 from intake.questionnaire.twitching import QUESTIONNAIRE
 from tests import fhir_cases
 from tests.answers import MARIA
@@ -183,7 +183,9 @@ def test_it_does_not_hold_patients_up_while_an_export_runs(app, client, clinicia
 
 # --- FHIR: one submission from its summary page, the filtered list as a Bundle ----------------
 
-FHIR_QUESTIONNAIRE = questionnaire_resource(QUESTIONNAIRE)
+# The downloads name the questionnaire by its canonical URL, by default PUBLIC_URL + /fhir.
+PUBLISHED = published_at(QUESTIONNAIRE, "http://localhost/fhir")
+FHIR_QUESTIONNAIRE = questionnaire_resource(PUBLISHED)
 SUBMITTED = datetime(2025, 3, 14, 13, 26, 53, tzinfo=timezone.utc)
 
 
@@ -216,11 +218,11 @@ def test_it_downloads_a_questionnaire_response_from_the_summary_page(app, client
     assert response.headers["Content-Disposition"] == 'attachment; filename="FHIR-2345.fhir.json"'
     resource = _valid_response(_fhir(response))
     assert (resource["id"], resource["status"]) == (public_id, "completed")
-    assert resource["authored"] == "2025-03-14T13:26:53+00:00" == resource["meta"]["lastUpdated"]
-    assert resource["questionnaire"] == f"{QUESTIONNAIRE.url}|1.0.0"
+    assert resource["authored"] == "2025-03-14T13:26:53Z" == resource["meta"]["lastUpdated"]
+    assert resource["questionnaire"] == "http://localhost/fhir/Questionnaire/facial-twitching-intake|1.0.0"
     assert resource["identifier"]["value"] == "FHIR-2345"
     assert resource["subject"] == {"display": "Maria Lopez"}
-    assert answers_from_response(QUESTIONNAIRE, resource) == QUESTIONNAIRE.enabled_answers(MARIA) == MARIA
+    assert answers_from_response(PUBLISHED, resource) == QUESTIONNAIRE.enabled_answers(MARIA) == MARIA
 
 
 def test_it_audits_a_fhir_download_like_a_view_of_the_summary(app, client, clinician):
@@ -273,7 +275,7 @@ def test_it_exports_the_filtered_list_as_a_fhir_bundle(app, client, clinician):
     for entry in everything["entry"]:
         assert entry["fullUrl"] == f"urn:uuid:{entry['resource']['id']}"
         _valid_response(entry["resource"])
-        assert answers_from_response(QUESTIONNAIRE, entry["resource"])["about.last_name"] == "Lopez"
+        assert answers_from_response(PUBLISHED, entry["resource"])["about.last_name"] == "Lopez"
     dated = _fhir(client.get("/clinic/export.fhir.json?status=new&from=2025-03-14&to=2025-03-14"))
     assert {e["resource"]["id"] for e in dated["entry"]} == {ids["calm"], ids["emergency"]}
 
@@ -440,5 +442,5 @@ def test_the_csv_and_fhir_read_submissions_of_both_versions(app, client, clinici
     for public_id, version in ((old, "1.0.0"), (new, "2.0.0")):
         response = json.loads(client.get(f"/clinic/submissions/{public_id}/fhir.json").get_data(as_text=True))
         FhirResponse.parse_obj(response)
-        assert response["questionnaire"] == f"{QUESTIONNAIRE.url}|{version}"
-        assert response_problems(response, questionnaire_resource(QUESTIONNAIRE)) == []
+        assert response["questionnaire"] == f"{PUBLISHED.url}|{version}"
+        assert response_problems(response, FHIR_QUESTIONNAIRE) == []

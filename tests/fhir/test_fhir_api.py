@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import re
 from datetime import datetime, timezone
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 import pytest
 from fhir.resources.bundle import Bundle
@@ -20,14 +20,19 @@ from intake import documents
 from intake.extensions import csrf, db
 from intake.fhir import api, tokens
 from intake.models import ApiToken, AuditEvent, Submission
-from intake.questionnaire.fhir import answers_from_response, questionnaire_resource
+from intake.questionnaire.fhir import answers_from_response, published_at, questionnaire_resource
 from intake.questionnaire.twitching import QUESTIONNAIRE
 from tests.answers import MARIA
 from tests.conftest import app_with_schema, make_app, make_submission, seal_under_a_retired_key
 from tests.fhir_cases import bundle_problems, empties, questionnaire_problems, response_problems
 from tests.test_audit import CANARY
 
-FHIR_QUESTIONNAIRE = questionnaire_resource(QUESTIONNAIRE)
+# The tests' PUBLIC_URL is http://localhost, so by default the canonical base is its /fhir.
+CANONICAL = "http://localhost/fhir/Questionnaire/facial-twitching-intake"
+PUBLISHED = published_at(QUESTIONNAIRE, "http://localhost/fhir")
+FHIR_QUESTIONNAIRE = questionnaire_resource(
+    PUBLISHED, date="2026-12-05", publisher="New York Facial Paralysis"
+)
 CANARY_VALUES = ("Zebulon", "Quixote-Canary", "canary-goal-text", "canary-medicine")
 QR = "/fhir/QuestionnaireResponse"
 
@@ -107,10 +112,292 @@ def test_it_builds_the_questionnaire_once_at_start(app, client, monkeypatch):
 def test_it_states_its_capabilities_without_a_token(client):
     body = fhir(client.get("/fhir/metadata"))
     CapabilityStatement.parse_obj(body)
-    [resource] = body["rest"][0]["resource"]
-    assert resource["type"] == "QuestionnaireResponse"
-    assert [i["code"] for i in resource["interaction"]] == ["read", "search-type"]
-    assert [p["name"] for p in resource["searchParam"]] == ["_lastUpdated"]
+    questionnaire, response = body["rest"][0]["resource"]
+    assert response["type"] == "QuestionnaireResponse"
+    assert [i["code"] for i in response["interaction"]] == ["read", "search-type"]
+    assert [p["name"] for p in response["searchParam"]] == ["_lastUpdated"]
+
+
+def test_its_capabilities_list_the_questionnaire_and_the_implementation(client):
+    """https://hl7.org/fhir/R4/capabilitystatement-definitions.html#CapabilityStatement.implementation
+    (url: the base of the server, https://hl7.org/fhir/R4/http.html#root)."""
+    body = fhir(client.get("/fhir/metadata"))
+    assert body["implementation"]["url"] == "http://localhost/fhir"
+    assert "New York Facial Paralysis" in body["implementation"]["description"]
+    [questionnaire] = [r for r in body["rest"][0]["resource"] if r["type"] == "Questionnaire"]
+    assert [i["code"] for i in questionnaire["interaction"]] == ["read", "search-type"]
+    params = {p["name"]: p["type"] for p in questionnaire["searchParam"]}
+    assert params == {"url": "uri", "version": "token", "_id": "token"}
+    for param in questionnaire["searchParam"]:
+        assert param["definition"].startswith("http://hl7.org/fhir/SearchParameter/")
+
+
+# --- the published Questionnaire: canonical URL, read and search -----------------------------
+
+
+def test_the_questionnaire_is_published_under_the_configured_canonical_url(app, client):
+    """Questionnaire.url is the canonical (https://hl7.org/fhir/R4/questionnaire-definitions.html#Questionnaire.url),
+    by default PUBLIC_URL + /fhir + /Questionnaire/<id>: the address that reads it."""
+    body = fhir(client.get("/questionnaire.json"))
+    assert body["url"] == CANONICAL
+    assert ".example" not in json.dumps(body)  # not the placeholder host of the definition
+    read = fhir(client.get(CANONICAL.removeprefix("http://localhost")))
+    assert read == body
+
+
+@pytest.fixture
+def registry_app(database_url):
+    with app_with_schema(database_url, FHIR_CANONICAL_BASE="https://forms.clinic.org/fhir/") as app:
+        yield app
+
+
+def test_fhir_canonical_base_moves_the_questionnaire_and_what_names_it(registry_app):
+    app, client = registry_app, registry_app.test_client()
+    canonical = "https://forms.clinic.org/fhir/Questionnaire/facial-twitching-intake"
+    body = fhir(client.get("/fhir/Questionnaire/facial-twitching-intake"))
+    assert body["url"] == canonical
+    systems = {
+        option["valueCoding"]["system"]
+        for step in body["item"]
+        for item in step.get("item", [])
+        for option in item.get("answerOption", [])
+    }
+    assert f"{canonical}/CodeSystem/twitch.side" in systems
+    token = make_token(app)
+    public_id = make_submission(app, MARIA)
+    response = fhir(call(client, f"{QR}/{public_id}", token))
+    assert response["questionnaire"] == f"{canonical}|1.0.0"  # the version the patient answered
+    assert (
+        answers_from_response(published_at(QUESTIONNAIRE, "https://forms.clinic.org/fhir"), response) == MARIA
+    )
+    searched = fhir(client.get("/fhir/Questionnaire", query_string={"url": canonical}))
+    assert searched["total"] == 1
+
+
+@pytest.mark.parametrize(
+    "base", ["ftp://forms.clinic.org/fhir", "forms.clinic.org", "https://x.org/fhir?a=1"]
+)
+def test_a_bad_fhir_canonical_base_stops_the_app_at_start(database_url, base):
+    with pytest.raises(RuntimeError, match="FHIR_CANONICAL_BASE"):
+        make_app(database_url, FHIR_CANONICAL_BASE=base)
+
+
+def test_the_questionnaire_names_its_publisher_date_and_copyright(client):
+    """publisher, date (when this version was published) and copyright:
+    https://hl7.org/fhir/R4/questionnaire-definitions.html#Questionnaire.publisher"""
+    body = fhir(client.get("/fhir/Questionnaire/facial-twitching-intake"))
+    FhirQuestionnaire.parse_obj(body)
+    assert body["publisher"] == "New York Facial Paralysis"
+    assert (body["version"], body["date"]) == ("2.0.0", "2026-12-05")
+    assert body["copyright"] == QUESTIONNAIRE.copyright
+    assert "Spitzer" in body["copyright"] and "No permission required" in body["copyright"]
+
+
+def test_the_publisher_is_the_configured_clinic(database_url):
+    app = make_app(database_url, CLINIC_NAME="Facial Nerve Centre")
+    assert fhir(app.test_client().get("/questionnaire.json"))["publisher"] == "Facial Nerve Centre"
+
+
+def test_it_reads_the_questionnaire_without_a_token(app, client):
+    """Read: https://hl7.org/fhir/R4/http.html#read. Public by choice: a definition, no patient data."""
+    response = client.get("/fhir/Questionnaire/facial-twitching-intake")
+    body = fhir(response)
+    assert body == FHIR_QUESTIONNAIRE
+    assert "Set-Cookie" not in response.headers
+    assert response.headers["Access-Control-Allow-Origin"] == "*"  # a web form filler may fetch it
+    assert client.get("/fhir/Questionnaire").headers["Access-Control-Allow-Origin"] == "*"
+    assert events(app) == []
+
+
+@pytest.mark.parametrize("resource_id", ["other", "facial-twitching-intake-2", "x" * 300, "%00"])
+def test_it_answers_an_unknown_questionnaire_id_with_a_404_outcome(client, resource_id):
+    outcome(client.get(f"/fhir/Questionnaire/{resource_id}"), 404, "not-found")
+
+
+def questionnaires(client, headers=None, **params) -> dict:
+    body = fhir(client.get("/fhir/Questionnaire", query_string=params, headers=headers or {}))
+    Bundle.parse_obj(body)
+    assert body["type"] == "searchset"
+    return body
+
+
+def test_it_finds_the_questionnaire_by_its_canonical_url(client):
+    """Search by url (uri, exact): https://hl7.org/fhir/R4/search.html#uri; a searchset Bundle."""
+    body = questionnaires(client, url=CANONICAL)
+    assert body["total"] == 1
+    [entry] = body["entry"]
+    assert entry["fullUrl"] == CANONICAL  # the canonical resolves: it is the read URL
+    assert entry["search"] == {"mode": "match"}
+    assert entry["resource"] == FHIR_QUESTIONNAIRE
+    assert body["link"] == [
+        {
+            "relation": "self",
+            "url": "http://localhost/fhir/Questionnaire?" + urlencode({"url": CANONICAL, "_count": 100}),
+        }
+    ]
+    assert questionnaires(client)["total"] == 1  # no parameter: every Questionnaire
+    assert questionnaires(client, url=CANONICAL, version="2.0.0", _id="facial-twitching-intake")["total"] == 1
+    assert questionnaires(client, version="1.0.0,2.0.0")["total"] == 1  # a comma is "or"
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"url": CANONICAL + "x"},
+        {"url": CANONICAL.upper()},
+        {"url": "https://nyfacialparalysis.example/fhir/Questionnaire/facial-twitching-intake"},
+        {"url": CANONICAL, "version": "1.0.0"},
+        {"_id": "other"},
+    ],
+)
+def test_it_answers_a_questionnaire_search_without_a_match_with_an_empty_bundle(client, params):
+    """A search that matches nothing is a Bundle with total 0, not a 404
+    (https://hl7.org/fhir/R4/http.html#search)."""
+    body = questionnaires(client, **params)
+    assert body["total"] == 0 and "entry" not in body
+
+
+def test_it_counts_questionnaires_without_entries_for_count_zero(client):
+    body = questionnaires(client, url=CANONICAL, _count="0")
+    assert body["total"] == 1 and "entry" not in body
+
+
+@pytest.mark.parametrize("query", ["url=", "_count=ten", "_count=1&_count=2", "version="])
+def test_it_refuses_a_bad_questionnaire_search_with_a_400_outcome(client, query):
+    outcome(client.get(f"/fhir/Questionnaire?{query}"), 400, "invalid")
+
+
+# --- Instants --------------------------------------------------------------------------------------
+
+
+def test_it_writes_instants_in_utc_with_z(app, client, token):
+    """meta.lastUpdated is an instant (https://hl7.org/fhir/R4/datatypes.html#instant), written
+    2026-12-05T10:00:00Z; authored, a dateTime in UTC, is written with Z too."""
+    public_id = make_submission(app, MARIA, submitted_at=datetime(2026, 12, 5, 10, 0, tzinfo=timezone.utc))
+    body = fhir(call(client, f"{QR}/{public_id}", token))
+    assert body["meta"]["lastUpdated"] == "2026-12-05T10:00:00Z"
+    assert body["authored"] == "2026-12-05T10:00:00Z"
+    [entry] = fhir(call(client, QR, token))["entry"]
+    assert entry["resource"]["meta"]["lastUpdated"] == "2026-12-05T10:00:00Z"
+    assert "+00:00" not in json.dumps(entry)
+
+
+# --- Unknown search parameters: lenient by default, strict when asked ---------------------------
+# https://hl7.org/fhir/R4/search.html#errors: "Servers SHOULD ignore unknown parameters"
+# unless the client asks "Prefer: handling=strict", then they are errors.
+
+STRICT = {"Prefer": "handling=strict"}
+
+
+@pytest.mark.parametrize("unknown", ["patient=123", "_lastupdated=ge2025-01-01", "_sort=-_lastUpdated"])
+def test_it_ignores_an_unknown_search_parameter_by_default(client, token, timeline, unknown):
+    body = found(client, token, unknown)
+    assert body["total"] == 4
+    assert body["link"][0]["url"] == f"http://localhost{QR}?_count=20"  # what was used, not the rest
+    for prefer in ("handling=lenient", "respond-async, handling=lenient"):
+        body = fhir(call(client, f"{QR}?{unknown}", token, headers={"Prefer": prefer}))
+        assert body["total"] == 4
+
+
+@pytest.mark.parametrize("unknown", ["patient=123", "_lastupdated=ge2025-01-01"])
+def test_it_refuses_an_unknown_search_parameter_when_strict(app, client, token, unknown):
+    body = outcome(call(client, f"{QR}?{unknown}", token, headers=STRICT), 400, "not-supported")
+    assert unknown.split("=")[0] in body["issue"][0]["diagnostics"]
+    [event] = events(app, "fhir.search")
+    assert event.detail.startswith("refused: ")
+    for prefer in ("HANDLING = Strict", 'return=minimal, handling="strict"'):
+        outcome(call(client, f"{QR}?{unknown}", token, headers={"Prefer": prefer}), 400, "not-supported")
+
+
+def test_strict_handling_still_accepts_known_parameters(client, token, timeline):
+    query = f"{QR}?_lastUpdated=ge2025-03-15&_count=2&_format=json"
+    body = fhir(call(client, query, token, headers=STRICT))
+    assert body["total"] == fhir(call(client, query, token))["total"] == 3
+    assert len(body["entry"]) == 2
+
+
+def test_the_questionnaire_search_is_lenient_or_strict_too(client):
+    assert questionnaires(client, url=CANONICAL, publisher="x")["total"] == 1
+    body = questionnaires(
+        client, headers=STRICT, url=CANONICAL, version="2.0.0", _id="facial-twitching-intake"
+    )
+    assert body["total"] == 1
+    outcome(client.get("/fhir/Questionnaire?publisher=x", headers=STRICT), 400, "not-supported")
+
+
+# --- JSON only: 406 for an Accept or _format that admits only XML -------------------------------
+# https://hl7.org/fhir/R4/http.html#mime-type: _format overrides Accept; a server that cannot
+# answer in a format asked for answers 406 Not Acceptable (RFC 9110 section 15.5.7).
+
+XML_ONLY = [
+    "application/fhir+xml",
+    "application/xml",
+    "text/xml",
+    "application/fhir+xml;q=1.0, application/xml;q=0.9",
+    "application/fhir+json;q=0, application/fhir+xml",
+    "text/html",
+]
+JSON_OK = [
+    "application/fhir+json",
+    "application/json",
+    "*/*",
+    "application/*",
+    "application/fhir+xml, */*;q=0.1",
+    "application/fhir+json; fhirVersion=4.0",
+    "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",  # a browser's
+    "",
+]
+
+
+def _api_paths(app) -> list[str]:
+    public_id = make_submission(app, MARIA)
+    return [
+        "/fhir/metadata",
+        "/fhir/Questionnaire/facial-twitching-intake",
+        "/fhir/Questionnaire",
+        QR,
+        f"{QR}/{public_id}",
+    ]
+
+
+@pytest.mark.parametrize("accept", XML_ONLY)
+def test_it_answers_an_xml_only_accept_with_406_in_json(app, client, token, accept):
+    for path in _api_paths(app):
+        response = call(client, path, token, headers={"Accept": accept})
+        body = outcome(response, 406, "not-supported")
+        assert "JSON" in body["issue"][0]["diagnostics"]
+
+
+@pytest.mark.parametrize(
+    "value", ["xml", "application/fhir+xml", "text/xml", "application/xml", "ttl", "html"]
+)
+def test_it_answers_format_xml_with_406_in_json(app, client, token, value):
+    for path in _api_paths(app):
+        response = call(
+            client, path, token, query_string={"_format": value}, headers={"Accept": "application/fhir+json"}
+        )
+        outcome(response, 406, "not-supported")
+
+
+@pytest.mark.parametrize("accept", JSON_OK)
+def test_it_answers_any_accept_that_admits_json(app, client, token, accept):
+    for path in _api_paths(app):
+        fhir(call(client, path, token, headers={"Accept": accept}))
+
+
+@pytest.mark.parametrize("value", ["json", "application/json", "application/fhir+json", "JSON"])
+def test_format_json_overrides_an_xml_accept(app, client, token, value):
+    """_format overrides the Accept header (https://hl7.org/fhir/R4/http.html#mime-type)."""
+    for path in _api_paths(app):
+        fhir(
+            call(
+                client,
+                path,
+                token,
+                query_string={"_format": value},
+                headers={"Accept": "application/fhir+xml"},
+            )
+        )
 
 
 # --- the gate -----------------------------------------------------------------------------------
@@ -228,10 +515,11 @@ def test_it_reads_a_submission_as_a_questionnaire_response(app, client, token):
     assert (body["id"], body["status"], body["authored"]) == (
         public_id,
         "completed",
-        "2025-03-14T13:26:53+00:00",
+        "2025-03-14T13:26:53Z",
     )
     assert body["identifier"]["value"] == "READ-2345"
-    assert answers_from_response(QUESTIONNAIRE, body) == MARIA
+    assert body["questionnaire"] == f"{CANONICAL}|1.0.0"  # the version the patient answered
+    assert answers_from_response(PUBLISHED, body) == MARIA
     assert response.headers["Last-Modified"] == "Fri, 14 Mar 2025 13:26:53 GMT"
     assert response.headers["Cache-Control"] == "no-store"
     assert "Set-Cookie" not in response.headers
@@ -375,7 +663,7 @@ def test_it_gives_last_updated_to_the_microsecond_so_gt_misses_nothing(app, clie
     )
     [entry] = found(client, token, "")["entry"]
     last_updated = entry["resource"]["meta"]["lastUpdated"]
-    assert (entry["resource"]["id"], last_updated) == (first, "2025-03-14T10:00:00.300000+00:00")
+    assert (entry["resource"]["id"], last_updated) == (first, "2025-03-14T10:00:00.300000Z")
     later = make_submission(
         app, MARIA, submitted_at=datetime(2025, 3, 14, 10, 0, 0, 700000, tzinfo=timezone.utc)
     )
@@ -437,9 +725,6 @@ def test_it_counts_without_entries_for_count_zero_and_caps_count(app, client, to
         ("_count=ten", "invalid"),
         ("_count=1&_count=2", "invalid"),
         ("_cursor=abc", "invalid"),
-        ("_format=xml", "not-supported"),
-        ("_lastupdated=ge2025-01-01", "not-supported"),  # misspelt: refused, not ignored
-        ("patient=123", "not-supported"),
     ],
 )
 def test_it_refuses_a_bad_search_with_a_400_outcome(app, client, token, query, code):
@@ -567,3 +852,48 @@ def test_it_writes_one_audit_row_per_call(app, client, token):
         "fhir.search",
         "fhir.denied",
     ]
+
+
+@pytest.mark.parametrize(
+    "headers, query",
+    [
+        ({"Accept": ";;;,,,q=abc"}, ""),
+        ({"Accept": "application/fhir+json;q=nope"}, ""),
+        ({"Accept": "\u00e9/\u00e9"}, ""),
+        ({"Accept": "*" * 5000}, ""),
+        ({"Prefer": "handling"}, "x=1"),
+        ({"Prefer": "handling=;;;=,,"}, "x=1"),
+        ({"Prefer": "handling=" + "s" * 5000}, "x=1"),
+        ({}, "_format="),
+        ({}, "_format=%00"),
+        ({}, "url=%00&version=%ff&_id=" + "x" * 3000),
+        ({}, "url=a&url=b&_count=99999999999"),
+        ({"Prefer": "handling=strict"}, "%00=1"),
+        ({"Prefer": "handling=strict"}, "=1"),
+    ],
+)
+def test_bad_headers_and_parameters_never_give_a_500(app, client, token, headers, query):
+    for path in ("/fhir/metadata", "/fhir/Questionnaire", QR, "/fhir/Questionnaire/facial-twitching-intake"):
+        response = call(client, f"{path}?{query}", token, headers=headers)
+        assert response.status_code < 500, (path, response.get_data(as_text=True)[:300])
+        assert response.content_type == "application/fhir+json"
+
+
+def test_fhir_canonical_base_is_read_from_the_environment(tmp_path):
+    """config.py reads FHIR_CANONICAL_BASE from the environment; unset, it is None (and the
+    app takes PUBLIC_URL + /fhir, test_the_questionnaire_is_published_under_...)."""
+    import os
+    import subprocess
+    import sys
+
+    code = "import config; print(config.Config.FHIR_CANONICAL_BASE)"
+    env = {
+        **os.environ,
+        "FHIR_CANONICAL_BASE": "https://forms.clinic.org/fhir",
+        "INTAKE_INSTANCE_DIR": str(tmp_path),
+    }
+    given = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert given.stdout.strip() == "https://forms.clinic.org/fhir"
+    env.pop("FHIR_CANONICAL_BASE")
+    unset = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert unset.stdout.strip() == "None"

@@ -231,6 +231,99 @@ def test_it_gives_instrument_options_loinc_answers_and_ordinal_values(resource):
     assert extension(plain, fhir.EXT_ORDINAL_VALUE) == []
 
 
+def test_it_puts_ordinal_values_on_the_answer_options_where_lhc_forms_reads_them(resource):
+    """ordinalValue (http://hl7.org/fhir/StructureDefinition/ordinalValue, valueDecimal) may sit
+    on Coding or on Questionnaire.item.answerOption (https://hl7.org/fhir/R4/extension-ordinalvalue.html
+    context); LHC-Forms 40 scores from answerOption.extension only, FHIRPath's ordinal()
+    reads the Coding's, so every scored option carries both, equal."""
+    scored = [item for item, _ in walk_items(resource["item"]) if item["linkId"].startswith("stress.")]
+    checked = 0
+    for item in scored:
+        for option in item.get("answerOption", []):
+            on_coding = extension(option["valueCoding"], fhir.EXT_ORDINAL_VALUE)
+            on_option = extension(option, fhir.EXT_ORDINAL_VALUE)
+            assert on_option == on_coding, item["linkId"]
+            checked += len(on_option)
+    assert checked >= 4 * 10  # GAD-7, PHQ-2 and PHQ-9 item 9 at least
+    gad = items_by_link_id(resource)["stress.gad7.1"]["answerOption"]
+    assert [extension(o, fhir.EXT_ORDINAL_VALUE)[0]["valueDecimal"] for o in gad] == [0, 1, 2, 3]
+    # An exclusive option keeps its own extension beside it; an unscored one has none.
+    for item, _ in walk_items(resource["item"]):
+        for option in item.get("answerOption", []):
+            urls = [e["url"] for e in option.get("extension", [])]
+            assert len(urls) == len(set(urls)) and set(urls) <= {
+                fhir.EXT_ORDINAL_VALUE,
+                fhir.EXT_OPTION_EXCLUSIVE,
+            }
+    assert "extension" not in items_by_link_id(resource)["twitch.side"]["answerOption"][0]
+
+
+# --------------------------------------------------------------------------- publishing
+
+
+def test_its_canonical_url_is_built_from_the_base_given():
+    """Questionnaire.url, a canonical: https://hl7.org/fhir/R4/references.html#canonical."""
+    published = fhir.published_at(QUESTIONNAIRE, "https://forms.clinic.org/fhir/")
+    assert published.url == "https://forms.clinic.org/fhir/Questionnaire/facial-twitching-intake"
+    assert QUESTIONNAIRE.url != published.url  # the definition itself is untouched
+    resource = questionnaire_resource(published)
+    assert resource["url"] == published.url
+    side = items_by_link_id(resource)["twitch.side"]["answerOption"][0]["valueCoding"]
+    assert side["system"] == f"{published.url}/CodeSystem/twitch.side"
+    qr = questionnaire_response(
+        published, fhir_cases.MINIMAL, status="completed", authored=AUTHORED, response_id=RESPONSE_ID
+    )
+    assert qr["questionnaire"] == f"{published.url}|{QUESTIONNAIRE.version}"
+    assert answers_from_response(published, qr) == fhir_cases.MINIMAL
+    with pytest.raises(ValueError):
+        answers_from_response(QUESTIONNAIRE, qr)  # another canonical is another questionnaire
+
+
+@pytest.mark.parametrize(
+    "base", ["", "forms.clinic.org/fhir", "ftp://x.org", "https://x.org/f?a=1", "https://x.org/#f"]
+)
+def test_it_refuses_a_canonical_base_that_is_not_an_http_url(base):
+    with pytest.raises(ValueError):
+        fhir.canonical_url(base, QUESTIONNAIRE.id)
+
+
+def test_it_names_publisher_date_and_copyright_when_given():
+    """https://hl7.org/fhir/R4/questionnaire-definitions.html#Questionnaire.publisher, .date, .copyright"""
+    resource = questionnaire_resource(QUESTIONNAIRE, date="2026-12-05", publisher="A Clinic")
+    assert (resource["publisher"], resource["date"]) == ("A Clinic", "2026-12-05")
+    assert resource["copyright"] == QUESTIONNAIRE.copyright
+    FhirQuestionnaire.parse_obj(resource)
+    assert "publisher" not in questionnaire_resource(QUESTIONNAIRE)
+
+
+def test_each_version_has_its_release_date():
+    from intake.questionnaire import versions
+
+    assert versions.released("2.0.0") == "2026-12-05"
+    assert versions.released("1.0.0") == "2026-11-27"
+    assert versions.released("9.9.9") is None
+    assert all(re.fullmatch(r"\d{4}-\d{2}-\d{2}", v.released or "") for v in versions.VERSIONS)
+
+
+def test_it_writes_instants_in_utc_with_z():
+    """instant: https://hl7.org/fhir/R4/datatypes.html#instant (Z is UTC)."""
+    new_york = timezone(timedelta(hours=-5))
+    assert fhir.instant(datetime(2026, 12, 5, 5, 0, tzinfo=new_york)) == "2026-12-05T10:00:00Z"
+    assert (
+        fhir.instant(datetime(2026, 12, 5, 10, 0, 0, 300000, tzinfo=timezone.utc))
+        == "2026-12-05T10:00:00.300000Z"
+    )
+    with pytest.raises(ValueError):
+        fhir.instant(datetime(2026, 12, 5, 10, 0))
+    b = bundle([], type="collection", timestamp=datetime(2026, 12, 5, 5, 0, tzinfo=new_york))
+    assert b["timestamp"] == "2026-12-05T10:00:00Z"
+    utc = questionnaire_response(
+        QUESTIONNAIRE, {}, status="completed", authored=datetime(2026, 12, 5, 10, 0, tzinfo=timezone.utc),
+        response_id=RESPONSE_ID,
+    )  # fmt: skip
+    assert utc["authored"] == "2026-12-05T10:00:00Z"
+
+
 def test_it_maps_enable_when_and_behavior(resource):
     by_id = items_by_link_id(resource)
     where_system = f"{QUESTIONNAIRE.url}/CodeSystem/twitch.where"

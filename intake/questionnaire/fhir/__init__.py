@@ -4,6 +4,7 @@ Pure Python: no Flask, WTForms or SQLAlchemy. Every function returns plain JSON-
 (dicts, lists, str, int, bool), so callers can `json.dumps` it as `application/fhir+json`.
 
     questionnaire_resource(q)               the form definition, a `Questionnaire`
+    published_at(q, canonical_base)         q under its canonical URL {base}/Questionnaire/{id}
     questionnaire_response(q, answers, ...) one submission, a `QuestionnaireResponse`
     answers_from_response(q, resource)      the inverse: back to the app's answer dict
     bundle(resources, type=...)             a `Bundle` (collection or searchset)
@@ -17,7 +18,8 @@ One module per job:
     enable_when    enableWhen, and the SDC expressions for `choices_from`
     items          step groups and question items of the Questionnaire
     scores         calculated score items, and the scores of a completed response
-    questionnaire  the `Questionnaire` resource
+    questionnaire  the `Questionnaire` resource, and its canonical URL
+    instants       instants and dateTimes in UTC, written with Z
     values         one item's value <-> its FHIR answers, with the type checks
     response       the `QuestionnaireResponse` of a submission
     reverse        a `QuestionnaireResponse` back to the app's answers
@@ -63,9 +65,10 @@ from intake.questionnaire.fhir.extensions import (
     ITEM_CONTROL_SYSTEM,
     SDC,
 )
+from intake.questionnaire.fhir.instants import instant
 from intake.questionnaire.fhir.items import EMAIL_REGEX, PHONE_REGEX
 from intake.questionnaire.fhir.outcome import ISSUE_SEVERITIES, ISSUE_TYPES, operation_outcome
-from intake.questionnaire.fhir.questionnaire import questionnaire_resource
+from intake.questionnaire.fhir.questionnaire import canonical_url, published_at, questionnaire_resource
 from intake.questionnaire.fhir.response import ResponseStatus, questionnaire_response
 from intake.questionnaire.fhir.reverse import answers_from_response
 from intake.questionnaire.fhir.terminology import (
@@ -81,7 +84,10 @@ from intake.questionnaire.fhir.terminology import (
 __all__ = [
     "answers_from_response",
     "bundle",
+    "canonical_url",
+    "instant",
     "operation_outcome",
+    "published_at",
     "option_system",
     "questionnaire_resource",
     "questionnaire_response",

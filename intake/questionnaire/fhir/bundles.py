@@ -6,6 +6,8 @@ import re
 from datetime import datetime
 from typing import Any, Literal, Mapping
 
+from intake.questionnaire.fhir.instants import instant
+
 BundleType = Literal["collection", "searchset"]
 
 _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
@@ -35,7 +37,7 @@ def bundle(
         out["id"] = bundle_id
     out["type"] = type
     if timestamp is not None:
-        out["timestamp"] = timestamp.isoformat(timespec="seconds")
+        out["timestamp"] = instant(timestamp, "seconds")
     if type == "searchset":
         out["total"] = len(out_entries) if total is None else total
     if out_entries:

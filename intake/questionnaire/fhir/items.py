@@ -139,12 +139,19 @@ def _answer_rules(q: Questionnaire, item: Item) -> dict[str, Any]:
 
 def _answer_option(q: Questionnaire, item: Item, choice: Choice) -> dict[str, Any]:
     coding = choice_coding(q, item, choice)
+    option_extensions: list[dict[str, Any]] = []
     if choice.ordinal is not None:
-        # On the Coding (as LOINC's own FHIR forms do); R4 allows it on Coding.
-        coding = {"extension": [extension(EXT_ORDINAL_VALUE, "valueDecimal", choice.ordinal)], **coding}
-    option: dict[str, Any] = {"valueCoding": coding}
+        # R4's ordinalValue may sit on the Coding or on the answerOption, and readers differ:
+        # LOINC's own forms and FHIRPath's ordinal() read the Coding's; LHC-Forms (40.x, R4)
+        # scores only from answerOption.extension. So both carry it, with the same value.
+        ordinal = extension(EXT_ORDINAL_VALUE, "valueDecimal", choice.ordinal)
+        coding = {"extension": [ordinal], **coding}
+        option_extensions.append(ordinal)
     if choice.exclusive:
-        option["extension"] = [extension(EXT_OPTION_EXCLUSIVE, "valueBoolean", True)]
+        option_extensions.append(extension(EXT_OPTION_EXCLUSIVE, "valueBoolean", True))
+    option: dict[str, Any] = {"valueCoding": coding}
+    if option_extensions:
+        option = {"extension": option_extensions, **option}
     return option
 
 

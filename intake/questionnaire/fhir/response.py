@@ -6,6 +6,7 @@ import re
 from datetime import datetime
 from typing import Any, Literal, Mapping
 
+from intake.questionnaire.fhir.instants import date_time
 from intake.questionnaire.fhir.scores import scores_answered
 from intake.questionnaire.fhir.values import answer_values
 from intake.questionnaire.schema import Questionnaire
@@ -45,7 +46,7 @@ def questionnaire_response(
     }
     if subject_display:
         resource["subject"] = {"display": subject_display}
-    resource["authored"] = authored.isoformat(timespec="seconds")
+    resource["authored"] = date_time(authored)
     if groups:
         resource["item"] = groups
     return resource
