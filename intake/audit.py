@@ -28,6 +28,7 @@ class Action:
     VIEWED = "submission.viewed"
     REVIEWED, REOPENED = STATUS_CHANGE_ACTIONS
     NOTE_ADDED = "note.added"
+    PERSON_UNLINKED = "submission.unlinked"  # "not the same person" (clinic/visits.py)
     # The Needs attention list (red-flag drafts, callback requests) and its callbacks.
     ATTENTION_VIEWED = "attention.viewed"
     CALLBACK_HANDLED = "callback.handled"
@@ -66,7 +67,7 @@ class Action:
         FHIR_SEARCH, FHIR_DENIED, FHIR_THROTTLED, API_TOKEN_CREATED, API_TOKEN_REVOKED,
         PURGED, KEYS_ROTATED, BACKED_UP, RESTORED,
         LOGIN_PASSWORD, SECOND_FACTOR_ENROLLED, SECOND_FACTOR_OK, SECOND_FACTOR_FAILED,
-        RECOVERY_CODE_USED, SECOND_FACTOR_RESET, ATTENTION_VIEWED, CALLBACK_HANDLED,
+        RECOVERY_CODE_USED, SECOND_FACTOR_RESET, ATTENTION_VIEWED, CALLBACK_HANDLED, PERSON_UNLINKED,
     )  # fmt: skip
 
 

@@ -1,6 +1,6 @@
 """Command-line tasks (`flask --app intake NAME`): create-clinician, seed-demo, the FHIR
 API's tokens (create-api-token, revoke-api-token, list-api-tokens), and the data
-lifecycle: rotate-keys, seal-synopses, purge-expired, backup, restore."""
+lifecycle: rotate-keys, backfill, purge-expired, backup, restore."""
 
 from __future__ import annotations
 
@@ -177,13 +177,13 @@ def rotate_keys_command(batch: int) -> None:
     )
 
 
-@click.command("seal-synopses")
+@click.command("backfill")
 @click.option("--batch", default=maintenance.BATCH, show_default=True, type=click.IntRange(1, 100_000))
 @with_appcontext
-def seal_synopses_command(batch: int) -> None:
-    """Seal the one-line synopsis of submissions sent before the app sealed one."""
-    result = maintenance.seal_synopses(QUESTIONNAIRE, batch)
-    click.echo(f"Sealed {result.sealed} synopses.")
+def backfill_command(batch: int) -> None:
+    """Seal the synopsis and index the person of submissions sent by older versions."""
+    result = maintenance.backfill(QUESTIONNAIRE, batch)
+    click.echo(f"Sealed {result.sealed} synopses; indexed {result.indexed} for earlier visits.")
     if result.unreadable:
         raise click.ClickException(
             "these failed their integrity check or no configured key opens them: "
@@ -241,7 +241,7 @@ def register(app: Flask) -> None:
         revoke_api_token_command,
         list_api_tokens_command,
         rotate_keys_command,
-        seal_synopses_command,
+        backfill_command,
         purge_expired_command,
         backup_command,
         restore_command,

@@ -21,7 +21,7 @@ from intake.questionnaire.safety import Tier, assess, signs_of_tier
 from intake.questionnaire.schema import Item, ItemType, Questionnaire
 from intake.questionnaire.summary import patient_name
 from intake.questionnaire.synopsis import synopsis
-from intake.security.blind_index import name_index
+from intake.security.blind_index import name_index, person_index
 
 FIRST_NAMES = (
     "Maria", "James", "Ana", "Robert", "Wei", "Fatima", "David", "Olga", "Carlos", "Linda",
@@ -217,6 +217,7 @@ def demo_rows(
             "last_name_index": name_index(answers.get("about.last_name"), key),
             "patient_name": patient_name(answers),
             "synopsis": synopsis(questionnaire, answers, submitted.date()),
+            "person_index": person_index(answers, key),
         }
 
 

@@ -108,6 +108,9 @@ class Submission(db.Model):
     # The one-line synopsis (questionnaire/synopsis.py), sealed the same way for the same
     # list; None for drafts and rows sent before it existed (worked out from the answers).
     synopsis: Mapped[str | None] = mapped_column(EncryptedText, deferred=True)
+    # HMAC of the normalised full name and date of birth (clinic/visits.py): the same
+    # person's earlier submissions, found through an index without opening any answers.
+    person_index: Mapped[str | None] = mapped_column(String(64))
     # Bumped by every write: a step save checked without the write lock writes only onto
     # the version it merged onto (submissions.write_draft); the ORM bumps it too.
     row_version: Mapped[int] = mapped_column(default=1, server_default="1")
@@ -126,6 +129,8 @@ class Submission(db.Model):
         Index("ix_submission_status_tier_submitted", "status", "safety_tier", "submitted_at"),
         # Exact last-name search, newest first without a sort.
         Index("ix_submission_name_submitted", "last_name_index", "submitted_at"),
+        # The same person's earlier submissions (clinic/visits.py), newest first.
+        Index("ix_submission_person_submitted", "person_index", "submitted_at"),
     )
 
     @property
@@ -199,6 +204,24 @@ class RecoveryCode(db.Model):
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     __table_args__ = (UniqueConstraint("clinician_id", "code_hash"),)
+
+
+class PersonUnlink(db.Model):
+    """A clinician's "not the same person" between two submissions matched by name and
+    date of birth (clinic/visits.py). Kept, never removed; audited."""
+
+    __tablename__ = "person_unlink"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submission.id"))
+    other_id: Mapped[int] = mapped_column(ForeignKey("submission.id"))
+    clinician_id: Mapped[int] = mapped_column(ForeignKey("clinician.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (
+        Index("ix_person_unlink_submission", "submission_id"),
+        Index("ix_person_unlink_other", "other_id"),
+    )
 
 
 class ReviewNote(db.Model):

@@ -417,15 +417,16 @@ def make_submission(
     status: str = "new",
     reference: str | None = None,
     version: str = "1.0.0",
-    sealed_synopsis: bool = True,
+    derived: bool = True,
 ) -> str:
     """A submitted questionnaire written straight to the database; its public id.
-    `sealed_synopsis=False`: as a version of the app before 0012 sent it."""
+    `derived=False`: as a version before 0012 sent it (no sealed synopsis, no person index)."""
     from intake.patient.submissions import new_reference
     from intake.questionnaire.safety import assess
     from intake.questionnaire.summary import patient_name
     from intake.questionnaire.synopsis import synopsis
     from intake.questionnaire.twitching import QUESTIONNAIRE
+    from intake.security.blind_index import person_index
 
     submitted_at = submitted_at or datetime.now(timezone.utc) - timedelta(minutes=5)
     with app.app_context():
@@ -442,7 +443,8 @@ def make_submission(
             submitted_at=submitted_at,
             last_name_index=name_index(answers.get("about.last_name")),
             patient_name=patient_name(answers),
-            synopsis=synopsis(QUESTIONNAIRE, answers, submitted_at.date()) if sealed_synopsis else None,
+            synopsis=synopsis(QUESTIONNAIRE, answers, submitted_at.date()) if derived else None,
+            person_index=person_index(answers) if derived else None,
         )
         db.session.add(row)
         db.session.commit()

@@ -82,6 +82,7 @@ EXPECTED: dict[tuple[str, str], tuple] = {
     ("POST", "/clinic/submissions/<public_id>/notes"): (L, L, L, M, L, L, M, L),
     ("POST", "/clinic/submissions/<public_id>/reviewed"): (L, L, L, M, L, L, M, L),
     ("POST", "/clinic/submissions/<public_id>/reopen"): (L, L, L, M, L, L, M, L),
+    ("POST", "/clinic/submissions/<public_id>/unlink/<other_id>"): (L, L, L, M, L, L, M, L),
     ("GET", "/clinic/attention"): (L, L, L, 200, L, L, 200, L),
     ("GET", "/clinic/attention/<public_id>"): (L, L, L, M, L, L, M, L),
     ("POST", "/clinic/attention/<public_id>/called"): (L, L, L, M, L, L, M, L),
@@ -181,6 +182,7 @@ def world(app) -> World:
     common = {
         "public_id": public_id,
         "resource_id": public_id,
+        "other_id": public_id,
         "clinician_id": str(target),
         "step_id": "safety",
         "filename": "css/app.css",

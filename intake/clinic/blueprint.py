@@ -119,6 +119,12 @@ def clinic_time(moment: datetime | None) -> str:
     )
 
 
+@bp.app_template_filter("clinic_day")
+def clinic_day(moment: datetime) -> str:
+    local = moment.astimezone(clinic_zone())
+    return f"{MONTHS[local.month - 1]} {local.day}, {local.year}"
+
+
 # Clinician pages are English only (patients see the translated generic 500 message).
 UNREADABLE = (
     "This record failed its integrity check, so nothing of it is shown: it was changed "

@@ -20,7 +20,7 @@ from flask_login import current_user
 
 from intake import audit, listing
 from intake.audit import Action
-from intake.clinic import accounts, mfa, workspace
+from intake.clinic import accounts, mfa, visits, workspace
 from intake.clinic.blueprint import (
     NO_SUCH_SUBMISSION,
     bp,
@@ -239,6 +239,7 @@ def _render_submission(found: Submission, note_form: NoteForm) -> str:
         submission=found,
         summary=summary,
         read=first_read(QUESTIONNAIRE, found.answers, found.submitted_at.date()),
+        visits=visits.earlier_visits(QUESTIONNAIRE, found),
         safety=safety_box(SafetyRecord.from_json(found.safety_record), summary.safety, found.safety_tier),
         questionnaire=QUESTIONNAIRE,
         notes=workspace.notes_for(found),
@@ -271,6 +272,18 @@ def reopen(public_id: str):
         audit.record(Action.REOPENED, me(), found)
         db.session.commit()
         flash(f"{found.reference} is back to new.")
+    return redirect(url_for("clinician.submission", public_id=found.public_id))
+
+
+@bp.post("/submissions/<public_id>/unlink/<other_id>")
+def unlink_visit(public_id: str, other_id: str):
+    """A clinician's "not the same person": the other form leaves this one's earlier
+    submissions (and this one leaves the other's)."""
+    found, other = submission_or_404(public_id), submission_or_404(other_id)
+    if visits.unlink(found, other, me(), utcnow()):
+        audit.record(Action.PERSON_UNLINKED, me(), found, detail=f"not the same person as {other.reference}")
+        db.session.commit()
+        flash(f"{other.reference} is no longer listed as this person's.")
     return redirect(url_for("clinician.submission", public_id=found.public_id))
 
 

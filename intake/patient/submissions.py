@@ -32,7 +32,7 @@ from intake.questionnaire.safety import Tier
 from intake.questionnaire.schema import Questionnaire, Step
 from intake.questionnaire.summary import patient_name
 from intake.questionnaire.synopsis import synopsis
-from intake.security.blind_index import name_index
+from intake.security.blind_index import name_index, person_index
 from intake.storage.database import finish_reading
 
 CONTENT = tuple(DraftContent.__dataclass_fields__)
@@ -281,6 +281,7 @@ SEND = (
         last_name_index=bindparam("sent_last_name_index", type_=_SUBMISSION.c.last_name_index.type),
         patient_name=bindparam("sent_patient_name", type_=_SUBMISSION.c.patient_name.type),
         synopsis=bindparam("sent_synopsis", type_=_SUBMISSION.c.synopsis.type),
+        person_index=bindparam("sent_person_index", type_=_SUBMISSION.c.person_index.type),
         row_version=_SUBMISSION.c.row_version + 1,
     )
 )
@@ -325,6 +326,7 @@ def submit(questionnaire: Questionnaire, draft_id: int, now: datetime) -> Sent:
             "sent_last_name_index": name_index(last_name if isinstance(last_name, str) else None),
             "sent_patient_name": patient_name(draft.answers),
             "sent_synopsis": synopsis(questionnaire, draft.answers, now.date()),
+            "sent_person_index": person_index(draft.answers),
         },
     )
     if result.rowcount != 1:

@@ -27,6 +27,15 @@ def normalise_name(value: str) -> str:
     return comparable(value)
 
 
+def person_index(answers, key: bytes | None = None) -> str | None:
+    """Keyed hash of "first last|YYYY-MM-DD" (the same person's submissions, clinic/visits.py);
+    None without a full name and a date of birth."""
+    first, last, born = (answers.get(k) for k in ("about.first_name", "about.last_name", "about.birth_date"))
+    if not all(isinstance(part, str) and part.strip() for part in (first, last, born)):
+        return None
+    return name_index(f"{first} {last}|{born.strip()}", key)
+
+
 def name_index(value: str | None, key: bytes | None = None) -> str | None:
     """Keyed hash of a name for exact search; None for an empty name."""
     if not value or not normalise_name(value):

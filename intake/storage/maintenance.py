@@ -1,5 +1,5 @@
 """Data lifecycle tasks run from the command line: re-encrypt under the newest data key,
-seal the synopses of rows sent before there were any, and delete what is no longer kept. Both work in short batches (one transaction each), so
+write what older versions did not (synopsis, person index), and delete what is no longer kept. Both work in short batches (one transaction each), so
 the app keeps serving while they run.
 """
 
@@ -15,45 +15,64 @@ from intake.extensions import db
 from intake.models import CallbackRequest, ReviewNote, Status, Submission
 from intake.questionnaire.schema import Questionnaire
 from intake.questionnaire.synopsis import synopsis
+from intake.security.blind_index import person_index
 from intake.security.crypto import DecryptionError, EncryptedJSON, EncryptedText, data_keys
 
 BATCH = 500
 
 
-# --- synopses ----------------------------------------------------------------------------
+# --- what older versions did not write --------------------------------------------------
 
 
 @dataclass
-class Sealing:
-    sealed: int = 0
+class Backfill:
+    sealed: int = 0  # synopses sealed
+    indexed: int = 0  # person indexes written
     unreadable: list[str] = field(default_factory=list)  # "submission id" no key opens
 
 
-def seal_synopses(questionnaire: Questionnaire, batch: int = BATCH) -> Sealing:
-    """Seal the synopsis of every submission sent before the app sealed one (0012), so
-    the list reads it instead of opening the answers. One batch per transaction."""
-    result, table, keys = Sealing(), Submission.__table__, data_keys()
+def backfill(questionnaire: Questionnaire, batch: int = BATCH) -> Backfill:
+    """Write what the app now writes when a form is sent, for the submissions sent before
+    it did: the sealed synopsis (0012) and the person index (0013). One batch per
+    transaction; a row is read only if one of them is missing."""
+    result, table, keys = Backfill(), Submission.__table__, data_keys()
+    missing = (table.c.synopsis.is_(None)) | (table.c.person_index.is_(None))
     last_id = 0
     while True:
         rows = db.session.execute(
-            select(table.c.id, type_coerce(table.c.answers, Text), table.c.submitted_at)
-            .where(table.c.id > last_id, table.c.status != Status.DRAFT, table.c.synopsis.is_(None))
+            select(
+                table.c.id,
+                type_coerce(table.c.answers, Text),
+                table.c.submitted_at,
+                table.c.synopsis.is_(None),
+            )
+            .where(table.c.id > last_id, table.c.status != Status.DRAFT, missing)
             .order_by(table.c.id)
             .limit(batch)
         ).all()
         if not rows:
             return result
-        for found_id, token, submitted_at in rows:
-            try:
-                answers = json.loads(keys.decrypt(token))
-            except DecryptionError:
-                result.unreadable.append(f"submission {found_id}")
-                continue
-            line = synopsis(questionnaire, answers, submitted_at.date())
-            db.session.execute(update(table).where(table.c.id == found_id).values(synopsis=line))
-            result.sealed += 1
+        for found_id, token, submitted_at, without_synopsis in rows:
+            _backfill_row(questionnaire, keys, found_id, token, submitted_at, without_synopsis, result)
         db.session.commit()
         last_id = rows[-1][0]
+
+
+def _backfill_row(
+    questionnaire, keys, found_id, token, submitted_at, without_synopsis, result: Backfill
+) -> None:
+    try:
+        answers = json.loads(keys.decrypt(token))
+    except DecryptionError:
+        result.unreadable.append(f"submission {found_id}")
+        return
+    values = {"person_index": person_index(answers)}
+    if without_synopsis:
+        values["synopsis"] = synopsis(questionnaire, answers, submitted_at.date())
+        result.sealed += 1
+    result.indexed += values["person_index"] is not None
+    table = Submission.__table__
+    db.session.execute(update(table).where(table.c.id == found_id).values(values))
 
 
 # --- key rotation ------------------------------------------------------------------------

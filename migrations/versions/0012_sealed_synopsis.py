@@ -3,7 +3,7 @@
 Each row of the list shows the patient's synopsis ("58 y F · left · lower lid → cheek
 ..."), sealed when the form is sent, like the name in 0007. Rows sent before this have
 none: the list works theirs out from the answers (clinic/workspace.py, labels_for), and
-`flask seal-synopses` seals them with today's code, which a migration may not import.
+`flask backfill` seals them with today's code, which a migration may not import.
 
 Revision ID: 0012_sealed_synopsis
 Revises: 0011_callback_request

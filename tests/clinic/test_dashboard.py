@@ -328,14 +328,15 @@ def test_each_row_carries_the_patient_s_synopsis(app, client, clinician):
 
 
 def test_a_row_sent_before_synopses_were_sealed_works_it_out_and_the_command_seals_it(app, client, clinician):
-    make_submission(app, MARIA, sealed_synopsis=False)
+    make_submission(app, MARIA, derived=False)
     page = client.get("/clinic/").get_data(as_text=True)
     assert '<span class="row-synopsis">47 y · left · lower lid' in page, "from the answers meanwhile"
-    result = app.test_cli_runner().invoke(args=["seal-synopses"])
-    assert result.exit_code == 0 and "Sealed 1 synopses." in result.output
+    result = app.test_cli_runner().invoke(args=["backfill"])
+    assert result.exit_code == 0 and "Sealed 1 synopses; indexed 1 for earlier visits." in result.output
     with app.app_context():
         [row] = db.session.query(Submission).all()
-        assert row.synopsis.startswith("47 y · left")
+        assert row.synopsis.startswith("47 y · left") and len(row.person_index) == 64
     statements = [s for s in _statements(app, client, "/clinic/") if "submission.answers" in s]
     assert statements == [], "sealed now: no answers opened for the list"
-    assert app.test_cli_runner().invoke(args=["seal-synopses"]).output.strip() == "Sealed 0 synopses."
+    again = app.test_cli_runner().invoke(args=["backfill"]).output.strip()
+    assert again == "Sealed 0 synopses; indexed 0 for earlier visits."

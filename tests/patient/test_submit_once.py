@@ -23,9 +23,10 @@ def test_it_treats_a_second_submit_as_the_first(app, patient):
     assert submission.status == Status.NEW
 
 
-def test_sending_seals_the_synopsis_the_list_shows(app, patient):
+def test_sending_seals_the_synopsis_and_indexes_the_person(app, patient):
     """Issue 27, part 1: worked out once, from the answers as sent, on the day sent."""
     from intake.questionnaire.synopsis import synopsis
+    from intake.security.blind_index import person_index
 
     patient.complete_all_steps()
     patient.submit()
@@ -33,6 +34,7 @@ def test_sending_seals_the_synopsis_the_list_shows(app, patient):
         sent = db.session.scalars(select(Submission)).one()
         assert sent.synopsis == synopsis(QUESTIONNAIRE, sent.answers, sent.submitted_at.date())
         assert " · left · upper lid → cheek" in sent.synopsis
+        assert sent.person_index == person_index(sent.answers) is not None, "issue 27, part 7"
 
 
 def test_it_treats_back_and_resubmit_from_a_stale_review_page_as_the_first(app, patient):

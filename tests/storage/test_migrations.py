@@ -77,6 +77,7 @@ def test_it_migrates_an_empty_database_to_exactly_the_models_schema(empty_app):
         "api_token",
         "recovery_code",
         "callback_request",
+        "person_unlink",
     }
 
 
