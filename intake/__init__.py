@@ -29,6 +29,7 @@ from intake.extensions import compress, csrf, limiter
 from intake.patient import opening_hours
 from intake.patient.forms import choice_label, choices_of
 from intake.questionnaire.display import condition_runs
+from intake.questionnaire.face_map import mirror_regions
 from intake.questionnaire.safety import flagging_items
 from intake.security import crypto, headers, keys, origin
 from intake.security.session_cookie import SessionCookie
@@ -117,6 +118,7 @@ def _register_template_globals(app: Flask) -> None:
         format_iso_date=lambda value: format_date(date.fromisoformat(value), "long"),
         format_iso_month=i18n.format_month_year,
         month_name=lambda number: format_date(date(2000, number, 1), "MMMM"),
+        mirror_regions=mirror_regions(),
         choices_of=choices_of,
         choice_label=choice_label,
         condition_runs=condition_runs,

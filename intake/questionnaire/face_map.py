@@ -105,6 +105,17 @@ def oval_on(place: str, side: str) -> Oval:
     return oval if side == PATIENT_RIGHT else mirrored(oval)
 
 
+def mirror_regions() -> tuple[Region, ...]:
+    """The regions of the patient's own drawing (twitch.where, patient/face_picker): as in a
+    mirror, so the patient's left is on the left of the picture, the opposite of the
+    clinician's map."""
+    return tuple(
+        Region(place, side, oval if side == PATIENT_LEFT else mirrored(oval))
+        for side in (PATIENT_LEFT, PATIENT_RIGHT)
+        for place, oval in RIGHT_HALF.items()
+    )
+
+
 def face_map(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> FaceMap | None:
     """None when the patient did not say where."""
     values = questionnaire.enabled_answers(answers)

@@ -445,6 +445,7 @@ TWITCHING = Step(
             required=True,
             help=TICK_ALL,
             choices=TWITCH_PLACES,
+            figure="face_picker",  # tap the places on a drawing, with a script (issue 27, part 3)
         ),
         Item(
             link_id="twitch.side",

@@ -76,7 +76,64 @@
     });
   }
 
+  // The face drawing for "where": tapping a place ticks or unticks its checkbox (the
+  // answer), and the side question follows the halves tapped. The drawing only mirrors
+  // the checkboxes and the side's radios, so either can be used.
+  function facePicker(picker) {
+    var name = picker.getAttribute("data-face-picker");
+    var sideName = picker.getAttribute("data-side-question");
+    var box = function (place) {
+      return document.querySelector('input[type=checkbox][name="' + name + '"][value="' + place + '"]');
+    };
+    var sideRadio = function (value) {
+      return document.querySelector('input[type=radio][name="' + sideName + '"][value="' + value + '"]');
+    };
+    function sides() {
+      var chosen = document.querySelector('input[type=radio][name="' + sideName + '"]:checked');
+      var value = chosen ? chosen.value : "";
+      return value === "left" || value === "right" ? [value] : value === "both" ? ["left", "right"] : [];
+    }
+    function paint() {
+      var shown = sides().length ? sides() : ["left", "right"];
+      picker.querySelectorAll("[data-place]").forEach(function (region) {
+        var ticked = box(region.getAttribute("data-place"));
+        var on = ticked && ticked.checked && shown.indexOf(region.getAttribute("data-side")) !== -1;
+        region.classList.toggle("ticked", !!on);
+      });
+    }
+    function choose(side) {
+      var radio = sideRadio(side);
+      if (radio && !radio.checked) {
+        radio.checked = true;
+        radio.dispatchEvent(new Event("change", { bubbles: true }));
+      }
+    }
+    picker.addEventListener("click", function (event) {
+      var region = event.target.closest("[data-place]");
+      if (!region) return;
+      var checkbox = box(region.getAttribute("data-place"));
+      if (!checkbox) return;
+      var side = region.getAttribute("data-side");
+      var now = sides();
+      if (!checkbox.checked) {
+        checkbox.checked = true;
+        checkbox.dispatchEvent(new Event("change", { bubbles: true }));
+        if (now.indexOf(side) === -1) choose(now.length ? "both" : side);
+      } else if (now.length && now.indexOf(side) === -1) {
+        choose("both");
+      } else {
+        checkbox.checked = false;
+        checkbox.dispatchEvent(new Event("change", { bubbles: true }));
+      }
+      paint();
+    });
+    document.addEventListener("change", paint);
+    picker.hidden = false;
+    paint();
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("[data-face-picker]").forEach(facePicker);
     var summary = document.getElementById("error-summary");
     if (summary) summary.focus();
     document.addEventListener("change", function (event) { exclusiveChoices(event); refreshConditionals(); });
