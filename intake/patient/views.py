@@ -33,6 +33,7 @@ from intake.patient import submissions
 from intake.patient.forms import ConfirmForm, StepForm, step_form
 from intake.patient.step_page import SavedAnswers, render_step_page
 from intake.questionnaire import drafts
+from intake.questionnaire.face_map import face_map
 from intake.questionnaire.respondent import PARENT, for_someone_else, respondent
 from intake.questionnaire.safety import Advice
 from intake.questionnaire.schema import REVIEW, Step
@@ -416,6 +417,7 @@ def printable():
         submission=found,
         questionnaire=QUESTIONNAIRE,
         answers=QUESTIONNAIRE.enabled_answers(found.answers),
+        face=face_map(QUESTIONNAIRE, found.answers),
     )
 
 

@@ -44,3 +44,20 @@ def test_another_browser_never_reads_it(app, patient):
     _sent(patient)
     other = app.test_client()
     assert other.get("/done/answers").status_code == 404
+
+
+def test_the_copy_draws_the_places_ticked_as_in_a_mirror(app, patient):
+    """Issue 27, part 2: the face map is on the patient's printable copy too, drawn the
+    way they answered (their left on the left), in their language."""
+    import re
+
+    _sent(patient)  # COMPLETE_FORM: upper eyelid and cheek, left side
+    page = patient.client.get("/done/answers").get_data(as_text=True)
+    svg = re.search(r'<figure class="patient-face-map">.*?</figure>', page, re.S).group(0)
+    assert sorted(re.findall(r'data-place="([a-z_]+)" data-side="([a-z]+)"', svg)) == [
+        ("cheek", "left"),
+        ("upper_eyelid", "left"),
+    ]
+    cx = [float(x) for x in re.findall(r'<ellipse cx="([0-9.]+)"[^>]*data-place', svg)]
+    assert all(x < 100 for x in cx), "the patient's left is on the left of their drawing"
+    assert "Your left" in svg and "as in a mirror" in svg
