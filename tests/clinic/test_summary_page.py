@@ -78,17 +78,13 @@ def test_it_shows_who_the_patient_is_and_the_review_state(app, client, clinician
     public_id = make_submission(app, MARIA, reference="WHO2-2222")
     page = _page(client, public_id)
     who = page[page.index('id="who-title"') : page.index('id="history-title"')]
-    for shown in (
-        "Maria Lopez",
-        "June 15, 1979",
-        "maria@example.org",
-        "+1 212 555 0100",
-        "Dr. Chen",
-        "WHO2-2222",
-        "New",
-    ):
-        assert shown in who, shown
-    assert "years" in who
+    # Issue 27, part 6: contact details on one compact line; reference and status above.
+    assert (
+        "Maria Lopez · 47 years · born June 15, 1979 · Spanish · maria@example.org · +1 212 555 0100 · "
+        "contact by Email · referred by Dr. Chen · form version 1.0.0"
+    ) in who
+    meta = page[page.index('class="summary-meta"') : page.index('class="summary-actions')]
+    assert "WHO2-2222" in meta and "<strong>New</strong>" in meta
 
 
 def test_it_shows_scores_with_bands_and_incomplete_when_an_item_is_missing(app, client, clinician):
@@ -239,12 +235,12 @@ def test_it_shows_the_form_version_the_new_sections_and_the_instruments_notice(a
 
     old = _page(client, make_submission(app, MARIA))  # answered on 1.0.0
     new = _page(client, make_submission(app, fhir_cases.COMPLETE, version="2.0.0"))
-    assert "<dt>Form version</dt><dd>1.0.0</dd>" in old and "<dt>Form version</dt><dd>2.0.0</dd>" in new
+    assert "form version 1.0.0" in old and "form version 2.0.0" in new
     assert 'no-print" aria-labelledby="pattern-title"' in old, "nothing reported: off paper"
     pattern = new[new.index('id="pattern-title"') : new.index('id="history-title"')]
     assert "Yes, the eyebrow goes up" in pattern
     treatments = new[new.index('id="treatments-title"') : new.index('id="scores-title"')]
     assert "product: Xeomin" in treatments and "Takes a blood thinner" in treatments
-    assert "<dt>Sex</dt><dd>Female</dd>" in new and "<dt>Interpreter wanted</dt><dd>Yes</dd>" in new
+    assert " · Female · " in new and " · interpreter wanted: Yes · " in new
     scores = new[new.index('id="scores-title"') : new.index('id="words-title"')]
     assert "GAD-7 and PHQ developed by Drs. Robert L. Spitzer" in scores
