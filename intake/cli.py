@@ -181,9 +181,10 @@ def rotate_keys_command(batch: int) -> None:
 @click.option("--batch", default=maintenance.BATCH, show_default=True, type=click.IntRange(1, 100_000))
 @with_appcontext
 def backfill_command(batch: int) -> None:
-    """Seal the synopsis and index the person of submissions sent by older versions."""
+    """Seal the list label (name and synopsis) and index the person of submissions sent
+    by older versions."""
     result = maintenance.backfill(QUESTIONNAIRE, batch)
-    click.echo(f"Sealed {result.sealed} synopses; indexed {result.indexed} for earlier visits.")
+    click.echo(f"Sealed {result.sealed} list labels; indexed {result.indexed} for earlier visits.")
     if result.unreadable:
         raise click.ClickException(
             "these failed their integrity check or no configured key opens them: "

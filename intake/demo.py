@@ -19,8 +19,7 @@ from intake.extensions import db
 from intake.models import REFERENCE_ALPHABET, Status, Submission
 from intake.questionnaire.safety import Tier, assess, signs_of_tier
 from intake.questionnaire.schema import Item, ItemType, Questionnaire
-from intake.questionnaire.summary import patient_name
-from intake.questionnaire.synopsis import synopsis
+from intake.questionnaire.synopsis import list_label
 from intake.security.blind_index import name_index, person_index
 
 FIRST_NAMES = (
@@ -215,8 +214,7 @@ def demo_rows(
             "reviewed_at": min(now, submitted + timedelta(hours=rng.randint(1, 72))) if reviewed else None,
             "reviewed_by_id": reviewer_id if reviewed else None,
             "last_name_index": name_index(answers.get("about.last_name"), key),
-            "patient_name": patient_name(answers),
-            "synopsis": synopsis(questionnaire, answers, submitted.date()),
+            "list_label": list_label(questionnaire, answers, submitted.date()),
             "person_index": person_index(answers, key),
         }
 

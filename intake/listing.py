@@ -39,18 +39,18 @@ class ListRow(NamedTuple):
     safety_tier: str
     submitted_at: datetime
     reviewed_at: datetime | None
-    sealed_name: str | None  # still sealed: labels_for opens each on its own
-    sealed_synopsis: str | None
+    sealed_label: str | None  # still sealed: labels_for opens each on its own
+    sealed_name: str | None  # rows sent before there were labels (0007 to 0012)
 
 
 # The list's statements are plain Core, on the table's columns: through the ORM, each
 # also went through its compile and loading machinery for rows that are not objects.
 _TABLE = Submission.__table__
-# ListRow's columns, in its order; the name and synopsis as sealed (Text: not opened by the type).
+# ListRow's columns, in its order; the label and the name as sealed (Text: not opened by the type).
 LIST_COLUMNS = (
     *(_TABLE.c[name] for name in ListRow._fields[:-2]),
+    type_coerce(_TABLE.c.list_label, Text).label("sealed_label"),
     type_coerce(_TABLE.c.patient_name, Text).label("sealed_name"),
-    type_coerce(_TABLE.c.synopsis, Text).label("sealed_synopsis"),
 )
 
 

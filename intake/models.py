@@ -101,13 +101,13 @@ class Submission(db.Model):
     reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("clinician.id"))
     # HMAC of the normalised last name: exact search without storing the name in clear.
     last_name_index: Mapped[str | None] = mapped_column(String(64))
-    # The name the workspace's list shows, sealed on its own when the form is sent: a page
-    # of the list opens 50 short names, not 50 health records. Deferred: nothing else
-    # reads it. None for drafts (and rows an older version sent: the list then falls back).
+    # What the workspace's list shows of a row, {"name", "synopsis"}, sealed as one token
+    # when the form is sent: a page of the list opens 50 short labels, not 50 health
+    # records. Deferred: nothing else reads it. None for drafts and rows sent before 0012.
+    list_label: Mapped[dict | None] = mapped_column(EncryptedJSON, deferred=True)
+    # The name alone, as versions from 0007 to 0012 sealed it: the list's fallback for
+    # their rows. New rows leave it empty.
     patient_name: Mapped[str | None] = mapped_column(EncryptedText, deferred=True)
-    # The one-line synopsis (questionnaire/synopsis.py), sealed the same way for the same
-    # list; None for drafts and rows sent before it existed (worked out from the answers).
-    synopsis: Mapped[str | None] = mapped_column(EncryptedText, deferred=True)
     # HMAC of the normalised full name and date of birth (clinic/visits.py): the same
     # person's earlier submissions, found through an index without opening any answers.
     person_index: Mapped[str | None] = mapped_column(String(64))

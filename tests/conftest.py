@@ -420,11 +420,11 @@ def make_submission(
     derived: bool = True,
 ) -> str:
     """A submitted questionnaire written straight to the database; its public id.
-    `derived=False`: as a version before 0012 sent it (no sealed synopsis, no person index)."""
+    `derived=False`: as a version before 0012 sent it (its name sealed alone, no label, no person index)."""
     from intake.patient.submissions import new_reference
     from intake.questionnaire.safety import assess
     from intake.questionnaire.summary import patient_name
-    from intake.questionnaire.synopsis import synopsis
+    from intake.questionnaire.synopsis import list_label
     from intake.questionnaire.twitching import QUESTIONNAIRE
     from intake.security.blind_index import person_index
 
@@ -442,8 +442,9 @@ def make_submission(
             updated_at=submitted_at,
             submitted_at=submitted_at,
             last_name_index=name_index(answers.get("about.last_name")),
-            patient_name=patient_name(answers),
-            synopsis=synopsis(QUESTIONNAIRE, answers, submitted_at.date()) if derived else None,
+            # Before 0012 a row had its name sealed alone, and no label.
+            list_label=list_label(QUESTIONNAIRE, answers, submitted_at.date()) if derived else None,
+            patient_name=None if derived else patient_name(answers),
             person_index=person_index(answers) if derived else None,
         )
         db.session.add(row)

@@ -34,14 +34,14 @@ class RowLabel(NamedTuple):
 
 
 def labels_for(rows: list[ListRow]) -> dict[int, RowLabel]:
-    """The patient's name and synopsis for each row of a page, from the ones sealed on
-    their own when the form was sent; for a row an older version of the app sent without
-    them, from its answers (the synopsis as of the day it was sent).
+    """The patient's name and synopsis for each row of a page, from the label sealed when
+    the form was sent; for a row an older version sent without one, from its sealed name
+    (or its answers) and a synopsis worked out from its answers as of the day it was sent.
 
     Each row is decrypted on its own, so one altered record shows as unreadable instead
     of hiding every other patient on the page.
     """
-    without = [row.id for row in rows if row.sealed_name is None or row.sealed_synopsis is None]
+    without = [row.id for row in rows if row.sealed_label is None]
     answers = (
         dict(
             db.session.execute(
@@ -57,21 +57,22 @@ def labels_for(rows: list[ListRow]) -> dict[int, RowLabel]:
 
 def _label_or_unreadable(keys: DataKeys, row: ListRow, sealed_answers: str | None) -> RowLabel:
     try:
-        opened = json.loads(keys.decrypt(sealed_answers)) if sealed_answers is not None else {}
-        name = _opened(keys, row.sealed_name) if row.sealed_name is not None else patient_name(opened)
-        line = (
-            _opened(keys, row.sealed_synopsis)
-            if row.sealed_synopsis is not None
-            else synopsis(QUESTIONNAIRE, opened, row.submitted_at.date())
-        )
+        if row.sealed_label is not None:
+            label = json.loads(keys.decrypt(row.sealed_label))
+        else:
+            label = _label_of_an_older_row(keys, row, sealed_answers)
     except DecryptionError:
         current_app.logger.critical("stored health data failed its integrity check (dashboard row)")
         return RowLabel(UNREADABLE_NAME, "")
-    return RowLabel(name or NO_NAME, line)
+    return RowLabel(label["name"] or NO_NAME, label["synopsis"])
 
 
-def _opened(keys: DataKeys, sealed: str) -> str:
-    return keys.decrypt(sealed).decode("utf-8")
+def _label_of_an_older_row(keys: DataKeys, row: ListRow, sealed_answers: str | None) -> dict:
+    opened = json.loads(keys.decrypt(sealed_answers)) if sealed_answers is not None else {}
+    name = (
+        keys.decrypt(row.sealed_name).decode("utf-8") if row.sealed_name is not None else patient_name(opened)
+    )
+    return {"name": name, "synopsis": synopsis(QUESTIONNAIRE, opened, row.submitted_at.date())}
 
 
 WAITING_FLAGGED = (

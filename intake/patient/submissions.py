@@ -30,8 +30,7 @@ from intake.questionnaire import drafts, versions
 from intake.questionnaire.drafts import DraftContent
 from intake.questionnaire.safety import Tier
 from intake.questionnaire.schema import Questionnaire, Step
-from intake.questionnaire.summary import patient_name
-from intake.questionnaire.synopsis import synopsis
+from intake.questionnaire.synopsis import list_label
 from intake.security.blind_index import name_index, person_index
 from intake.storage.database import finish_reading
 
@@ -279,8 +278,7 @@ SEND = (
         expires_at=None,
         resume_token_hash=None,
         last_name_index=bindparam("sent_last_name_index", type_=_SUBMISSION.c.last_name_index.type),
-        patient_name=bindparam("sent_patient_name", type_=_SUBMISSION.c.patient_name.type),
-        synopsis=bindparam("sent_synopsis", type_=_SUBMISSION.c.synopsis.type),
+        list_label=bindparam("sent_list_label", type_=_SUBMISSION.c.list_label.type),
         person_index=bindparam("sent_person_index", type_=_SUBMISSION.c.person_index.type),
         row_version=_SUBMISSION.c.row_version + 1,
     )
@@ -324,8 +322,7 @@ def submit(questionnaire: Questionnaire, draft_id: int, now: datetime) -> Sent:
             "sent_version": questionnaire.version,
             "sent_at": now,
             "sent_last_name_index": name_index(last_name if isinstance(last_name, str) else None),
-            "sent_patient_name": patient_name(draft.answers),
-            "sent_synopsis": synopsis(questionnaire, draft.answers, now.date()),
+            "sent_list_label": list_label(questionnaire, draft.answers, now.date()),
             "sent_person_index": person_index(draft.answers),
         },
     )

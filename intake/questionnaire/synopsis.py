@@ -18,6 +18,7 @@ from typing import Any, Mapping
 from intake.questionnaire.display import age_on, parse_date
 from intake.questionnaire.schema import Questionnaire
 from intake.questionnaire.scoring import GAD2, GAD7, PHQ2, score_all
+from intake.questionnaire.summary import patient_name
 
 SEPARATOR = " · "
 
@@ -40,6 +41,11 @@ EYE_CLOSES = {"yes": "eye shuts", "no": "eye does not shut"}
 TOGETHER = {"together": "sides together", "separately": "each side on its own"}
 BOTOX_EFFECT = {"much_better": "much better", "little_better": "a little better", "no_change": "no change"}
 SCREENS = (GAD7, GAD2, PHQ2)
+
+
+def list_label(questionnaire: Questionnaire, answers: Mapping[str, Any], sent_on: date) -> dict[str, str]:
+    """What the workspace's list shows of a submission, sealed as one token."""
+    return {"name": patient_name(answers), "synopsis": synopsis(questionnaire, answers, sent_on)}
 
 
 def synopsis(questionnaire: Questionnaire, answers: Mapping[str, Any], sent_on: date) -> str:

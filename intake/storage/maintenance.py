@@ -1,5 +1,5 @@
 """Data lifecycle tasks run from the command line: re-encrypt under the newest data key,
-write what older versions did not (synopsis, person index), and delete what is no longer kept. Both work in short batches (one transaction each), so
+write what older versions did not (list label, person index), and delete what is no longer kept. Both work in short batches (one transaction each), so
 the app keeps serving while they run.
 """
 
@@ -14,7 +14,7 @@ from sqlalchemy import Column, Text, delete, literal, select, type_coerce, updat
 from intake.extensions import db
 from intake.models import CallbackRequest, ReviewNote, Status, Submission
 from intake.questionnaire.schema import Questionnaire
-from intake.questionnaire.synopsis import synopsis
+from intake.questionnaire.synopsis import list_label
 from intake.security.blind_index import person_index
 from intake.security.crypto import DecryptionError, EncryptedJSON, EncryptedText, data_keys
 
@@ -26,17 +26,17 @@ BATCH = 500
 
 @dataclass
 class Backfill:
-    sealed: int = 0  # synopses sealed
+    sealed: int = 0  # list labels sealed
     indexed: int = 0  # person indexes written
     unreadable: list[str] = field(default_factory=list)  # "submission id" no key opens
 
 
 def backfill(questionnaire: Questionnaire, batch: int = BATCH) -> Backfill:
     """Write what the app now writes when a form is sent, for the submissions sent before
-    it did: the sealed synopsis (0012) and the person index (0013). One batch per
+    it did: the sealed list label (0012) and the person index (0013). One batch per
     transaction; a row is read only if one of them is missing."""
     result, table, keys = Backfill(), Submission.__table__, data_keys()
-    missing = (table.c.synopsis.is_(None)) | (table.c.person_index.is_(None))
+    missing = (table.c.list_label.is_(None)) | (table.c.person_index.is_(None))
     last_id = 0
     while True:
         rows = db.session.execute(
@@ -44,7 +44,7 @@ def backfill(questionnaire: Questionnaire, batch: int = BATCH) -> Backfill:
                 table.c.id,
                 type_coerce(table.c.answers, Text),
                 table.c.submitted_at,
-                table.c.synopsis.is_(None),
+                table.c.list_label.is_(None),
             )
             .where(table.c.id > last_id, table.c.status != Status.DRAFT, missing)
             .order_by(table.c.id)
@@ -52,14 +52,14 @@ def backfill(questionnaire: Questionnaire, batch: int = BATCH) -> Backfill:
         ).all()
         if not rows:
             return result
-        for found_id, token, submitted_at, without_synopsis in rows:
-            _backfill_row(questionnaire, keys, found_id, token, submitted_at, without_synopsis, result)
+        for found_id, token, submitted_at, without_label in rows:
+            _backfill_row(questionnaire, keys, found_id, token, submitted_at, without_label, result)
         db.session.commit()
         last_id = rows[-1][0]
 
 
 def _backfill_row(
-    questionnaire, keys, found_id, token, submitted_at, without_synopsis, result: Backfill
+    questionnaire, keys, found_id, token, submitted_at, without_label, result: Backfill
 ) -> None:
     try:
         answers = json.loads(keys.decrypt(token))
@@ -67,8 +67,8 @@ def _backfill_row(
         result.unreadable.append(f"submission {found_id}")
         return
     values = {"person_index": person_index(answers)}
-    if without_synopsis:
-        values["synopsis"] = synopsis(questionnaire, answers, submitted_at.date())
+    if without_label:
+        values["list_label"] = list_label(questionnaire, answers, submitted_at.date())
         result.sealed += 1
     result.indexed += values["person_index"] is not None
     table = Submission.__table__

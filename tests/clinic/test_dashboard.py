@@ -53,19 +53,24 @@ def test_each_row_links_to_its_own_summary(app, client, clinician):
         )
 
 
-def test_a_row_sent_without_a_sealed_name_shows_the_name_from_its_answers(app, client, clinician):
-    """Rows an older version of the app sent (during a rolling upgrade) have no name of
-    their own; the list opens their answers instead."""
-    make_submission(app, _person("Sealed"), reference="AAAA-2222", submitted_at=NOW - timedelta(days=2))
-    make_submission(app, _person("Older"), reference="BBBB-3333", submitted_at=NOW - timedelta(days=1))
+def test_rows_older_versions_sent_show_their_name_from_the_sealed_name_or_the_answers(app, client, clinician):
+    """Rows sent before list labels (0012) have their name sealed alone; rows an even older
+    version sent (during a rolling upgrade) have none, and the list opens their answers."""
+    make_submission(app, _person("Labelled"), reference="AAAA-2222", submitted_at=NOW - timedelta(days=3))
+    make_submission(
+        app, _person("Named"), reference="BBBB-3333", submitted_at=NOW - timedelta(days=2), derived=False
+    )
+    make_submission(
+        app, _person("Older"), reference="CCCC-4444", submitted_at=NOW - timedelta(days=1), derived=False
+    )
     with app.app_context(), db.engine.begin() as connection:
         sealed = connection.execute(
-            text("SELECT patient_name FROM submission WHERE reference = 'AAAA-2222'")
+            text("SELECT list_label FROM submission WHERE reference = 'AAAA-2222'")
         ).scalar_one()
-        connection.execute(text("UPDATE submission SET patient_name = NULL WHERE reference = 'BBBB-3333'"))
-    assert sealed.startswith("gAAAAA"), "make_submission seals the name as a send does"
+        connection.execute(text("UPDATE submission SET patient_name = NULL WHERE reference = 'CCCC-4444'"))
+    assert sealed.startswith("gAAAAA"), "make_submission seals the label as a send does"
     page = client.get("/clinic/").get_data(as_text=True)
-    assert "Maria Sealed" in page and "Maria Older" in page
+    assert "Maria Labelled" in page and "Maria Named" in page and "Maria Older" in page
 
 
 def test_it_makes_emergency_and_urgent_rows_stand_out_in_words_and_colour(app, client, clinician):
@@ -261,7 +266,7 @@ def test_it_lists_a_page_in_one_statement_that_reads_no_answers(app, client, cli
     statements = [s for s in _statements(app, client, "/clinic/") if "submission" in s]
     assert [s for s in statements if "submission.answers" in s] == []
     listing = [s for s in statements if "ORDER BY submission.submitted_at DESC" in s]
-    assert len(listing) == 1 and "submission.patient_name" in listing[0] and "LIMIT" in listing[0]
+    assert len(listing) == 1 and "submission.list_label" in listing[0] and "LIMIT" in listing[0]
     page = client.get("/clinic/").get_data(as_text=True)
     assert [n for n in range(12) if f"Maria P{n}<" in page] == [7, 8, 9, 10, 11]
 
@@ -332,11 +337,12 @@ def test_a_row_sent_before_synopses_were_sealed_works_it_out_and_the_command_sea
     page = client.get("/clinic/").get_data(as_text=True)
     assert '<span class="row-synopsis">47 y · left · lower lid' in page, "from the answers meanwhile"
     result = app.test_cli_runner().invoke(args=["backfill"])
-    assert result.exit_code == 0 and "Sealed 1 synopses; indexed 1 for earlier visits." in result.output
+    assert result.exit_code == 0 and "Sealed 1 list labels; indexed 1 for earlier visits." in result.output
     with app.app_context():
         [row] = db.session.query(Submission).all()
-        assert row.synopsis.startswith("47 y · left") and len(row.person_index) == 64
+        assert row.list_label["synopsis"].startswith("47 y · left") and len(row.person_index) == 64
+        assert row.list_label["name"] == "Maria Lopez"
     statements = [s for s in _statements(app, client, "/clinic/") if "submission.answers" in s]
     assert statements == [], "sealed now: no answers opened for the list"
     again = app.test_cli_runner().invoke(args=["backfill"]).output.strip()
-    assert again == "Sealed 0 synopses; indexed 0 for earlier visits."
+    assert again == "Sealed 0 list labels; indexed 0 for earlier visits."

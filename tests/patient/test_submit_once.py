@@ -32,8 +32,11 @@ def test_sending_seals_the_synopsis_and_indexes_the_person(app, patient):
     patient.submit()
     with app.app_context():
         sent = db.session.scalars(select(Submission)).one()
-        assert sent.synopsis == synopsis(QUESTIONNAIRE, sent.answers, sent.submitted_at.date())
-        assert " · left · upper lid → cheek" in sent.synopsis
+        assert sent.list_label == {
+            "name": "Ana Canary-Lopez",
+            "synopsis": synopsis(QUESTIONNAIRE, sent.answers, sent.submitted_at.date()),
+        }
+        assert " · left · upper lid → cheek" in sent.list_label["synopsis"]
         assert sent.person_index == person_index(sent.answers) is not None, "issue 27, part 7"
 
 

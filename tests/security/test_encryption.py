@@ -19,7 +19,7 @@ from intake.extensions import db
 from intake.models import ReviewNote, Submission
 from intake.security.crypto import DataKeys, DecryptionError
 from tests.answers import COMPLETE_FORM
-from tests.conftest import Clinic, Patient, make_app
+from tests.conftest import Clinic, Patient, make_app, make_submission
 
 CANARY_FIRST = "Quillibert"
 CANARY_LAST = "Zorbafeldt"
@@ -121,17 +121,26 @@ def test_an_altered_record_fails_closed_with_a_clear_message(app, patient, clini
     )
 
 
-@pytest.mark.parametrize("column", ["patient_name", "synopsis"])
-def test_an_altered_name_or_synopsis_is_marked_on_the_list(app, patient, clinician, caplog, column):
+def test_an_altered_list_label_is_marked_on_the_list(app, patient, clinician, caplog):
     send_canary_submission(patient)
     with app.app_context():
         public_id = db.session.scalar(select(Submission.public_id))
-    _tamper(app, public_id, column)
+    _tamper(app, public_id, "list_label")
     response = clinician.client.get("/clinic/")
     dashboard = response.get_data(as_text=True)
     assert response.status_code == 200, "the list still opens"
     assert "(record failed its integrity check)" in dashboard and CANARY_LAST not in dashboard
     assert "stored health data failed its integrity check (dashboard row)" in caplog.text
+
+
+def test_an_altered_name_of_an_older_row_is_marked_on_the_list(app, clinician, caplog):
+    """A row sent before list labels (0012) is read from its name sealed alone."""
+    public_id = make_submission(
+        app, {"about.first_name": CANARY_FIRST, "about.last_name": CANARY_LAST}, derived=False
+    )
+    _tamper(app, public_id, "patient_name")
+    dashboard = clinician.client.get("/clinic/").get_data(as_text=True)
+    assert "(record failed its integrity check)" in dashboard and CANARY_LAST not in dashboard
 
 
 def test_an_altered_draft_is_not_shown_to_the_patient(app, patient):
@@ -202,11 +211,11 @@ def test_rotate_keys_moves_everything_to_the_new_key_so_the_old_one_can_go(
     assert _all_plain(both) == before, "with the new key first, old values still read"
     result = both.test_cli_runner().invoke(args=["rotate-keys", "--batch", "1"])
     assert result.exit_code == 0, result.output
-    # two answers documents and their two safety records, the sent one's patient name and
-    # synopsis, one note, and the clinician's second-factor secret
-    assert "Re-encrypted 8 values" in result.output
+    # two answers documents and their two safety records, the sent one's list label, one
+    # note, and the clinician's second-factor secret
+    assert "Re-encrypted 7 values" in result.output
     again = both.test_cli_runner().invoke(args=["rotate-keys"])
-    assert "Re-encrypted 0 values; 8 were under the newest key" in again.output
+    assert "Re-encrypted 0 values; 7 were under the newest key" in again.output
     only_new = with_keys(new_key)
     assert _all_plain(only_new) == before
     with pytest.raises(DecryptionError):
@@ -217,7 +226,7 @@ def test_rotate_keys_moves_everything_to_the_new_key_so_the_old_one_can_go(
             .scalars()
             .all()
         )
-    assert detail[0] == "rotated=8 current=0 unreadable=0"
+    assert detail[0] == "rotated=7 current=0 unreadable=0"
 
 
 def test_rotate_keys_reports_values_no_key_opens(app, database_url, patient):
