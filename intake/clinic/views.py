@@ -234,19 +234,24 @@ def submission_or_404(public_id: str) -> Submission:
 
 def _render_submission(found: Submission, note_form: NoteForm) -> str:
     summary = build_summary(QUESTIONNAIRE, found.answers, today=clinic_today())
+    earlier = visits.earlier_visits(QUESTIONNAIRE, found)
     page = render_template(
         "clinician/submission.html",
         submission=found,
         summary=summary,
         read=first_read(QUESTIONNAIRE, found.answers, found.submitted_at.date()),
-        visits=visits.earlier_visits(QUESTIONNAIRE, found),
+        visits=earlier,
         safety=safety_box(SafetyRecord.from_json(found.safety_record), summary.safety, found.safety_tier),
         questionnaire=QUESTIONNAIRE,
         notes=workspace.notes_for(found),
         history=audit.status_history(found),
         note_form=note_form,
     )
-    audit.commit_after_reading(audit.event(Action.VIEWED, me(), found))
+    # The earlier submissions' answers were read too (what changed): the trail names them.
+    shown = ", ".join(s.reference for s in earlier.submissions)
+    audit.commit_after_reading(
+        audit.event(Action.VIEWED, me(), found, detail=f"with earlier: {shown}" if shown else "")
+    )
     return page
 
 

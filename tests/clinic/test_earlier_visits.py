@@ -39,6 +39,9 @@ def test_the_same_name_and_birth_date_lists_the_earlier_form_with_what_changed(a
     assert '<tr class="changed"><th scope="row">Bother</th><td>8/10</td><td>4/10</td></tr>' in page
     assert "Bother over time:" in page and "<polyline" in page
     assert ">NOWW-2222</a>" not in page, "not listed as its own earlier form"
+    with app.app_context():
+        viewed = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "submission.viewed")).all()
+    assert [e.detail for e in viewed] == ["with earlier: BFOR-2222"], "their answers were read too"
 
 
 def test_a_later_form_is_not_an_earlier_one(app, clinician):
