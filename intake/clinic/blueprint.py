@@ -113,15 +113,15 @@ def clinic_time(moment: datetime | None) -> str:
     # one a row), and English whatever the server's locale, like the rest of the workspace.
     local = moment.astimezone(clinic_zone())
     hour = local.hour
-    return (
-        f"{MONTHS[local.month - 1]} {local.day}, {local.year}, "
-        f"{hour % 12 or 12}:{local.minute:02d} {'PM' if hour >= 12 else 'AM'}"
-    )
+    return f"{_day(local)}, {hour % 12 or 12}:{local.minute:02d} {'PM' if hour >= 12 else 'AM'}"
 
 
 @bp.app_template_filter("clinic_day")
 def clinic_day(moment: datetime) -> str:
-    local = moment.astimezone(clinic_zone())
+    return _day(moment.astimezone(clinic_zone()))
+
+
+def _day(local: datetime) -> str:
     return f"{MONTHS[local.month - 1]} {local.day}, {local.year}"
 
 

@@ -21,7 +21,6 @@ anything but JSON) is 406 (404 and 405 outside any route come through
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from urllib.parse import urlencode
@@ -53,6 +52,7 @@ public = Blueprint("fhir_public", __name__)
 
 PUBLIC = frozenset({"fhir_api.metadata", "fhir_api.questionnaire_read", "fhir_api.questionnaire_search"})
 QUESTIONNAIRE_DOCUMENT = "intake_fhir_questionnaire"
+QUESTIONNAIRE_RESOURCE = "intake_fhir_questionnaire_resource"
 CAPABILITIES_DOCUMENT = "intake_fhir_capabilities"
 REALM = "intake-fhir"
 FAILURE_SCOPE = "fhir-api-auth-failures"
@@ -87,7 +87,8 @@ class ApiClient:
 def register(app: Flask) -> None:
     # The Questionnaire and the capabilities never change while the app runs.
     published = documents.publish(app)
-    app.extensions[QUESTIONNAIRE_DOCUMENT] = documents.dumps(published_resource(app, published))
+    app.extensions[QUESTIONNAIRE_RESOURCE] = published_resource(app, published)  # for search Bundles
+    app.extensions[QUESTIONNAIRE_DOCUMENT] = documents.dumps(app.extensions[QUESTIONNAIRE_RESOURCE])
     app.extensions[CAPABILITIES_DOCUMENT] = documents.dumps(
         documents.capability_statement(app.config["CLINIC_NAME"], app.config["PUBLIC_URL"] + bp.url_prefix)
     )
@@ -138,7 +139,7 @@ def questionnaire_search():
         return outcome(400, str(error), error.code)
     published = documents.published_questionnaire()
     matched = query.matches(published.url, published.version, published.id)
-    resources = [json.loads(current_app.extensions[QUESTIONNAIRE_DOCUMENT])] if matched else []
+    resources = [current_app.extensions[QUESTIONNAIRE_RESOURCE]] if matched else []
     result = bundle(resources[: query.count], type="searchset", total=len(resources), base_url=_api_base())
     links = [{"relation": "self", "url": _search_url(query.link_args())}]
     entries = {"entry": result.pop("entry")} if "entry" in result else {}

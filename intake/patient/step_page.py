@@ -113,9 +113,23 @@ class StepRequest:
     path: str
     notices: list[str] = field(default_factory=list)
     answers: Mapping[str, Any] = field(default_factory=dict)  # the draft's, every page
+    _elsewhere: tuple[frozenset[str], Mapping[str, Any]] | None = field(default=None, repr=False)
 
     def field(self, link_id: str):
         return self.form[link_id]
+
+    def answered_elsewhere(self, step: Step) -> tuple[frozenset[str], Mapping[str, Any]]:
+        """The questions the page itself can answer now, and the answers every other
+        condition reads: the other pages', plus those of rule-asked questions not shown
+        (they cannot be answered on the page). Worked out once per request."""
+        if self._elsewhere is None:
+            unasked = {
+                i.link_id for i in step.items if i.asked_by_rule and not _is_asked(self.field(i.link_id))
+            }
+            live = frozenset(i.link_id for i in step.items) - unasked
+            known = {**self.answers, **{link_id: self.field(link_id).data for link_id in unasked}}
+            self._elsewhere = (live, known)
+        return self._elsewhere
 
 
 class StepHoles:
@@ -214,11 +228,7 @@ def _visibility(item: Item, step: Step, r: StepRequest) -> str:
         return "" if _is_asked(r.field(item.link_id)) else " hidden"
     if not item.enable_when:
         return ""
-    # A rule-asked question not shown now cannot be answered on the page: its condition
-    # counts with the other pages' answers.
-    unasked = {i.link_id for i in step.items if i.asked_by_rule and not _is_asked(r.field(i.link_id))}
-    live = frozenset(i.link_id for i in step.items) - unasked
-    known = {**r.answers, **{link_id: r.field(link_id).data for link_id in unasked}}
+    live, known = r.answered_elsewhere(step)
     allowed = item.earlier_pages_allow(known, live)
     if allowed is None:
         return ""

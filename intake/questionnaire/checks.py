@@ -8,17 +8,12 @@ Pure Python: no Flask.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any, Callable, Mapping
 
-from intake.questionnaire.display import parse_date
+from intake.questionnaire.dates import parse_month
 from intake.questionnaire.schema import Questionnaire
 
 Check = Callable[[Mapping[str, Any]], str | None]
-
-
-def _month(value: Any) -> date | None:
-    return parse_date(f"{value}-01") if isinstance(value, str) else None
 
 
 def _always_but_seconds(v: Mapping[str, Any]) -> str | None:
@@ -52,14 +47,14 @@ def _spread_from_one_place(v: Mapping[str, Any]) -> str | None:
 
 
 def _botox_before_onset(v: Mapping[str, Any]) -> str | None:
-    last, onset = _month(v.get("history.botox_last")), _month(v.get("twitch.onset"))
+    last, onset = parse_month(v.get("history.botox_last")), parse_month(v.get("twitch.onset"))
     if last and onset and last < onset:
         return "The last Botox injection is dated before the twitching began."
     return None
 
 
 def _palsy_after_onset_but_twitch_before(v: Mapping[str, Any]) -> str | None:
-    year, onset = v.get("history.paralysis_year"), _month(v.get("twitch.onset"))
+    year, onset = v.get("history.paralysis_year"), parse_month(v.get("twitch.onset"))
     if (
         isinstance(year, int)
         and onset

@@ -4,9 +4,9 @@ their own language through the templates."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any, Sequence
 
+from intake.questionnaire.dates import parse_date, parse_month
 from intake.questionnaire.schema import Item, ItemType
 
 MONTHS = (
@@ -46,21 +46,8 @@ def date_display(value: str) -> str:
 
 
 def month_year_display(value: str) -> str:
-    parsed = parse_date(f"{value}-01")
+    parsed = parse_month(value)
     return f"{MONTHS[parsed.month - 1]} {parsed.year}" if parsed else value
-
-
-def parse_date(value: str) -> date | None:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        return None
-
-
-def age_on(birth: date, today: date) -> int:
-    """Whole years; someone born on 29 February turns a year older on 1 March."""
-    before_birthday = (today.month, today.day) < (birth.month, birth.day)
-    return today.year - birth.year - before_birthday
 
 
 def condition_runs(items: Sequence[Item]) -> dict[str, int]:

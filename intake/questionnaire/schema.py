@@ -18,6 +18,8 @@ from datetime import date
 from enum import StrEnum
 from typing import Any, Iterator, Mapping
 
+from intake.questionnaire.dates import age_on, parse_date
+
 # The page after the last step, where the patient checks every answer before sending.
 REVIEW = "review"
 
@@ -172,12 +174,8 @@ class AskWhenUnder:
         born = answers.get(self.birth_date)
         if not isinstance(born, str) or answers.get(self.respondent, "patient") != "patient":
             return False
-        try:
-            birth = date.fromisoformat(born)
-        except ValueError:
-            return False
-        years = today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
-        return years < self.age
+        birth = parse_date(born)
+        return birth is not None and age_on(birth, today) < self.age
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,8 @@ from itertools import groupby
 from operator import attrgetter
 from typing import Any, Mapping
 
-from intake.questionnaire.display import EMPTY, age_on, choice_display, display_answer, parse_date
+from intake.questionnaire.dates import age_on, months_between, parse_date, parse_month
+from intake.questionnaire.display import EMPTY, choice_display, display_answer
 from intake.questionnaire.respondent import CARER, PARENT, PATIENT, respondent
 from intake.questionnaire.safety import SafetyAssessment, assess
 from intake.questionnaire.schema import Item, ItemType, Questionnaire, Step
@@ -180,8 +181,7 @@ def _filled_in_by(a: _Answers) -> str | None:
 
 
 def _since(a: _Answers, today: date) -> str | None:
-    onset = a.get("twitch.onset")
-    started = parse_date(f"{onset}-01") if isinstance(onset, str) else None
+    started = parse_month(a.get("twitch.onset"))
     if started:
         how_long = _ago(started, today)
         since = f"{a.show('twitch.onset')} ({how_long})" if how_long else a.show("twitch.onset")
@@ -196,19 +196,18 @@ def _age_at_onset(a: _Answers, today: date) -> str | None:
     """The age given, or else the age worked out from the date of birth and the onset."""
     given = a.get("twitch.onset_age")
     birth = parse_date(str(a.get("about.birth_date") or ""))
-    onset = a.get("twitch.onset")
     if given is not None:
         years_ago = age_on(birth, today) - given if birth else None
         ago = f"; about {years_ago} years ago" if years_ago and years_ago > 0 else ""
         return f"{given} (as given){ago}"
-    started = parse_date(f"{onset}-01") if isinstance(onset, str) else None
+    started = parse_month(a.get("twitch.onset"))
     if birth and started and started >= birth:
         return f"about {age_on(birth, started)} (from the date of birth and the onset)"
     return None
 
 
 def _ago(month: date, today: date) -> str | None:
-    months = (today.year - month.year) * 12 + today.month - month.month
+    months = months_between(month, today)
     if months < 0:
         return None
     if months < 2:

@@ -15,7 +15,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Mapping
 
-from intake.questionnaire.display import age_on, parse_date
+from intake.questionnaire.dates import age_on, months_between, parse_date, parse_month
 from intake.questionnaire.schema import Questionnaire
 from intake.questionnaire.scoring import GAD2, GAD7, PHQ2, score_all
 from intake.questionnaire.summary import patient_name
@@ -84,13 +84,9 @@ def _places(values: Mapping[str, Any]) -> str | None:
     return ", ".join(PLACE[code] for code in where) or None
 
 
-def _month(value: Any) -> date | None:
-    return parse_date(f"{value}-01") if isinstance(value, str) else None
-
-
 def _duration(values: Mapping[str, Any], sent_on: date) -> str | None:
     """How long it has been going on, and the age it began at ("5 y (onset 53 y)")."""
-    onset, birth = _month(values.get("twitch.onset")), _birth(values)
+    onset, birth = parse_month(values.get("twitch.onset")), _birth(values)
     given_age = values.get("twitch.onset_age")
     onset_age = given_age if isinstance(given_age, int) else None
     if onset_age is None and onset and birth and onset >= birth:
@@ -103,7 +99,7 @@ def _duration(values: Mapping[str, Any], sent_on: date) -> str | None:
 
 
 def _how_long(since: date, until: date) -> str | None:
-    months = (until.year - since.year) * 12 + until.month - since.month
+    months = months_between(since, until)
     if months < 0:
         return None
     return f"{months} mo" if months < 24 else f"{months // 12} y"
@@ -122,7 +118,7 @@ def _palsy(values: Mapping[str, Any]) -> str | None:
 def _botox(values: Mapping[str, Any]) -> str | None:
     if "botox" not in (values.get("history.treatments") or []):
         return None
-    last = _month(values.get("history.botox_last"))
+    last = parse_month(values.get("history.botox_last"))
     weeks = values.get("history.botox_weeks")
     effect = ", ".join(
         p

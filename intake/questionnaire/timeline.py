@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Mapping
 
-from intake.questionnaire.display import choice_display, display_answer, parse_date
+from intake.questionnaire.dates import months_between, parse_date, parse_month
+from intake.questionnaire.display import choice_display, display_answer
 from intake.questionnaire.schema import Questionnaire
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -56,10 +57,6 @@ def _in_date_order(events: list[Event]) -> list[Event]:
     return [event for _, event in sorted(keyed, key=lambda pair: pair[0])]
 
 
-def _month(value: Any) -> date | None:
-    return parse_date(f"{value}-01") if isinstance(value, str) else None
-
-
 def _month_label(day: date) -> str:
     return f"{MONTHS[day.month - 1]} {day.year}"
 
@@ -78,7 +75,7 @@ def _palsy(values: Mapping[str, Any], show) -> Event | None:
 
 
 def _onset(values: Mapping[str, Any]) -> Event | None:
-    onset = _month(values.get("twitch.onset"))
+    onset = parse_month(values.get("twitch.onset"))
     if onset:
         return Event(_month_label(onset), "Twitching began", (onset.year, onset.month))
     age, born = values.get("twitch.onset_age"), values.get("about.birth_date")
@@ -92,7 +89,7 @@ def _onset(values: Mapping[str, Any]) -> Event | None:
 def _scan(values: Mapping[str, Any], show) -> Event | None:
     if values.get("history.imaging") != "yes":
         return None
-    when = _month(values.get("history.imaging_when"))
+    when = parse_month(values.get("history.imaging_when"))
     return Event(
         _month_label(when) if when else None,
         "MRI or CT scan of the head",
@@ -111,7 +108,7 @@ def _treatments(questionnaire: Questionnaire, values: Mapping[str, Any]) -> Even
 def _last_botox(values: Mapping[str, Any], show, sent_on: date) -> Event | None:
     if "botox" not in (values.get("history.treatments") or []):
         return None
-    last = _month(values.get("history.botox_last"))
+    last = parse_month(values.get("history.botox_last"))
     weeks = values.get("history.botox_weeks")
     details = [
         _since(last, sent_on) if last else None,
@@ -123,7 +120,7 @@ def _last_botox(values: Mapping[str, Any], show, sent_on: date) -> Event | None:
 
 
 def _since(month: date, sent_on: date) -> str | None:
-    months = (sent_on.year - month.year) * 12 + sent_on.month - month.month
+    months = months_between(month, sent_on)
     if months < 0:
         return None
     return f"{months} months before the form" if months != 1 else "1 month before the form"

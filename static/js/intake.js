@@ -94,7 +94,8 @@
       return value === "left" || value === "right" ? [value] : value === "both" ? ["left", "right"] : [];
     }
     function paint() {
-      var shown = sides().length ? sides() : ["left", "right"];
+      var chosen = sides();
+      var shown = chosen.length ? chosen : ["left", "right"];
       picker.querySelectorAll("[data-place]").forEach(function (region) {
         var ticked = box(region.getAttribute("data-place"));
         var on = ticked && ticked.checked && shown.indexOf(region.getAttribute("data-side")) !== -1;

@@ -2,7 +2,8 @@ from datetime import date
 
 import pytest
 
-from intake.questionnaire.display import age_on, display_answer
+from intake.questionnaire.dates import age_on
+from intake.questionnaire.display import display_answer
 from intake.questionnaire.safety import Tier
 from intake.questionnaire.schema import Item, ItemType
 from intake.questionnaire.summary import build_summary, patient_name
