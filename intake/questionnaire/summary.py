@@ -22,6 +22,25 @@ from intake.questionnaire.scoring import GAD2, GAD7, PHQ2, Score, score_all
 
 # The "about" step is shown as `Who`; its free text is not the patient's account.
 NOT_OWN_WORDS_STEPS = frozenset({"about"})
+# Section titles, as the summary page heads them.
+TWITCHING, PATTERN, HISTORY = "Twitching at a glance", "What the movements are like", "History"
+TREATMENTS, DAILY_LIFE = "Medicines and treatments", "Scores, stress and daily life"
+OWN_WORDS = "In the patient's own words"
+# Free text that a section shows beside the answer it explains ("Triggers: Stress; Other:
+# cold wind"). It appears there only: not again under own words, and "Every answer" points
+# to the section (issue 27, part 6: free text appears once).
+FREE_TEXT_IN_SECTIONS = {
+    "twitch.triggers_other": TWITCHING,
+    "pattern.eases_with_other": PATTERN,
+    "history.injury_details": HISTORY,
+    "history.diagnoses_other": HISTORY,
+    "history.imaging_told": HISTORY,
+    "history.medicines": TREATMENTS,
+    "treatments.medicine_change_details": TREATMENTS,
+    "treatments.botox_dose": TREATMENTS,
+    "treatments.botox_injector": TREATMENTS,
+    "stress.life_change_details": DAILY_LIFE,
+}
 
 
 @dataclass(frozen=True)
@@ -362,7 +381,10 @@ def _daily_life(a: _Answers) -> tuple[Fact, ...]:
         ("GAD-7: how difficult the problems made daily life", a.show("stress.gad7.difficulty")),
         ("PHQ: how difficult the problems made daily life", a.show("stress.phq.difficulty")),
         ("Stress over the last month", _out_of_ten(a.get("stress.level"))),
-        ("Big stressful change in the last 6 months", a.show("stress.life_change")),
+        (
+            "Big stressful change in the last 6 months",
+            _join(a.show("stress.life_change"), a.show("stress.life_change_details")),
+        ),
         ("Racing heart, shakiness or adrenaline rush", a.show("stress.adrenaline")),
         ("Caffeinated drinks a day", a.show("stress.caffeine")),
         ("Alcoholic drinks a week", a.show("stress.alcohol")),
@@ -387,23 +409,28 @@ def _own_words(a: _Answers) -> tuple[Fact, ...]:
     )
 
 
-IN_OWN_WORDS = "See “In the patient's own words”"
-
-
 def _all_answers(a: _Answers) -> tuple[AnswerLine, ...]:
-    """Every answer; free text only once, in the patient's own words (issue 27, part 6)."""
+    """Every answer; free text only once, where the summary shows it (issue 27, part 6)."""
     shown = ((step, item, a.show(item.link_id)) for step in a.questionnaire.steps for item in step.items)
     return tuple(
-        AnswerLine(
-            item.link_id, step.title, item.text, IN_OWN_WORDS if _own_words_item(step, item) else value
-        )
+        AnswerLine(item.link_id, step.title, item.text, _see(step, item) or value)
         for step, item, value in shown
         if value
     )
 
 
+def _see(step: Step, item: Item) -> str | None:
+    """Where the summary shows an item's free text, for "Every answer" to point to."""
+    section = FREE_TEXT_IN_SECTIONS.get(item.link_id) or (OWN_WORDS if _own_words_item(step, item) else None)
+    return f"See “{section}”" if section else None
+
+
 def _own_words_item(step: Step, item: Item) -> bool:
-    return step.id not in NOT_OWN_WORDS_STEPS and item.type in (ItemType.TEXT, ItemType.LONG_TEXT)
+    return (
+        step.id not in NOT_OWN_WORDS_STEPS
+        and item.type in (ItemType.TEXT, ItemType.LONG_TEXT)
+        and item.link_id not in FREE_TEXT_IN_SECTIONS
+    )
 
 
 # --------------------------------------------------------------------------- features

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from intake.extensions import db
 from intake.models import AuditEvent, ReviewNote, Submission
+from intake.questionnaire.summary import FREE_TEXT_IN_SECTIONS, OWN_WORDS
 from tests import fhir_cases
 from tests.answers import MARIA
 from tests.conftest import Clinic, make_clinician, make_submission
@@ -56,6 +57,7 @@ def test_it_shows_the_summary_sections_in_order_with_safety_first(app, client, c
         "Every answer",
         "Review and notes",
     ]
+    assert {*FREE_TEXT_IN_SECTIONS.values(), OWN_WORDS} <= set(headings), "Every answer points to these"
     safety = page[page.index('id="safety-title"') : page.index('id="twitching-title"')]
     assert "safety-emergency" in page and "tier-emergency" in safety
     assert safety.index("Emergency:") < safety.index("Urgent:"), "emergency flags first"
@@ -81,7 +83,7 @@ def test_it_shows_who_the_patient_is_and_the_review_state(app, client, clinician
     # Issue 27, part 6: contact details on one compact line; reference and status above.
     assert (
         "Maria Lopez · 47 years · born June 15, 1979 · Spanish · maria@example.org · +1 212 555 0100 · "
-        "contact by Email · referred by Dr. Chen · form version 1.0.0"
+        "contact by Email · appointments preferred: Mornings · referred by Dr. Chen · form version 1.0.0"
     ) in who
     meta = page[page.index('class="summary-meta"') : page.index('class="summary-actions')]
     assert "WHO2-2222" in meta and "<strong>New</strong>" in meta

@@ -129,5 +129,5 @@ def test_the_clinician_reads_who_filled_it_in(app, clinician):
     assert "<strong>Carer or relative (son): Luis Garcia</strong>" in page
     assert "the GAD-7 and PHQ are validated as self-report" in page
     own = clinician.client.get(f"/clinic/submissions/{make_submission(app, MARIA)}").get_data(as_text=True)
-    assert '<p class="who-line">Filled in by the patient.</p>' in own
+    assert '<span class="filled-in-by">Filled in by the patient.</span>' in own
     assert "validated as self-report" not in own

@@ -72,22 +72,15 @@ def test_it_builds_every_section_from_a_full_submission():
 
     assert facts(summary.daily_life) == {
         "Stress over the last month": "8/10",
-        "Big stressful change in the last 6 months": "Yes",
+        "Big stressful change in the last 6 months": "Yes; Changed jobs",
         "Racing heart, shakiness or adrenaline rush": "Often",
         "Caffeinated drinks a day": "4",
         "Alcoholic drinks a week": "0",
         "Sleep": "6 hours a night; sleeps: Poorly",
     }
 
-    assert [f.value for f in summary.own_words] == [
-        "Cold wind",
-        "Car accident in 2010, cut above the left ear",
-        "Migraine",
-        "They said it looked normal",
-        "Sertraline 50 mg daily",
-        "Changed jobs",
-        "I want to know what is going on and make it stop",
-    ]
+    # The other free text stands in its section, beside the answer it explains.
+    assert [f.value for f in summary.own_words] == ["I want to know what is going on and make it stop"]
     assert "Maria" not in [f.value for f in summary.own_words]  # "about" is under Who
     assert summary.visit_times == "Mornings"
 
@@ -454,3 +447,26 @@ def test_an_incomplete_gad7_already_past_the_cut_off_is_still_reported():
     answers = {**MARIA, **{f"stress.gad7.{n}": "3" for n in range(1, 5)}, "stress.gad7.7": None}
     features = summarise(answers).features
     assert any(f.startswith("GAD-7 score of 10 or more (Incomplete, at least 1") for f in features), features
+
+
+def test_the_patients_free_text_appears_once_and_every_answer_points_to_it():
+    """Issue 27, part 6: free text appears once. Each free-text item (outside "about",
+    which is Who) is in exactly one section, and "Every answer" names that section."""
+    free_text = [
+        (step.title, item.link_id)
+        for step in QUESTIONNAIRE.steps
+        for item in step.items
+        if step.id != "about" and item.type in (ItemType.TEXT, ItemType.LONG_TEXT)
+    ]
+    answers = {**fhir_cases.COMPLETE, **{link_id: f"<{link_id}>" for _, link_id in free_text}}
+    assert set(QUESTIONNAIRE.enabled_answers(answers)) >= {link_id for _, link_id in free_text}
+
+    summary = summarise(answers)
+    sections = (summary.twitching, summary.pattern, summary.history, summary.treatments)
+    shown = [fact.value for section in (*sections, summary.daily_life, summary.own_words) for fact in section]
+    lines = {line.link_id: line.value for line in summary.answers}
+    for _, link_id in free_text:
+        assert sum(value.count(f"<{link_id}>") for value in shown) == 1, link_id
+        assert lines[link_id].startswith("See “"), link_id
+    assert lines["twitch.triggers_other"] == "See “Twitching at a glance”"
+    assert lines["visit.goals"] == "See “In the patient's own words”"
