@@ -1,4 +1,4 @@
-"""Command-line tasks (`flask --app intake NAME`): create-clinician, seed-demo, the FHIR
+"""Command-line tasks (`flask --app intake NAME`): create-clinician, reset-password, seed-demo, the FHIR
 API's tokens (create-api-token, revoke-api-token, list-api-tokens), and the data
 lifecycle: rotate-keys, backfill, purge-expired, backup, restore."""
 
@@ -49,7 +49,8 @@ def one_time_password_notice(clinician: Clinician, password: str, sign_in: str =
         f"Username: {clinician.username}\n"
         f"One-time password: {password}\n"
         f"It is shown only this once. Sign in at {sign_in}; you will be asked to set up "
-        "two-step sign-in with an authenticator app, then to choose your own password."
+        "two-step sign-in with an authenticator app, then to choose your own password.\n"
+        f"Lost it? Run: flask --app intake reset-password {clinician.username}"
     )
 
 
@@ -71,18 +72,35 @@ def create_clinician_command(username: str, display_name: str, admin: bool) -> N
     click.echo(one_time_password_notice(clinician, password))
 
 
+def _account(username: str):
+    account = accounts.find_by_username(username)
+    if account is None:
+        raise click.ClickException(f"there is no account called {accounts.normalise_username(username)}")
+    return account
+
+
 @click.command("reset-second-factor")
 @click.argument("username")
 @with_appcontext
 def reset_second_factor_command(username: str) -> None:
     """Remove an account's second factor (e.g. the last administrator lost their phone)."""
-    account = accounts.find_by_username(username)
-    if account is None:
-        raise click.ClickException(f"there is no account called {accounts.normalise_username(username)}")
+    account = _account(username)
     mfa.reset(account)
     audit.record(Action.SECOND_FACTOR_RESET, None, detail=account.username, actor_label="cli")
     db.session.commit()
     click.echo(f"{account.username} sets up two-step sign-in again at their next sign-in.")
+
+
+@click.command("reset-password")
+@click.argument("username")
+@with_appcontext
+def reset_password_command(username: str) -> None:
+    """Give an account a new one-time password and print it (e.g. the first was lost)."""
+    account = _account(username)
+    password = accounts.reset_password(account)
+    audit.record(Action.PASSWORD_RESET, None, detail=account.username, actor_label=_cli_actor())
+    db.session.commit()
+    click.echo(one_time_password_notice(account, password))
 
 
 @click.command("seed-demo")
@@ -237,6 +255,7 @@ def restore_command(path: Path, force: bool) -> None:
 def register(app: Flask) -> None:
     for command in (
         create_clinician_command,
+        reset_password_command,
         seed_demo_command,
         create_api_token_command,
         revoke_api_token_command,

@@ -10,6 +10,8 @@ from __future__ import annotations
 import ctypes
 import os
 
+from werkzeug.serving import make_server
+
 from intake import create_app
 from intake.cli import create_first_admin, one_time_password_notice
 from intake.storage import migrations
@@ -37,26 +39,38 @@ def return_large_blocks_to_the_system() -> bool:
     return mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD_BYTES) == 1
 
 
-def prepare(app) -> None:
-    """Bring the database schema up to date (creating the database if needed), and on an
-    empty database create the first administrator and print their one-time password."""
+def prepare(app) -> str | None:
+    """Bring the database schema up to date (creating the database if needed), quietly;
+    on an empty database create the first administrator. The notice with their one-time
+    password, or None."""
     with app.app_context():
-        migrations.upgrade(app)
+        migrations.upgrade(app, quiet=True)
         created = create_first_admin()
         sign_in = f"http://127.0.0.1:{os.environ.get('PORT', '5000')}/clinic/login"
-        notice = one_time_password_notice(*created, sign_in=sign_in) if created else None
+        return one_time_password_notice(*created, sign_in=sign_in) if created else None
+
+
+def announce(port: int, notice: str | None) -> None:
+    """What the person who started the server needs, printed once it listens: the
+    one-time password last, so it is the last thing on the screen until a request."""
+    print(f" * Open http://127.0.0.1:{port}/ in your browser. Press Ctrl+C to stop.", flush=True)
     if notice:
-        print(" * First administrator account created.", flush=True)
-        print("   " + notice.replace("\n", "\n   "), flush=True)
+        rule = " " + "-" * 78
+        body = "   " + notice.replace("\n", "\n   ")
+        print(f"{rule}\n * First administrator account created.\n{body}\n{rule}", flush=True)
 
 
 def main() -> None:
     return_large_blocks_to_the_system()
     app = create_app()
-    prepare(app)
+    notice = prepare(app)
     port = int(os.environ.get("PORT", "5000"))
-    print(f" * Open http://127.0.0.1:{port}/ in your browser. Press Ctrl+C to stop.", flush=True)
-    app.run(host="127.0.0.1", port=port, threaded=True, debug=False, load_dotenv=False)
+    server = make_server("127.0.0.1", port, app, threaded=True)
+    announce(port, notice)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:  # Ctrl+C: stop without a traceback
+        server.server_close()
 
 
 if __name__ == "__main__":

@@ -13,6 +13,11 @@ config = context.config
 # app's loggers (already set up when Flask-Migrate runs this) are left as they are.
 fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger("alembic.env")
+# `-x quiet=true` (intake-serve): the one-time password printed after start-up is not
+# pushed off the screen by a line per migration.
+if context.get_x_argument(as_dictionary=True).get("quiet") == "true":
+    for name in ("alembic", "flask_migrate"):
+        logging.getLogger(name).setLevel(logging.WARNING)
 
 
 def get_engine():

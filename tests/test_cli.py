@@ -101,20 +101,50 @@ def fresh_sqlite_app(tmp_path, keep_logging):  # noqa: F811
         db.engine.dispose()
 
 
-def test_it_creates_the_first_admin_once_when_serving_an_empty_database(fresh_sqlite_app, capsys):
-    serve.prepare(fresh_sqlite_app)
-    first = capsys.readouterr().out
-    assert "First administrator account created." in first and "Username: admin" in first
+def test_it_creates_the_first_admin_once_when_serving_an_empty_database(fresh_sqlite_app, capfd):
+    first = serve.prepare(fresh_sqlite_app)
+    assert "Username: admin" in first and "two-step sign-in" in first
+    assert "Running upgrade" not in "".join(capfd.readouterr()), "migrations run quietly (issue 28, part 10)"
     password = _password(first)
-    serve.prepare(fresh_sqlite_app)
-    assert "password" not in capsys.readouterr().out.lower(), "printed once only"
-    assert "two-step sign-in" in first
+    assert serve.prepare(fresh_sqlite_app) is None, "created and shown once only"
     clinic = Clinic(fresh_sqlite_app, fresh_sqlite_app.test_client(), "admin", password)
     assert clinic.login().location == "/clinic/second-factor/setup", "an admin always sets up the app"
     assert clinic.client.get("/clinic/").location.startswith("/clinic/login"), "not signed in before that"
     codes, _secret = clinic.enrol()
     assert codes.status_code == 200 and 'href="/clinic/password"' in codes.get_data(as_text=True)
     assert clinic.client.get("/clinic/").location == "/clinic/password", "then chooses a password"
+
+
+def test_it_prints_the_one_time_password_last_once_the_server_listens(capsys):
+    """Issue 28, part 10: the password is the last thing on the screen, with what to do
+    if it is lost."""
+    serve.announce(5000, "Username: admin\nOne-time password: AAAA-BBBB-CCCC-DDDD\nLost it? Run: x")
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith(" * Open http://127.0.0.1:5000/")
+    assert [line.strip() for line in lines[-3:]] == [
+        "One-time password: AAAA-BBBB-CCCC-DDDD",
+        "Lost it? Run: x",
+        "-" * 78,
+    ]
+
+
+def test_reset_password_prints_a_new_one_time_password_and_is_audited(app, client):
+    runner = app.test_cli_runner()
+    old = _password(runner.invoke(args=["create-clinician", "dr.ana", "--name", "Ana"]).output)
+    result = runner.invoke(args=["reset-password", "DR.ANA"])
+    assert result.exit_code == 0, result.output
+    new = _password(result.output)
+    assert new != old and "reset-password dr.ana" in result.output
+    assert Clinic(app, client, "dr.ana", old).login().status_code != 302, "the old one no longer works"
+    assert Clinic(app, client, "dr.ana", new).login().location == "/clinic/second-factor/setup"
+    with app.app_context():
+        event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "account.password_reset"))
+        assert event.detail == "dr.ana" and event.actor_label.startswith("cli")
+
+
+def test_reset_password_names_an_unknown_account(app):
+    result = app.test_cli_runner().invoke(args=["reset-password", "nobody"])
+    assert result.exit_code != 0 and "there is no account called nobody" in result.output
 
 
 # --- API tokens for the FHIR API -------------------------------------------------------------

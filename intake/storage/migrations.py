@@ -25,12 +25,13 @@ def bind(app: Flask) -> None:
         Migrate(app, db, directory=DIRECTORY, render_as_batch=True)
 
 
-def upgrade(app: Flask) -> None:
-    """The schema brought up to date, inside an app context."""
+def upgrade(app: Flask, quiet: bool = False) -> None:
+    """The schema brought up to date, inside an app context; `quiet`: without a line per
+    migration."""
     bind(app)
     from flask_migrate import upgrade as upgrade_to_head
 
-    upgrade_to_head()
+    upgrade_to_head(x_arg=["quiet=true"] if quiet else None)
 
 
 class MigrationCommands(click.Group):
