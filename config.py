@@ -93,6 +93,9 @@ class Config:
     # When the clinic answers its phone, in CLINIC_TIMEZONE (intake/patient/opening_hours.py):
     # the urgent page says when it is closed, and a callback asked then waits for the opening.
     CLINIC_OPENING_HOURS = os.environ.get("CLINIC_OPENING_HOURS", "mon-fri 08:30-17:00")
+    # How many days the clinic is open (CLINIC_OPENING_HOURS) before it contacts a patient
+    # who sent the form: the confirmation page names that day.
+    CLINIC_REPLY_DAYS = _env_int("CLINIC_REPLY_DAYS", 2)
     # The crisis line the support page offers (call or text), e.g. the US 988 Suicide &
     # Crisis Lifeline.
     CRISIS_LINE = os.environ.get("CRISIS_LINE", "988")

@@ -54,7 +54,7 @@ PORTS = (free_port(), free_port())  # free ones: another run may be going
 COOKIE = re.compile(r"(intake_session|__Host-intake)=([^;]*)")
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 REFERENCE = re.compile(r'class="reference">([A-Z0-9-]+)<')
-STEPS = ("safety", "about", "twitching", "pattern", "course", "history", "treatments", "stress", "visit")
+STEPS = tuple(COMPLETE_FORM)[1:]  # every step after the welcome page, in order
 IN_CHUNK = 1000
 
 

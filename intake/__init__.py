@@ -28,6 +28,7 @@ from intake.clinic import accounts
 from intake.extensions import compress, csrf, limiter
 from intake.patient import opening_hours
 from intake.patient.forms import choice_label, choices_of
+from intake.patient.wording import ask
 from intake.questionnaire.display import condition_runs
 from intake.questionnaire.face_map import mirror_regions
 from intake.questionnaire.safety import flagging_items
@@ -121,6 +122,8 @@ def _register_template_globals(app: Flask) -> None:
         mirror_regions=mirror_regions(),
         choices_of=choices_of,
         choice_label=choice_label,
+        # Each question worded for whoever answers it (intake/questionnaire/wording.py).
+        ask=ask,
         condition_runs=condition_runs,
         # Items where "None of these" asks before it unticks a red flag (static/js/intake.js).
         FLAGGING_ITEMS=flagging_items(),

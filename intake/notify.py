@@ -1,6 +1,7 @@
-"""Emails to the clinic, never with health data: when a submission arrives (reference,
+"""Emails, never with health data: to the clinic when a submission arrives (reference,
 safety tier, a link; to NOTIFY_EMAIL), and alerts (to ALERT_EMAIL) when an unsent form
-first reaches urgent or emergency, or a patient asks the clinic to call them today. Sent after the submission is committed, from a background thread, so
+first reaches urgent or emergency, or a patient asks the clinic to call them today; and
+to a patient who asks, the confirmation (send_in_background). Sent after the submission is committed, from a background thread, so
 a slow or broken mail server can neither lose nor delay a patient's submission.
 """
 
@@ -102,7 +103,13 @@ def _send_quietly(app: Flask, message: EmailMessage) -> None:
         send(message, app.config)
     except (OSError, smtplib.SMTPException) as error:
         # The reference only: the submission itself is safe in the database.
-        app.logger.error("new-submission email not sent (%s): %s", type(error).__name__, message["Subject"])
+        app.logger.error("email not sent (%s): %s", type(error).__name__, message["Subject"])
+
+
+def send_in_background(message: EmailMessage) -> None:
+    """Send one message now, on a thread: the page that asked for it does not wait."""
+    app = current_app._get_current_object()
+    threading.Thread(target=_send_quietly, args=(app, message), daemon=True).start()
 
 
 def _link(notice: Notice) -> str:

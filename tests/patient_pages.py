@@ -11,12 +11,15 @@ from tests.conftest import Patient
 INVALID_POSTS = {
     "safety": {"safety.signs": ["none", "speech"]},
     "about": {"about.email": "x", "about.birth_date": "2999-01-01"},
-    "twitching": {"twitch.where": ["cheek"], "twitch.bother": "99"},
+    "twitching": {"twitch.where": ["cheek"], "twitch.onset-month": "13", "twitch.onset-year": "2024"},
+    "episodes": {"twitch.bother": "99"},
     "pattern": {"pattern.visible": "sometimes", "pattern.eases_with": ["none", "touch"]},
     "course": {"course.other_movements": "yes", "course.other_movements_age": "young"},
     "history": {"history.paralysis": "yes", "history.paralysis_year": "soon"},
+    "health": {"history.family": ["none", "dystonia"], "history.imaging_when-year": "soon"},
     "treatments": {"history.treatments": ["botox"], "treatments.botox_times": "0"},
-    "stress": {"stress.caffeine": "lots", "stress.sleep_hours": "30"},
+    "stress": {"stress.gad7.1": "9"},
+    "daily_life": {"stress.caffeine": "lots", "stress.sleep_hours": "30"},
     "visit": {"visit.goals": "x" * 2001},
 }
 
@@ -33,6 +36,8 @@ def patient_pages(app, language: str = "en") -> list[tuple[str, str]]:
     pages.append(("expired link", fresh.client.get("/resume/old").get_data(as_text=True)))
 
     patient = Patient(app.test_client())
+    # One address per language: the two walks together post more than a minute's limit.
+    patient.client.environ_base["REMOTE_ADDR"] = {"en": "198.51.100.1", "es": "198.51.100.2"}[language]
     patient.start(**{"consent.language": language})
     for step_id in STEPS:
         pages.append((step_id, patient.client.get(f"/step/{step_id}").get_data(as_text=True)))

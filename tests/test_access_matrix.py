@@ -50,6 +50,7 @@ EXPECTED: dict[tuple[str, str], tuple] = {
     ("POST", "/submit"): (404, M, M, 404, 404, 404, 404, 404),
     ("GET", "/done"): (404, 404, 404, 404, 404, 404, 404, 404),
     ("GET", "/done/answers"): (404, 404, 404, 404, 404, 404, 404, 404),
+    ("POST", "/done/email"): (404, 404, 404, 404, 404, 404, 404, 404),
     ("GET", "/emergency"): (404, M, M, 404, 404, 404, 404, 404),
     ("POST", "/emergency/continue"): (404, M, M, 404, 404, 404, 404, 404),
     ("GET", "/urgent"): (404, M, M, 404, 404, 404, 404, 404),
@@ -58,6 +59,7 @@ EXPECTED: dict[tuple[str, str], tuple] = {
     ("POST", "/language"): (M, M, M, M, M, M, M, M),
     ("POST", "/later"): (404, M, M, 404, 404, 404, 404, 404),
     ("GET", "/saved"): (404, 200, 200, 404, 404, 404, 404, 404),
+    ("POST", "/saved/email"): (404, M, M, 404, 404, 404, 404, 404),
     ("GET", "/resume/<token>"): (404, M, 404, 404, 404, 404, 404, 404),
     # --- files and probes
     ("GET", "/static/<path:filename>"): (200, 200, 200, 200, 200, 200, 200, 200),

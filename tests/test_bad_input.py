@@ -27,7 +27,7 @@ from intake.questionnaire.schema import ItemType
 from intake.questionnaire.twitching import QUESTIONNAIRE
 from intake.security.text import UNSEEN as CONTROL_CHARACTERS
 from intake.security.text import clean_text as drop_control_characters
-from tests.answers import COMPLETE_FORM
+from tests.answers import COMPLETE_FORM, STEPS
 from tests.conftest import (
     CLINICIAN_PASSWORD,
     CSRF_PATTERN,
@@ -251,7 +251,7 @@ def test_welcome_never_fails_and_starts_only_a_valid_draft(site, data):
 
 @pytest.mark.parametrize(
     "step_id",
-    ["safety", "about", "twitching", "pattern", "course", "history", "treatments", "stress", "visit"],
+    STEPS,
 )
 @FAST
 @given(data=st.data())
@@ -288,7 +288,7 @@ TRICKY = [
 
 @pytest.mark.parametrize(
     "step_id",
-    ["safety", "about", "twitching", "pattern", "course", "history", "treatments", "stress", "visit"],
+    STEPS,
 )
 def test_each_field_of_each_step_survives_each_tricky_value(site, step_id):
     app, complete = site
@@ -329,7 +329,7 @@ def test_the_language_switch_never_fails_or_leaves_the_site(site, data):
 
 FREE_TEXT = {
     "about": ("about.first_name", "about.last_name", "about.referrer"),
-    "twitching": ("twitch.triggers_other",),
+    "episodes": ("twitch.triggers_other",),
     "treatments": ("history.medicines", "treatments.botox_dose"),
     "visit": ("visit.goals",),
 }

@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from tests.answers import COMPLETE_FORM
+from tests.answers import COMPLETE_FORM, STEPS
 from tests.conftest import Clinic, Patient, make_clinician
 from tests.security.test_encryption import (
     CANARY_EMAIL,
@@ -52,7 +52,7 @@ def _walk_the_whole_flow(app, client) -> str:
     assert elsewhere.client.get(f"/resume/{token}").status_code == 302
     elsewhere.client.get(f"/resume/{token}/typo")  # a mangled link matches no route
     elsewhere.client.get(f"/?q={CANARY_LAST}&token={token}")
-    for step_id in ("about", "twitching", "pattern", "course", "history", "treatments", "stress"):
+    for step_id in STEPS[STEPS.index("about") : STEPS.index("visit")]:
         elsewhere.answer(step_id, about if step_id == "about" else None)
     elsewhere.answer("visit", {**COMPLETE_FORM["visit"], "visit.goals": CANARY_SYMPTOM})
     assert elsewhere.submit().status_code == 302

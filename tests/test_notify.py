@@ -130,7 +130,7 @@ def test_it_keeps_and_confirms_the_submission_when_mail_fails(app, patient, capl
     _wait_for_mail(app)
     [submission] = all_submissions(app)
     assert submission.status == Status.NEW
-    assert "new-submission email not sent" in caplog.text and "Canary" not in caplog.text
+    assert "email not sent" in caplog.text and "Canary" not in caplog.text
 
 
 def test_it_sends_nothing_when_the_submit_is_rolled_back(app, patient, smtp, monkeypatch):
@@ -198,3 +198,22 @@ def test_it_sends_no_alert_without_an_alert_address(app, patient, smtp):
     patient.answer("safety", {"safety.signs": ["speech"]})
     _wait_for_mail(app)
     assert inbox.messages == []
+
+
+def test_the_patient_s_copy_of_the_confirmation_goes_to_their_own_address(app, patient, smtp):
+    """Issue 28, part 4: asked for on the confirmation page; no answer of theirs in it."""
+    controller, inbox = smtp
+    _configure(app, controller.port)
+    app.config["NOTIFY_EMAIL"] = None
+    patient.complete_all_steps()
+    patient.submit()
+    patient.post("/done/email", {}, token_from="/done")
+    _wait_for_mail(app)
+    [envelope] = inbox.messages
+    [submission] = all_submissions(app)
+    message = message_from_bytes(envelope.content, policy=policy.default)
+    assert envelope.rcpt_tos == ["ana@example.com"]
+    body = message.get_content()
+    assert submission.reference in message["Subject"] and submission.reference in body
+    for health_data in ("Canary", "eye closing", "Cold wind", "1980", "555-0123"):
+        assert health_data.lower() not in body.lower(), health_data

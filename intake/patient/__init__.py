@@ -7,6 +7,7 @@ confirmation, stop and resume, the safety pages.
 - forms.py        the step forms, built from the questionnaire's data
 - step_page.py    a step page compiled once per step and language, filled per request
 - refusals.py     the blueprint's error handlers: a refused post keeps what was typed
+- wording.py      `ask(text)`: each question worded for the person filling the form in
 
 May import: intake.questionnaire, intake.storage, intake.security and the shared
 top-level modules; never intake.clinic or intake.fhir.

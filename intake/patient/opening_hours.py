@@ -1,4 +1,5 @@
-"""When the clinic answers its phone: is it open now, and when does it open next.
+"""When the clinic answers its phone: is it open now, when does it open next, and by
+which day it contacts a patient who sent the form.
 
 The hours are configuration (CLINIC_OPENING_HOURS, in the clinic's time zone), written
 as day ranges and times, e.g. "mon-fri 08:30-17:00; sat 09:00-12:00". Pure: the caller
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -58,3 +59,16 @@ def next_opening(openings: tuple[Opening, ...], now: datetime, zone: str) -> dat
             if start > local:
                 return start
     return None
+
+
+def reply_by(openings: tuple[Opening, ...], now: datetime, zone: str, days: int) -> date | None:
+    """The `days`-th day the clinic is open after today, in the clinic's zone; None if
+    it never opens. Public holidays are not known: the page says "by", not "on"."""
+    open_days = {o.weekday for o in openings}
+    if not open_days:
+        return None
+    day, counted = now.astimezone(ZoneInfo(zone)).date(), 0
+    while counted < days:
+        day += timedelta(days=1)
+        counted += day.weekday() in open_days
+    return day

@@ -28,6 +28,7 @@ from markupsafe import Markup, escape
 
 from intake.i18n import LANGUAGES, current_path
 from intake.patient.forms import StepForm, to_field_data
+from intake.patient.wording import speak_to
 from intake.questionnaire.drafts import REVIEW
 from intake.questionnaire.schema import Item, Questionnaire, Step
 from intake.questionnaire.twitching import QUESTIONNAIRE
@@ -282,7 +283,9 @@ def render_step_page(
 ) -> str:
     """The step page for this request: compiled on first use, then only filled."""
     locale = str(get_locale())
-    key = (questionnaire.version, step.id, locale, return_to, request.script_root)
+    # Compiled once per respondent too: each wording of the questions is its own page.
+    who = speak_to(answers or {})
+    key = (questionnaire.version, step.id, locale, who, return_to, request.script_root)
 
     def compile_with(holes: Holes) -> str:
         live = StepHoles(holes)
@@ -292,7 +295,6 @@ def render_step_page(
             live=live,
             questionnaire=questionnaire,
             number=questionnaire.step_index(step.id) + 1,
-            total=len(questionnaire.steps),
             return_to=return_to,
             # base.html's language switch asks for these; on this page they are holes.
             csrf_token=live.csrf_token,

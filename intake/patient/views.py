@@ -25,13 +25,15 @@ from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from sqlalchemy.exc import SQLAlchemyError
 
-from intake import i18n, logs
+from intake import i18n, logs, notify
 from intake.extensions import db, limiter
 from intake.forms import ButtonForm
 from intake.models import Submission, utcnow
 from intake.patient import submissions
 from intake.patient.forms import ConfirmForm, StepForm, step_form
 from intake.patient.step_page import SavedAnswers, render_step_page
+from intake.patient.what_next import confirmation_email, masked_email, resume_link_email, what_next
+from intake.patient.wording import speak_to
 from intake.questionnaire import drafts
 from intake.questionnaire.face_map import face_map
 from intake.questionnaire.respondent import PARENT, for_someone_else, respondent
@@ -169,9 +171,22 @@ def step(step_id: str):
         return redirect(url_for("patient.welcome"))
     draft = current_draft()
     if draft is None:
-        flash(_("Start here. If you saved your answers before, open your resume link."))
-        return redirect(url_for("patient.welcome"))
+        return _sent_already() or _start_here()
     return _gate(draft, step.id) or render_step(step, SavedAnswers(step, draft.answers), draft.answers)
+
+
+def _sent_already():
+    """A step opened in the browser that sent the form: say so, with the reference."""
+    sent = submissions.find_sent(session.get("submitted"))
+    if sent is None:
+        return None
+    flash(_("You already sent your answers (reference %(reference)s).", reference=sent.reference))
+    return redirect(url_for("patient.done"))
+
+
+def _start_here():
+    flash(_("Start here. If you saved your answers before, open your resume link."))
+    return redirect(url_for("patient.welcome"))
 
 
 @bp.post("/step/<step_id>")
@@ -212,6 +227,8 @@ def _after_save(step: Step, action: str, language: str | None, form: StepForm, t
             # They could not be saved; the page stays, in the new language, as typed.
             return render_step(step, form, answers), 422
         return redirect(page_url(step.id, keep_return=True))
+    if request.args.get("return") == REVIEW:  # a page opened from the review goes back there
+        return redirect(url_for("patient.review"))
     return redirect(page_url(QUESTIONNAIRE.previous_page(step)))
 
 
@@ -270,12 +287,12 @@ def render_step(step: Step, form: StepForm | SavedAnswers, answers: Mapping[str,
 def _for_whom(answers: Mapping[str, Any]) -> str:
     if respondent(answers) == PARENT:
         return _(
-            "You are filling in this form for your child. Each question asks about your "
-            "child: read “you” as “your child”."
+            "You are filling in this form for your child. The questions ask about your child; "
+            "answer them as well as you can."
         )
     return _(
-        "You are filling in this form for someone else. Each question asks about them: "
-        "read “you” as “the person you look after”."
+        "You are filling in this form for someone else. The questions ask about the person "
+        "you care for; answer them as well as you can."
     )
 
 
@@ -325,6 +342,7 @@ def _safety_check_again(draft: Submission):
 
 
 def render_review(draft: Submission, form: ConfirmForm, error: str | None = None):
+    speak_to(draft.answers)
     return render_template(
         "patient/review.html",
         questionnaire=QUESTIONNAIRE,
@@ -399,17 +417,44 @@ def _own_copy_open(found: Submission) -> bool:
 @bp.get("/done")
 def done():
     found = _submitted_or_welcome()
+    speak_to(found.answers)
     return render_template(
         "patient/done.html",
         submission=found,
         copy_open=_own_copy_open(found),
         checked_emergency=bool(drafts.record_of(found).acknowledged),
+        what_next=what_next(found.answers),
+        email_copy=_email_copy_offer(found),
     )
+
+
+def _email_copy_offer(found: Submission) -> str | None:
+    """The masked address an email copy of the confirmation would go to, unless there is
+    none or it went already."""
+    if session.get("confirmation_emailed") == found.public_id:
+        return None
+    return masked_email(found.answers.get("about.email") or "") or None
+
+
+@bp.post("/done/email")
+def email_confirmation():
+    """The confirmation to the patient's own address, once, on their request: never to an
+    address typed here, so the page cannot send mail elsewhere."""
+    found = _submitted_or_welcome()
+    address = found.answers.get("about.email")
+    if not ButtonForm().validate_on_submit() or not address or not _email_copy_offer(found):
+        return redirect(url_for("patient.done"))
+    speak_to(found.answers)
+    notify.send_in_background(confirmation_email(found, address))
+    session["confirmation_emailed"] = found.public_id
+    flash(_("We sent this confirmation to %(address)s.", address=masked_email(address)))
+    return redirect(url_for("patient.done"))
 
 
 @bp.get("/done/answers")
 def printable():
     found = _submitted_or_welcome()
+    speak_to(found.answers)
     if not _own_copy_open(found):
         return render_template("patient/done.html", submission=found, copy_open=False)
     return render_template(
@@ -459,13 +504,30 @@ def saved():
     draft = require_draft()
     token = session.pop("resume_token", None)
     link = external_url_for("patient.resume", token=token) if token else None
+    email = masked_email(draft.answers.get("about.email") or "")
+    if link and email:  # kept for "Email me this link", which may be asked once
+        session["emailable_link"] = link
     return render_template(
         "patient/saved.html",
         link=link,
         form=ButtonForm(),
         expires=draft.expires_at,
         continue_url=page_url(draft.current_step),
+        email_to=email if link else None,
     )
+
+
+@bp.post("/saved/email")
+def email_link():
+    """The resume link just shown, to the address the patient gave (never one typed here),
+    once. The browser already holds the draft, so keeping the link in its session until
+    then gives it nothing it did not have."""
+    draft = require_draft()
+    link, address = session.pop("emailable_link", None), draft.answers.get("about.email")
+    if ButtonForm().validate_on_submit() and link and address:
+        notify.send_in_background(resume_link_email(link, address, draft.expires_at))
+        flash(_("We emailed the link to %(address)s.", address=masked_email(address)))
+    return redirect(page_url(draft.current_step))
 
 
 @bp.get("/resume/<token>")
@@ -481,6 +543,7 @@ def resume(token: str):
             ),
         )
     _bind(draft.public_id, draft.language)
+    flash(_("Welcome back. Your answers are saved: go on where you left off."))
     return _new_questions(draft) or redirect(
         page_url(drafts.may_open(QUESTIONNAIRE, draft, draft.current_step) or draft.current_step)
     )

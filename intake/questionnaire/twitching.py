@@ -506,6 +506,28 @@ TWITCHING = Step(
             choices=YES_NO_NOT_SURE,
         ),
         Item(
+            link_id="twitch.eye_closes",
+            text=N_("When your eyelid twitches, does the eye close all the way?"),
+            type=ItemType.SINGLE,
+            choices=YES_NO_NOT_SURE,
+            enable_when=(
+                EnableWhen("twitch.where", Operator.EQUALS, "upper_eyelid"),
+                EnableWhen("twitch.where", Operator.EQUALS, "lower_eyelid"),
+            ),
+            enable_behavior="any",
+        ),
+    ),
+)
+
+# --------------------------------------------------------------------------- step 3, second page
+# The twitching page ran to 8.4 phone screens (issue 28): where and since when stays on it,
+# how it behaves from day to day is its own page.
+EPISODES = Step(
+    id="episodes",
+    title=N_("How often it happens and what sets it off"),
+    intro=N_("These questions are about what the twitching does from day to day."),
+    items=(
+        Item(
             link_id="twitch.frequency",
             text=N_("How often does it happen?"),
             type=ItemType.SINGLE,
@@ -528,17 +550,6 @@ TWITCHING = Step(
                 ("longer", N_("Longer than that")),
                 ("constant", N_("It does not stop")),
             ),
-        ),
-        Item(
-            link_id="twitch.eye_closes",
-            text=N_("When your eyelid twitches, does the eye close all the way?"),
-            type=ItemType.SINGLE,
-            choices=YES_NO_NOT_SURE,
-            enable_when=(
-                EnableWhen("twitch.where", Operator.EQUALS, "upper_eyelid"),
-                EnableWhen("twitch.where", Operator.EQUALS, "lower_eyelid"),
-            ),
-            enable_behavior="any",
         ),
         Item(
             link_id="twitch.in_sleep",
@@ -818,7 +829,7 @@ _AFTER_BOTOX = _when("history.treatments", "botox")
 HISTORY = Step(
     id="history",
     title=N_("Your health history"),
-    intro=N_("These questions are about your face, your nerves and your health in general."),
+    intro=N_("First, your face: any paralysis, weakness, lump or injury."),
     items=(
         Item(
             link_id="history.paralysis",
@@ -1009,6 +1020,17 @@ HISTORY = Step(
             type=ItemType.BOOLEAN,
             enable_when=_when("history.injury", True),
         ),
+    ),
+)
+
+# --------------------------------------------------------------------------- step 6, second page
+# The face's own history (paralysis, weakness, lumps, injuries) stays on the history page;
+# the rest of the patient's health is its own page (issue 28).
+HEALTH = Step(
+    id="health",
+    title=N_("Other health conditions"),
+    intro=N_("Now your nerves, your health in general and any scans of your head."),
+    items=(
         Item(
             link_id="history.other_symptoms",
             text=N_("Do you have any of these now?"),
@@ -1319,9 +1341,11 @@ TREATMENTS = Step(
 
 # --------------------------------------------------------------------------- step 8
 
-STRESS = Step(
-    id="stress",
-    title=N_("Stress and daily life"),
+# The GAD-7 and the PHQ, on a page of their own under the instruments' common stem; stress,
+# caffeine, alcohol and sleep follow on the next (issue 28: 9.3 phone screens together).
+FEELINGS = Step(
+    id="stress",  # the id of the page before the split, which a draft may be on
+    title=N_("Worry and mood"),
     # The official GAD-7 / PHQ stem, word for word (kept as one string for translation).
     intro=N_("Over the last 2 weeks, how often have you been bothered by the following problems?"),
     items=(
@@ -1342,6 +1366,15 @@ STRESS = Step(
             "44260-8",
         ),
         _difficulty_item("stress.phq.difficulty", PHQ_DIFFICULTY_OPTIONS),
+    ),
+)
+
+# --------------------------------------------------------------------------- step 8, second page
+DAILY_LIFE = Step(
+    id="daily_life",
+    title=N_("Stress and daily life"),
+    intro=N_("These questions are about stress, caffeine, alcohol and sleep."),
+    items=(
         Item(
             link_id="stress.level",
             text=N_("Over the last month, how stressed have you felt?"),
@@ -1442,10 +1475,24 @@ VISIT = Step(
 
 QUESTIONNAIRE = Questionnaire(
     id="facial-twitching-intake",
-    version="2.0.0",
+    version="2.1.0",
     title=N_("Facial twitching: before your visit"),
     url="https://nyfacialparalysis.example/fhir/Questionnaire/facial-twitching-intake",
-    steps=(WELCOME, SAFETY, ABOUT, TWITCHING, PATTERN, COURSE, HISTORY, TREATMENTS, STRESS, VISIT),
+    steps=(
+        WELCOME,
+        SAFETY,
+        ABOUT,
+        TWITCHING,
+        EPISODES,
+        PATTERN,
+        COURSE,
+        HISTORY,
+        HEALTH,
+        TREATMENTS,
+        FEELINGS,
+        DAILY_LIFE,
+        VISIT,
+    ),  # fmt: skip
     # At the foot of the review page and in the clinician's view (issue 26), not on the
     # page with the questions.
     copyright=GAD7_NOTICE,

@@ -90,6 +90,19 @@ VERSIONS = (
         ),
         released="2026-12-05",
     ),
+    Version(
+        "2.1.0",
+        (
+            "No question changed; the three longest pages are split where the topic breaks, "
+            "so that each is shorter on a phone: the twitching page (where and since when), "
+            "then 'How often it happens and what sets it off'; the health history page (the "
+            "face: paralysis, weakness, lumps, injuries), then 'Other health conditions'; the "
+            "GAD-7 and PHQ as 'Worry and mood', then 'Stress and daily life'.",
+            "Questions worded for whoever fills the form in: 'your child' for a parent, 'the "
+            "person you care for' for a carer (the GAD-7 and PHQ keep their own wording).",
+        ),
+        released="2026-12-06",
+    ),
 )
 CURRENT = VERSIONS[-1].number
 

@@ -66,13 +66,30 @@
     others.forEach(function (other) { other.checked = false; });
   }
 
+  // "N characters left" under a text box. The visible count follows every keystroke; a
+  // screen reader hears it once the typing pauses, not on every key (as GOV.UK's
+  // character count does).
   function counters() {
     document.querySelectorAll("[data-counter-for]").forEach(function (counter) {
       var area = document.getElementById(counter.getAttribute("data-counter-for"));
       var max = parseInt(area.getAttribute("maxlength"), 10);
-      var update = function () { counter.textContent = (max - area.value.length) + " / " + max; };
-      area.addEventListener("input", update);
-      update();
+      var spoken = document.createElement("p");
+      var pause;
+      var left = function () {
+        var count = max - area.value.length;
+        return count === 1 ? counter.getAttribute("data-left-one") : counter.getAttribute("data-left").replace("{n}", count);
+      };
+      spoken.className = "visually-hidden";
+      spoken.setAttribute("aria-live", "polite");
+      spoken.setAttribute("data-counter-spoken", "");
+      counter.setAttribute("aria-hidden", "true");
+      counter.after(spoken);
+      counter.textContent = left();
+      area.addEventListener("input", function () {
+        counter.textContent = left();
+        clearTimeout(pause);
+        pause = setTimeout(function () { spoken.textContent = left(); }, 1000);
+      });
     });
   }
 
@@ -133,7 +150,30 @@
     paint();
   }
 
+  // The resume link: a tap in its box selects it all, and Copy puts it on the clipboard
+  // and says so (to screen readers too). Without a clipboard (an old browser, or a page
+  // not served over HTTPS) the button selects the text for the patient to copy.
+  function copyButtons() {
+    document.querySelectorAll("[data-select-all]").forEach(function (box) {
+      box.addEventListener("focus", function () { box.select(); });
+    });
+    document.querySelectorAll("[data-copy]").forEach(function (button) {
+      var box = document.getElementById(button.getAttribute("data-copy"));
+      var status = button.parentNode.querySelector("[data-copy-status]");
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        box.select();
+        if (!navigator.clipboard) return;
+        navigator.clipboard.writeText(box.value).then(function () {
+          status.textContent = button.getAttribute("data-copied");
+          button.textContent = button.getAttribute("data-copied");
+        });
+      });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    copyButtons();
     document.querySelectorAll("[data-face-picker]").forEach(facePicker);
     var summary = document.getElementById("error-summary");
     if (summary) summary.focus();

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from intake.extensions import db
 from intake.models import Status, Submission
-from tests.answers import COMPLETE_FORM
+from tests.answers import COMPLETE_FORM, STEPS
 from tests.browser.conftest import DESKTOP, screenshot
 from tests.browser.driver import (
     click_and_wait,
@@ -50,14 +51,19 @@ def test_it_completes_the_questionnaire_with_javascript_off(server, new_page):
     assert len(stored(server.app)) == 1
 
 
-def test_it_resumes_from_the_link_in_a_fresh_browser(server, new_page):
-    page = new_page()
-    start_with_mouse(page, server.url)
+def _save_for_later_on_the_about_page(page, url: str) -> str:
+    """Type a first name, choose "Save and finish later"; the resume link shown."""
+    start_with_mouse(page, url)
     fill_with_mouse(page, COMPLETE_FORM["safety"])
     click_and_wait(page, "button[value=next]")
     page.fill(css_id("about.first_name"), "Ana")
     click_and_wait(page, "button[value=later]")
-    link = page.get_attribute(".resume-link a", "href")
+    return page.get_attribute(".resume-link a", "href")
+
+
+def test_it_resumes_from_the_link_in_a_fresh_browser(server, new_page):
+    page = new_page()
+    link = _save_for_later_on_the_about_page(page, server.url)
 
     elsewhere = new_page(viewport=DESKTOP)
     elsewhere.goto(link)
@@ -99,6 +105,9 @@ def test_it_shows_conditional_questions_only_when_they_apply(server, page):
     assert page.is_hidden(eye)
     fill_with_mouse(page, {"twitch.where": ["lower_eyelid"]})
     assert page.is_visible(eye)
+    fill_with_mouse(page, COMPLETE_FORM["twitching"])  # adds the upper eyelid and the cheek
+    click_and_wait(page, "button[value=next]")
+    assert page.url.endswith("/step/episodes")
     fill_with_mouse(page, {"twitch.triggers": ["none"]})
     fill_with_mouse(page, {"twitch.triggers": ["stress"]})
     assert page.is_checked("[name='twitch.triggers'][value='stress']")
@@ -157,3 +166,36 @@ def test_ticking_a_sign_unticks_none_without_asking(server, page):
     fill_with_mouse(page, {"safety.signs": ["none"]})
     fill_with_mouse(page, {"safety.signs": ["speech"]})
     assert _ticked(page) == ["speech"] and asked == []
+
+
+def test_a_text_box_says_how_many_characters_are_left_and_tells_screen_readers_on_a_pause(server, page):
+    """Issue 28, part 2: an empty box read "2000 / 2000", which looks full."""
+    start_with_mouse(page, server.url)
+    for step_id in STEPS[: STEPS.index("visit")]:
+        fill_with_mouse(page, COMPLETE_FORM[step_id])
+        click_and_wait(page, "button[value=next]")
+    counter = page.locator('[data-counter-for="visit.goals"]')
+    spoken = page.locator("[data-counter-spoken]")
+    assert counter.text_content() == "2000 characters left"
+    assert counter.get_attribute("aria-hidden") == "true" and spoken.get_attribute("aria-live") == "polite"
+    page.locator(css_id("visit.goals")).press_sequentially("Hello")
+    assert counter.text_content() == "1995 characters left"
+    assert spoken.text_content() == "", "not announced on every key"
+    expect(spoken).to_have_text("1995 characters left")  # after a pause of a second
+    page.fill(css_id("visit.goals"), "x" * 1999)
+    assert counter.text_content() == "1 character left"
+
+
+def test_the_resume_link_copies_with_one_tap(server, browser):
+    """Issue 28, part 5: a Copy button (the clipboard of a real Chromium), and the link in a
+    box that a tap selects whole; without JavaScript the box is still there to copy from."""
+    context = browser.new_context(viewport=DESKTOP)
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server.url)
+    page = context.new_page()
+    link = _save_for_later_on_the_about_page(page, server.url)
+    assert page.input_value("#resume-link-text") == link
+    page.click("text=Copy the link")
+    expect(page.locator("[data-copy-status]")).to_have_text("Copied")
+    assert page.evaluate("navigator.clipboard.readText()") == link
+    screenshot(page, "desktop-saved-link")
+    context.close()

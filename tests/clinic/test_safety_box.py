@@ -7,7 +7,7 @@ import csv
 import io
 import json
 
-from tests.answers import COMPLETE_FORM
+from tests.answers import COMPLETE_FORM, STEPS
 from tests.conftest import Patient, all_submissions
 
 
@@ -17,7 +17,7 @@ def _flag_then_clear(app) -> Patient:
     patient.start()
     assert patient.answer("safety", {"safety.signs": ["speech"]}).location.startswith("/emergency")
     patient.answer("safety", {"safety.signs": ["none"]})
-    for step in ("about", "twitching", "pattern", "course", "history", "treatments", "stress", "visit"):
+    for step in STEPS[STEPS.index("about") :]:
         patient.answer(step)
     assert patient.submit().status_code == 302
     return patient
@@ -41,23 +41,23 @@ def test_a_cleared_emergency_stays_the_highest_tier_and_shows_as_withdrawn(app, 
     assert "Lowered from emergency to none" in box
 
 
-def test_a_red_flag_from_the_history_page_names_that_page(app, client, clinician):
+def test_a_red_flag_from_the_health_page_names_that_page(app, client, clinician):
     patient = Patient(app.test_client())
     patient.start()
-    for step in ("safety", "about", "twitching", "pattern", "course"):
+    for step in STEPS[: STEPS.index("health")]:
         patient.answer(step)
-    history = {
-        **COMPLETE_FORM["history"],
+    health = {
+        **COMPLETE_FORM["health"],
         "history.other_symptoms": ["numbness"],
         "history.sudden_symptoms": ["numbness"],
     }
-    assert patient.answer("history", history).location == "/emergency?after=history"
-    patient.post("/emergency/continue?after=history", token_from="/emergency")
-    for step in ("treatments", "stress", "visit"):
+    assert patient.answer("health", health).location == "/emergency?after=health"
+    patient.post("/emergency/continue?after=health", token_from="/emergency")
+    for step in STEPS[STEPS.index("health") + 1 :]:
         patient.answer(step)
     patient.submit()
     box = _safety_box(client, app)
-    assert "From the “Your health history” page" in box
+    assert "From the “Other health conditions” page" in box
     assert "The patient said a doctor had already checked these signs" in box
     assert "Face numbness, double vision or dizziness that started suddenly" in box
 

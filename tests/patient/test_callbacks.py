@@ -11,7 +11,7 @@ from sqlalchemy import select, text
 
 from intake.extensions import db
 from intake.models import AuditEvent, CallbackRequest
-from tests.answers import COMPLETE_FORM
+from tests.answers import COMPLETE_FORM, STEPS
 from tests.conftest import Patient, all_submissions
 
 FRIDAY_MORNING = datetime(2026, 12, 4, 15, 0, tzinfo=timezone.utc)  # 10:00 in New York
@@ -89,7 +89,7 @@ def test_a_callback_needs_a_flag_that_offers_it(app):
 def test_the_support_page_offers_the_crisis_line_and_a_callback(app):
     patient = Patient(app.test_client())
     patient.start()
-    for step in ("safety", "about", "twitching", "pattern", "course", "history", "treatments"):
+    for step in STEPS[: STEPS.index("stress")]:
         patient.answer(step)
     response = patient.answer("stress", {**COMPLETE_FORM["stress"], "stress.phq9.9": "2"})
     assert response.location == "/support?after=stress"
@@ -100,7 +100,7 @@ def test_the_support_page_offers_the_crisis_line_and_a_callback(app):
     support = page[page.index('id="support-title"') : page.index("</main>")]
     for word in ("depress", "diagnos", "suicidal"):
         assert word not in support.lower(), word
-    assert 'href="/step/visit"' in page
+    assert 'href="/step/daily_life"' in page
 
 
 def test_staff_see_red_flag_drafts_and_callbacks_until_the_patient_sends(app, client, clinician):
@@ -116,7 +116,7 @@ def test_staff_see_red_flag_drafts_and_callbacks_until_the_patient_sends(app, cl
     with app.app_context():
         viewed = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "submission.viewed")).all()
         assert [event.submission_public_id for event in viewed] == [draft.public_id]
-    for step in ("about", "twitching", "pattern", "course", "history", "treatments", "stress", "visit"):
+    for step in STEPS[STEPS.index("about") :]:
         patient.answer(step)
     patient.submit()
     listing = client.get("/clinic/attention").get_data(as_text=True)

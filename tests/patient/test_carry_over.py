@@ -1,10 +1,12 @@
-"""A draft begun on questionnaire 1.0.0 is carried over to 2.0.0 (issue 26, part 5): its
+"""A draft begun on questionnaire 1.0.0 is carried over to today's version (issue 26, part 5): its
 answers stay, and it is asked what it was never asked before it can be sent."""
 
 from __future__ import annotations
 
 from intake.extensions import db
 from intake.models import Submission
+from intake.questionnaire.twitching import QUESTIONNAIRE
+from tests.answers import STEPS
 from tests.conftest import Patient, all_submissions
 from tests.patient.test_resume import save_for_later
 
@@ -33,7 +35,7 @@ def test_a_1_0_0_draft_at_the_review_page_goes_back_to_the_first_new_question(ap
     page = patient.client.get("/").get_data(as_text=True)
     assert NOTE in page
     [draft] = all_submissions(app)
-    assert draft.questionnaire_version == "2.0.0"
+    assert draft.questionnaire_version == QUESTIONNAIRE.version
     assert draft.answers["about.first_name"] == "Ana", "the answers are kept"
     assert patient.client.get("/review").status_code == 200, "asked once, then on as usual"
 
@@ -45,12 +47,12 @@ def test_sending_a_1_0_0_draft_first_asks_the_new_questions_then_sends_it_on_2_0
     patient.start()
     assert patient.submit().location == "/done"
     [sent] = all_submissions(app)
-    assert (sent.status, sent.questionnaire_version) == ("new", "2.0.0")
+    assert (sent.status, sent.questionnaire_version) == ("new", QUESTIONNAIRE.version)
 
 
 def test_a_resume_link_of_a_1_0_0_draft_lands_on_the_first_new_question(app, patient):
     patient.start()
-    for step in ("safety", "about", "twitching"):
+    for step in STEPS[: STEPS.index("pattern")]:
         patient.answer(step)
     link = save_for_later(patient, "pattern", {})
     _as_if_begun_on_1_0_0(app)

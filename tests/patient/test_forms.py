@@ -65,7 +65,7 @@ def test_it_builds_each_step_form_class_once():
         ("safety", {"safety.signs": None}, "safety.signs", "Choose at least one answer"),
         ("safety", {"safety.signs": ["made_up"]}, "safety.signs", "Choose one of the answers shown"),
         ("twitching", {"twitch.side": None}, "twitch.side", "Choose an answer"),
-        ("twitching", {"twitch.bother": "11"}, "twitch.bother", "from 0 to 10"),
+        ("episodes", {"twitch.bother": "11"}, "twitch.bother", "from 0 to 10"),
         ("twitching", {"twitch.onset-month": "13"}, "twitch.onset", "Choose the month"),
         ("twitching", {"twitch.onset-year": "24"}, "twitch.onset", "4 numbers"),
         ("twitching", {"twitch.onset-month": "11", "twitch.onset-year": "2026"}, None, None),
@@ -88,7 +88,7 @@ def test_it_builds_each_step_form_class_once():
             "Choose one of the answers shown",
         ),
         (
-            "twitching",
+            "episodes",
             {"twitch.affects": ["none", "reading"]},
             "twitch.affects",
             "cannot be chosen with other answers",
@@ -103,7 +103,7 @@ def test_it_builds_each_step_form_class_once():
             "course.other_movements_age",
             "from 0 to 120",
         ),
-        ("stress", {"stress.caffeine": "-1"}, "stress.caffeine", "from 0 to 30"),
+        ("daily_life", {"stress.caffeine": "-1"}, "stress.caffeine", "from 0 to 30"),
         ("stress", {"stress.gad7.1": "4"}, "stress.gad7.1", "Choose one of the answers shown"),
         ("welcome", {"consent.agree": None}, "consent.agree", "Tick the box"),
     ],
@@ -144,8 +144,9 @@ def test_it_ignores_a_bad_value_in_a_question_that_does_not_apply(app):
 def test_it_stores_typed_values(app):
     _, _, answers = validate(app, "twitching", {})
     assert answers["twitch.onset"] == "2024-03"
-    assert answers["twitch.bother"] == 7
     assert answers["twitch.where"] == ["upper_eyelid", "cheek"]
+    _, _, answers = validate(app, "episodes", {})
+    assert answers["twitch.bother"] == 7
     _, _, answers = validate(app, "history", {"history.triggers": None})
     assert answers["history.face_weakness_now"] is False
     _, _, answers = validate(app, "treatments", {})

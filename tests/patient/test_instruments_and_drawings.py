@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from tests.answers import STEPS
 from tests.conftest import Patient
 from tests.patient_pages import visible_text
 
@@ -34,7 +35,7 @@ SPANISH_DIFFICULTY = ["No ha sido difícil", "Un poco difícil", "Muy difícil",
 def _stress_page(app, language: str) -> str:
     patient = Patient(app.test_client())
     patient.start(**{"consent.language": language})
-    for step in ("safety", "about", "twitching", "pattern", "course", "history", "treatments"):
+    for step in STEPS[: STEPS.index("stress")]:
         patient.answer(step)
     return patient.client.get("/step/stress").get_data(as_text=True)
 
@@ -90,7 +91,7 @@ def test_the_reproduction_notice_is_at_the_foot_of_the_review_page(app, patient)
 def test_the_drawings_are_inline_svg_with_a_text_alternative_and_no_script(app, link_id, words):
     patient = Patient(app.test_client())
     patient.start()
-    for step in ("safety", "about", "twitching"):
+    for step in STEPS[: STEPS.index("pattern")]:
         patient.answer(step)
     page = patient.client.get("/step/pattern").get_data(as_text=True)
     block = page[page.index(f'id="q-{link_id}"') :]
@@ -105,7 +106,7 @@ def test_the_drawings_are_inline_svg_with_a_text_alternative_and_no_script(app, 
 def test_the_drawings_speak_spanish_on_the_spanish_pages(app):
     patient = Patient(app.test_client())
     patient.start(**{"consent.language": "es"})
-    for step in ("safety", "about", "twitching"):
+    for step in STEPS[: STEPS.index("pattern")]:
         patient.answer(step)
     page = patient.client.get("/step/pattern").get_data(as_text=True)
     assert "la ceja de arriba ha subido" in page and "Dibujo de una cara con un dedo" in page
@@ -115,7 +116,7 @@ def test_the_spanish_pages_call_the_movements_movimientos_never_espasmos(app):
     patient = Patient(app.test_client())
     patient.start(**{"consent.language": "es"})
     texts = []
-    for step in ("safety", "about", "twitching", "pattern", "course", "history", "treatments", "stress"):
+    for step in STEPS[: STEPS.index("visit")]:
         texts += visible_text(patient.client.get(f"/step/{step}").get_data(as_text=True))
         patient.answer(step)
     words = " ".join(texts).lower()

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
 import pytest
 
-from intake.patient.opening_hours import is_open, next_opening, parse
+from intake.patient.opening_hours import is_open, next_opening, parse, reply_by
 
 HOURS = parse("mon-fri 08:30-17:00; sat 09:00-12:00")
 NY = "America/New_York"
@@ -42,3 +42,20 @@ def test_no_hours_means_never_open():
 def test_it_refuses_hours_it_cannot_read(spec):
     with pytest.raises(ValueError):
         parse(spec)
+
+
+@pytest.mark.parametrize(
+    "now, days, expected",
+    [
+        (_utc(2026, 12, 4, 14, 0), 2, date(2026, 12, 8)),  # Friday: Monday, then Tuesday
+        (_utc(2026, 12, 5, 3, 0), 2, date(2026, 12, 8)),  # Saturday 03:00 UTC is still Friday in New York
+        (_utc(2026, 12, 7, 14, 0), 1, date(2026, 12, 8)),  # Monday: the next open day
+        (_utc(2026, 12, 7, 14, 0), 0, date(2026, 12, 7)),  # 0: today
+    ],
+)
+def test_it_counts_the_days_the_clinic_is_open_before_it_replies(now, days, expected):
+    assert reply_by(parse("mon-fri 08:30-17:00"), now, NY, days) == expected
+
+
+def test_a_clinic_that_never_opens_names_no_reply_day():
+    assert reply_by((), _utc(2026, 12, 4, 14, 0), NY, 2) is None

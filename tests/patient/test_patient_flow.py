@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 from intake.models import Status
+from intake.questionnaire.twitching import QUESTIONNAIRE
 from tests.answers import COMPLETE_FORM, STEPS
 from tests.conftest import all_submissions, checked_values
 
@@ -23,20 +26,53 @@ def test_it_walks_the_whole_questionnaire_and_stores_one_submission(app, patient
     assert submission.answers["twitch.bother"] == 7
     assert submission.answers["history.face_weakness_now"] is False
     assert submission.answers["about.birth_date"] == "1980-04-23"
-    assert submission.questionnaire_version == "2.0.0"
+    assert submission.questionnaire_version == "2.1.0"
 
 
-def test_it_numbers_each_step_out_of_ten(patient):
+def test_it_numbers_each_step_out_of_thirteen(patient):
     patient.start()
     page = patient.client.get("/step/safety").get_data(as_text=True)
-    assert "Step 2 of 10" in page
+    assert "Step 2 of 13" in page
     patient.answer("safety")
-    assert "Step 3 of 10" in patient.client.get("/step/about").get_data(as_text=True)
+    assert "Step 3 of 13" in patient.client.get("/step/about").get_data(as_text=True)
+
+
+def _bar(page: str) -> list[str]:
+    bar = page[
+        page.index('<ol class="progress-bar"') : page.index("</ol>", page.index('class="progress-bar"'))
+    ]
+    return re.findall(r'<li class="(\w+)">', bar)
+
+
+def test_the_progress_bar_shows_the_pages_done_and_names_this_page_and_the_next(patient):
+    patient.start()
+    for step_id in STEPS[: STEPS.index("episodes")]:
+        patient.answer(step_id)
+    page = patient.client.get("/step/episodes").get_data(as_text=True)
+    assert 'aria-hidden="true"' in page[page.index('<ol class="progress-bar"') - 5 :][:60]
+    assert _bar(page) == ["done"] * 4 + ["current"] + ["todo"] * 8
+    assert (
+        'Step 5 of 13<span class="visually-hidden">: How often it happens and what sets it off.</span>'
+        in page
+    ), "the page named for screen readers"
+    assert "Next: What the movements are like" in page
+    patient.complete_all_steps()
+    assert "Next: check your answers and send them" in patient.client.get("/step/visit").get_data(
+        as_text=True
+    )
+    review = patient.client.get("/review").get_data(as_text=True)
+    assert _bar(review) == ["done"] * 13
+    assert "All 13 steps answered. Last: check your answers and send them." in review
 
 
 def test_it_goes_back_without_losing_what_was_typed(app, patient):
     patient.complete_all_steps()
-    half_done = {"twitch.where": ["cheek"], "twitch.side": "right", "twitch.bother": "12"}
+    half_done = {
+        "twitch.where": ["cheek"],
+        "twitch.side": "right",
+        "twitch.onset-month": "13",
+        "twitch.onset-year": "2024",
+    }
     response = patient.answer("twitching", half_done, action="back")
     assert response.status_code == 302 and response.location.endswith("/step/about")
 
@@ -44,7 +80,7 @@ def test_it_goes_back_without_losing_what_was_typed(app, patient):
     assert checked_values(page, "twitch.side") == ["right"]
     [draft] = all_submissions(app)
     assert draft.answers["twitch.side"] == "right"
-    assert draft.answers["twitch.bother"] == 7, "an invalid new value keeps the old one"
+    assert draft.answers["twitch.onset"] == "2024-03", "an invalid new value keeps the old one"
 
 
 def test_it_drops_answers_to_questions_that_no_longer_apply(app, patient):
@@ -155,3 +191,25 @@ def test_it_shows_the_sending_time_in_the_clinics_time_zone(app, patient):
 
     local = submission.submitted_at.astimezone(ZoneInfo("America/New_York"))
     assert local.strftime("%-I:%M") in page
+
+
+def test_the_review_page_has_a_change_link_per_answer_to_its_question(app, patient):
+    """Issue 28, part 3 (GOV.UK's "check answers" pattern: a Change link on each row)."""
+    patient.complete_all_steps()
+    page = patient.client.get("/review").get_data(as_text=True)
+    links = re.findall(r'<a class="change-link" href="([^"]+)">', page)
+    [draft] = all_submissions(app)
+    shown = QUESTIONNAIRE.enabled_answers(draft.answers)
+    assert len(links) == len(shown)
+    assert "/step/twitching?return=review#q-twitch.where" in links
+    assert "/#q-consent.agree" in links, "the welcome page's answers go to the welcome page"
+    assert '<span class="visually-hidden"> Where do you feel the twitching?</span>' in page
+
+
+def test_a_page_opened_from_the_review_leads_back_to_it_and_says_so(patient):
+    patient.complete_all_steps()
+    page = patient.client.get("/step/history?return=review").get_data(as_text=True)
+    assert ">Save and go back to review</button>" in page and ">Back to review</button>" in page
+    assert "Save and continue" not in page
+    assert patient.answer("history", action="back", query="?return=review").location.endswith("/review")
+    assert patient.answer("history", action="back").location.endswith("/step/course"), "else the page before"

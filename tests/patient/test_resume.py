@@ -9,6 +9,7 @@ import time_machine
 
 from intake.models import utcnow
 from intake.patient.submissions import hash_token
+from tests.answers import COMPLETE_FORM
 from tests.conftest import Patient, all_submissions
 
 LINK = re.compile(r'href="http://localhost(/resume/[^"]+)"')
@@ -30,6 +31,9 @@ def test_it_restores_the_draft_in_a_fresh_browser_at_the_step_it_stopped(app, pa
     assert response.status_code == 302 and response.location.endswith("/step/about")
     page = other_browser.client.get("/step/about").get_data(as_text=True)
     assert 'value="Ana"' in page
+    # Issue 28, part 8: the patient knows where they are.
+    assert "Welcome back. Your answers are saved: go on where you left off." in page
+    assert "Welcome back" not in other_browser.client.get("/step/about").get_data(as_text=True), "said once"
 
 
 def test_it_stores_only_the_hash_of_the_token(app, patient):
@@ -84,3 +88,49 @@ def test_it_stops_the_link_working_once_the_answers_are_sent(app, patient):
     assert app.test_client().get(link).status_code == 404
     [submission] = all_submissions(app)
     assert submission.resume_token_hash is None
+
+
+def test_a_step_opened_after_sending_says_the_answers_were_sent_with_the_reference(app, patient):
+    """Issue 28, part 8: not the welcome page as if nothing had been sent."""
+    patient.complete_all_steps()
+    patient.submit()
+    [submission] = all_submissions(app)
+    response = patient.client.get("/step/twitching")
+    assert response.status_code == 302 and response.location.endswith("/done")
+    page = patient.client.get("/done").get_data(as_text=True)
+    assert f"You already sent your answers (reference {submission.reference})." in page
+
+
+def test_the_patient_may_have_the_resume_link_emailed_once_to_their_own_address(app, patient, monkeypatch):
+    """Issue 28, part 5: the link by email, with the warning that it opens the answers."""
+    from intake import notify
+
+    sent = []
+    monkeypatch.setattr(notify, "send_in_background", sent.append)
+    patient.start()
+    patient.answer("safety")
+    link = save_for_later(patient, data={**COMPLETE_FORM["about"]})
+    page = patient.client.get("/saved").get_data(as_text=True)
+    assert "Email me this link" not in page, "the page shows the link once; so is the offer"
+    link = save_for_later(patient, data={**COMPLETE_FORM["about"]})
+    response = patient.post("/saved/email", {}, token_from="/step/about")
+    assert response.status_code == 302
+    [message] = sent
+    body = message.get_content()
+    assert message["To"] == "ana@example.com" and f"http://localhost{link}" in body
+    assert "Anyone with the link can open your answers until you send them." in body
+    for answer in ("Canary", "1980", "555-0123"):
+        assert answer not in body, answer
+    assert "We emailed the link to a…@example.com." in patient.client.get(response.location).get_data(
+        as_text=True
+    )
+    patient.post("/saved/email", {}, token_from="/step/about")
+    assert len(sent) == 1, "once per link shown"
+
+
+def test_no_email_is_offered_without_an_address(patient):
+    patient.start()
+    patient.answer("safety")
+    response = patient.answer("about", {"about.first_name": "Ana"}, action="later")
+    page = patient.client.get(response.location).get_data(as_text=True)
+    assert 'class="resume-link"' in page and "Email me this link" not in page

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tests.answers import STEPS
 from tests.conftest import all_submissions
 
 
@@ -107,7 +108,7 @@ def test_after_i_have_been_checked_the_confirmation_repeats_the_emergency_advice
     assert "Sudden trouble walking, dizziness or loss of balance" in page, "the signs that triggered it"
     assert "Note the time the signs began" in page and "Do not drive yourself" in page
     patient.post("/emergency/continue?after=safety", token_from="/emergency")
-    for step in ("about", "twitching", "pattern", "course", "history", "treatments", "stress", "visit"):
+    for step in STEPS[STEPS.index("about") :]:
         patient.answer(step)
     patient.submit()
     done = patient.client.get("/done").get_data(as_text=True)

@@ -46,7 +46,7 @@ def test_a_page_drops_answers_its_new_answers_turn_off():
     saved = drafts.with_page(
         QUESTIONNAIRE,
         ON_TWITCHING,
-        STEP["twitching"],
+        STEP["episodes"],
         {"twitch.triggers": ["stress"]},
         reached="history",
         now=NOW,
@@ -101,19 +101,19 @@ def test_an_acknowledgement_covers_only_the_emergency_signs_it_was_given_for():
 
 
 def test_a_red_flag_on_a_later_page_shows_its_page_right_after_that_page():
-    on_history = _save(
+    on_health = _save(
         ON_TWITCHING,
-        "history",
+        "health",
         {"history.other_symptoms": ["numbness"], "history.sudden_symptoms": ["numbness"]},
         reached="stress",
         now=NOW,
     )
-    assert drafts.advice_after(QUESTIONNAIRE, on_history, STEP["history"]) is Advice.EMERGENCY
-    assert drafts.advice_after(QUESTIONNAIRE, on_history, STEP["twitching"]) is None  # not its answer
+    assert drafts.advice_after(QUESTIONNAIRE, on_health, STEP["health"]) is Advice.EMERGENCY
+    assert drafts.advice_after(QUESTIONNAIRE, on_health, STEP["twitching"]) is None  # not its answer
     # later pages close until the patient says a doctor checked; the page itself stays open
-    assert drafts.may_open(QUESTIONNAIRE, on_history, "stress") == drafts.EMERGENCY_PAGE
-    assert drafts.may_open(QUESTIONNAIRE, on_history, "history") is None
-    self_harm = _save(on_history, "stress", {"stress.phq9.9": "1"}, reached="visit")
+    assert drafts.may_open(QUESTIONNAIRE, on_health, "stress") == drafts.EMERGENCY_PAGE
+    assert drafts.may_open(QUESTIONNAIRE, on_health, "health") is None
+    self_harm = _save(on_health, "stress", {"stress.phq9.9": "1"}, reached="visit")
     assert drafts.advice_after(QUESTIONNAIRE, self_harm, STEP["stress"]) is Advice.SUPPORT
 
 
@@ -180,10 +180,10 @@ def test_a_new_emergency_closes_only_the_pages_after_its_own_page():
     checked = drafts.acknowledged(_save(ON_TWITCHING, "safety", {"safety.signs": ["speech"]}), NOW)
     later = _save(
         checked,
-        "history",
+        "health",
         {"history.other_symptoms": ["double_vision"], "history.sudden_symptoms": ["double_vision"]},
         reached="stress",
     )
     assert later.emergency_acknowledged is False
-    assert drafts.may_open(QUESTIONNAIRE, later, "history") is None, "the patient may still change it"
+    assert drafts.may_open(QUESTIONNAIRE, later, "health") is None, "the patient may still change it"
     assert drafts.may_open(QUESTIONNAIRE, later, "stress") == drafts.EMERGENCY_PAGE

@@ -33,11 +33,14 @@ STEP_IDS = (
     "safety",
     "about",
     "twitching",
+    "episodes",
     "pattern",
     "course",
     "history",
+    "health",
     "treatments",
     "stress",
+    "daily_life",
     "visit",
 )
 LINK_ID_PREFIX = {
@@ -45,11 +48,14 @@ LINK_ID_PREFIX = {
     "safety": "safety",
     "about": "about",
     "twitching": "twitch",
+    "episodes": "twitch",  # the twitching page's second half (issue 28)
     "pattern": "pattern",
     "course": "course",
     "history": "history",
+    "health": "history",  # the history page's second half (issue 28)
     "treatments": "treatments",
     "stress": "stress",
+    "daily_life": "stress",  # the stress page's second half (issue 28)
     "visit": "visit",
 }
 LINK_ID_PATTERN = re.compile(r"^[a-z]+(\.[a-z0-9_]+)+$")
@@ -446,7 +452,7 @@ def answers_enabling_everything(questionnaire: Questionnaire | None = None) -> d
 
 def test_it_has_the_agreed_identity():
     assert QUESTIONNAIRE.id == "facial-twitching-intake"
-    assert QUESTIONNAIRE.version == "2.0.0"
+    assert QUESTIONNAIRE.version == "2.1.0"
     assert QUESTIONNAIRE.title == "Facial twitching: before your visit"
     assert QUESTIONNAIRE.url == (
         "https://nyfacialparalysis.example/fhir/Questionnaire/facial-twitching-intake"

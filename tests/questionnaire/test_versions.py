@@ -13,8 +13,8 @@ def test_no_link_id_of_1_0_0_was_dropped_or_renamed():
 
 
 def test_the_current_version_is_the_questionnaires_and_every_version_has_a_change_list():
-    assert versions.CURRENT == QUESTIONNAIRE.version == "2.0.0"
-    assert [v.number for v in versions.VERSIONS] == ["1.0.0", "2.0.0"]
+    assert versions.CURRENT == QUESTIONNAIRE.version == "2.1.0"
+    assert [v.number for v in versions.VERSIONS] == ["1.0.0", "2.0.0", "2.1.0"]
     assert all(v.changes for v in versions.VERSIONS)
     assert versions.known("1.0.0") and not versions.known("0.9")
 
@@ -26,6 +26,11 @@ def test_a_1_0_0_draft_is_asked_the_new_questions_and_the_safety_question_again(
     assert "twitch.where" not in new and "history.medicines" not in new
     assert "consent.respondent" in new, "who is filling it in was never asked"
     assert versions.first_step_asking_new(QUESTIONNAIRE, "1.0.0").id == "welcome"
+
+
+def test_a_2_0_0_draft_has_nothing_new_its_pages_were_only_split():
+    assert versions.new_since(QUESTIONNAIRE, "2.0.0") == frozenset()
+    assert versions.first_step_asking_new(QUESTIONNAIRE, "2.0.0") is None
 
 
 def test_a_current_draft_has_nothing_new():
