@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -71,3 +72,13 @@ def test_the_checker_finds_an_error(tmp_path):
     broken = tmp_path / "broken.html"
     broken.write_text("<!doctype html><html lang=en><title>x</title><p><div></p>")
     assert run_vnu([broken])
+
+
+@pytest.mark.sqlite_only
+def test_every_page_has_a_meta_description_in_its_language(app, admin):
+    """Issue 28, part 11 (Lighthouse's "Document has a meta description" audit)."""
+    english, spanish = dict(patient_pages(app)), dict(patient_pages(app, "es"))
+    for name, html in [*english.items(), *spanish.items(), *clinician_pages(app, admin)]:
+        assert re.search(r'<meta name="description" content="[^"]{40,}">', html), name
+    assert 'content="Questions to answer before your visit' in english["safety"]
+    assert 'content="Preguntas para responder antes de su cita' in spanish["safety"]
