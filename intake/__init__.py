@@ -29,7 +29,7 @@ from intake.extensions import compress, csrf, limiter
 from intake.patient import opening_hours
 from intake.patient.forms import choice_label, choices_of
 from intake.patient.wording import ask
-from intake.questionnaire.display import condition_runs
+from intake.questionnaire.display import condition_runs, question_groups
 from intake.questionnaire.face_map import mirror_regions
 from intake.questionnaire.safety import flagging_items
 from intake.security import crypto, headers, keys, origin
@@ -125,6 +125,7 @@ def _register_template_globals(app: Flask) -> None:
         # Each question worded for whoever answers it (intake/questionnaire/wording.py).
         ask=ask,
         condition_runs=condition_runs,
+        question_groups=question_groups,
         # Items where "None of these" asks before it unticks a red flag (static/js/intake.js).
         FLAGGING_ITEMS=flagging_items(),
     )

@@ -12,11 +12,10 @@ import re
 from datetime import date
 from typing import Any, Mapping
 
+from flask_babel import LazyString, lazy_pgettext
 from flask_babel import lazy_gettext as _l
-from flask_babel import lazy_pgettext
 from wtforms import (
     BooleanField,
-    DateField,
     Field,
     RadioField,
     SelectMultipleField,
@@ -27,6 +26,7 @@ from wtforms.validators import Email, InputRequired, Length, Optional, Regexp, S
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from intake.forms import SafeForm
+from intake.patient.wording import ask
 from intake.questionnaire.schema import AskWhenUnder, Choice, Item, ItemType, Questionnaire, Step
 
 YES_NO = (("yes", _l("Yes")), ("no", _l("No")))
@@ -52,16 +52,59 @@ class WholeNumberField(StringField):
             raise ValueError(_l("Enter a whole number, like 3")) from None
 
 
-class FriendlyDateField(DateField):
-    def process_formdata(self, valuelist):
-        if not valuelist or not valuelist[0].strip():
-            self.data = None
+class DayMonthYearField(Field):
+    """A date as three boxes, `<name>-day`, `-month` and `-year` (GOV.UK's "memorable date"
+    pattern: a native date picker took four tab stops and hid its focus ring). `data` is a
+    date or None; what was typed survives a failed check. A page loaded before the boxes
+    came posts `<name>` as YYYY-MM-DD, which is still read. `wrong` names the box an error
+    is about, for the error summary's link."""
+
+    PARTS = ("day", "month", "year")
+
+    def process(self, formdata, data=None, extra_filters=None):
+        self.process_errors, self.wrong = [], "day"
+        self.data = data or None
+        self.day, self.month, self.year = (
+            (str(data.day), str(data.month), str(data.year)) if isinstance(data, date) else ("", "", "")
+        )
+        if formdata is None:
             return
-        try:
-            super().process_formdata(valuelist)
-        except ValueError:
-            self.data = None
-            raise ValueError(_l("Enter a real date, for example 23 4 1980")) from None
+        typed = [formdata.get(f"{self.name}-{part}", "").strip() for part in self.PARTS]
+        if not any(typed) and formdata.get(self.name):
+            typed = _iso_parts(formdata.get(self.name, ""))
+        self.day, self.month, self.year = typed
+        self.raw_data = typed
+        self.data = None
+        if any(typed):
+            self._parse()
+
+    def _parse(self) -> None:
+        missing = [
+            part
+            for part, value in zip(self.PARTS, (self.day, self.month, self.year), strict=True)
+            if not value
+        ]
+        if missing:
+            self.wrong = missing[0]
+            self.process_errors.append(_l("Enter the day, month and year, for example 27 3 1985"))
+        elif not (self.year.isdecimal() and len(self.year) == 4):
+            self.wrong = "year"
+            self.process_errors.append(_l("Enter the year as 4 numbers, like 1985"))
+        else:
+            try:
+                self.data = date(int(self.year), int(self.month), int(self.day))
+            except ValueError:
+                self.wrong = "day" if self.month.isdecimal() and 1 <= int(self.month) <= 12 else "month"
+                self.process_errors.append(_l("Enter a real date, for example 27 3 1985"))
+
+
+def _iso_parts(value: str) -> list[str]:
+    """ "1980-04-23" -> ["23", "4", "1980"]; anything else stays whole in the day box, to be refused."""
+    year, _, rest = value.strip().partition("-")
+    month, _, day = rest.partition("-")
+    if not (year and month and day):
+        return [value.strip(), "", ""]
+    return [day.lstrip("0") or day, month.lstrip("0") or month, year]
 
 
 class MonthYearField(Field):
@@ -163,10 +206,10 @@ class StepForm(PatientForm):
             if any(self[link_id].errors for link_id in rule.link_ids):
                 continue  # something was typed but is not valid: that error says enough
             if all(answers.get(link_id) in (None, "") for link_id in rule.link_ids):
-                for link_id in rule.link_ids:
-                    field = self[link_id]
-                    if not field.errors:
-                        field.errors = [_l(rule.message)]
+                # Asked as one question, it says so once, at its first field.
+                field = self[rule.link_ids[0]]
+                if not field.errors:
+                    field.errors = [_l(rule.message)]
 
     def _check_ask_when_under(self, rule: AskWhenUnder, answers: Mapping[str, Any], today: date) -> None:
         field = self[rule.item]
@@ -175,6 +218,8 @@ class StepForm(PatientForm):
 
 
 def required_message(item: Item) -> str:
+    if item.required_message:
+        return LazyString(ask, item.required_message)  # worded for the respondent on display
     if item.type is ItemType.MULTI:
         return _l("Choose at least one answer")
     if item.type is ItemType.CONSENT:
@@ -304,7 +349,7 @@ def _field_for(item: Item) -> Field:
         ),
         ItemType.INTEGER: lambda: WholeNumberField(label),
         ItemType.SCALE: lambda: RadioField(label, choices=choices, validate_choice=False),
-        ItemType.DATE: lambda: FriendlyDateField(label),
+        ItemType.DATE: lambda: DayMonthYearField(label),
         ItemType.MONTH_YEAR: lambda: MonthYearField(label),
     }
     return kinds[item.type]()

@@ -168,6 +168,10 @@ class StepHoles:
     def year(self, link_id: str) -> Markup:
         return self._hole(lambda r: escape(r.field(link_id).year))
 
+    def part(self, link_id: str, part: str) -> Markup:
+        """A date's day, month or year box, as typed or stored."""
+        return self._hole(lambda r: escape(getattr(r.field(link_id), part)))
+
     def error_class(self, link_id: str) -> Markup:
         return self._hole(lambda r: " has-error" if r.field(link_id).errors else "")
 
@@ -217,6 +221,10 @@ class _SavedField:
         self.year, self.month = (
             data.split("-") if isinstance(data, str) and _MONTH.fullmatch(data) else ("", "")
         )
+        # Dates show in three boxes: day, month, year.
+        self.day = ""
+        if isinstance(data, date):
+            self.day, self.month, self.year = str(data.day), str(data.month), str(data.year)
 
     def _value(self) -> str:
         if self.data is None:

@@ -4,10 +4,11 @@ their own language through the templates."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Sequence
 
 from intake.questionnaire.dates import parse_date, parse_month
-from intake.questionnaire.schema import Item, ItemType
+from intake.questionnaire.schema import AtLeastOne, Item, ItemType, Step
 
 MONTHS = (
     "January", "February", "March", "April", "May", "June", "July",
@@ -65,3 +66,28 @@ def condition_runs(items: Sequence[Item]) -> dict[str, int]:
             if start is not None:
                 runs[item.link_id] = 1
     return runs
+
+
+@dataclass(frozen=True)
+class QuestionGroup:
+    """Items a page asks as one question (AtLeastOne with a legend): where it opens and
+    closes, and its legend."""
+
+    first: str
+    last: str
+    members: frozenset[str]
+    legend: str
+
+
+def question_groups(step: Step) -> dict[str, QuestionGroup]:
+    """Each grouped item's link id -> its group; the items must stand next to each other."""
+    groups: dict[str, QuestionGroup] = {}
+    order = [item.link_id for item in step.items]
+    for rule in step.rules:
+        if isinstance(rule, AtLeastOne) and rule.legend:
+            first, last = min(rule.link_ids, key=order.index), max(rule.link_ids, key=order.index)
+            if order.index(last) - order.index(first) != len(rule.link_ids) - 1:
+                raise ValueError(f"{rule.link_ids} must stand next to each other on {step.id}")
+            group = QuestionGroup(first, last, frozenset(rule.link_ids), rule.legend)
+            groups.update(dict.fromkeys(rule.link_ids, group))
+    return groups

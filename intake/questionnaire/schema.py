@@ -105,6 +105,8 @@ class Item:
     text: str
     type: ItemType
     required: bool = False
+    # What an unanswered required item says, in the patient's words ("Enter your first name").
+    required_message: str | None = None
     help: str | None = None
     choices: tuple[Choice, ...] = ()
     enable_when: tuple[EnableWhen, ...] = ()
@@ -153,10 +155,12 @@ class Item:
 
 @dataclass(frozen=True)
 class AtLeastOne:
-    """A step rule: at least one of these items must be answered."""
+    """A step rule: at least one of these items must be answered. The page asks them as one
+    question, `legend` ("Email or mobile phone (at least one)"), with one message."""
 
     link_ids: tuple[str, ...]
     message: str
+    legend: str | None = None
 
 
 @dataclass(frozen=True)

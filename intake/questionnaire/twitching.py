@@ -202,6 +202,7 @@ WELCOME = Step(
             text=N_("Which language would you like to use for this form?"),
             type=ItemType.SINGLE,
             required=True,
+            required_message=N_("Choose the language for this form"),
             choices=_choices(("en", N_("English")), ("es", N_("Español"))),
         ),
         Item(
@@ -209,6 +210,7 @@ WELCOME = Step(
             text=N_("Who is filling in this form?"),
             type=ItemType.SINGLE,
             required=True,
+            required_message=N_("Choose who is filling in this form"),
             choices=RESPONDENTS,
         ),
     ),
@@ -228,6 +230,7 @@ SAFETY = Step(
             ),
             type=ItemType.MULTI,
             required=True,
+            required_message=N_("Choose the signs you have now, or “None of these”"),
             help=TICK_ALL,
             # The tier of each sign is in safety.py; a rule's sign repeats its option's words.
             choices=_choices(
@@ -284,6 +287,7 @@ ABOUT = Step(
         AtLeastOne(
             ("about.email", "about.phone"),
             N_("Enter an email address or a mobile phone number so the clinic can reach you"),
+            legend=N_("Email or mobile phone (at least one)"),
         ),
         AskWhenUnder(
             item="about.respondent_check",
@@ -299,6 +303,7 @@ ABOUT = Step(
             text=N_("First name"),
             type=ItemType.TEXT,
             required=True,
+            required_message=N_("Enter your first name"),
             max_length=100,
         ),
         Item(
@@ -306,6 +311,7 @@ ABOUT = Step(
             text=N_("Last name"),
             type=ItemType.TEXT,
             required=True,
+            required_message=N_("Enter your last name"),
             max_length=100,
         ),
         Item(
@@ -313,6 +319,8 @@ ABOUT = Step(
             text=N_("Date of birth"),
             type=ItemType.DATE,
             required=True,
+            required_message=N_("Enter your date of birth, for example 27 3 1985"),
+            help=N_("For example, 27 3 1985"),
             not_future=True,
             max_years_ago=120,
         ),
@@ -328,6 +336,7 @@ ABOUT = Step(
             text=N_("Your own name, as the person filling in this form"),
             type=ItemType.TEXT,
             required=True,
+            required_message=N_("Enter your own name"),
             max_length=200,
             enable_when=_FOR_SOMEONE_ELSE,
         ),
@@ -337,6 +346,7 @@ ABOUT = Step(
             type=ItemType.TEXT,
             help=N_("For example: daughter, husband, support worker."),
             required=True,
+            required_message=N_("Enter how you are related to the patient"),
             max_length=100,
             enable_when=tuple(c for c in _FOR_SOMEONE_ELSE if c.answer == "carer"),
         ),
@@ -371,6 +381,7 @@ ABOUT = Step(
             text=N_("How should the clinic contact you?"),
             type=ItemType.SINGLE,
             required=True,
+            required_message=N_("Choose how the clinic should contact you"),
             choices=_choices(
                 ("email", N_("Email")),
                 ("phone_call", N_("Phone call")),
@@ -443,6 +454,7 @@ TWITCHING = Step(
             text=N_("Where do you feel the twitching?"),
             type=ItemType.MULTI,
             required=True,
+            required_message=N_("Choose where you feel the twitching"),
             help=TICK_ALL,
             choices=TWITCH_PLACES,
             figure="face_picker",  # tap the places on a drawing, with a script (issue 27, part 3)
@@ -452,6 +464,7 @@ TWITCHING = Step(
             text=N_("Which side of your face does it happen on?"),
             type=ItemType.SINGLE,
             required=True,
+            required_message=N_("Choose which side of your face it happens on"),
             help=N_("Your own left or right, not as others see you."),
             choices=_choices(*SIDES, ("not_sure", N_("Not sure"))),
         ),
@@ -493,6 +506,7 @@ TWITCHING = Step(
             text=N_("How did it start?"),
             type=ItemType.SINGLE,
             required=True,
+            required_message=N_("Choose how it started"),
             choices=_choices(
                 ("sudden", N_("Suddenly (over hours or days)")),
                 ("gradual", N_("Slowly (over weeks or longer)")),
@@ -532,6 +546,7 @@ EPISODES = Step(
             text=N_("How often does it happen?"),
             type=ItemType.SINGLE,
             required=True,
+            required_message=N_("Choose how often it happens"),
             choices=_choices(
                 ("constant", N_("All the time")),
                 ("many_daily", N_("Many times a day")),
@@ -951,6 +966,7 @@ HISTORY = Step(
             text=N_("When did this weakness start?"),
             type=ItemType.SINGLE,
             required=True,
+            required_message=N_("Choose when the weakness started"),
             choices=_choices(
                 ("days", N_("In the last 3 days")),
                 ("weeks", N_("Between 3 days and 4 weeks ago")),
@@ -963,6 +979,7 @@ HISTORY = Step(
             text=N_("Has a doctor seen you about this weakness?"),
             type=ItemType.BOOLEAN,
             required=True,
+            required_message=N_("Choose whether a doctor has seen you about this weakness"),
             enable_when=(
                 EnableWhen("history.face_weakness_started", Operator.EQUALS, "days"),
                 EnableWhen("history.face_weakness_started", Operator.EQUALS, "weeks"),
@@ -1054,6 +1071,9 @@ HEALTH = Step(
             text=N_("Did any of these start suddenly in the last few days?"),
             type=ItemType.MULTI,
             required=True,
+            required_message=N_(
+                "Choose the ones that started suddenly, or “No, none of these started suddenly”"
+            ),
             help=TICK_ALL,
             choices=_choices(
                 ("numbness", N_("Numbness of the face")),

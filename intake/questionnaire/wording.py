@@ -90,6 +90,42 @@ _ROWS: tuple[tuple[str, str, str], ...] = (
             "twitching. Call us to book their visit:"
         ),
     ),
+    # What a required question says when it is left unanswered
+    (
+        "Choose the signs you have now, or “None of these”",
+        N_("Choose the signs your child has now, or “None of these”"),
+        N_("Choose the signs the person you care for has now, or “None of these”"),
+    ),
+    (
+        "Enter your first name",
+        N_("Enter your child's first name"),
+        N_("Enter the first name of the person you care for"),
+    ),
+    (
+        "Enter your last name",
+        N_("Enter your child's last name"),
+        N_("Enter the last name of the person you care for"),
+    ),
+    (
+        "Enter your date of birth, for example 27 3 1985",
+        N_("Enter your child's date of birth, for example 27 3 1985"),
+        N_("Enter the date of birth of the person you care for, for example 27 3 1985"),
+    ),
+    (
+        "Choose where you feel the twitching",
+        N_("Choose where your child feels the twitching"),
+        N_("Choose where the person you care for feels the twitching"),
+    ),
+    (
+        "Choose which side of your face it happens on",
+        N_("Choose which side of your child's face it happens on"),
+        N_("Choose which side of their face it happens on"),
+    ),
+    (
+        "Choose whether a doctor has seen you about this weakness",
+        N_("Choose whether a doctor has seen your child about this weakness"),
+        N_("Choose whether a doctor has seen the person you care for about this weakness"),
+    ),
     # Safety
     (
         "Do you have any of these now? Check a sign only if it is new: it started suddenly or in the last few weeks.",
@@ -521,6 +557,10 @@ ASKS_THE_RESPONDENT = frozenset(
         "Your own name, as the person filling in this form",
         "How are you related to the patient?",
         "How should the clinic contact you?",
+        "Choose how the clinic should contact you",
+        "Enter your own name",
+        "Enter how you are related to the patient",
+        "Email or mobile phone (at least one)",
         "Which language would you like the clinic to use with you?",
         "How did you hear about the clinic?",
         "How did you hear about us?",

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 from tests.answers import COMPLETE_FORM, STEPS
 
 MONTH_SUFFIXES = ("-month", "-year")
+DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def css_id(element_id: str) -> str:
@@ -24,8 +27,20 @@ def _kind(page, name: str) -> str:
 # --- mouse --------------------------------------------------------------------------------
 
 
-def fill_with_mouse(page, form: dict) -> None:
+def _date_boxes(form: dict) -> dict:
+    """A date given as YYYY-MM-DD, typed into its three boxes (day, month, year)."""
+    boxes = {}
     for name, value in form.items():
+        if isinstance(value, str) and DATE.fullmatch(value):
+            year, month, day = value.split("-")
+            boxes.update({f"{name}-day": day, f"{name}-month": month, f"{name}-year": year})
+        else:
+            boxes[name] = value
+    return boxes
+
+
+def fill_with_mouse(page, form: dict) -> None:
+    for name, value in _date_boxes(form).items():
         kind = _kind(page, name)
         if kind in ("checkbox", "radio"):
             for one in _values(value):
@@ -87,7 +102,7 @@ def _choose_radio(page, name: str, value: str) -> None:
 
 
 def fill_with_keyboard(page, form: dict) -> None:
-    for name, value in form.items():
+    for name, value in _date_boxes(form).items():
         kind = _kind(page, name)
         if kind == "radio":
             _choose_radio(page, name, value)
@@ -99,10 +114,6 @@ def fill_with_keyboard(page, form: dict) -> None:
             tab_to(page, f'[name="{name}"]')
             label = page.eval_on_selector(f'[name="{name}"] option[value="{value}"]', "o => o.textContent")
             page.keyboard.type(label)
-        elif kind == "date":
-            tab_to(page, f'[name="{name}"]')
-            year, month, day = value.split("-")
-            page.keyboard.type(month + day + year)
         else:
             tab_to(page, f'[name="{name}"]')
             page.keyboard.type(value)

@@ -24,7 +24,11 @@ def validate(app, step_id: str, changes: dict, earlier: dict | None = None):
     ):
         form = step_form(QUESTIONNAIRE, step)(meta={"csrf": False})
         valid = form.validate_step(earlier or {}, TODAY)
-        errors = {item.link_id: form[item.link_id].errors for item in step.items if form[item.link_id].errors}
+        errors = {  # as the page shows them, in this request's language and wording
+            item.link_id: [str(error) for error in form[item.link_id].errors]
+            for item in step.items
+            if form[item.link_id].errors
+        }
         return valid, errors, form.answers()
 
 
@@ -44,7 +48,7 @@ def test_it_builds_each_step_form_class_once():
 @pytest.mark.parametrize(
     ("step_id", "changes", "field", "message"),
     [
-        ("about", {"about.first_name": ""}, "about.first_name", "Answer this question"),
+        ("about", {"about.first_name": ""}, "about.first_name", "Enter your first name"),
         (
             "about",
             {"about.last_name": "x" * 101},
@@ -55,16 +59,45 @@ def test_it_builds_each_step_form_class_once():
         ("about", {"about.phone": "call me"}, "about.phone", "Enter a phone number"),
         ("about", {"about.birth_date": "2027-01-01"}, "about.birth_date", "today or in the past"),
         ("about", {"about.birth_date": "1890-01-01"}, "about.birth_date", "more than 120 years ago"),
-        ("about", {"about.birth_date": "31/02/1980"}, "about.birth_date", "Enter a real date"),
+        (
+            "about",
+            {"about.birth_date-day": "31", "about.birth_date-month": "2", "about.birth_date-year": "1980"},
+            "about.birth_date",
+            "Enter a real date, for example 27 3 1985",
+        ),
+        (
+            "about",
+            {"about.birth_date-day": "3", "about.birth_date-month": "", "about.birth_date-year": "1980"},
+            "about.birth_date",
+            "Enter the day, month and year",
+        ),
+        (
+            "about",
+            {"about.birth_date-day": "3", "about.birth_date-month": "4", "about.birth_date-year": "80"},
+            "about.birth_date",
+            "Enter the year as 4 numbers",
+        ),
+        (
+            "about",
+            {"about.birth_date": ""},
+            "about.birth_date",
+            "Enter your date of birth, for example 27 3 1985",
+        ),
         (
             "about",
             {"about.contact_method": "pigeon"},
             "about.contact_method",
             "Choose one of the answers shown",
         ),
-        ("safety", {"safety.signs": None}, "safety.signs", "Choose at least one answer"),
+        (
+            "safety",
+            {"safety.signs": None},
+            "safety.signs",
+            "Choose the signs you have now, or “None of these”",
+        ),
         ("safety", {"safety.signs": ["made_up"]}, "safety.signs", "Choose one of the answers shown"),
-        ("twitching", {"twitch.side": None}, "twitch.side", "Choose an answer"),
+        ("twitching", {"twitch.side": None}, "twitch.side", "Choose which side of your face it happens on"),
+        ("episodes", {"twitch.frequency": None}, "twitch.frequency", "Choose how often it happens"),
         ("episodes", {"twitch.bother": "11"}, "twitch.bother", "from 0 to 10"),
         ("twitching", {"twitch.onset-month": "13"}, "twitch.onset", "Choose the month"),
         ("twitching", {"twitch.onset-year": "24"}, "twitch.onset", "4 numbers"),
@@ -121,8 +154,43 @@ def test_it_needs_an_email_or_a_phone(app):
     valid, errors, _ = validate(app, "about", {"about.email": "", "about.phone": ""})
     assert not valid
     assert "Enter an email address or a mobile phone number" in str(errors["about.email"])
+    assert "about.phone" not in errors, "one question, one message (issue 28, part 6)"
     valid, _, _ = validate(app, "about", {"about.email": ""})
     assert valid
+
+
+def test_email_and_phone_are_one_question_that_says_at_least_one(patient):
+    patient.start()
+    patient.answer("safety")
+    about = {**COMPLETE_FORM["about"], "about.email": "", "about.phone": ""}
+    page = patient.answer("about", about).get_data(as_text=True)
+    group = page[
+        page.index('<fieldset class="question-group">') : page.index(
+            "</fieldset>", page.index("question-group")
+        )
+    ]
+    assert '<legend class="question-text">Email or mobile phone (at least one)</legend>' in group
+    assert "about.email" in group and "about.phone" in group and "(optional)" not in group
+    summary = page[page.index('id="error-summary"') : page.index("</ul>", page.index('id="error-summary"'))]
+    assert summary.count("<li>") == 1 and 'href="#about.email"' in summary
+
+
+def test_a_parent_reads_the_required_messages_about_their_child(patient):
+    patient.start(**{"consent.respondent": "parent"})
+    patient.answer("safety")
+    about = {**COMPLETE_FORM["about"], "about.first_name": "", "about.respondent_name": "Rosa Canary"}
+    page = patient.answer("about", about).get_data(as_text=True)
+    assert "Enter your child's first name" in page and "Enter your first name" not in page
+
+
+def test_an_error_in_the_year_links_to_the_year_box(patient):
+    patient.complete_all_steps()
+    bad_year = {**COMPLETE_FORM["treatments"], "history.botox_last-year": "25"}
+    page = patient.answer("treatments", bad_year).get_data(as_text=True)
+    assert 'href="#history.botox_last-year"' in page
+    no_month = {**COMPLETE_FORM["treatments"], "history.botox_last-month": ""}
+    page = patient.answer("treatments", no_month).get_data(as_text=True)
+    assert 'href="#history.botox_last-month"' in page
 
 
 def test_it_only_requires_what_is_enabled(app):
@@ -171,3 +239,32 @@ def test_its_phone_pattern_is_the_one_the_fhir_questionnaire_publishes():
     from intake.questionnaire import fhir
 
     assert PHONE_PATTERN.pattern == f"^{fhir.PHONE_REGEX}$"
+
+
+def test_the_date_of_birth_is_three_boxes_stored_as_one_date(app):
+    """GOV.UK's "memorable date" pattern (issue 28, part 6); the stored answer (and FHIR's
+    valueDate) is unchanged. A page loaded before the boxes posts YYYY-MM-DD: still read."""
+    boxes = {"about.birth_date": None, "about.birth_date-day": "7", "about.birth_date-month": "09"}
+    _, _, answers = validate(app, "about", {**boxes, "about.birth_date-year": "1984"})
+    assert answers["about.birth_date"] == "1984-09-07"
+    _, _, answers = validate(app, "about", {"about.birth_date": "1980-04-23"})
+    assert answers["about.birth_date"] == "1980-04-23"
+
+
+def test_a_wrong_date_of_birth_keeps_what_was_typed_and_links_to_the_box_to_fix(patient):
+    patient.start()
+    patient.answer("safety")
+    about = {
+        **COMPLETE_FORM["about"],
+        "about.birth_date": None,
+        "about.birth_date-day": "12",
+        "about.birth_date-month": "",
+        "about.birth_date-year": "1980",
+    }
+    page = patient.answer("about", {k: v for k, v in about.items() if v is not None}).get_data(as_text=True)
+    assert 'href="#about.birth_date-month"' in page
+    assert (
+        'name="about.birth_date-day" value="12"' in page
+        and 'name="about.birth_date-year" value="1980"' in page
+    )
+    assert 'autocomplete="bday-day"' in page and 'inputmode="numeric"' in page

@@ -30,9 +30,11 @@ def _texts(fixed: bool):
     for step in QUESTIONNAIRE.steps:
         if not fixed:
             yield from ((text, step.id) for text in (step.title, step.intro) if text)
+            yield from ((rule.legend, step.id) for rule in step.rules if getattr(rule, "legend", None))
         for item in step.items:
             if item.fixed_wording == fixed:
-                yield from ((text, item.link_id) for text in (item.text, item.help) if text)
+                texts = (item.text, item.help, item.required_message)
+                yield from ((text, item.link_id) for text in texts if text)
 
 
 def test_every_text_that_speaks_to_the_patient_has_a_wording_for_a_parent_and_a_carer():
