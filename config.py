@@ -71,6 +71,11 @@ class Config:
     # How long after sending the browser that sent a form may still show its answers
     # (the printable copy): not for the next person at a shared or waiting-room browser.
     SENT_ANSWERS_MINUTES = _env_int("SENT_ANSWERS_MINUTES", 60)
+    # A tablet the clinic hands patients in the waiting room (intake/patient/kiosk.py): no
+    # resume link or printable copy on screen, "Finish and hand back", and a patient page
+    # left alone this many seconds is cleared for the next person (warned a minute before).
+    KIOSK_MODE = _env_bool("KIOSK_MODE", False)
+    KIOSK_IDLE_SECONDS = _env_int("KIOSK_IDLE_SECONDS", 300)
     # Submissions older than this many days (and their notes) are deleted by
     # `flask purge-expired`; unset keeps them until the clinic decides.
     RETENTION_DAYS = _env_int_or_none("RETENTION_DAYS")

@@ -125,6 +125,8 @@ def _register_template_globals(app: Flask) -> None:
         # Each question worded for whoever answers it (intake/questionnaire/wording.py).
         ask=ask,
         condition_runs=condition_runs,
+        # On a waiting-room tablet, patient pages clear themselves after this long alone.
+        kiosk_idle_seconds=app.config["KIOSK_IDLE_SECONDS"] if app.config["KIOSK_MODE"] else None,
         question_groups=question_groups,
         # Items where "None of these" asks before it unticks a red flag (static/js/intake.js).
         FLAGGING_ITEMS=flagging_items(),

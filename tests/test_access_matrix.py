@@ -61,6 +61,9 @@ EXPECTED: dict[tuple[str, str], tuple] = {
     ("GET", "/saved"): (404, 200, 200, 404, 404, 404, 404, 404),
     ("POST", "/saved/email"): (404, M, M, 404, 404, 404, 404, 404),
     ("GET", "/resume/<token>"): (404, M, 404, 404, 404, 404, 404, 404),
+    # --- waiting-room tablets: off unless KIOSK_MODE (tests/patient/test_kiosk.py)
+    ("POST", "/hand-back"): (404, 404, 404, 404, 404, 404, 404, 404),
+    ("POST", "/kiosk/reset"): (404, 404, 404, 404, 404, 404, 404, 404),
     # --- files and probes
     ("GET", "/static/<path:filename>"): (200, 200, 200, 200, 200, 200, 200, 200),
     ("GET", "/healthz"): (200, 200, 200, 200, 200, 200, 200, 200),

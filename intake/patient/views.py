@@ -29,7 +29,7 @@ from intake import i18n, logs, notify
 from intake.extensions import db, limiter
 from intake.forms import ButtonForm
 from intake.models import Submission, utcnow
-from intake.patient import submissions
+from intake.patient import kiosk, submissions
 from intake.patient.forms import ConfirmForm, StepForm, step_form
 from intake.patient.step_page import SavedAnswers, render_step_page
 from intake.patient.what_next import confirmation_email, masked_email, resume_link_email, what_next
@@ -52,6 +52,7 @@ limiter.shared_limit(
     key_func=get_remote_address,
     methods=["POST"],
 )(bp)
+kiosk.register(bp)  # waiting-room tablets: idle sessions cleared, "Finish and hand back"
 
 WELCOME = QUESTIONNAIRE.steps[0].id
 SAFETY = drafts.SAFETY_STEP
@@ -410,6 +411,8 @@ def _submitted_or_welcome():
 def _own_copy_open(found: Submission) -> bool:
     """The answers of a sent form show only in the browser that sent it (the session
     names it) and only for SENT_ANSWERS_MINUTES after sending, counted on the server."""
+    if kiosk.on():  # never on a shared tablet: the next patient could open it
+        return False
     minutes = current_app.config["SENT_ANSWERS_MINUTES"]
     return found.submitted_at is not None and utcnow() < found.submitted_at + timedelta(minutes=minutes)
 
@@ -425,6 +428,7 @@ def done():
         checked_emergency=bool(drafts.record_of(found).acknowledged),
         what_next=what_next(found.answers),
         email_copy=_email_copy_offer(found),
+        hand_back=kiosk.on(),
     )
 
 
@@ -509,11 +513,13 @@ def saved():
         session["emailable_link"] = link
     return render_template(
         "patient/saved.html",
-        link=link,
+        # On a shared tablet the link is never on screen: it can only be emailed.
+        link=None if kiosk.on() else link,
+        kiosk=kiosk.on(),
         form=ButtonForm(),
         expires=draft.expires_at,
         continue_url=page_url(draft.current_step),
-        email_to=email if link else None,
+        email_to=email if (link or kiosk.on()) else None,
     )
 
 
@@ -524,9 +530,16 @@ def email_link():
     then gives it nothing it did not have."""
     draft = require_draft()
     link, address = session.pop("emailable_link", None), draft.answers.get("about.email")
+    if link is None and kiosk.on() and address:  # never shown on the tablet: a fresh one
+        saved = submissions.issue_resume_token(draft, utcnow(), _expiry_days()) or no_draft()
+        db.session.commit()
+        link = external_url_for("patient.resume", token=saved.resume_token)
     if ButtonForm().validate_on_submit() and link and address:
         notify.send_in_background(resume_link_email(link, address, draft.expires_at))
-        flash(_("We emailed the link to %(address)s.", address=masked_email(address)))
+        sent = _("We emailed the link to %(address)s.", address=masked_email(address))
+        if kiosk.on():  # the patient is leaving the tablet
+            return kiosk.hand_back(sent + " " + _("Please give the tablet back at the reception desk."))
+        flash(sent)
     return redirect(page_url(draft.current_step))
 
 

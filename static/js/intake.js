@@ -172,7 +172,33 @@
     });
   }
 
+  // A waiting-room tablet: left alone, the page warns (a minute before, or halfway for a
+  // short setting), then posts its own reset; any tap or key before the warning restarts
+  // the count, and "I am still here" dismisses the warning.
+  function kioskIdle() {
+    var reset = document.getElementById("kiosk-reset");
+    var warning = document.getElementById("kiosk-warning");
+    if (!reset || !warning) return;
+    var idle = parseInt(reset.getAttribute("data-idle-seconds"), 10) * 1000;
+    var stay = warning.querySelector("[data-kiosk-stay]");
+    var timers = [];
+    function start() {
+      timers.forEach(clearTimeout);
+      warning.hidden = true;
+      timers = [
+        setTimeout(function () { warning.hidden = false; stay.focus(); }, idle - Math.min(60000, idle / 2)),
+        setTimeout(function () { reset.submit(); }, idle)
+      ];
+    }
+    ["pointerdown", "keydown", "input", "scroll"].forEach(function (name) {
+      document.addEventListener(name, function () { if (warning.hidden) start(); }, { passive: true });
+    });
+    stay.addEventListener("click", start);
+    start();
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    kioskIdle();
     copyButtons();
     document.querySelectorAll("[data-face-picker]").forEach(facePicker);
     var summary = document.getElementById("error-summary");
