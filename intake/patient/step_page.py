@@ -27,7 +27,7 @@ from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 
 from intake.i18n import LANGUAGES, current_path
-from intake.patient.forms import StepForm, to_field_data
+from intake.patient.forms import StepForm, to_answer, to_field_data
 from intake.patient.wording import speak_to
 from intake.questionnaire.drafts import REVIEW
 from intake.questionnaire.schema import Item, Questionnaire, Step
@@ -115,6 +115,7 @@ class StepRequest:
     notices: list[str] = field(default_factory=list)
     answers: Mapping[str, Any] = field(default_factory=dict)  # the draft's, every page
     _elsewhere: tuple[frozenset[str], Mapping[str, Any]] | None = field(default=None, repr=False)
+    _now: Mapping[str, Any] | None = field(default=None, repr=False)
 
     def field(self, link_id: str):
         return self.form[link_id]
@@ -131,6 +132,14 @@ class StepRequest:
             known = {**self.answers, **{link_id: self.field(link_id).data for link_id in unasked}}
             self._elsewhere = (live, known)
         return self._elsewhere
+
+    def answers_now(self, step: Step) -> Mapping[str, Any]:
+        """Every answer as this page stands: the other pages', then this page's fields."""
+        if self._now is None:
+            _live, known = self.answered_elsewhere(step)
+            own = {item.link_id: to_answer(item, self.field(item.link_id).data) for item in step.items}
+            self._now = {**known, **{k: v for k, v in own.items() if v is not None}}
+        return self._now
 
 
 class StepHoles:
@@ -235,14 +244,16 @@ class _SavedField:
 def _visibility(item: Item, step: Step, r: StepRequest) -> str:
     if item.asked_by_rule:
         return "" if _is_asked(r.field(item.link_id)) else " hidden"
-    if not item.enable_when:
+    if not item.enable_when and not item.choices_from:
         return ""
     live, known = r.answered_elsewhere(step)
     allowed = item.earlier_pages_allow(known, live)
-    if allowed is None:
-        return ""
-    only_elsewhere = all(c.question not in live for c in item.enable_when)
-    return f' data-earlier="{int(allowed)}"' + (" hidden" if only_elsewhere and not allowed else "")
+    earlier = "" if allowed is None else f' data-earlier="{int(allowed)}"'
+    if item.enable_when and all(c.question not in live for c in item.enable_when):
+        return earlier + ("" if allowed else " hidden")
+    # Turned off by this page's own answers: not drawn until the script decides, so the
+    # page does not jump when it loads; without a script, noscript.css shows it.
+    return earlier + ("" if item.enabled(r.answers_now(step)) else " data-off")
 
 
 def _is_asked(wtforms_field) -> bool:

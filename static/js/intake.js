@@ -43,8 +43,7 @@
         });
       }
       block.hidden = !show;
-      var hint = block.querySelector(".conditional-hint");
-      if (hint) hint.hidden = true;
+      block.removeAttribute("data-off");  // the script decides from now on
     });
   }
 

@@ -108,3 +108,25 @@ def test_saved_answers_fill_the_page_exactly_as_the_form_would(app, patient, ste
         from_saved = render_step_page(QUESTIONNAIRE, step, SavedAnswers(step, draft.answers), None)
     assert from_saved == from_form
     assert " checked" in from_saved
+
+
+def test_a_question_its_page_turns_off_is_not_drawn_until_the_script_decides(app):
+    """Lighthouse measured a layout shift of 0.18 on the history page: the script hid the
+    questions that did not apply after the page was drawn. The server marks them, CSS does
+    not draw them, and without a script noscript.css shows every question (issue 28)."""
+    patient = _patient_at_about(app)
+    for step_id in STEPS[STEPS.index("about") : STEPS.index("history")]:
+        patient.answer(step_id)
+    no_palsy = patient.answer(
+        "history", {**COMPLETE_FORM["history"], "history.paralysis": "no"}, action="back"
+    )
+    assert no_palsy.status_code == 302
+    page = patient.client.get("/step/history").get_data(as_text=True)
+    assert '<div class="question" id="q-history.paralysis_side"' in page
+    side = page[page.index('id="q-history.paralysis_side"') :][:600]
+    assert "data-off" in side, "turned off by this page's own answer"
+    assert "data-off" not in page[page.index('id="q-history.paralysis"') :][:300]
+    assert '<noscript><link rel="stylesheet" href="/static/css/noscript.css"></noscript>' in page
+    patient.answer("history", {**COMPLETE_FORM["history"], "history.paralysis": "yes"}, action="back")
+    page = patient.client.get("/step/history").get_data(as_text=True)
+    assert "data-off" not in page[page.index('id="q-history.paralysis_side"') :][:600]
