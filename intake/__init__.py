@@ -49,7 +49,8 @@ def create_app(config: str | type | None = None) -> Flask:
     keys.refuse_unsafe_production_settings(app)
     _trust_proxies(app)
     origin.configure(app)
-    opening_hours.parse(app.config["CLINIC_OPENING_HOURS"])  # a typo fails the start, not a page
+    # Parsed once: a typo fails the start, not a page.
+    app.extensions[opening_hours.EXTENSION] = opening_hours.parse(app.config["CLINIC_OPENING_HOURS"])
     # First, so that its after_request runs last: it compresses the finished response.
     compress.init_app(app)
     logs.init_app(app)

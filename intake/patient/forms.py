@@ -94,8 +94,12 @@ class DayMonthYearField(Field):
             try:
                 self.data = date(int(self.year), int(self.month), int(self.day))
             except ValueError:
-                self.wrong = "day" if self.month.isdecimal() and 1 <= int(self.month) <= 12 else "month"
+                self.wrong = "day" if _is_month(self.month) else "month"
                 self.process_errors.append(_l("Enter a real date, for example 27 3 1985"))
+
+
+def _is_month(text: str) -> bool:
+    return text.isdecimal() and 1 <= int(text) <= 12
 
 
 def _iso_parts(value: str) -> list[str]:
@@ -114,7 +118,7 @@ class MonthYearField(Field):
     """
 
     def process(self, formdata, data=None, extra_filters=None):
-        self.process_errors = []
+        self.process_errors, self.wrong = [], "month"
         self.month, self.year = "", ""
         self.data = data or None
         if self.data:
@@ -124,10 +128,13 @@ class MonthYearField(Field):
         self.month = formdata.get(f"{self.name}-month", "").strip()
         self.year = formdata.get(f"{self.name}-year", "").strip()
         self.raw_data = [self.month, self.year]
+        # The box an error is about, for the error summary's link: with a month chosen,
+        # whatever is wrong is in the year.
+        self.wrong = "year" if _is_month(self.month) else "month"
         self.data = None
         if not self.month and not self.year:
             return
-        if not (self.month.isdecimal() and 1 <= int(self.month) <= 12):
+        if not _is_month(self.month):
             self.process_errors.append(_l("Choose the month"))
         elif not (self.year.isdecimal() and len(self.year) == 4):
             self.process_errors.append(_l("Enter the year as 4 numbers, like 2024"))

@@ -49,13 +49,16 @@ def register(bp) -> None:
 
     @bp.post("/hand-back")
     def kiosk_hand_back():
-        if not on() or not ButtonForm().validate_on_submit():
-            abort(404)
+        _only_on_a_tablet()
         return hand_back(_("Thank you. Please give the tablet back at the reception desk."))
 
     @bp.post("/kiosk/reset")
     def kiosk_reset():
         """The idle page's script: the patient walked away."""
-        if not on() or not ButtonForm().validate_on_submit():
-            abort(404)
+        _only_on_a_tablet()
         return hand_back()
+
+
+def _only_on_a_tablet() -> None:
+    if not on() or not ButtonForm().validate_on_submit():
+        abort(404)

@@ -14,6 +14,8 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+# Where the app keeps CLINIC_OPENING_HOURS parsed, once, at start (app.extensions).
+EXTENSION = "clinic_openings"
 _PART = re.compile(
     r"^(?P<first>[a-z]{3})(?:-(?P<last>[a-z]{3}))?\s+(?P<opens>\d{1,2}:\d{2})-(?P<closes>\d{1,2}:\d{2})$"
 )

@@ -66,7 +66,7 @@ def continue_after_emergency():
 def _opening_hours() -> dict:
     """Is the clinic open now, and when it opens next (in the clinic's time)."""
     config, now = current_app.config, utcnow()
-    openings = opening_hours.parse(config["CLINIC_OPENING_HOURS"])
+    openings = current_app.extensions[opening_hours.EXTENSION]
     zone = config["CLINIC_TIMEZONE"]
     return {
         "open": opening_hours.is_open(openings, now, zone),

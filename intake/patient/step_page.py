@@ -174,11 +174,8 @@ class StepHoles:
     def month_selected(self, link_id: str, number: int) -> Markup:
         return self._hole(lambda r: " selected" if _month_is(r.field(link_id), number) else "")
 
-    def year(self, link_id: str) -> Markup:
-        return self._hole(lambda r: escape(r.field(link_id).year))
-
     def part(self, link_id: str, part: str) -> Markup:
-        """A date's day, month or year box, as typed or stored."""
+        """A date's or a month-year's box ("day", "month", "year"), as typed or stored."""
         return self._hole(lambda r: escape(getattr(r.field(link_id), part)))
 
     def error_class(self, link_id: str) -> Markup:

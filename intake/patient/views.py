@@ -497,10 +497,15 @@ def later():
     draft = require_draft()
     if not ButtonForm().validate():
         abort(400)
-    saved = submissions.issue_resume_token(draft, utcnow(), _expiry_days()) or no_draft()
-    session["resume_token"] = saved.resume_token
-    db.session.commit()
+    session["resume_token"] = _fresh_resume_token(draft)
     return redirect(url_for("patient.saved"))
+
+
+def _fresh_resume_token(draft: Submission) -> str:
+    """A new resume token for the draft (the old one stops working), committed."""
+    saved = submissions.issue_resume_token(draft, utcnow(), _expiry_days()) or no_draft()
+    db.session.commit()
+    return saved.resume_token
 
 
 @bp.get("/saved")
@@ -531,9 +536,7 @@ def email_link():
     draft = require_draft()
     link, address = session.pop("emailable_link", None), draft.answers.get("about.email")
     if link is None and kiosk.on() and address:  # never shown on the tablet: a fresh one
-        saved = submissions.issue_resume_token(draft, utcnow(), _expiry_days()) or no_draft()
-        db.session.commit()
-        link = external_url_for("patient.resume", token=saved.resume_token)
+        link = external_url_for("patient.resume", token=_fresh_resume_token(draft))
     if ButtonForm().validate_on_submit() and link and address:
         notify.send_in_background(resume_link_email(link, address, draft.expires_at))
         sent = _("We emailed the link to %(address)s.", address=masked_email(address))

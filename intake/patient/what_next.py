@@ -26,7 +26,7 @@ def masked_email(address: str) -> str:
 def what_next(answers: Mapping[str, Any]) -> list[str]:
     """The sentences, in the patient's language; only the end of a number or address."""
     config = current_app.config
-    openings = opening_hours.parse(config["CLINIC_OPENING_HOURS"])
+    openings = current_app.extensions[opening_hours.EXTENSION]
     day = opening_hours.reply_by(openings, utcnow(), config["CLINIC_TIMEZONE"], config["CLINIC_REPLY_DAYS"])
     lines = [_contact_line(answers, format_date(day, "full"))] if day else []
     times = answers.get("visit.times")
@@ -65,27 +65,21 @@ def _contact_line(answers: Mapping[str, Any], day: str) -> str:
 def confirmation_email(submission: Submission, to: str) -> EmailMessage:
     """The confirmation, to the patient's own address: the reference, what happens next
     and the clinic's details. No answer of theirs is in it."""
-    config = current_app.config
-    message = EmailMessage()
-    message["Subject"] = _(
-        "Your pre-visit form was sent: reference %(reference)s", reference=submission.reference
-    )
-    message["From"] = config["MAIL_SENDER"]
-    message["To"] = to
-    body = render_template(
-        "patient/confirmation_email.txt", submission=submission, lines=what_next(submission.answers)
-    )
-    message.set_content(body, cte="quoted-printable")
-    return message
+    subject = _("Your pre-visit form was sent: reference %(reference)s", reference=submission.reference)
+    lines = what_next(submission.answers)
+    return _email(subject, to, "patient/confirmation_email.txt", submission=submission, lines=lines)
 
 
 def resume_link_email(link: str, to: str, expires) -> EmailMessage:
     """The resume link, to the patient's own address: no answer of theirs is in it."""
-    config = current_app.config
+    subject = _("Your link to finish the pre-visit form")
+    return _email(
+        subject, to, "patient/resume_link_email.txt", link=link, expires=format_date(expires, "long")
+    )
+
+
+def _email(subject: str, to: str, template: str, **context: Any) -> EmailMessage:
     message = EmailMessage()
-    message["Subject"] = _("Your link to finish the pre-visit form")
-    message["From"] = config["MAIL_SENDER"]
-    message["To"] = to
-    body = render_template("patient/resume_link_email.txt", link=link, expires=format_date(expires, "long"))
-    message.set_content(body, cte="quoted-printable")
+    message["Subject"], message["From"], message["To"] = subject, current_app.config["MAIL_SENDER"], to
+    message.set_content(render_template(template, **context), cte="quoted-printable")
     return message

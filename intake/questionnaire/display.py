@@ -75,7 +75,6 @@ class QuestionGroup:
 
     first: str
     last: str
-    members: frozenset[str]
     legend: str
 
 
@@ -88,6 +87,6 @@ def question_groups(step: Step) -> dict[str, QuestionGroup]:
             first, last = min(rule.link_ids, key=order.index), max(rule.link_ids, key=order.index)
             if order.index(last) - order.index(first) != len(rule.link_ids) - 1:
                 raise ValueError(f"{rule.link_ids} must stand next to each other on {step.id}")
-            group = QuestionGroup(first, last, frozenset(rule.link_ids), rule.legend)
+            group = QuestionGroup(first, last, rule.legend)
             groups.update(dict.fromkeys(rule.link_ids, group))
     return groups
