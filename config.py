@@ -149,6 +149,20 @@ class Config:
     # Every POST of the patient's pages, per address, all pages together. A patient posts a
     # page every few seconds at most; a waiting room behind one address shares the count.
     PATIENT_POST_RATE_LIMIT = os.environ.get("PATIENT_POST_RATE_LIMIT", "60 per minute")
+    # Photos and video (intake/media): the largest photo, video and draft (all its files
+    # together) a patient may send, in MB; how many hours a half-sent upload waits to be
+    # resumed before it is purged; uploads allowed per address (a 150 MB video is 150
+    # pieces of 1 MB). MEDIA_JOBS says where the checks run: "thread" (in this process,
+    # after the upload is stored: the embedded default), "rq" (a queue on REDIS_URL, served
+    # by `flask media-worker`: several hosts), "sync" (inside the request: the tests).
+    MEDIA_MAX_PHOTO_MB = _env_int("MEDIA_MAX_PHOTO_MB", 30)
+    MEDIA_MAX_VIDEO_MB = _env_int("MEDIA_MAX_VIDEO_MB", 150)
+    MEDIA_MAX_DRAFT_MB = _env_int("MEDIA_MAX_DRAFT_MB", 300)
+    MEDIA_UPLOAD_HOURS = _env_int("MEDIA_UPLOAD_HOURS", 24)
+    MEDIA_UPLOAD_RATE_LIMIT = os.environ.get("MEDIA_UPLOAD_RATE_LIMIT", "40 per hour")
+    MEDIA_PIECE_RATE_LIMIT = os.environ.get("MEDIA_PIECE_RATE_LIMIT", "1200 per hour")
+    MEDIA_JOBS = os.environ.get("MEDIA_JOBS", "thread")
+    MEDIA_QUEUE = os.environ.get("MEDIA_QUEUE", "intake-media")
     # Two-step sign-in (TOTP, RFC 6238): always for admins; for clinicians unless
     # MFA_REQUIRED_FOR_CLINICIANS=false. Wrong codes allowed per account (codes from the
     # app and recovery codes together), and how long the password step waits for a code.
@@ -201,6 +215,7 @@ class TestingConfig(Config):
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL") or "sqlite://"
     # Tests that need Redis say so (TEST_REDIS_URL); the rest count in memory.
     REDIS_URL = None
+    MEDIA_JOBS = "sync"
     # Cheap hashes keep the suite fast; they are still Argon2id.
     ARGON2_TIME_COST = 1
     ARGON2_MEMORY_KIB = 8

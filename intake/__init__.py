@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 from datetime import date
+from types import SimpleNamespace
 
 from flask import Flask
 from flask_babel import format_date, format_datetime, format_time, get_locale
@@ -31,8 +32,10 @@ from intake.patient.forms import choice_label, choices_of
 from intake.patient.wording import ask
 from intake.questionnaire.display import condition_runs, question_groups
 from intake.questionnaire.face_map import mirror_regions
+from intake.questionnaire.media import EPISODE_TIPS, EXPRESSIONS, PHOTO_TIPS
 from intake.questionnaire.safety import flagging_items
 from intake.security import crypto, headers, keys, origin
+from intake.security.request_size import SizedRequest
 from intake.security.session_cookie import SessionCookie
 from intake.security.text import clean_output
 from intake.storage import database, migrations
@@ -43,6 +46,7 @@ def create_app(config: str | type | None = None) -> Flask:
         __name__, template_folder="../templates", static_folder="../static", instance_path=_instance_path()
     )
     app.config.from_object(_config_class(config))
+    app.request_class = SizedRequest  # larger bodies only where photos and video are sent
     app.session_interface = SessionCookie()
     app.config["RATELIMIT_STORAGE_URI"] = app.config.get("REDIS_URL") or "memory://"
     keys.ensure_development_keys(app)
@@ -131,4 +135,6 @@ def _register_template_globals(app: Flask) -> None:
         question_groups=question_groups,
         # Items where "None of these" asks before it unticks a red flag (static/js/intake.js).
         FLAGGING_ITEMS=flagging_items(),
+        # The photos page's expressions and tips (intake/questionnaire/media.py).
+        media_tips=SimpleNamespace(expressions=EXPRESSIONS, photos=PHOTO_TIPS, episodes=EPISODE_TIPS),
     )

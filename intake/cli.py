@@ -18,6 +18,7 @@ from intake.audit import Action
 from intake.clinic import accounts, mfa
 from intake.extensions import db
 from intake.fhir import tokens
+from intake.media import jobs
 from intake.models import Clinician, Role, utcnow
 from intake.questionnaire.twitching import QUESTIONNAIRE
 from intake.security.blind_index import search_key
@@ -252,8 +253,20 @@ def restore_command(path: Path, force: bool) -> None:
     click.echo(f"Restored the database from {path}.")
 
 
+@click.command("media-worker")
+@click.option("--burst", is_flag=True, help="Stop once the queue is empty.")
+@with_appcontext
+def media_worker_command(burst: bool) -> None:
+    """Check uploaded photos and videos from the queue on REDIS_URL (MEDIA_JOBS=rq)."""
+    app = current_app._get_current_object()
+    if not app.config.get("REDIS_URL"):
+        raise click.ClickException("set REDIS_URL: the media queue lives in Redis")
+    jobs.work(app, burst=burst)
+
+
 def register(app: Flask) -> None:
     for command in (
+        media_worker_command,
         create_clinician_command,
         reset_password_command,
         seed_demo_command,

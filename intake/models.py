@@ -9,9 +9,11 @@ from datetime import datetime, timezone
 
 from flask_login import UserMixin
 from sqlalchemy import (
+    BigInteger,
     DateTime,
     ForeignKey,
     Index,
+    LargeBinary,
     String,
     TypeDecorator,
     UniqueConstraint,
@@ -322,6 +324,86 @@ class ApiToken(db.Model):
     @property
     def revoked(self) -> bool:
         return self.revoked_at is not None
+
+
+class MediaStatus:
+    UPLOADING = "uploading"  # bytes still coming (a resumable upload)
+    RECEIVED = "received"  # all bytes stored; waiting for the processing job
+    READY = "ready"  # checked and re-encoded: the only state a clinician sees a file in
+    REFUSED = "refused"  # not a photo or video we take (`problem` says why)
+    FAILED = "failed"  # the job failed on our side; the patient is asked to try again
+    VISIBLE_TO_PATIENT = (UPLOADING, RECEIVED, READY, REFUSED, FAILED)
+
+
+class MediaFile(db.Model):
+    """A photo or video a patient sent with a draft (intake/media). Its bytes are in
+    MediaChunk rows, sealed; this row holds what is not health data: sizes, state, slot."""
+
+    __tablename__ = "media_file"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(36), unique=True, default=new_public_id)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submission.id"))
+    slot: Mapped[str] = mapped_column(String(32))  # "photo.rest", ..., "episode"
+    kind: Mapped[str] = mapped_column(String(8))  # "photo" or "video"
+    status: Mapped[str] = mapped_column(String(16), default=MediaStatus.UPLOADING)
+    declared_size: Mapped[int] = mapped_column(BigInteger)
+    received_size: Mapped[int] = mapped_column(BigInteger, default=0)
+    problem: Mapped[str | None] = mapped_column(String(32))  # a refusal or failure code
+    width: Mapped[int | None] = mapped_column()
+    height: Mapped[int | None] = mapped_column()
+    duration_ms: Mapped[int | None] = mapped_column()
+    transcoded: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # An upload left half-sent is purged after this (storage/maintenance.py).
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    renditions: Mapped[list[MediaRendition]] = relationship(
+        back_populates="media", cascade="all, delete-orphan", order_by="MediaRendition.id"
+    )
+
+    __table_args__ = (
+        Index("ix_media_file_submission_slot", "submission_id", "slot"),
+        Index("ix_media_file_status_expires", "status", "expires_at"),
+    )
+
+    def rendition(self, name: str) -> MediaRendition | None:
+        return next((r for r in self.renditions if r.name == name), None)
+
+
+class MediaRendition(db.Model):
+    """One stored form of a media file: the bytes as uploaded ("upload", until processed),
+    the checked copy ("main"), its "thumb" or "poster"."""
+
+    __tablename__ = "media_rendition"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    media_id: Mapped[int] = mapped_column(ForeignKey("media_file.id"))
+    name: Mapped[str] = mapped_column(String(8))
+    content_type: Mapped[str] = mapped_column(String(32))
+    size: Mapped[int] = mapped_column(BigInteger, default=0)
+    chunk_count: Mapped[int] = mapped_column(default=0)
+    sha1: Mapped[str | None] = mapped_column(String(40))  # of the plain bytes, for FHIR's Attachment.hash
+
+    media: Mapped[MediaFile] = relationship(back_populates="renditions")
+
+    __table_args__ = (UniqueConstraint("media_id", "name"),)
+
+
+class MediaChunk(db.Model):
+    """A piece of a rendition: a Fernet token, under the answers' keys, over the chunk and
+    its place (file, rendition, number, last or not), so a piece moved, dropped or altered
+    is refused (media/store.py)."""
+
+    __tablename__ = "media_chunk"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    rendition_id: Mapped[int] = mapped_column(ForeignKey("media_rendition.id"))
+    seq: Mapped[int] = mapped_column()
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+
+    __table_args__ = (UniqueConstraint("rendition_id", "seq"),)
 
 
 class AppendOnlyError(RuntimeError):

@@ -48,6 +48,7 @@ COMPLETE: dict[str, Any] = {
     "twitch.triggers_other": "Cold wind",
     "twitch.course": "worse",
     "twitch.bother": 7,
+    "media.consent": True,
     "twitch.affects": ["reading", "driving"],
     "pattern.visible": "others_see",
     "pattern.rippling": "no",

@@ -2,26 +2,42 @@
 
 from __future__ import annotations
 
+import io
 import re
 from html.parser import HTMLParser
 
 from tests.answers import STEPS
 from tests.conftest import Patient
 
-INVALID_POSTS = {
-    "safety": {"safety.signs": ["none", "speech"]},
-    "about": {"about.email": "x", "about.birth_date": "2999-01-01"},
-    "twitching": {"twitch.where": ["cheek"], "twitch.onset-month": "13", "twitch.onset-year": "2024"},
-    "episodes": {"twitch.bother": "99"},
-    "pattern": {"pattern.visible": "sometimes", "pattern.eases_with": ["none", "touch"]},
-    "course": {"course.other_movements": "yes", "course.other_movements_age": "young"},
-    "history": {"history.paralysis": "yes", "history.paralysis_year": "soon"},
-    "health": {"history.family": ["none", "dystonia"], "history.imaging_when-year": "soon"},
-    "treatments": {"history.treatments": ["botox"], "treatments.botox_times": "0"},
-    "stress": {"stress.gad7.1": "9"},
-    "daily_life": {"stress.caffeine": "lots", "stress.sleep_hours": "30"},
-    "visit": {"visit.goals": "x" * 2001},
-}
+
+class _Posts(dict):
+    """Each post afresh: a file part's stream is closed once it was sent."""
+
+    def __getitem__(self, step_id: str) -> dict:
+        return {
+            name: (io.BytesIO(value[0]), value[1]) if isinstance(value, tuple) else value
+            for name, value in super().__getitem__(step_id).items()
+        }
+
+
+INVALID_POSTS = _Posts(
+    {
+        "safety": {"safety.signs": ["none", "speech"]},
+        "about": {"about.email": "x", "about.birth_date": "2999-01-01"},
+        "twitching": {"twitch.where": ["cheek"], "twitch.onset-month": "13", "twitch.onset-year": "2024"},
+        "episodes": {"twitch.bother": "99"},
+        # A photo sent without the consent ticked (a file part makes the post multipart).
+        "media": {"photo.rest": (b"\xff\xd8\xff\xe0 a photo", "face.jpg")},
+        "pattern": {"pattern.visible": "sometimes", "pattern.eases_with": ["none", "touch"]},
+        "course": {"course.other_movements": "yes", "course.other_movements_age": "young"},
+        "history": {"history.paralysis": "yes", "history.paralysis_year": "soon"},
+        "health": {"history.family": ["none", "dystonia"], "history.imaging_when-year": "soon"},
+        "treatments": {"history.treatments": ["botox"], "treatments.botox_times": "0"},
+        "stress": {"stress.gad7.1": "9"},
+        "daily_life": {"stress.caffeine": "lots", "stress.sleep_hours": "30"},
+        "visit": {"visit.goals": "x" * 2001},
+    }
+)
 
 
 def patient_pages(app, language: str = "en") -> list[tuple[str, str]]:

@@ -58,6 +58,13 @@ EXPECTED: dict[tuple[str, str], tuple] = {
     ("POST", "/callback"): (404, M, M, 404, 404, 404, 404, 404),
     ("POST", "/language"): (M, M, M, M, M, M, M, M),
     ("POST", "/later"): (404, M, M, 404, 404, 404, 404, 404),
+    # photos and video (tus): only this browser's draft, and only its own files
+    ("POST", "/media/uploads"): (404, 400, 400, 404, 404, 404, 404, 404),
+    ("GET", "/media/uploads/<public_id>"): (404, 404, 404, 404, 404, 404, 404, 404),
+    ("PATCH", "/media/uploads/<public_id>"): (404, 404, 404, 404, 404, 404, 404, 404),
+    ("DELETE", "/media/uploads/<public_id>"): (404, 404, 404, 404, 404, 404, 404, 404),
+    ("GET", "/media/files"): (404, 200, 200, 404, 404, 404, 404, 404),
+    ("GET", "/media/<public_id>/preview"): (404, 404, 404, 404, 404, 404, 404, 404),
     ("GET", "/saved"): (404, 200, 200, 404, 404, 404, 404, 404),
     ("POST", "/saved/email"): (404, M, M, 404, 404, 404, 404, 404),
     ("GET", "/resume/<token>"): (404, M, 404, 404, 404, 404, 404, 404),

@@ -131,7 +131,7 @@ def test_it_picks_spanish_from_the_browser_when_nothing_was_chosen(client):
     response = client.get("/", headers=SPANISH)
     page = response.get_data(as_text=True)
     assert html_lang(response) == "es"
-    assert "Paso 1 de 13" in page and "Comenzar" in page
+    assert "Paso 1 de 14" in page and "Comenzar" in page
     assert checked_values(page, "consent.language") == ["es"], "it starts at the page's language"
     assert html_lang(client.get("/", headers={"Accept-Language": "fr, de"})) == "en"
     assert html_lang(client.get("/")) == "en"
@@ -143,7 +143,7 @@ def test_it_lets_an_explicit_english_choice_override_the_browser(app):
     patient.start(**{"consent.language": "en"})
     response = patient.client.get("/step/safety")
     assert html_lang(response) == "en"
-    assert "Step 2 of 13" in response.get_data(as_text=True)
+    assert "Step 2 of 14" in response.get_data(as_text=True)
     [draft] = all_submissions(app)
     assert draft.language == "en"
 

@@ -114,6 +114,7 @@ class StepRequest:
     path: str
     notices: list[str] = field(default_factory=list)
     answers: Mapping[str, Any] = field(default_factory=dict)  # the draft's, every page
+    media: Any = None  # the photos page's MediaPanel (patient/media_pages.py)
     _elsewhere: tuple[frozenset[str], Mapping[str, Any]] | None = field(default=None, repr=False)
     _now: Mapping[str, Any] | None = field(default=None, repr=False)
 
@@ -194,6 +195,10 @@ class StepHoles:
 
     def error_message(self, link_id: str, error_id: str) -> Markup:
         return self._hole(lambda r: _error_message(r.field(link_id), error_id))
+
+    def media_panel(self) -> Markup:
+        """The photos page's files and uploads: drawn per request, as they change."""
+        return self._hole(_media_panel)
 
     def visibility(self, item: Item, step: Step) -> Markup:
         """` hidden` for a question this patient is not asked, decided by the server where
@@ -285,6 +290,10 @@ def _error_message(wtforms_field, error_id: str) -> str:
     return str(get_template_attribute("macros/forms.html", "errors")(wtforms_field, error_id))
 
 
+def _media_panel(r: StepRequest) -> str:
+    return str(get_template_attribute("patient/_media.html", "media_panel")(r.media))
+
+
 def _error_summary(form: StepForm, items) -> str:
     return str(get_template_attribute("macros/forms.html", "error_summary")(form, items))
 
@@ -296,6 +305,7 @@ def render_step_page(
     return_to: str | None,
     answers: Mapping[str, Any] | None = None,
     notices: tuple[str, ...] = (),
+    media: Any = None,
 ) -> str:
     """The step page for this request: compiled on first use, then only filled."""
     locale = str(get_locale())
@@ -322,7 +332,7 @@ def render_step_page(
 
     page = step_page_cache().get(key, compile_with)
     shown = [*notices, *get_flashed_messages()]
-    return page.render(StepRequest(form, generate_csrf(), current_path(), shown, answers or {}))
+    return page.render(StepRequest(form, generate_csrf(), current_path(), shown, answers or {}, media))
 
 
 def step_page_cache() -> PageCache:

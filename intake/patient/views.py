@@ -29,7 +29,7 @@ from intake import i18n, logs, notify
 from intake.extensions import db, limiter
 from intake.forms import ButtonForm
 from intake.models import Submission, utcnow
-from intake.patient import kiosk, submissions
+from intake.patient import kiosk, media_pages, submissions
 from intake.patient.forms import ConfirmForm, StepForm, step_form
 from intake.patient.step_page import SavedAnswers, render_step_page
 from intake.patient.what_next import confirmation_email, masked_email, resume_link_email, what_next
@@ -173,7 +173,8 @@ def step(step_id: str):
     draft = current_draft()
     if draft is None:
         return _sent_already() or _start_here()
-    return _gate(draft, step.id) or render_step(step, SavedAnswers(step, draft.answers), draft.answers)
+    media = media_pages.panel_for(draft) if step.id == media_pages.STEP_ID else None
+    return _gate(draft, step.id) or render_step(step, SavedAnswers(step, draft.answers), draft.answers, media)
 
 
 def _sent_already():
@@ -213,7 +214,29 @@ def save(step_id: str):
     ) or no_draft()  # fmt: skip
     advice, answers_now = drafts.advice_after(QUESTIONNAIRE, saved.draft, step), saved.draft.answers
     db.session.commit()
+    if step.id == media_pages.STEP_ID:
+        shown = _media_after_save(step, saved.draft, form, action)
+        if shown is not None:
+            return shown
     return _after_save(step, action, language, form, saved.resume_token, advice, answers_now)
+
+
+def _media_after_save(step: Step, draft: Submission, form: StepForm, action: str):
+    """The photos page's files: consent taken back removes them; posted files are stored
+    (each on its own) and queued for checking; a Remove button removes one and stays.
+    The page again (422) if a file was refused, with what to do; else None: go on."""
+    if media_pages.withdraw_if_unticked(draft):
+        db.session.commit()
+        flash(_("Your photos and videos were removed, as you did not agree that the clinic keeps them."))
+    stored, errors = media_pages.take_posted_files(draft, utcnow())
+    media_pages.check_soon(stored)
+    if errors:
+        return render_step(step, form, draft.answers, media_pages.panel_for(draft, errors)), 422
+    if action == "remove":
+        media_pages.remove_posted(draft)
+        db.session.commit()
+        return redirect(page_url(step.id, keep_return=True))
+    return None
 
 
 def _after_save(step: Step, action: str, language: str | None, form: StepForm, token, advice, answers):
@@ -241,6 +264,8 @@ def _posted_action() -> tuple[str, str | None]:
     """("next" | "back" | "later" | "language", the language switched to). The header's
     language buttons send the step's form too, with "switch_language" instead of "action"."""
     language = request.form.get("switch_language")
+    if request.form.get("remove"):  # the photos page's Remove button: save, stay, remove
+        return "remove", None
     if language is None:
         return request.form.get("action", "next"), None
     if language not in i18n.LANGUAGES:
@@ -276,13 +301,13 @@ def _partial_answers(form: StepForm, saved: dict) -> dict:
     return answers
 
 
-def render_step(step: Step, form: StepForm | SavedAnswers, answers: Mapping[str, Any]):
+def render_step(step: Step, form: StepForm | SavedAnswers, answers: Mapping[str, Any], media=None):
     """`answers`: the draft's, which decide the questions asked on the strength of other
     pages' answers and the note to someone filling the form in for another person."""
     # Only "review" means anything as a return page; anything else would only bloat the cache.
     return_to = REVIEW if request.args.get("return") == REVIEW else None
     notices = (_for_whom(answers),) if step.id != WELCOME and for_someone_else(answers) else ()
-    return render_step_page(QUESTIONNAIRE, step, form, return_to, answers, notices)
+    return render_step_page(QUESTIONNAIRE, step, form, return_to, answers, notices, media)
 
 
 def _for_whom(answers: Mapping[str, Any]) -> str:

@@ -14,6 +14,7 @@ their official wording (`fixed_wording=True`).
 
 from __future__ import annotations
 
+from intake.questionnaire.media import MEDIA
 from intake.questionnaire.schema import (
     N_,
     NP_,
@@ -1495,7 +1496,7 @@ VISIT = Step(
 
 QUESTIONNAIRE = Questionnaire(
     id="facial-twitching-intake",
-    version="2.1.0",
+    version="2.2.0",
     title=N_("Facial twitching: before your visit"),
     url="https://nyfacialparalysis.example/fhir/Questionnaire/facial-twitching-intake",
     steps=(
@@ -1504,6 +1505,7 @@ QUESTIONNAIRE = Questionnaire(
         ABOUT,
         TWITCHING,
         EPISODES,
+        MEDIA,
         PATTERN,
         COURSE,
         HISTORY,

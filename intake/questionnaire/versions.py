@@ -103,6 +103,16 @@ VERSIONS = (
         ),
         released="2026-12-06",
     ),
+    Version(
+        "2.2.0",
+        (
+            "A new page after 'How often it happens and what sets it off', 'Photos and video' "
+            "(optional): the nine photos of the standard facial-nerve set, each with a drawing, "
+            "and up to three videos of an episode, with a consent of its own to keep them in "
+            "the record.",
+        ),
+        released="2026-12-06",
+    ),
 )
 CURRENT = VERSIONS[-1].number
 

@@ -20,6 +20,11 @@ from intake.questionnaire.schema import N_
 _ROWS: tuple[tuple[str, str, str], ...] = (
     # (to the patient, to a parent or guardian, to a carer or relative)
     # Step titles and introductions
+    (
+        "I agree that the clinic keeps my photos and videos in my record.",
+        N_("I agree that the clinic keeps these photos and videos in my child's record."),
+        N_("I agree that the clinic keeps these photos and videos in the record of the person I care for."),
+    ),
     ("About you", N_("About your child"), N_("About the person you care for")),
     (
         "The clinic uses these details to find your record and to contact you.",

@@ -8,7 +8,7 @@ from flask import Flask, Response, abort, current_app, request
 # Scripts and styles are files from this site only: no inline code, no third parties.
 CSP = (
     "default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
-    "form-action 'self'; img-src 'self' data:"
+    "form-action 'self'; img-src 'self' data: blob:; media-src 'self' blob:"
 )
 HSTS = "max-age=31536000; includeSubDomains"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})

@@ -5,18 +5,21 @@ the app keeps serving while they run.
 
 from __future__ import annotations
 
+import base64
 import json
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from cryptography.fernet import InvalidToken
 from sqlalchemy import Column, Text, delete, literal, select, type_coerce, update
 
 from intake.extensions import db
-from intake.models import CallbackRequest, ReviewNote, Status, Submission
+from intake.models import CallbackRequest, MediaChunk, MediaFile, MediaStatus, ReviewNote, Status, Submission
 from intake.questionnaire.schema import Questionnaire
 from intake.questionnaire.synopsis import list_label
 from intake.security.blind_index import person_index
 from intake.security.crypto import DecryptionError, EncryptedJSON, EncryptedText, data_keys
+from intake.storage import media_rows
 
 BATCH = 500
 
@@ -104,7 +107,37 @@ def rotate_keys(batch: int = BATCH) -> Rotation:
     result = Rotation()
     for column in encrypted_columns():
         _rotate_column(column, batch, result)
+    _rotate_media_chunks(result)
     return result
+
+
+def _rotate_media_chunks(result: Rotation, batch: int = 32) -> None:
+    """Photos and videos (media/store.py): each chunk is a Fernet token kept as raw bytes.
+    Fernet's own rotate keeps what the token says (the chunk's place), under the newest key."""
+    keys, last_id = data_keys(), 0
+    while True:
+        rows = db.session.execute(
+            select(MediaChunk.id, MediaChunk.data)
+            .where(MediaChunk.id > last_id)
+            .order_by(MediaChunk.id)
+            .limit(batch)
+        ).all()
+        if not rows:
+            return
+        for chunk_id, stored in rows:
+            token = base64.urlsafe_b64encode(stored)
+            if keys.is_newest(token.decode("ascii")):
+                result.current += 1
+                continue
+            try:
+                fresh = base64.urlsafe_b64decode(keys.all.rotate(token))
+            except InvalidToken:
+                result.unreadable.append(f"media_chunk {chunk_id}")
+                continue
+            db.session.execute(update(MediaChunk).where(MediaChunk.id == chunk_id).values(data=fresh))
+            result.rotated += 1
+        db.session.commit()
+        last_id = rows[-1][0]
 
 
 def _rotate_column(column: Column, batch: int, result: Rotation) -> None:
@@ -151,9 +184,12 @@ class Purge:
     drafts: int
     submissions: int
     notes: int
+    uploads: int = 0  # photos or videos left half-sent past MEDIA_UPLOAD_HOURS
 
     def describe(self) -> str:
-        return f"drafts={self.drafts} submissions={self.submissions} notes={self.notes}"
+        return (
+            f"drafts={self.drafts} submissions={self.submissions} notes={self.notes} uploads={self.uploads}"
+        )
 
 
 def purge_expired(now: datetime, retention_days: int | None, batch: int = BATCH) -> Purge:
@@ -167,7 +203,12 @@ def purge_expired(now: datetime, retention_days: int | None, batch: int = BATCH)
             Submission.status != Status.DRAFT, Submission.submitted_at < now - timedelta(days=retention_days)
         )
         submission_count, note_count = _delete_in_batches(old, batch)
-    return Purge(draft_count, submission_count, note_count)
+    half_sent = select(MediaFile.id).where(
+        MediaFile.status == MediaStatus.UPLOADING, MediaFile.expires_at <= now
+    )
+    uploads = media_rows.delete_media_where(half_sent)
+    db.session.commit()
+    return Purge(draft_count, submission_count, note_count, uploads)
 
 
 def _delete_in_batches(ids_query, batch: int) -> tuple[int, int]:
@@ -178,5 +219,6 @@ def _delete_in_batches(ids_query, batch: int) -> tuple[int, int]:
             return submissions, notes
         notes += db.session.execute(delete(ReviewNote).where(ReviewNote.submission_id.in_(ids))).rowcount
         db.session.execute(delete(CallbackRequest).where(CallbackRequest.submission_id.in_(ids)))
+        media_rows.delete_media_where(media_rows.of_submissions(ids))
         submissions += db.session.execute(delete(Submission).where(Submission.id.in_(ids))).rowcount
         db.session.commit()

@@ -188,7 +188,7 @@ def test_the_questionnaire_names_its_publisher_date_and_copyright(client):
     body = fhir(client.get("/fhir/Questionnaire/facial-twitching-intake"))
     FhirQuestionnaire.parse_obj(body)
     assert body["publisher"] == "New York Facial Paralysis"
-    assert (body["version"], body["date"]) == ("2.1.0", "2026-12-06")
+    assert (body["version"], body["date"]) == ("2.2.0", "2026-12-06")
     assert body["copyright"] == QUESTIONNAIRE.copyright
     assert "Spitzer" in body["copyright"] and "No permission required" in body["copyright"]
 
@@ -236,8 +236,8 @@ def test_it_finds_the_questionnaire_by_its_canonical_url(client):
         }
     ]
     assert questionnaires(client)["total"] == 1  # no parameter: every Questionnaire
-    assert questionnaires(client, url=CANONICAL, version="2.1.0", _id="facial-twitching-intake")["total"] == 1
-    assert questionnaires(client, version="1.0.0,2.1.0")["total"] == 1  # a comma is "or"
+    assert questionnaires(client, url=CANONICAL, version="2.2.0", _id="facial-twitching-intake")["total"] == 1
+    assert questionnaires(client, version="1.0.0,2.2.0")["total"] == 1  # a comma is "or"
 
 
 @pytest.mark.parametrize(
@@ -319,7 +319,7 @@ def test_strict_handling_still_accepts_known_parameters(client, token, timeline)
 def test_the_questionnaire_search_is_lenient_or_strict_too(client):
     assert questionnaires(client, url=CANONICAL, publisher="x")["total"] == 1
     body = questionnaires(
-        client, headers=STRICT, url=CANONICAL, version="2.1.0", _id="facial-twitching-intake"
+        client, headers=STRICT, url=CANONICAL, version="2.2.0", _id="facial-twitching-intake"
     )
     assert body["total"] == 1
     outcome(client.get("/fhir/Questionnaire?publisher=x", headers=STRICT), 400, "not-supported")

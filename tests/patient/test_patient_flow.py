@@ -26,15 +26,15 @@ def test_it_walks_the_whole_questionnaire_and_stores_one_submission(app, patient
     assert submission.answers["twitch.bother"] == 7
     assert submission.answers["history.face_weakness_now"] is False
     assert submission.answers["about.birth_date"] == "1980-04-23"
-    assert submission.questionnaire_version == "2.1.0"
+    assert submission.questionnaire_version == "2.2.0"
 
 
-def test_it_numbers_each_step_out_of_thirteen(patient):
+def test_it_numbers_each_step_out_of_fourteen(patient):
     patient.start()
     page = patient.client.get("/step/safety").get_data(as_text=True)
-    assert "Step 2 of 13" in page
+    assert "Step 2 of 14" in page
     patient.answer("safety")
-    assert "Step 3 of 13" in patient.client.get("/step/about").get_data(as_text=True)
+    assert "Step 3 of 14" in patient.client.get("/step/about").get_data(as_text=True)
 
 
 def _bar(page: str) -> list[str]:
@@ -50,19 +50,19 @@ def test_the_progress_bar_shows_the_pages_done_and_names_this_page_and_the_next(
         patient.answer(step_id)
     page = patient.client.get("/step/episodes").get_data(as_text=True)
     assert 'aria-hidden="true"' in page[page.index('<ol class="progress-bar"') - 5 :][:60]
-    assert _bar(page) == ["done"] * 4 + ["current"] + ["todo"] * 8
+    assert _bar(page) == ["done"] * 4 + ["current"] + ["todo"] * 9
     assert (
-        'Step 5 of 13<span class="visually-hidden">: How often it happens and what sets it off.</span>'
+        'Step 5 of 14<span class="visually-hidden">: How often it happens and what sets it off.</span>'
         in page
     ), "the page named for screen readers"
-    assert "Next: What the movements are like" in page
+    assert "Next: Photos and video" in page
     patient.complete_all_steps()
     assert "Next: check your answers and send them" in patient.client.get("/step/visit").get_data(
         as_text=True
     )
     review = patient.client.get("/review").get_data(as_text=True)
-    assert _bar(review) == ["done"] * 13
-    assert "All 13 steps answered. Last: check your answers and send them." in review
+    assert _bar(review) == ["done"] * 14
+    assert "All 14 steps answered. Last: check your answers and send them." in review
 
 
 def test_it_goes_back_without_losing_what_was_typed(app, patient):
@@ -200,7 +200,10 @@ def test_the_review_page_has_a_change_link_per_answer_to_its_question(app, patie
     links = re.findall(r'<a class="change-link" href="([^"]+)">', page)
     [draft] = all_submissions(app)
     shown = QUESTIONNAIRE.enabled_answers(draft.answers)
-    assert len(links) == len(shown)
+    # The photos page, skipped, has no answer: it gets one link of its own.
+    empty = [s.id for s in QUESTIONNAIRE.steps if not any(i.link_id in shown for i in s.items)]
+    assert empty == ["media"] and "/step/media?return=review" in links
+    assert len(links) == len(shown) + len(empty)
     assert "/step/twitching?return=review#q-twitch.where" in links
     assert "/#q-consent.agree" in links, "the welcome page's answers go to the welcome page"
     assert '<span class="visually-hidden"> Where do you feel the twitching?</span>' in page

@@ -23,7 +23,7 @@ def _cached(app) -> int:
 
 
 def test_it_compiles_every_step_in_every_language_and_requests_find_them(app):
-    assert compile_step_pages(app) == 13 * 2 * 2  # steps x languages x (in the form, from review)
+    assert compile_step_pages(app) == 14 * 2 * 2  # steps x languages x (in the form, from review)
     patient = Patient(app.test_client())
     assert patient.client.get("/", headers={"Accept-Language": "es"}).status_code == 200
     patient.start()
@@ -31,7 +31,7 @@ def test_it_compiles_every_step_in_every_language_and_requests_find_them(app):
         assert patient.client.get(path).status_code == 200
     patient.client.post("/language", data={"lang": "es", "csrf_token": patient.token("/step/safety")})
     assert patient.client.get("/step/safety").status_code == 200
-    assert _cached(app) == 13 * 2 * 2, "a request compiled a page the warm-up had not"
+    assert _cached(app) == 14 * 2 * 2, "a request compiled a page the warm-up had not"
 
 
 def _gunicorn_conf():
@@ -54,7 +54,7 @@ def _server(app, preload: bool = True):
 def test_gunicorn_compiles_the_pages_in_the_master_before_forking(app):
     server, logged = _server(app)
     _gunicorn_conf().when_ready(server)
-    assert _cached(app) == 52 and logged == [("compiled %d step pages before forking", 52)]
+    assert _cached(app) == 56 and logged == [("compiled %d step pages before forking", 56)]
 
 
 def test_gunicorn_leaves_other_apps_and_unpreloaded_servers_alone(app):
@@ -97,4 +97,4 @@ def test_it_compiles_in_production_which_serves_only_its_public_host(monkeypatch
     app = make_production_app(
         monkeypatch, f"sqlite:///{tmp_path / 'p.db'}", PUBLIC_URL="https://intake.example.org"
     )
-    assert compile_step_pages(app) == 13 * 2 * 2
+    assert compile_step_pages(app) == 14 * 2 * 2

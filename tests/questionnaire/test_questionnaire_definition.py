@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from intake.questionnaire import twitching
+from intake.questionnaire import media, twitching
 from intake.questionnaire.schema import (
     CHOICE_TYPES,
     NUMBER_TYPES,
@@ -34,6 +34,7 @@ STEP_IDS = (
     "about",
     "twitching",
     "episodes",
+    "media",  # photos and video (issue 29)
     "pattern",
     "course",
     "history",
@@ -49,6 +50,7 @@ LINK_ID_PREFIX = {
     "about": "about",
     "twitching": "twitch",
     "episodes": "twitch",  # the twitching page's second half (issue 28)
+    "media": "media",
     "pattern": "pattern",
     "course": "course",
     "history": "history",
@@ -452,7 +454,7 @@ def answers_enabling_everything(questionnaire: Questionnaire | None = None) -> d
 
 def test_it_has_the_agreed_identity():
     assert QUESTIONNAIRE.id == "facial-twitching-intake"
-    assert QUESTIONNAIRE.version == "2.1.0"
+    assert QUESTIONNAIRE.version == "2.2.0"
     assert QUESTIONNAIRE.title == "Facial twitching: before your visit"
     assert QUESTIONNAIRE.url == (
         "https://nyfacialparalysis.example/fhir/Questionnaire/facial-twitching-intake"
@@ -550,10 +552,12 @@ def test_it_requires_the_items_the_app_cannot_do_without():
     assert not QUESTIONNAIRE.item("about.phone").required
 
 
-def test_it_makes_every_consent_item_required():
+def test_it_makes_every_consent_item_required_but_the_optional_photos_one():
+    # The photos page may be skipped, so its consent may be left unticked; uploads refuse
+    # a file until it is ticked (tests/media/test_uploads.py).
     for item in all_items():
         if item.type is ItemType.CONSENT:
-            assert item.required, item.link_id
+            assert item.required is (item.link_id != "media.consent"), item.link_id
 
 
 def test_it_points_every_enable_when_at_an_earlier_item_and_a_real_answer():
@@ -849,15 +853,19 @@ def test_it_names_conditions_only_in_the_doctor_told_you_question():
 
 
 def test_it_wraps_every_patient_facing_string_for_translation():
-    marked = n_wrapped_literals(Path(twitching.__file__))
+    marked = n_wrapped_literals(Path(twitching.__file__)) | n_wrapped_literals(Path(media.__file__))
     unmarked = [(where, text) for where, text in patient_texts() if text not in marked]
     assert not unmarked, unmarked
 
 
 def test_it_stays_free_of_web_and_database_code():
-    tree = ast.parse(Path(twitching.__file__).read_text(encoding="utf-8"))
     imported = set()
-    for node in ast.walk(tree):
+    nodes = [
+        n
+        for m in (twitching, media)
+        for n in ast.walk(ast.parse(Path(m.__file__).read_text(encoding="utf-8")))
+    ]
+    for node in nodes:
         if isinstance(node, ast.Import):
             imported |= {alias.name.split(".")[0] for alias in node.names}
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:

@@ -45,7 +45,7 @@ def test_purge_deletes_expired_drafts_only_and_audits_the_counts(app, client):
     with app.app_context():
         assert sorted(db.session.scalars(select(Submission.status))) == ["draft", "new"]
         event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "data.purged"))
-        assert (event.actor_label, event.detail) == ("cli", "drafts=2 submissions=0 notes=0")
+        assert (event.actor_label, event.detail) == ("cli", "drafts=2 submissions=0 notes=0 uploads=0")
 
 
 def test_purge_deletes_submissions_past_the_retention_period_with_their_notes(app_with):
@@ -67,7 +67,7 @@ def test_purge_deletes_submissions_past_the_retention_period_with_their_notes(ap
         details = list(
             db.session.scalars(select(AuditEvent.detail).where(AuditEvent.action == "data.purged"))
         )
-    assert details == ["drafts=0 submissions=1 notes=2"]
+    assert details == ["drafts=0 submissions=1 notes=2 uploads=0"]
 
 
 def test_purge_keeps_every_submission_without_a_retention_period(app):

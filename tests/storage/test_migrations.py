@@ -78,6 +78,9 @@ def test_it_migrates_an_empty_database_to_exactly_the_models_schema(empty_app):
         "recovery_code",
         "callback_request",
         "person_unlink",
+        "media_file",
+        "media_rendition",
+        "media_chunk",
     }
 
 
