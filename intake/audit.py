@@ -33,6 +33,9 @@ class Action:
     ATTENTION_VIEWED = "attention.viewed"
     CALLBACK_HANDLED = "callback.handled"
     EXPORTED = "export.csv"
+    # A patient's photo or video opened (each file, once per view) or downloaded.
+    MEDIA_VIEWED = "media.viewed"
+    MEDIA_DOWNLOADED = "media.downloaded"
     ACCOUNT_CREATED = "account.created"
     ACCOUNT_DEACTIVATED = "account.deactivated"
     ACCOUNT_REACTIVATED = "account.reactivated"
@@ -41,6 +44,7 @@ class Action:
     FHIR_EXPORTED = "export.fhir"
     FHIR_BUNDLE_EXPORTED = "export.fhir_bundle"
     FHIR_READ = "fhir.read"
+    FHIR_MEDIA_READ = "fhir.binary"
     FHIR_SEARCH = "fhir.search"
     FHIR_DENIED = "fhir.denied"
     FHIR_THROTTLED = "fhir.throttled"
@@ -68,6 +72,7 @@ class Action:
         PURGED, KEYS_ROTATED, BACKED_UP, RESTORED,
         LOGIN_PASSWORD, SECOND_FACTOR_ENROLLED, SECOND_FACTOR_OK, SECOND_FACTOR_FAILED,
         RECOVERY_CODE_USED, SECOND_FACTOR_RESET, ATTENTION_VIEWED, CALLBACK_HANDLED, PERSON_UNLINKED,
+        MEDIA_VIEWED, MEDIA_DOWNLOADED, FHIR_MEDIA_READ,
     )  # fmt: skip
 
 

@@ -16,10 +16,11 @@ from datetime import datetime
 from typing import Any, Iterable, Iterator, Mapping
 
 from flask import Flask, Response, current_app
-from sqlalchemy import Select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session, object_session
 
-from intake.models import Submission
+from intake.extensions import db
+from intake.models import MediaFile, MediaRendition, MediaStatus, Submission
 from intake.questionnaire.fhir import (
     FHIR_VERSION,
     bundle,
@@ -28,6 +29,8 @@ from intake.questionnaire.fhir import (
     published_at,
     questionnaire_response,
 )
+from intake.questionnaire.fhir.attachments import EPISODE_TEXT, MediaAttachment
+from intake.questionnaire.media import expression
 from intake.questionnaire.schema import Questionnaire
 from intake.questionnaire.summary import patient_name
 from intake.questionnaire.twitching import QUESTIONNAIRE
@@ -99,6 +102,7 @@ def submission_resource(
     mapped = questionnaire_response(
         q, answers, status="completed", authored=submission.submitted_at,
         response_id=submission.public_id, subject_display=_subject_display(answers),
+        media=media_attachments(submission),
     )  # fmt: skip
     head: dict[str, Any] = {
         "resourceType": mapped.pop("resourceType"),
@@ -111,6 +115,35 @@ def submission_resource(
         head["identifier"] = {"system": reference_system(q), "value": submission.reference}
     mapped["questionnaire"] = f"{q.url}|{submission.questionnaire_version}"
     return {**head, "extension": [highest_tier_extension(q, submission.safety_tier)], **mapped}
+
+
+def media_attachments(submission: Submission) -> list[MediaAttachment]:
+    """The submission's checked photos and videos, each pointing at the API's Binary read
+    (token-protected and audited, fhir/api.py); nothing unchecked is ever listed."""
+    # The session the row came from: a streamed export reads on one of its own.
+    session = object_session(submission) or db.session
+    rows = session.execute(
+        select(MediaFile.slot, MediaFile.public_id, MediaRendition)
+        .join(MediaRendition, MediaRendition.media_id == MediaFile.id)
+        .where(
+            MediaFile.submission_id == submission.id,
+            MediaFile.status == MediaStatus.READY,
+            MediaRendition.name == "main",
+        )
+        .order_by(MediaFile.created_at, MediaFile.id)
+    ).all()
+    base = current_app.config["PUBLIC_URL"].rstrip("/") + "/fhir/Binary/"
+    return [
+        MediaAttachment(
+            slot, main.content_type, main.size, main.sha1 or "", _media_title(slot), base + public_id
+        )
+        for slot, public_id, main in rows
+    ]
+
+
+def _media_title(slot: str) -> str:
+    found = expression(slot)
+    return found.title if found else EPISODE_TEXT
 
 
 def highest_tier_extension(q: Questionnaire, tier: str) -> dict[str, Any]:
@@ -216,9 +249,19 @@ def capability_statement(software_name: str, base_url: str) -> dict[str, Any]:
                     "administrator creates. The Questionnaire is the form's definition, with no "
                     "patient data, and is public."
                 },
-                "resource": [_questionnaire_capabilities(), _response_capabilities()],
+                "resource": [_questionnaire_capabilities(), _response_capabilities(), _binary_capabilities()],
             }
         ],
+    }
+
+
+def _binary_capabilities() -> dict[str, Any]:
+    """The patients' photos and videos that responses' valueAttachment URLs point at."""
+    return {
+        "type": "Binary",
+        "interaction": [{"code": "read"}],
+        "documentation": "Answers in the file's own content type (image/jpeg, video/mp4, video/webm), "
+        "with range requests; each read is audited.",
     }
 
 

@@ -65,6 +65,8 @@ EXPECTED: dict[tuple[str, str], tuple] = {
     ("DELETE", "/media/uploads/<public_id>"): (404, 404, 404, 404, 404, 404, 404, 404),
     ("GET", "/media/files"): (404, 200, 200, 404, 404, 404, 404, 404),
     ("GET", "/media/<public_id>/preview"): (404, 404, 404, 404, 404, 404, 404, 404),
+    ("GET", "/clinic/submissions/<public_id>/media/<media_id>/<rendition>"): (L, L, L, 404, L, L, 404, L),
+    ("GET", "/fhir/Binary/<resource_id>"): (401, 401, 401, 401, 401, 401, 401, 404),
     ("GET", "/saved"): (404, 200, 200, 404, 404, 404, 404, 404),
     ("POST", "/saved/email"): (404, M, M, 404, 404, 404, 404, 404),
     ("GET", "/resume/<token>"): (404, M, 404, 404, 404, 404, 404, 404),
@@ -199,6 +201,8 @@ def world(app) -> World:
         "step_id": "safety",
         "filename": "css/app.css",
         "token": "no-such-token-" + "x" * 30,
+        "media_id": public_id,  # no file of that id: 404 once through the gate
+        "rendition": "main",
     }
     world.values = {actor: dict(common) for actor in ACTORS}
     world.values["patient"]["token"] = own_token

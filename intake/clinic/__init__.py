@@ -16,7 +16,7 @@ top-level modules (intake.listing for the list); never intake.patient or intake.
 """
 
 # Each route module attaches its routes to the one blueprint.
-from intake.clinic import admin, attention, exports, second_factor, views  # noqa: F401
+from intake.clinic import admin, attention, exports, media, second_factor, views  # noqa: F401
 from intake.clinic.blueprint import bp
 
 __all__ = ["bp"]

@@ -31,6 +31,7 @@ from intake.clinic.blueprint import (
 )
 from intake.clinic.forms import LoginForm, NoteForm, PasswordChangeForm
 from intake.extensions import db, limiter
+from intake.media import gallery
 from intake.models import Submission, utcnow
 from intake.questionnaire.first_read import first_read
 from intake.questionnaire.safety_record import SafetyRecord, safety_box
@@ -241,6 +242,7 @@ def _render_submission(found: Submission, note_form: NoteForm) -> str:
         summary=summary,
         read=first_read(QUESTIONNAIRE, found.answers, found.submitted_at.date()),
         visits=earlier,
+        media=gallery.gallery_of(found.id),
         safety=safety_box(SafetyRecord.from_json(found.safety_record), summary.safety, found.safety_tier),
         questionnaire=QUESTIONNAIRE,
         notes=workspace.notes_for(found),

@@ -39,6 +39,7 @@ from intake.audit import Action
 from intake.documents import FHIR_JSON, fhir_response
 from intake.extensions import db, limiter
 from intake.fhir import search, tokens
+from intake.media import gallery, serving
 from intake.models import Submission, utcnow
 from intake.questionnaire import versions
 from intake.questionnaire.fhir import bundle, operation_outcome, questionnaire_resource
@@ -203,7 +204,10 @@ JSON_TYPES = ("application/fhir+json", "application/json")
 
 @bp.before_request
 def negotiate():
-    """406 (as a JSON OperationOutcome) when the client will not take JSON."""
+    """406 (as a JSON OperationOutcome) when the client will not take JSON. A Binary read
+    answers in the file's own type (https://hl7.org/fhir/R4/binary.html#rest)."""
+    if request.endpoint == "fhir_api.binary":
+        return None
     formats = request.args.getlist("_format")
     if formats:
         if any(value.strip().lower() not in JSON_FORMATS for value in formats):
@@ -331,6 +335,21 @@ def read(resource_id: str):
     last_modified = http_date(found.submission.submitted_at)
     _audit(Action.FHIR_READ, found.submission)
     return fhir_response(resource, headers={"Last-Modified": last_modified})
+
+
+@bp.get("/Binary/<resource_id>", endpoint="binary")
+@per_token
+def binary(resource_id: str):
+    """A photo or video a QuestionnaireResponse's valueAttachment points at: the checked
+    copy of a submitted form's file, streamed with range requests, audited per view."""
+    found = gallery.submitted_file(resource_id)
+    response = serving.rendition_response(found[1], "main") if found else None
+    if response is None:
+        _audit(Action.FHIR_MEDIA_READ, detail="not found")
+        return outcome(404, "There is no Binary with this id.")
+    if serving.starts_a_view():
+        _audit(Action.FHIR_MEDIA_READ, found[0], detail=found[1].slot)
+    return response
 
 
 @bp.get("/QuestionnaireResponse", endpoint="search")

@@ -165,5 +165,13 @@ def withdraw_if_unticked(draft: Submission) -> bool:
     return True
 
 
+def sent_counts(submission: Submission) -> tuple[int, int]:
+    """(photos, videos) the patient sent that were not refused: what review lists."""
+    kept = [
+        m for m in uploads.files_of(submission.id) if m.status in (MediaStatus.RECEIVED, MediaStatus.READY)
+    ]
+    return sum(m.kind == "photo" for m in kept), sum(m.kind == "video" for m in kept)
+
+
 def check_soon(media_ids: list[int]) -> None:
     jobs.enqueue(current_app._get_current_object(), media_ids)

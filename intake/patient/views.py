@@ -375,6 +375,7 @@ def render_review(draft: Submission, form: ConfirmForm, error: str | None = None
         answers=QUESTIONNAIRE.enabled_answers(draft.answers),
         form=form,
         error=error,
+        sent=media_pages.sent_counts(draft),
     )
 
 
@@ -492,6 +493,7 @@ def printable():
         questionnaire=QUESTIONNAIRE,
         answers=QUESTIONNAIRE.enabled_answers(found.answers),
         face=face_map(QUESTIONNAIRE, found.answers),
+        sent=media_pages.sent_counts(found),
     )
 
 

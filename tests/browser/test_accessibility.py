@@ -19,6 +19,7 @@ MISTAKES = {
     "about": {"about.email": "x", "about.birth_date": "2999-01-01"},
     "twitching": {},
     "episodes": None,  # every question may be skipped, and only the offered answers can be clicked
+    "media": None,  # optional; its error states are checked in test_media_browser.py
     "pattern": None,  # every question may be skipped, and only the offered answers can be clicked
     "course": {"course.other_movements": "yes", "course.other_movements_age": "young"},
     "history": {"history.paralysis": "yes", "history.paralysis_year": "soon"},

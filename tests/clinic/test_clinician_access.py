@@ -37,7 +37,13 @@ def _protected_rules(app):
 def test_it_denies_every_non_public_route_to_anonymous_visitors(app, client):
     admin_id = make_clinician(app, "boss", role="admin")
     public_id = make_submission(app, MARIA)
-    values = {"public_id": public_id, "other_id": public_id, "clinician_id": str(admin_id)}
+    values = {
+        "public_id": public_id,
+        "other_id": public_id,
+        "clinician_id": str(admin_id),
+        "media_id": public_id,
+        "rendition": "main",
+    }
     token = Clinic(app, client).token()
     rules = list(_protected_rules(app))
     assert len(rules) >= 14, "the walk must cover the workspace"

@@ -53,7 +53,10 @@ def test_a_session_after_the_password_step_only_reaches_no_clinician_page(app, c
     clinic = Clinic(app, client, "boss")
     assert clinic.password_step().location == "/clinic/login/second-factor"
     token = clinic.token()
-    values = {"public_id": public_id, "other_id": public_id, "clinician_id": str(_account(app, "boss").id)}
+    values = {
+        "public_id": public_id, "other_id": public_id, "clinician_id": str(_account(app, "boss").id),
+        "media_id": public_id, "rendition": "main",
+    }  # fmt: skip
     rules = [r for r in app.url_map.iter_rules() if r.endpoint.startswith("clinician.")]
     assert len(rules) >= 18
     for rule in rules:

@@ -46,6 +46,7 @@ def test_it_shows_the_summary_sections_in_order_with_safety_first(app, client, c
         "Safety",
         "Timeline",
         "Key facts, yes and no",
+        "Photos and video",
         "Twitching at a glance",
         "What the movements are like",
         "Who",  # below the twitching (issue 27): the name and age are in the title and synopsis

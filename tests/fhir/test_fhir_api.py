@@ -112,7 +112,8 @@ def test_it_builds_the_questionnaire_once_at_start(app, client, monkeypatch):
 def test_it_states_its_capabilities_without_a_token(client):
     body = fhir(client.get("/fhir/metadata"))
     CapabilityStatement.parse_obj(body)
-    questionnaire, response = body["rest"][0]["resource"]
+    questionnaire, response, binary = body["rest"][0]["resource"]
+    assert binary["type"] == "Binary" and binary["interaction"] == [{"code": "read"}]
     assert response["type"] == "QuestionnaireResponse"
     assert [i["code"] for i in response["interaction"]] == ["read", "search-type"]
     assert [p["name"] for p in response["searchParam"]] == ["_lastUpdated"]
@@ -414,7 +415,7 @@ def _api_rules(app):
 def test_it_denies_every_api_route_without_a_token_even_to_a_signed_in_clinician(app, client, clinician):
     public_id = make_submission(app, MARIA)
     rules = _api_rules(app)
-    assert {r.endpoint for r in rules} == {"fhir_api.read", "fhir_api.search"}
+    assert {r.endpoint for r in rules} == {"fhir_api.read", "fhir_api.search", "fhir_api.binary"}
     for rule in rules:
         assert rule.methods <= {"GET", "HEAD", "OPTIONS"}, "read-only: nothing to exempt from CSRF"
         path = re.sub(r"<[^>]+>", public_id, rule.rule)
@@ -424,7 +425,7 @@ def test_it_denies_every_api_route_without_a_token_even_to_a_signed_in_clinician
         assert "Set-Cookie" not in response.headers
         outcome(client.post(path), 405, "not-supported")
     assert csrf._exempt_views == set() and csrf._exempt_blueprints == set()
-    assert [e.detail for e in events(app, "fhir.denied")] == ["no token", "no token"]
+    assert [e.detail for e in events(app, "fhir.denied")] == ["no token"] * 3
 
 
 def test_it_does_not_let_an_api_token_open_the_workspace(app, client, token):

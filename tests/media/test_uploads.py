@@ -239,3 +239,14 @@ def test_at_most_three_videos_and_three_hundred_megabytes_per_draft(app, patient
     assert _create(patient, "episode", 1024).status_code == 201
     fourth = _create(patient, "episode", 1024)
     assert fourth.status_code == 400 and "up to 3 videos" in fourth.get_json()["message"]
+
+
+def test_the_review_and_the_own_copy_say_what_was_sent(app, patient, tmp_path):
+    photo = files.png(tmp_path / "a.png").read_bytes()
+    patient.complete_all_steps({"media": {"media.consent": "y", "photo.rest": (io.BytesIO(photo), "a.png")}})
+    review = patient.client.get("/review").get_data(as_text=True)
+    assert "<dt>Sent</dt><dd>Photos: 1 · Videos: 0</dd>" in review
+    assert patient.submit().status_code == 302
+    assert "<dt>Sent</dt><dd>Photos: 1 · Videos: 0</dd>" in patient.client.get("/done/answers").get_data(
+        as_text=True
+    )

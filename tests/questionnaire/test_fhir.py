@@ -31,6 +31,7 @@ from intake.questionnaire.fhir import (
     questionnaire_resource,
     questionnaire_response,
 )
+from intake.questionnaire.media import EXPRESSIONS
 from intake.questionnaire.schema import (
     Choice,
     EnableWhen,
@@ -113,8 +114,13 @@ def test_it_puts_one_group_per_step_in_order_then_scores(resource):
     for group, step in zip(groups, QUESTIONNAIRE.steps, strict=False):
         assert group["type"] == "group"
         assert group["text"] == step.title
-        questions = [i["linkId"] for i in group["item"] if i["type"] != "display"]
+        questions = [i["linkId"] for i in group["item"] if i["type"] not in ("display", "attachment")]
         assert questions == [item.link_id for item in step.items]
+        attachments = [i["linkId"] for i in group["item"] if i["type"] == "attachment"]
+        # The photos page's files: one item per standard expression, one for the videos.
+        assert attachments == (
+            [f"media.{e.slot}" for e in EXPRESSIONS] + ["media.episode"] if step.id == "media" else []
+        )
 
 
 def test_it_maps_every_item_type(resource):

@@ -56,6 +56,8 @@ def walk(app) -> list[tuple[str, str, str, object]]:
         "step_id": "about",
         "token": token,
         "public_id": public_id,
+        "media_id": public_id,
+        "rendition": "main",
         "other_id": public_id,
         "resource_id": public_id,
         "clinician_id": str(other),

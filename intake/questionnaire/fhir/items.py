@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from intake.questionnaire.fhir import attachments
 from intake.questionnaire.fhir.enable_when import choices_from_extensions, enable_when
 from intake.questionnaire.fhir.extensions import (
     EXT_ENTRY_FORMAT,
@@ -53,6 +54,8 @@ def step_group(q: Questionnaire, step: Step) -> dict[str, Any]:
     if step.intro:
         items.append(display_item(f"{step.id}.intro", step.intro))
     items.extend(question_item(q, item) for item in step.items)
+    if step.id == attachments.STEP_ID:
+        items.extend(attachments.attachment_items())
     if step.footnote:
         items.append(display_item(f"{step.id}.footnote", step.footnote))
     group: dict[str, Any] = {"linkId": step.id, "text": step.title, "type": "group", "item": items}

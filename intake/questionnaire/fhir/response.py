@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from typing import Any, Literal, Mapping
+from typing import Any, Iterable, Literal, Mapping
 
+from intake.questionnaire.fhir import attachments
+from intake.questionnaire.fhir.attachments import MediaAttachment
 from intake.questionnaire.fhir.instants import date_time
 from intake.questionnaire.fhir.scores import scores_answered
 from intake.questionnaire.fhir.values import answer_values
@@ -24,8 +26,10 @@ def questionnaire_response(
     authored: datetime,
     response_id: str,
     subject_display: str | None = None,
+    media: Iterable[MediaAttachment] = (),
 ) -> dict[str, Any]:
-    """One submission as a FHIR R4 `QuestionnaireResponse`.
+    """One submission as a FHIR R4 `QuestionnaireResponse`; `media`: its checked photos and
+    videos, each a `valueAttachment` in the photos group.
 
     Answers to items that enableWhen turns off, to unknown items, and empty answers are
     left out (never sent as empty items); steps without answers are left out too. Scores
@@ -34,7 +38,7 @@ def questionnaire_response(
     """
     _check_header(status, authored, response_id)
     kept = q.enabled_answers(answers)
-    groups = answered_groups(q, kept)
+    groups = answered_groups(q, kept, media)
     scores = scores_answered(q, kept) if status == "completed" else None
     if scores:
         groups.append(scores)
@@ -61,7 +65,9 @@ def _check_header(status: str, authored: datetime, response_id: str) -> None:
         raise ValueError(f"{response_id!r} is not a valid FHIR id")
 
 
-def answered_groups(q: Questionnaire, answers: Mapping[str, Any]) -> list[dict[str, Any]]:
+def answered_groups(
+    q: Questionnaire, answers: Mapping[str, Any], media: Iterable[MediaAttachment] = ()
+) -> list[dict[str, Any]]:
     """One group per step that has answers, holding only the answered items."""
     groups: list[dict[str, Any]] = []
     for step in q.steps:
@@ -70,6 +76,8 @@ def answered_groups(q: Questionnaire, answers: Mapping[str, Any]) -> list[dict[s
             values = answer_values(q, item, answers.get(item.link_id))
             if values:
                 items.append({"linkId": item.link_id, "text": item.text, "answer": values})
+        if step.id == attachments.STEP_ID:
+            items.extend(attachments.answered_attachments(media))
         if items:
             groups.append({"linkId": step.id, "text": step.title, "item": items})
     return groups
