@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import http.cookiejar
 import re
+import subprocess
 import sys
 import tempfile
 import time
@@ -53,11 +54,13 @@ def phone_video(path: Path, megabytes: int) -> Path:
         stream.width, stream.height, stream.pix_fmt = 1280, 720, "yuvj420p"
         stream.options = {"q:v": "2"}
         frames = [Image.frombytes("RGB", (1280, 720), rng.randbytes(1280 * 720 * 3)) for _ in range(4)]
-        index = 0
-        while path.stat().st_size < megabytes * PIECE * 0.98:
+        index = written = 0
+        while written < megabytes * PIECE * 0.98:
             frame = av.VideoFrame.from_image(frames[index % 4]).reformat(format="yuvj420p")
             frame.pts = index
-            output.mux(stream.encode(frame))
+            for packet in stream.encode(frame):
+                written += packet.size
+                output.mux(packet)
             index += 1
         output.mux(stream.encode(None))
     return path
@@ -163,7 +166,10 @@ def main() -> None:
         work = Path(folder)
         print(f"making a {args.mb} MB video ...", flush=True)
         video = phone_video(work / "IMG_0001.MOV", args.mb)
+        size_mb = video.stat().st_size / PIECE
         env = {**environment(args.database, work), "INTAKE_ENV": "development", "MEDIA_JOBS": "thread"}
+        migrate = [VENV_BIN / "flask", "--app", "intake", "db", "upgrade"]
+        subprocess.run(migrate, env=env, cwd=ROOT, check=True, capture_output=True)
         gunicorn = [
             str(VENV_BIN / "gunicorn"),
             "-c",
@@ -178,10 +184,13 @@ def main() -> None:
             [worker] = children(server.pid)
             modes = ("tus", "form") if args.mode == "both" else (args.mode,)
             rows = [measure(mode, video, worker) for mode in modes]
+        except Exception:
+            print((work / f"server-{APP_PORT}.log").read_text()[-3000:])
+            raise
         finally:
             server.terminate()
             server.wait(timeout=30)
-    print(f"\n{args.database}, {video.stat().st_size / PIECE:.0f} MB MOV (Motion JPEG, transcoded to H.264)")
+    print(f"\n{args.database}, {size_mb:.0f} MB MOV (Motion JPEG, transcoded to H.264)")
     print("| upload | worker peak before | after upload | after check | rise | upload s | total s | result |")
     print("|---|---|---|---|---|---|---|---|")
     for r in rows:

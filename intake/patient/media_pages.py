@@ -14,6 +14,7 @@ from datetime import datetime
 
 from flask import current_app, request
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.datastructures import FileStorage
 
 from intake.extensions import db
@@ -60,6 +61,11 @@ CHECKS = {
         "Something went wrong on our side with this file. Send it again, or bring it to your visit."
     ),
 }
+
+
+NOT_STORED = _l(
+    "We could not store this file just now. Your answers and other files are safe: try again in a minute."
+)
 
 
 def problem_message(problem: Problem) -> str:
@@ -129,6 +135,11 @@ def take_posted_files(draft: Submission, now: datetime) -> tuple[list[int], dict
         except UploadRefused as refused:
             db.session.rollback()
             errors[slot] = problem_message(refused.problem)
+            continue
+        except SQLAlchemyError:  # a full disk: this file is not kept, the others are
+            db.session.rollback()
+            current_app.logger.error("a posted %s could not be stored", slot)
+            errors[slot] = str(NOT_STORED)
             continue
         db.session.commit()
         stored.append(media.id)

@@ -16,7 +16,7 @@ import binascii
 
 from flask import current_app, jsonify, make_response, request, url_for
 from flask_limiter.util import get_remote_address
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from werkzeug.wsgi import FileWrapper
 
 from intake.extensions import db, limiter
@@ -142,6 +142,10 @@ def media_piece(public_id: str):
     except IntegrityError:  # two tabs sent the same piece at once: the other one landed
         db.session.rollback()
         return _refused(media_pages.problem_message(uploads.Problem.WRONG_OFFSET), 409)
+    except SQLAlchemyError:  # a full disk, a database away: the piece is not kept, nothing else is lost
+        db.session.rollback()
+        current_app.logger.error("an upload piece could not be stored (media %s)", public_id)
+        return _refused(str(media_pages.NOT_STORED), 503)
     if media.status == MediaStatus.RECEIVED:
         media_pages.check_soon([media.id])
     response = make_response("", 204)

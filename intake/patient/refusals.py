@@ -6,7 +6,7 @@ other page explains and links back. Flask prefers these to the app-wide pages in
 
 from __future__ import annotations
 
-from flask import Response, make_response, request
+from flask import Response, jsonify, make_response, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -18,6 +18,8 @@ from intake.questionnaire.twitching import QUESTIONNAIRE
 
 # The pages whose post can be shown again with what was typed in it.
 STEP_POSTS = frozenset({"patient.start", "patient.save"})
+# The photos page's resumable uploads (media_views.py): they answer their script in JSON.
+MEDIA_UPLOADS = frozenset({"patient.media_start", "patient.media_piece"})
 
 
 def render_posted_step(message: str, status: int):
@@ -53,7 +55,17 @@ def after_csrf_failure(error: CSRFError):
 def after_too_many_posts(error: HTTPException) -> Response:
     """429 for the patient's pages, with Retry-After, keeping everything typed."""
     draft = current_draft()
-    if request.endpoint in STEP_POSTS:
+    if request.endpoint in MEDIA_UPLOADS:  # the page's script shows the message
+        page = (
+            jsonify(
+                message=_(
+                    "Many files were sent from your connection in a short time. Wait a few "
+                    "minutes, then choose the file again: it goes on from where it stopped."
+                )
+            ),
+            429,
+        )
+    elif request.endpoint in STEP_POSTS:
         page = render_posted_step(
             _(
                 "Many pages were sent from your connection in a short "

@@ -160,7 +160,9 @@ class StepHoles:
         return self._hole(_notices)
 
     def title_prefix(self) -> Markup:
-        return self._hole(lambda r: escape(_("Error:")) + " " if _has_errors(r.form) else "")
+        return self._hole(
+            lambda r: escape(_("Error:")) + " " if _has_errors(r.form) or _media_errors(r) else ""
+        )
 
     def error_summary(self, items) -> Markup:
         return self._hole(lambda r: _error_summary(r.form, items) if _has_errors(r.form) else "")
@@ -198,7 +200,10 @@ class StepHoles:
 
     def media_panel(self) -> Markup:
         """The photos page's files and uploads: drawn per request, as they change."""
-        return self._hole(_media_panel)
+        return self._hole(lambda r: _media_macro("media_panel", r))
+
+    def media_errors(self) -> Markup:
+        return self._hole(lambda r: _media_macro("media_error_summary", r) if _media_errors(r) else "")
 
     def visibility(self, item: Item, step: Step) -> Markup:
         """` hidden` for a question this patient is not asked, decided by the server where
@@ -290,8 +295,12 @@ def _error_message(wtforms_field, error_id: str) -> str:
     return str(get_template_attribute("macros/forms.html", "errors")(wtforms_field, error_id))
 
 
-def _media_panel(r: StepRequest) -> str:
-    return str(get_template_attribute("patient/_media.html", "media_panel")(r.media))
+def _media_macro(name: str, r: StepRequest) -> str:
+    return str(get_template_attribute("patient/_media.html", name)(r.media))
+
+
+def _media_errors(r: StepRequest) -> bool:
+    return bool(r.media is not None and r.media.errors)
 
 
 def _error_summary(form: StepForm, items) -> str:

@@ -65,16 +65,21 @@
     }).then(function (response) {
       if (response.status === 204) return send(box, url, file, parseInt(response.headers.get("Upload-Offset"), 10), 0);
       if (response.status === 409) return offsetOf(url).then(function (at) { return send(box, url, file, at, tries); });
+      if (response.status >= 500 && tries < 8) return problemOf(response).then(function (m) { say(box, m, true); return retry(); });
       return problemOf(response).then(function (m) { throw { message: m, final: true }; });
     }, function () {
       say(box, panel.dataset.retrying);
+      return retry();
+    });
+
+    function retry() {
       return wait(Math.min(30000, 1000 * Math.pow(2, tries))).then(function () {
         return offsetOf(url).then(function (at) {
           if (at === null) throw { message: panel.dataset.failed, final: true };
           return send(box, url, file, at, tries + 1);
         }, function () { return send(box, url, file, offset, tries + 1); });
       });
-    });
+    }
   }
 
   function preview(box, file) {

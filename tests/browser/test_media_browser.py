@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from intake.extensions import db
 from intake.media import store
-from intake.models import MediaFile, MediaStatus
+from intake.models import MediaFile, MediaStatus, Submission, utcnow
 from tests.browser.conftest import DESKTOP, screenshot, sign_in
 from tests.browser.driver import click_and_wait, fill_with_mouse, start_with_mouse
 from tests.conftest import make_clinician
@@ -32,6 +32,20 @@ def _media(app) -> list[MediaFile]:
         rows = db.session.scalars(select(MediaFile).order_by(MediaFile.id)).all()
         db.session.expunge_all()
         return rows
+
+
+def _clinician_on_the_summary(server, app, new_page, submission_id: int, reference: str):
+    """The patient's draft marked sent (as submit would), and a clinician on its summary."""
+    with app.app_context():
+        draft = db.session.get(Submission, submission_id)
+        draft.status, draft.reference, draft.submitted_at = "new", reference, utcnow()
+        db.session.commit()
+        public_id = draft.public_id
+    make_clinician(app, "dr.ana")
+    page = new_page(viewport=DESKTOP)
+    sign_in(page, server.url, app)
+    page.goto(f"{server.url}/clinic/submissions/{public_id}")
+    return page
 
 
 def _big_video(tmp_path):
@@ -102,20 +116,7 @@ def test_a_clinician_plays_the_episode_and_seeks(server, live_app, new_page, tmp
     )
     patient.wait_for_selector(".episode-new >> text=Sent and checked.", timeout=30000)
     [video] = _media(live_app)
-    with live_app.app_context():
-        from intake.models import Submission
-
-        draft = db.session.get(Submission, video.submission_id)
-        draft.status, draft.reference = "new", "TEST-2345"
-        from intake.models import utcnow
-
-        draft.submitted_at = utcnow()
-        db.session.commit()
-        public_id = draft.public_id
-    make_clinician(live_app, "dr.ana")
-    page = new_page(viewport=DESKTOP)
-    sign_in(page, server.url, live_app)
-    page.goto(f"{server.url}/clinic/submissions/{public_id}")
+    page = _clinician_on_the_summary(server, live_app, new_page, video.submission_id, "TEST-2345")
     page.wait_for_selector(".episode-video video")
     screenshot(page, "clinician-media")
     played = page.evaluate(
@@ -133,3 +134,53 @@ def test_a_clinician_plays_the_episode_and_seeks(server, live_app, new_page, tmp
     )
     assert played["error"] is None and played["width"] == 160
     assert played["before"] > 0 and abs(played["after"] - 2.0) < 0.2, played
+
+
+def test_the_photos_page_and_its_problems_pass_the_accessibility_checks(server, live_app, new_page, tmp_path):
+    from tests.browser.test_accessibility import check_page
+
+    plain = new_page(javascript=False)
+    _to_media_page(plain, server.url)
+    renamed = tmp_path / "photo.jpg"
+    renamed.write_bytes(b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n")  # a PDF named as a photo
+    plain.click('label[for="media.consent"]')
+    plain.set_input_files("#file-photo\\.rest", str(renamed))
+    click_and_wait(plain, "button[value=next]")
+    assert plain.is_visible("text=This file is not a photo we can read.")
+    errors_page = plain.content()
+    plain.set_input_files("#file-photo\\.rest", str(files.png(tmp_path / "face.png")))
+    click_and_wait(plain, "button[value=back]")
+    # axe runs in the page, so the checks need a script: the same pages in a browser with one.
+    page = new_page()
+    page.context.add_cookies(plain.context.cookies())  # the same patient, now with a script
+    page.goto(server.url + "/step/media")
+    assert page.url.endswith("/step/media") and page.is_visible("text=Sent and checked.")
+    check_page(page, "06-media-sent")
+    page.route(
+        server.url + "/media-errors-copy",
+        lambda route: route.fulfill(body=errors_page, content_type="text/html"),
+    )
+    page.goto(server.url + "/media-errors-copy")
+    assert page.is_visible("#error-summary")
+    check_page(page, "06-media-errors")
+
+
+def test_the_printed_summary_carries_the_photo_grid(server, live_app, new_page, tmp_path):
+    import io as _io
+
+    from pypdf import PdfReader
+
+    patient = new_page(javascript=False)
+    _to_media_page(patient, server.url)
+    patient.click('label[for="media.consent"]')
+    patient.set_input_files(
+        "#file-photo\\.smile_teeth", str(files.noise_jpeg(tmp_path / "smile.jpg", size=(640, 480)))
+    )
+    click_and_wait(patient, "button[value=back]")
+    [photo] = _media(live_app)
+    page = _clinician_on_the_summary(server, live_app, new_page, photo.submission_id, "PHOT-2345")
+    page.wait_for_function("() => [...document.images].every(i => i.complete && i.naturalWidth > 0)")
+    reader = PdfReader(_io.BytesIO(page.pdf(format="Letter")))
+    text = " ".join(" ".join(p.extract_text() for p in reader.pages).split())
+    assert "Photos and video" in text and "7. Big smile, teeth showing" in text and "1. Face at rest" in text
+    assert sum(len(p.images) for p in reader.pages) >= 1, "the photo itself is on paper"

@@ -250,3 +250,67 @@ def test_the_review_and_the_own_copy_say_what_was_sent(app, patient, tmp_path):
     assert "<dt>Sent</dt><dd>Photos: 1 · Videos: 0</dd>" in patient.client.get("/done/answers").get_data(
         as_text=True
     )
+
+
+# --- abuse and faults ------------------------------------------------------------------------
+
+
+def test_uploads_are_limited_per_address_and_the_script_is_told_in_words(database_url, tmp_path):
+    from tests.conftest import Patient, app_with_schema
+
+    with app_with_schema(database_url, MEDIA_UPLOAD_RATE_LIMIT="2 per hour") as app:
+        patient = Patient(app.test_client())
+        _start(patient)
+        assert [_create(patient, "photo.rest", 10).status_code for _ in range(2)] == [201, 201]
+        refused = _create(patient, "photo.rest", 10)
+        assert refused.status_code == 429 and refused.headers["Retry-After"]
+        assert "Many files were sent from your connection" in refused.get_json()["message"]
+
+
+def test_a_piece_that_cannot_be_stored_costs_nothing_else(app, patient, tmp_path, monkeypatch):
+    from sqlalchemy.exc import OperationalError
+
+    _start(patient)
+    _post_file(patient, "photo.rest", files.png(tmp_path / "a.png").read_bytes(), "a.png")
+    url = _create(patient, "photo.nose", 2000).headers["Location"]
+
+    def disk_full(*args, **kwargs):
+        raise OperationalError("INSERT", {}, Exception("database or disk is full"))
+
+    monkeypatch.setattr(store.RenditionWriter, "add", disk_full)
+    refused = _patch(patient, url, 0, b"\x89PNG\r\n\x1a\n" + bytes(1992))
+    assert refused.status_code == 503 and "try again in a minute" in refused.get_json()["message"]
+    posted = _post_file(patient, "photo.lower_lip", files.png(tmp_path / "b.png").read_bytes(), "b.png")
+    assert posted.status_code == 422 and "We could not store this file just now" in posted.get_data(
+        as_text=True
+    )
+    monkeypatch.undo()
+    by_slot = {m.slot: m for m in _media(app)}
+    assert by_slot["photo.rest"].status == MediaStatus.READY, "the file sent before is intact"
+    assert by_slot["photo.nose"].received_size == 0, "the upload waits to be resumed"
+    resumed = (files.png(tmp_path / "c.png").read_bytes() + bytes(2000))[:2000]
+    assert _patch(patient, url, 0, resumed).status_code == 204, "and it can"
+
+
+def test_a_job_that_fails_leaves_the_draft_and_the_other_files_and_says_so(
+    app, patient, tmp_path, monkeypatch
+):
+    import errno
+
+    from intake.media import jobs
+
+    _start(patient)
+    _post_file(patient, "photo.rest", files.png(tmp_path / "a.png").read_bytes(), "a.png")
+
+    def no_space(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(jobs, "process", no_space)
+    _post_file(patient, "photo.nose", files.png(tmp_path / "b.png").read_bytes(), "b.png")
+    by_slot = {m.slot: m for m in _media(app)}
+    assert by_slot["photo.rest"].status == MediaStatus.READY
+    assert (by_slot["photo.nose"].status, by_slot["photo.nose"].problem) == (MediaStatus.FAILED, "job_failed")
+    page = patient.client.get("/step/media").get_data(as_text=True)
+    assert "Something went wrong on our side with this file. Send it again" in page
+    with app.app_context():
+        assert db.session.scalar(select(Submission.answers)).get("media.consent") is True
