@@ -167,6 +167,8 @@ def main() -> None:
         print(f"making a {args.mb} MB video ...", flush=True)
         video = phone_video(work / "IMG_0001.MOV", args.mb)
         size_mb = video.stat().st_size / PIECE
+        # Development settings, so that the session cookie is not Secure-only over plain HTTP;
+        # the keys and the database are still the run's own (bench/run.py, environment).
         env = {**environment(args.database, work), "INTAKE_ENV": "development", "MEDIA_JOBS": "thread"}
         migrate = [VENV_BIN / "flask", "--app", "intake", "db", "upgrade"]
         subprocess.run(migrate, env=env, cwd=ROOT, check=True, capture_output=True)
