@@ -243,6 +243,7 @@ def _render_submission(found: Submission, note_form: NoteForm) -> str:
         read=first_read(QUESTIONNAIRE, found.answers, found.submitted_at.date()),
         visits=earlier,
         media=gallery.gallery_of(found.id),
+        earlier_media=_earlier_photos(earlier.submissions),
         safety=safety_box(SafetyRecord.from_json(found.safety_record), summary.safety, found.safety_tier),
         questionnaire=QUESTIONNAIRE,
         notes=workspace.notes_for(found),
@@ -255,6 +256,12 @@ def _render_submission(found: Submission, note_form: NoteForm) -> str:
         audit.event(Action.VIEWED, me(), found, detail=f"with earlier: {shown}" if shown else "")
     )
     return page
+
+
+def _earlier_photos(others: list[Submission]) -> list[tuple[Submission, gallery.Gallery]]:
+    """The same person's earlier forms that had photos, newest first: rows to compare."""
+    found = [(other, gallery.gallery_of(other.id)) for other in others]
+    return [(other, shown) for other, shown in found if shown.photo_count]
 
 
 @bp.get("/submissions/<public_id>")

@@ -34,7 +34,8 @@ def _sent_with_media(app, tmp_path) -> str:
     patient.complete_all_steps({"media": media})
     assert patient.submit().status_code == 302
     with app.app_context():
-        return db.session.scalar(select(Submission.public_id).where(Submission.status == "new"))
+        newest = select(Submission.public_id).where(Submission.status == "new").order_by(Submission.id.desc())
+        return db.session.scalars(newest).first()
 
 
 def _files(app) -> dict[str, MediaFile]:
@@ -149,3 +150,19 @@ def test_a_drafts_files_never_leave_through_the_api(app, tmp_path):
     [media] = _files(app).values()
     assert media.status == MediaStatus.READY
     assert call(app.test_client(), f"/fhir/Binary/{media.public_id}", make_token(app)).status_code == 404
+
+
+def test_the_same_persons_earlier_photos_are_shown_row_under_row(app, clinician, tmp_path):
+    earlier = _sent_with_media(app, tmp_path)
+    latest = _sent_with_media(app, tmp_path)
+    page = clinician.client.get(f"/clinic/submissions/{latest}").get_data(as_text=True)
+    section = page[page.index('id="media-title"') : page.index("</section>", page.index('id="media-title"'))]
+    assert section.count('<ol class="photo-grid">') == 2 and "Earlier: " in section
+    with app.app_context():
+        old_photo = db.session.scalar(
+            select(MediaFile.public_id)
+            .join(Submission, Submission.id == MediaFile.submission_id)
+            .where(Submission.public_id == earlier, MediaFile.slot == "photo.smile_teeth")
+        )
+    assert f"/clinic/submissions/{earlier}/media/{old_photo}/thumb" in section
+    assert clinician.client.get(f"/clinic/submissions/{earlier}/media/{old_photo}/thumb").status_code == 200
