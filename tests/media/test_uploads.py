@@ -69,6 +69,8 @@ def test_the_page_shows_the_checked_photo_and_can_remove_it(app, patient, tmp_pa
     _post_file(patient, "photo.smile_teeth", files.jpeg_with_gps(tmp_path / "a.jpg").read_bytes(), "a.jpg")
     page = patient.client.get("/step/media").get_data(as_text=True)
     assert 'enctype="multipart/form-data"' in page and 'capture="user"' in page
+    assert 'aria-describedby="media.consent-hint"' in page, "who sees them, and deletion on request"
+    assert "Only the clinic's staff can see them, and the clinic deletes them when asked." in page
     assert "Sent and checked." in page
     [media] = _media(app)
     preview = patient.client.get(f"/media/{media.public_id}/preview")
