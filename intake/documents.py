@@ -29,8 +29,7 @@ from intake.questionnaire.fhir import (
     published_at,
     questionnaire_response,
 )
-from intake.questionnaire.fhir.attachments import EPISODE_TEXT, MediaAttachment
-from intake.questionnaire.media import expression
+from intake.questionnaire.fhir.attachments import MediaAttachment
 from intake.questionnaire.schema import Questionnaire
 from intake.questionnaire.summary import patient_name
 from intake.questionnaire.twitching import QUESTIONNAIRE
@@ -134,16 +133,9 @@ def media_attachments(submission: Submission) -> list[MediaAttachment]:
     ).all()
     base = current_app.config["PUBLIC_URL"].rstrip("/") + "/fhir/Binary/"
     return [
-        MediaAttachment(
-            slot, main.content_type, main.size, main.sha1 or "", _media_title(slot), base + public_id
-        )
+        MediaAttachment(slot, main.content_type, main.size, main.sha1 or "", base + public_id)
         for slot, public_id, main in rows
     ]
-
-
-def _media_title(slot: str) -> str:
-    found = expression(slot)
-    return found.title if found else EPISODE_TEXT
 
 
 def highest_tier_extension(q: Questionnaire, tier: str) -> dict[str, Any]:

@@ -332,7 +332,6 @@ class MediaStatus:
     READY = "ready"  # checked and re-encoded: the only state a clinician sees a file in
     REFUSED = "refused"  # not a photo or video we take (`problem` says why)
     FAILED = "failed"  # the job failed on our side; the patient is asked to try again
-    VISIBLE_TO_PATIENT = (UPLOADING, RECEIVED, READY, REFUSED, FAILED)
 
 
 class MediaFile(db.Model):

@@ -8,9 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from intake.extensions import db
+from intake.media import uploads
 from intake.models import MediaFile, MediaStatus, Status, Submission, canonical_public_id
 from intake.questionnaire.media import EPISODE_SLOT, EXPRESSIONS, Expression
 
@@ -31,19 +31,8 @@ class Gallery:
         return sum(1 for _, media in self.photos if media is not None)
 
 
-def files_of(submission_id: int) -> list[MediaFile]:
-    return list(
-        db.session.scalars(
-            select(MediaFile)
-            .where(MediaFile.submission_id == submission_id, MediaFile.status != MediaStatus.UPLOADING)
-            .options(selectinload(MediaFile.renditions))
-            .order_by(MediaFile.created_at, MediaFile.id)
-        )
-    )
-
-
 def gallery_of(submission_id: int) -> Gallery:
-    files = files_of(submission_id)
+    files = [m for m in uploads.files_of(submission_id) if m.status != MediaStatus.UPLOADING]
     ready = [m for m in files if m.status == MediaStatus.READY]
     by_slot = {m.slot: m for m in ready if m.slot != EPISODE_SLOT}
     return Gallery(

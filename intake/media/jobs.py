@@ -28,6 +28,8 @@ from intake.models import MediaFile, MediaStatus, utcnow
 from intake.questionnaire.media import MAX_EPISODE_SECONDS
 
 EXECUTOR = "intake_media_executor"
+# The sandbox's limits; a second past the page's 2 minutes for a phone's rounding.
+LIMITS = Limits(max_video_seconds=MAX_EPISODE_SECONDS + 1)
 # Pieces written per transaction while a checked copy is stored: short write locks.
 PIECES_PER_COMMIT = 8
 log = logging.getLogger(__name__)
@@ -37,7 +39,8 @@ def enqueue(app: Flask, media_ids: list[int]) -> None:
     mode = app.config["MEDIA_JOBS"]
     for media_id in media_ids:
         if mode == "rq":
-            _queue(app).enqueue(run, media_id, job_timeout=900, result_ttl=0, failure_ttl=86400)
+            # The worker (`flask media-worker`) runs it inside the app's context.
+            _queue(app).enqueue(process_media, media_id, job_timeout=900, result_ttl=0, failure_ttl=86400)
         elif mode == "sync":
             process_media(media_id)
         else:
@@ -61,11 +64,6 @@ def _executor(app: Flask) -> ThreadPoolExecutor:
 def _in_context(app: Flask, media_id: int) -> None:
     with app.app_context():
         process_media(media_id)
-
-
-def run(media_id: int) -> None:
-    """The RQ job: the worker (`flask media-worker`) runs it inside the app's context."""
-    process_media(media_id)
 
 
 def process_media(media_id: int) -> str | None:
@@ -93,9 +91,8 @@ def _check(media: MediaFile, work: Path) -> Processed | Refused:
     with source.open("wb") as target:
         store.copy_to(reader, target)
     db.session.commit()  # ends the read: nothing is locked while the sandbox works
-    limits = Limits(max_video_seconds=MAX_EPISODE_SECONDS + 1)
     try:
-        return process(source, Kind(media.kind), work / "out", limits)
+        return process(source, Kind(media.kind), work / "out", LIMITS)
     except Refused as refused:
         return refused
 
@@ -128,9 +125,8 @@ def _write_in_batches(writer: store.RenditionWriter, handle) -> None:
 
 
 def _refuse(media: MediaFile, code: str) -> None:
-    store.drop_rendition(media, UPLOAD)
-    for rendition in [r.name for r in media.renditions]:
-        store.drop_rendition(media, rendition)
+    for name in [r.name for r in media.renditions]:  # the upload, and anything half-kept
+        store.drop_rendition(media, name)
     media.status, media.problem, media.updated_at = MediaStatus.REFUSED, code, utcnow()
     db.session.commit()
 

@@ -8,6 +8,7 @@ from flask import Response, current_app, request
 from werkzeug.wsgi import FileWrapper
 
 from intake.media import store
+from intake.media.uploads import UPLOAD
 from intake.models import MediaFile
 
 EXTENSIONS = {"image/jpeg": "jpg", "video/mp4": "mp4", "video/webm": "webm"}
@@ -16,7 +17,7 @@ EXTENSIONS = {"image/jpeg": "jpg", "video/mp4": "mp4", "video/webm": "webm"}
 def rendition_response(media: MediaFile, name: str, download_name: str | None = None) -> Response | None:
     """The rendition's bytes; None if the file has no such rendition."""
     rendition = media.rendition(name)
-    if rendition is None or rendition.name == "upload":
+    if rendition is None or rendition.name == UPLOAD:  # never the unchecked bytes
         return None
     reader = store.RenditionReader(media.public_id, rendition)
     response = current_app.response_class(

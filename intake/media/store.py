@@ -19,7 +19,7 @@ import io
 import struct
 from typing import BinaryIO
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, insert, select
 
 from intake.extensions import db
 from intake.models import MediaChunk, MediaFile, MediaRendition
@@ -79,16 +79,6 @@ class RenditionWriter:
         rendition.chunk_count += 1
         rendition.size += len(data)
         self.sha1.update(data)
-
-    def write_all(self, stream: BinaryIO) -> None:
-        """Every byte of `stream`, CHUNK at a time, the last one marked."""
-        current = stream.read(CHUNK)
-        while True:
-            following = stream.read(CHUNK)
-            self.add(current, last=not following)
-            if not following:
-                break
-            current = following
 
     def finish(self) -> MediaRendition:
         self.rendition.sha1 = self.sha1.hexdigest()
@@ -171,13 +161,4 @@ def delete_media(media_ids: list[int]) -> int:
         media_rows.delete_media_where(select(MediaFile.id).where(MediaFile.id.in_(media_ids)))
         if media_ids
         else 0
-    )
-
-
-def stored_bytes(submission_id: int) -> int:
-    """What a draft's files take (as sent, or as kept once checked): the per-draft limit."""
-    return db.session.scalar(
-        select(func.coalesce(func.sum(MediaFile.declared_size), 0)).where(
-            MediaFile.submission_id == submission_id
-        )
     )

@@ -65,6 +65,7 @@ class Limits:
 
 
 def files_of(submission_id: int) -> list[MediaFile]:
+    """A submission's files, oldest first."""
     return list(
         db.session.scalars(
             select(MediaFile)

@@ -21,7 +21,7 @@ from intake.extensions import db
 from intake.media import jobs, uploads
 from intake.media.uploads import Limits, Problem, UploadRefused
 from intake.models import MediaFile, MediaStatus, Submission
-from intake.questionnaire.media import EPISODE_SLOT, EXPRESSIONS, MAX_EPISODES, MEDIA
+from intake.questionnaire.media import EPISODE_SLOT, MAX_EPISODES, MEDIA, SLOTS
 
 STEP_ID = MEDIA.id
 
@@ -112,14 +112,11 @@ def panel_for(draft: Submission, errors: dict[str, str] | None = None) -> MediaP
     return panel
 
 
-POSTED_SLOTS = tuple(e.slot for e in EXPRESSIONS) + (EPISODE_SLOT,)
-
-
 def posted_files() -> list[tuple[str, FileStorage]]:
     """The files chosen on the page (browsers send an empty part for an unused input)."""
     return [
         (slot, posted)
-        for slot in POSTED_SLOTS
+        for slot in SLOTS
         for posted in request.files.getlist(slot)
         if posted and posted.filename
     ]

@@ -21,7 +21,7 @@ from werkzeug.wsgi import FileWrapper
 
 from intake.extensions import db, limiter
 from intake.media import store, uploads
-from intake.media.uploads import Limits, UploadRefused
+from intake.media.uploads import Limits, Problem, UploadRefused
 from intake.models import MediaFile, MediaStatus, utcnow
 from intake.patient import media_pages, submissions
 from intake.patient.views import bp, current_draft, require_draft
@@ -38,8 +38,20 @@ def _tus(response):
     return response
 
 
+# How each refusal answers the script (tus: 409 for a wrong offset, 413 for too large,
+# 415 for a type it does not take); anything else is a 400.
+STATUS = {
+    Problem.PHOTO_TOO_BIG: 413, Problem.VIDEO_TOO_BIG: 413, Problem.DRAFT_FULL: 413,
+    Problem.WRONG_OFFSET: 409, Problem.NOT_A_PHOTO: 415, Problem.NOT_A_VIDEO: 415,
+}  # fmt: skip
+
+
 def _refused(message: str, status: int):
     return _tus(make_response(jsonify(message=message), status))
+
+
+def _refusal(problem: Problem):
+    return _refused(media_pages.problem_message(problem), STATUS.get(problem, 400))
 
 
 def _metadata() -> dict[str, str]:
@@ -65,7 +77,7 @@ def media_start():
     draft = require_draft()
     size, metadata = _header_int("Upload-Length"), _metadata()
     if size is None:
-        return _refused(media_pages.problem_message(uploads.Problem.EMPTY), 400)
+        return _refusal(Problem.EMPTY)
     now = utcnow()
     if metadata.get("consent") == "yes" and not (draft.answers or {}).get("media.consent"):
         draft = _give_consent(draft, now)
@@ -76,8 +88,7 @@ def media_start():
         )
     except UploadRefused as refused:
         db.session.rollback()
-        status = 413 if "too_big" in refused.problem or refused.problem == "draft_full" else 400
-        return _refused(media_pages.problem_message(refused.problem), status)
+        return _refusal(refused.problem)
     db.session.commit()
     response = make_response("", 201)
     response.headers["Location"] = url_for("patient.media_piece", public_id=media.public_id)
@@ -85,11 +96,11 @@ def media_start():
 
 
 def _give_consent(draft, now):
-    answers = {**QUESTIONNAIRE.enabled_answers(draft.answers or {}), "media.consent": True}
+    """The box ticked before the script's first upload: saved as the page would save it."""
+    answers = draft.answers or {}
     page = {
-        k: v
-        for k, v in answers.items()
-        if QUESTIONNAIRE.has_item(k) and QUESTIONNAIRE.step_of(k).id == MEDIA.id
+        **{i.link_id: answers[i.link_id] for i in MEDIA.items if i.link_id in answers},
+        "media.consent": True,
     }
     saved = submissions.save_page(
         QUESTIONNAIRE, draft, MEDIA, page, now, current_app.config["DRAFT_EXPIRY_DAYS"], draft.current_step
@@ -129,19 +140,13 @@ def media_piece(public_id: str):
         db.session.commit()
     except UploadRefused as refused:
         db.session.rollback()
-        status = (
-            409
-            if refused.problem == uploads.Problem.WRONG_OFFSET
-            else 415
-            if "not_a" in refused.problem
-            else 400
-        )
-        if status == 415:
-            _drop(public_id)
-        return _refused(media_pages.problem_message(refused.problem), status)
+        if STATUS.get(refused.problem) == 415:  # not the kind of file its place takes: not kept
+            uploads.remove(media)
+            db.session.commit()
+        return _refusal(refused.problem)
     except IntegrityError:  # two tabs sent the same piece at once: the other one landed
         db.session.rollback()
-        return _refused(media_pages.problem_message(uploads.Problem.WRONG_OFFSET), 409)
+        return _refusal(Problem.WRONG_OFFSET)
     except SQLAlchemyError:  # a full disk, a database away: the piece is not kept, nothing else is lost
         db.session.rollback()
         current_app.logger.error("an upload piece could not be stored (media %s)", public_id)
@@ -151,13 +156,6 @@ def media_piece(public_id: str):
     response = make_response("", 204)
     response.headers["Upload-Offset"] = str(received)
     return _tus(response)
-
-
-def _drop(public_id: str) -> None:
-    media = _own_upload(public_id)
-    if media is not None:
-        uploads.remove(media)
-        db.session.commit()
 
 
 @bp.delete("/media/uploads/<public_id>")

@@ -103,7 +103,9 @@ MEDIA = Step(
     ),
 )
 
+# Every slot of the page, in its order, with the kind of file it takes.
 _KINDS = {expression.slot: "photo" for expression in EXPRESSIONS} | {EPISODE_SLOT: "video"}
+SLOTS = tuple(_KINDS)
 
 
 def slot_kind(slot: str) -> str | None:

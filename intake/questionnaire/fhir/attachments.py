@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any, Iterable
 
 from intake.questionnaire.fhir.extensions import extension
-from intake.questionnaire.media import EPISODE_SLOT, EXPRESSIONS, MAX_EPISODES, MEDIA
+from intake.questionnaire.media import EPISODE_SLOT, EXPRESSIONS, MAX_EPISODES, MEDIA, expression
 
 STEP_ID = MEDIA.id
 EPISODE_TEXT = "Video of an episode"
@@ -29,7 +29,6 @@ class MediaAttachment:
     content_type: str
     size: int
     sha1_hex: str
-    title: str
     url: str
 
     def value(self) -> dict[str, Any]:
@@ -39,7 +38,7 @@ class MediaAttachment:
                 "url": self.url,
                 "size": self.size,
                 "hash": base64.b64encode(bytes.fromhex(self.sha1_hex)).decode("ascii"),
-                "title": self.title,
+                "title": title_of(self.slot),
             }
         }
 
@@ -70,11 +69,13 @@ def answered_attachments(attachments: Iterable[MediaAttachment]) -> list[dict[st
         by_slot.setdefault(attachment.slot, []).append(attachment)
     slots = [e.slot for e in EXPRESSIONS] + [EPISODE_SLOT]
     return [
-        {"linkId": link_id(slot), "text": _text(slot), "answer": [a.value() for a in by_slot[slot]]}
+        {"linkId": link_id(slot), "text": title_of(slot), "answer": [a.value() for a in by_slot[slot]]}
         for slot in slots
         if slot in by_slot
     ]
 
 
-def _text(slot: str) -> str:
-    return next((e.title for e in EXPRESSIONS if e.slot == slot), EPISODE_TEXT)
+def title_of(slot: str) -> str:
+    """An attachment's title, as its Questionnaire item's text."""
+    found = expression(slot)
+    return found.title if found else EPISODE_TEXT
