@@ -5,9 +5,9 @@ Babel, the request log line, the security headers), with routes added here only,
 in the app itself:
 
 - `/floor/empty` returns the baseline's fixed page;
-- `/floor/draft` first reads the browser's draft as a step page does
+- `/floor/draft` first reads the browser's draft as a step GET does
   (`submissions.find_draft`: one ORM query by public id, its answers decrypted as they
-  load, in the read-only transaction every patient request starts with);
+  load, read as every patient GET reads: `start_reading(page_view=True)`);
 - `POST /floor/draft-save` reads it so and writes it back the one way a save writes a
   draft (`submissions._write`, through `switch_language` to the same language: one
   UPDATE of what changed, onto the version read, one commit), then redirects: a save
@@ -44,7 +44,7 @@ def empty():
 
 @floor.get("/draft")
 def draft():
-    start_reading(db.session)
+    start_reading(db.session, page_view=True)
     found = submissions.find_draft(session.get("draft"), utcnow())
     return (PAGE, 200, HTML) if found is not None else ("no draft", 404)
 

@@ -40,6 +40,7 @@ from intake.questionnaire.respondent import PARENT, for_someone_else, respondent
 from intake.questionnaire.safety import Advice
 from intake.questionnaire.schema import REVIEW, Step
 from intake.questionnaire.twitching import QUESTIONNAIRE
+from intake.security.headers import SAFE_METHODS
 from intake.security.origin import external_url_for
 from intake.storage.database import start_reading
 
@@ -60,11 +61,11 @@ SAFETY = drafts.SAFETY_STEP
 
 @bp.before_request
 def read_without_the_write_lock() -> None:
-    """Every patient request reads in a read-only transaction (on SQLite a plain BEGIN,
-    which neither takes nor waits for the write lock), so pages render and forms are
-    checked side by side while another patient saves. A use-case that writes takes the
-    draft again for writing (submissions.draft_to_write)."""
-    start_reading(db.session)
+    """Every patient request reads first, without the write lock (on SQLite a plain BEGIN;
+    a GET's reads on PostgreSQL in autocommit), so pages render and forms are checked
+    side by side while another patient saves. A use-case that writes ends the read first
+    (storage.database.finish_reading)."""
+    start_reading(db.session, page_view=request.method in SAFE_METHODS)
 
 
 # --- the draft bound to this browser -------------------------------------------------

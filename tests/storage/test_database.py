@@ -11,13 +11,13 @@ from typing import Iterator
 
 import pytest
 from flask import before_render_template
-from sqlalchemy import create_engine, event, func, select, text
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import create_engine, event, func, insert, select, text
+from sqlalchemy.exc import IntegrityError, OperationalError
 
-from intake.audit import Action
+from intake.audit import Action, commit_after_reading
 from intake.extensions import db
 from intake.models import AuditEvent, Status
-from intake.storage.database import READ_ONLY
+from intake.storage.database import READ_ONLY, start_reading
 from tests.answers import COMPLETE_FORM, MARIA
 from tests.conftest import (
     Clinic,
@@ -325,3 +325,19 @@ def test_a_connection_that_served_a_read_can_write_again(sqlite_app):
         connection.execute(text("CREATE TABLE written_after_a_read (x)"))
     with engine.begin() as connection:
         connection.execute(text("DROP TABLE written_after_a_read"))
+
+
+def test_what_a_page_view_writes_after_its_reads_is_all_or_nothing(app):
+    """A GET's reads run without a transaction of their own on PostgreSQL (autocommit, see
+    storage.database.start_reading); what it then writes (an audit row after the page was
+    built) still lands in one transaction: a failing row takes the statements before it
+    back with it."""
+    with app.test_request_context("/clinic/"):
+        start_reading(db.session, page_view=True)
+        assert db.session.scalar(select(func.count()).select_from(AuditEvent)) == 0
+        first = insert(AuditEvent).values(actor_label="first", action="viewed", detail="")
+        with pytest.raises(IntegrityError):
+            commit_after_reading(AuditEvent(actor_label=None, action="viewed"), first)
+        db.session.rollback()
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(AuditEvent)) == 0
