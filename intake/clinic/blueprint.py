@@ -43,7 +43,7 @@ def read_pages_without_the_write_lock() -> None:
     serve them side by side and no save waits on a render. Before the gate, whose user
     loader runs the first query. What a GET must write goes after: see audit.commit_after_reading."""
     if request.method in SAFE_METHODS:
-        start_reading(db.session, page_view=True)
+        start_reading(db.session)
 
 
 @bp.before_request

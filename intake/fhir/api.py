@@ -44,7 +44,6 @@ from intake.models import Submission, utcnow
 from intake.questionnaire import versions
 from intake.questionnaire.fhir import bundle, operation_outcome, questionnaire_resource
 from intake.questionnaire.schema import Questionnaire
-from intake.security.headers import SAFE_METHODS
 from intake.security.origin import public_url, request_path_url
 from intake.storage import sealed
 from intake.storage.database import start_reading
@@ -267,7 +266,7 @@ def require_token():
         return None
     # Every call reads, then writes its audit row (and the token's last use) in a short
     # transaction of its own, so a busy integration never holds patients' saves up.
-    start_reading(db.session, page_view=request.method in SAFE_METHODS)
+    start_reading(db.session)
     presented = _bearer()
     checked = tokens.check(presented)
     if checked.client is not None:

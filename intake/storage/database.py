@@ -86,12 +86,13 @@ def start_reading(session: Session, *, page_view: bool = False) -> None:
     """Begin the session's transaction as a read that cannot write: on SQLite a plain
     (deferred) BEGIN that neither takes nor waits for the write lock.
 
-    `page_view` (a GET or HEAD) lets PostgreSQL run the reads in autocommit: at READ
-    COMMITTED every statement sees its own snapshot even inside a transaction, so a
-    page loses nothing, and saves the BEGIN and ROLLBACK round trips (a step GET
-    2.57 ms against 1.95 ms in-process, bench/HISTORY.md). Not for a POST (its read and
-    write share one transaction there) nor a streamed export (a server-side cursor
-    needs a transaction). A write after it goes through `finish_reading`, as on SQLite."""
+    `page_view` (a patient's GET or HEAD, which as a rule writes nothing) lets PostgreSQL
+    run the reads in autocommit: at READ COMMITTED every statement sees its own snapshot
+    even inside a transaction, so a page loses nothing, and it saves the BEGIN and
+    ROLLBACK round trips (bench/HISTORY.md). Not for a POST (its read and write share one
+    transaction there), a streamed export (a server-side cursor needs a transaction) or
+    a clinician's page (its audit row would wait for a second checkout and ping). A
+    write after it goes through `finish_reading`, as on SQLite."""
     options: dict = {READ_ONLY: True}
     if page_view and session.get_bind().dialect.name != "sqlite":
         options["isolation_level"] = "AUTOCOMMIT"
