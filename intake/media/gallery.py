@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from intake.extensions import db
 from intake.media import uploads
@@ -43,15 +43,26 @@ def gallery_of(submission_id: int) -> Gallery:
     )
 
 
+# Built once: each thumbnail of a summary is a request of its own.
+READY_FILE = select(MediaFile).where(
+    MediaFile.submission_id == bindparam("submission_id"),
+    MediaFile.public_id == bindparam("public_id"),
+    MediaFile.status == MediaStatus.READY,
+)
+SUBMITTED_FILE = (
+    select(Submission, MediaFile)
+    .join(MediaFile, MediaFile.submission_id == Submission.id)
+    .where(
+        MediaFile.public_id == bindparam("public_id"),
+        MediaFile.status == MediaStatus.READY,
+        Submission.status != Status.DRAFT,
+    )
+)
+
+
 def ready_file(submission_id: int, public_id: str) -> MediaFile | None:
     """One checked file of this submission; None for anything else (unchecked, another's)."""
-    return db.session.scalar(
-        select(MediaFile).where(
-            MediaFile.submission_id == submission_id,
-            MediaFile.public_id == public_id,
-            MediaFile.status == MediaStatus.READY,
-        )
-    )
+    return db.session.scalar(READY_FILE, {"submission_id": submission_id, "public_id": public_id})
 
 
 def submitted_file(public_id: str) -> tuple[Submission, MediaFile] | None:
@@ -59,13 +70,5 @@ def submitted_file(public_id: str) -> tuple[Submission, MediaFile] | None:
     canonical = canonical_public_id(public_id)
     if canonical is None:
         return None
-    row = db.session.execute(
-        select(Submission, MediaFile)
-        .join(MediaFile, MediaFile.submission_id == Submission.id)
-        .where(
-            MediaFile.public_id == canonical,
-            MediaFile.status == MediaStatus.READY,
-            Submission.status != Status.DRAFT,
-        )
-    ).first()
+    row = db.session.execute(SUBMITTED_FILE, {"public_id": canonical}).first()
     return None if row is None else (row[0], row[1])

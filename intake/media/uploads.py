@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import BinaryIO
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from intake.extensions import db
 from intake.media import store
@@ -64,15 +64,16 @@ class Limits:
         )
 
 
+FILES_OF = (
+    select(MediaFile)
+    .where(MediaFile.submission_id == bindparam("submission_id"))
+    .order_by(MediaFile.created_at, MediaFile.id)
+)
+
+
 def files_of(submission_id: int) -> list[MediaFile]:
     """A submission's files, oldest first."""
-    return list(
-        db.session.scalars(
-            select(MediaFile)
-            .where(MediaFile.submission_id == submission_id)
-            .order_by(MediaFile.created_at, MediaFile.id)
-        )
-    )
+    return list(db.session.scalars(FILES_OF, {"submission_id": submission_id}))
 
 
 def find_file(submission: Submission, public_id: str) -> MediaFile | None:
