@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any, Iterable, Iterator, Mapping
 
 from flask import Flask, Response, current_app
-from sqlalchemy import Select, select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session, object_session
 
 from intake.extensions import db
@@ -116,21 +116,25 @@ def submission_resource(
     return {**head, "extension": [highest_tier_extension(q, submission.safety_tier)], **mapped}
 
 
+# Built once: a Bundle export asks it for every submission it lists.
+ATTACHMENTS = (
+    select(MediaFile.slot, MediaFile.public_id, MediaRendition)
+    .join(MediaRendition, MediaRendition.media_id == MediaFile.id)
+    .where(
+        MediaFile.submission_id == bindparam("submission_id"),
+        MediaFile.status == MediaStatus.READY,
+        MediaRendition.name == "main",
+    )
+    .order_by(MediaFile.created_at, MediaFile.id)
+)
+
+
 def media_attachments(submission: Submission) -> list[MediaAttachment]:
     """The submission's checked photos and videos, each pointing at the API's Binary read
     (token-protected and audited, fhir/api.py); nothing unchecked is ever listed."""
     # The session the row came from: a streamed export reads on one of its own.
     session = object_session(submission) or db.session
-    rows = session.execute(
-        select(MediaFile.slot, MediaFile.public_id, MediaRendition)
-        .join(MediaRendition, MediaRendition.media_id == MediaFile.id)
-        .where(
-            MediaFile.submission_id == submission.id,
-            MediaFile.status == MediaStatus.READY,
-            MediaRendition.name == "main",
-        )
-        .order_by(MediaFile.created_at, MediaFile.id)
-    ).all()
+    rows = session.execute(ATTACHMENTS, {"submission_id": submission.id}).all()
     base = current_app.config["PUBLIC_URL"].rstrip("/") + "/fhir/Binary/"
     return [
         MediaAttachment(slot, main.content_type, main.size, main.sha1 or "", base + public_id)

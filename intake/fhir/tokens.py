@@ -12,7 +12,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Update, select, update
+from sqlalchemy import Update, bindparam, select, update
 
 from intake.extensions import db
 from intake.models import ApiToken
@@ -78,6 +78,9 @@ class Check:
     name: str | None = None  # the integration named by a known token, good or revoked
 
 
+BY_HASH = select(ApiToken).where(ApiToken.token_hash == bindparam("token_hash"))  # every API call
+
+
 def check(presented: str | None) -> Check:
     """Whether a presented token opens the API. Reads only: the caller records the use
     (`mark_used`) with its audit row, after the reading."""
@@ -85,7 +88,7 @@ def check(presented: str | None) -> Check:
         return Check(None, "no token")
     if not TOKEN_PATTERN.match(presented):
         return Check(None, "unknown token")
-    row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(presented)))
+    row = db.session.scalar(BY_HASH, {"token_hash": hash_token(presented)})
     if row is None:
         return Check(None, "unknown token")
     if row.revoked:

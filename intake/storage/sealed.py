@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Iterator, Sequence
 
 from flask import current_app
-from sqlalchemy import Select, Text, select, type_coerce
+from sqlalchemy import Select, Text, bindparam, select, type_coerce
 from sqlalchemy.orm import defer
 
 from intake.extensions import db
@@ -48,6 +48,14 @@ def with_sealed_answers(statement: Select) -> Select:
     )
 
 
+# Built once: the FHIR API reads one submission per call.
+SUBMITTED_SEALED = with_sealed_answers(
+    select(Submission).where(
+        Submission.public_id == bindparam("public_id"), Submission.status != Status.DRAFT
+    )
+)
+
+
 def open_rows(rows: Iterable[Sequence[Any]], where: str) -> Iterator[Opened]:
     """Each (submission, sealed answers) row opened on its own; `where` names the caller in the log."""
     for submission, sealed in rows:
@@ -70,6 +78,5 @@ def open_submitted(public_id: str, where: str) -> Opened | None:
     canonical = canonical_public_id(public_id)
     if canonical is None:
         return None
-    statement = select(Submission).where(Submission.public_id == canonical, Submission.status != Status.DRAFT)
-    row = db.session.execute(with_sealed_answers(statement)).first()
+    row = db.session.execute(SUBMITTED_SEALED, {"public_id": canonical}).first()
     return None if row is None else open_answers(row[0], row[1], where)
