@@ -260,8 +260,8 @@ def _render_submission(found: Submission, note_form: NoteForm) -> str:
 
 def _earlier_photos(others: list[Submission]) -> list[tuple[Submission, gallery.Gallery]]:
     """The same person's earlier forms that had photos, newest first: rows to compare."""
-    found = [(other, gallery.gallery_of(other.id)) for other in others]
-    return [(other, shown) for other, shown in found if shown.photo_count]
+    shown = gallery.galleries_of([other.id for other in others])
+    return [(other, shown[other.id]) for other in others if shown[other.id].photo_count]
 
 
 @bp.get("/submissions/<public_id>")

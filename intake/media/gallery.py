@@ -32,7 +32,19 @@ class Gallery:
 
 
 def gallery_of(submission_id: int) -> Gallery:
-    files = [m for m in uploads.files_of(submission_id) if m.status != MediaStatus.UPLOADING]
+    return galleries_of([submission_id])[submission_id]
+
+
+def galleries_of(submission_ids: list[int]) -> dict[int, Gallery]:
+    """Each submission's gallery, from one query for all their files."""
+    files: dict[int, list[MediaFile]] = {submission_id: [] for submission_id in submission_ids}
+    for media in uploads.files_of_all(submission_ids):
+        if media.status != MediaStatus.UPLOADING:
+            files[media.submission_id].append(media)
+    return {submission_id: _gallery(found) for submission_id, found in files.items()}
+
+
+def _gallery(files: list[MediaFile]) -> Gallery:
     ready = [m for m in files if m.status == MediaStatus.READY]
     by_slot = {m.slot: m for m in ready if m.slot != EPISODE_SLOT}
     return Gallery(

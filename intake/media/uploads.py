@@ -66,14 +66,19 @@ class Limits:
 
 FILES_OF = (
     select(MediaFile)
-    .where(MediaFile.submission_id == bindparam("submission_id"))
+    .where(MediaFile.submission_id.in_(bindparam("submission_ids", expanding=True)))
     .order_by(MediaFile.created_at, MediaFile.id)
 )
 
 
 def files_of(submission_id: int) -> list[MediaFile]:
     """A submission's files, oldest first."""
-    return list(db.session.scalars(FILES_OF, {"submission_id": submission_id}))
+    return files_of_all([submission_id])
+
+
+def files_of_all(submission_ids: list[int]) -> list[MediaFile]:
+    """The files of several submissions in one query, oldest first."""
+    return list(db.session.scalars(FILES_OF, {"submission_ids": submission_ids})) if submission_ids else []
 
 
 def find_file(submission: Submission, public_id: str) -> MediaFile | None:

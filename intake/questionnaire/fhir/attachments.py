@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any, Iterable
 
 from intake.questionnaire.fhir.extensions import extension
-from intake.questionnaire.media import EPISODE_SLOT, EXPRESSIONS, MAX_EPISODES, MEDIA, expression
+from intake.questionnaire.media import EPISODE_SLOT, EXPRESSIONS, MAX_EPISODES, MEDIA, SLOTS, expression
 
 STEP_ID = MEDIA.id
 EPISODE_TEXT = "Video of an episode"
@@ -67,10 +67,9 @@ def answered_attachments(attachments: Iterable[MediaAttachment]) -> list[dict[st
     by_slot: dict[str, list[MediaAttachment]] = {}
     for attachment in attachments:
         by_slot.setdefault(attachment.slot, []).append(attachment)
-    slots = [e.slot for e in EXPRESSIONS] + [EPISODE_SLOT]
     return [
         {"linkId": link_id(slot), "text": title_of(slot), "answer": [a.value() for a in by_slot[slot]]}
-        for slot in slots
+        for slot in SLOTS
         if slot in by_slot
     ]
 
