@@ -236,14 +236,16 @@ def submission_or_404(public_id: str) -> Submission:
 def _render_submission(found: Submission, note_form: NoteForm) -> str:
     summary = build_summary(QUESTIONNAIRE, found.answers, today=clinic_today())
     earlier = visits.earlier_visits(QUESTIONNAIRE, found)
+    # This form's photos and the earlier forms' in one query.
+    galleries = gallery.galleries_of([found.id, *(other.id for other in earlier.submissions)])
     page = render_template(
         "clinician/submission.html",
         submission=found,
         summary=summary,
         read=first_read(QUESTIONNAIRE, found.answers, found.submitted_at.date()),
         visits=earlier,
-        media=gallery.gallery_of(found.id),
-        earlier_media=_earlier_photos(earlier.submissions),
+        media=galleries[found.id],
+        earlier_media=_earlier_photos(earlier.submissions, galleries),
         safety=safety_box(SafetyRecord.from_json(found.safety_record), summary.safety, found.safety_tier),
         questionnaire=QUESTIONNAIRE,
         notes=workspace.notes_for(found),
@@ -258,10 +260,11 @@ def _render_submission(found: Submission, note_form: NoteForm) -> str:
     return page
 
 
-def _earlier_photos(others: list[Submission]) -> list[tuple[Submission, gallery.Gallery]]:
+def _earlier_photos(
+    others: list[Submission], galleries: dict[int, gallery.Gallery]
+) -> list[tuple[Submission, gallery.Gallery]]:
     """The same person's earlier forms that had photos, newest first: rows to compare."""
-    shown = gallery.galleries_of([other.id for other in others])
-    return [(other, shown[other.id]) for other in others if shown[other.id].photo_count]
+    return [(other, galleries[other.id]) for other in others if galleries[other.id].photo_count]
 
 
 @bp.get("/submissions/<public_id>")
