@@ -73,7 +73,7 @@ def create_app(config: str | type | None = None) -> Flask:
     app.register_blueprint(probes.bp)
     fhir.register(app)
     cli.register(app)
-    errors.register(app, api=fhir.ERRORS)
+    errors.register(app, api=fhir.ERRORS, pages=(clinic.ERROR_PAGES,))
     headers.register(app)
     _register_template_globals(app)
     return app

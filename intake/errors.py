@@ -6,10 +6,10 @@ import time
 from dataclasses import dataclass
 from typing import Callable
 
-from flask import Flask, Response, render_template, request
+from flask import Flask, Response, current_app, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from werkzeug.exceptions import BadHost, HTTPException, SecurityError
 
 from intake import logs
@@ -41,10 +41,37 @@ def _default_messages() -> dict[int, str]:
     }
 
 
+PATIENT_ERROR_PAGE = "errors/error.html"
+_ERROR_PAGES = "intake.error_pages"
+
+
+@dataclass(frozen=True)
+class ErrorPages:
+    """A part of the site with error pages of its own (the clinicians' workspace, in its
+    layout and words): its `template` is used when it `applies` to this request."""
+
+    applies: Callable[[], bool]
+    template: str
+
+
 def render_error(code: int, message: str | None = None, back_url: str | None = None):
     title = _titles().get(code, _("Sorry, something went wrong"))
     body = message or _default_messages().get(code, _("Please go back and try again."))
-    return render_template("errors/error.html", code=code, title=title, message=body, back_url=back_url), code
+    context = {"code": code, "title": title, "message": body, "back_url": back_url}
+    own = _own_template()
+    if own:
+        try:
+            return render_template(own, **context), code
+        except SQLAlchemyError:
+            # The workspace's layout reads the signed-in account; with the database down
+            # the plain page, which reads nothing, is shown rather than no page at all.
+            db.session.rollback()
+    return render_template(PATIENT_ERROR_PAGE, **context), code
+
+
+def _own_template() -> str | None:
+    pages = current_app.extensions.get(_ERROR_PAGES, ())
+    return next((page.template for page in pages if page.applies()), None)
 
 
 @dataclass(frozen=True)
@@ -56,10 +83,11 @@ class ApiErrors:
     render: Callable[[HTTPException], Response]
 
 
-def register(app: Flask, api: ApiErrors) -> None:
-    """App-wide error pages. The blueprints handle what is theirs (the patient's refused
-    posts, the API's outcomes, the workspace's unreadable record) with their own handlers,
-    which Flask prefers to these."""
+def register(app: Flask, api: ApiErrors, pages: tuple[ErrorPages, ...] = ()) -> None:
+    """App-wide error pages: the patient's, or those of the first of `pages` that applies.
+    The blueprints handle what is theirs (the patient's refused posts, the API's outcomes,
+    the workspace's unreadable record) with their own handlers, which Flask prefers to these."""
+    app.extensions[_ERROR_PAGES] = pages
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

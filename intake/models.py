@@ -260,7 +260,11 @@ class CallbackRequest(db.Model):
     submission: Mapped[Submission] = relationship()
     handled_by: Mapped[Clinician | None] = relationship()
 
-    __table_args__ = (Index("ix_callback_request_handled_created", "handled_at", "created_at"),)
+    __table_args__ = (
+        Index("ix_callback_request_handled_created", "handled_at", "created_at"),
+        # A form's own requests, in order: its summary and its Needs attention page.
+        Index("ix_callback_request_submission", "submission_id", "created_at"),
+    )
 
 
 # The actions that change a submission's review status (audit.Action names them), and

@@ -17,6 +17,6 @@ top-level modules (intake.listing for the list); never intake.patient or intake.
 
 # Each route module attaches its routes to the one blueprint.
 from intake.clinic import admin, attention, exports, media, second_factor, views  # noqa: F401
-from intake.clinic.blueprint import bp
+from intake.clinic.blueprint import ERROR_PAGES, bp
 
-__all__ = ["bp"]
+__all__ = ["ERROR_PAGES", "bp"]

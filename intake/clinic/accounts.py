@@ -18,7 +18,7 @@ from pathlib import Path
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app, session
-from flask_login import login_user, logout_user
+from flask_login import current_user, login_user, logout_user
 from sqlalchemy import bindparam, func, select
 
 from intake.extensions import db, login_manager
@@ -301,7 +301,11 @@ def idle_seconds_left() -> int:
 
 
 def configure(app) -> None:
-    login_manager.init_app(app)
+    # Flask-Login's own context processor loads the account before every render, even
+    # of a page that never shows it; the proxy loads it only when a template asks. So a
+    # page that does not (the plain error page) still renders with the database down.
+    login_manager.init_app(app, add_context_processor=False)
+    app.jinja_env.globals["current_user"] = current_user
     app.jinja_env.globals["idle_seconds_left"] = idle_seconds_left
     login_manager.login_view = "clinician.login"
     login_manager.session_protection = "basic"

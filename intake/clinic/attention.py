@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask import abort, redirect, render_template, url_for
-from sqlalchemy import select
+from flask import abort, redirect, render_template, request, url_for
+from sqlalchemy import bindparam, func, or_, select
 
 from intake import audit
 from intake.audit import Action
@@ -39,6 +39,46 @@ OPEN_CALLBACKS = (
     .order_by(CallbackRequest.created_at)
     .limit(LIMIT)
 )
+CALLBACKS_OF = (
+    select(CallbackRequest)
+    .where(CallbackRequest.submission_id == bindparam("submission_id"))
+    .order_by(CallbackRequest.created_at)
+)
+OPEN_CALLBACKS_OF = CALLBACKS_OF.where(CallbackRequest.handled_at.is_(None))
+COUNT_OPEN_CALLBACKS = (
+    select(func.count()).select_from(CallbackRequest).where(CallbackRequest.handled_at.is_(None))
+)
+COUNT_RED_FLAG_DRAFTS = (
+    select(func.count())
+    .select_from(Submission)
+    .where(
+        Submission.status == Status.DRAFT,
+        Submission.safety_tier.in_(NEEDS_ATTENTION),
+        or_(Submission.expires_at.is_(None), Submission.expires_at > bindparam("now")),
+    )
+)
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """What Needs attention holds now, for the dashboard's banner."""
+
+    callbacks: int
+    drafts: int
+
+    def __bool__(self) -> bool:
+        return bool(self.callbacks or self.drafts)
+
+
+def waiting(now: datetime) -> Waiting:
+    return Waiting(
+        db.session.scalar(COUNT_OPEN_CALLBACKS), db.session.scalar(COUNT_RED_FLAG_DRAFTS, {"now": now})
+    )
+
+
+def callbacks_of(found: Submission) -> list[CallbackRequest]:
+    """The form's callback requests, oldest first, handled ones too."""
+    return list(db.session.scalars(CALLBACKS_OF, {"submission_id": found.id}))
 
 
 @dataclass(frozen=True)
@@ -84,11 +124,7 @@ def attention_item(public_id: str):
         abort(404)
     if not found.is_draft:
         return redirect(url_for("clinician.submission", public_id=public_id))
-    callbacks = db.session.scalars(
-        select(CallbackRequest)
-        .where(CallbackRequest.submission_id == found.id)
-        .order_by(CallbackRequest.created_at)
-    ).all()
+    callbacks = callbacks_of(found)
     page = render_template(
         "clinician/attention_item.html",
         draft=found,
@@ -104,20 +140,19 @@ def attention_item(public_id: str):
 
 @bp.post("/attention/<public_id>/called")
 def callback_handled(public_id: str):
-    """Someone called the patient back: their open callback requests leave the list."""
+    """Someone called the patient back: their open callback requests leave the list. From
+    a sent form's summary, back to it; else back to the list."""
     if not ButtonForm().validate():
         abort(400)
     found = db.session.scalar(BY_PUBLIC_ID, {"public_id": public_id})
     if found is None:
         abort(404)
-    waiting = db.session.scalars(
-        select(CallbackRequest).where(
-            CallbackRequest.submission_id == found.id, CallbackRequest.handled_at.is_(None)
-        )
-    ).all()
-    for callback in waiting:
+    still_open = db.session.scalars(OPEN_CALLBACKS_OF, {"submission_id": found.id}).all()
+    for callback in still_open:
         callback.handled_at, callback.handled_by_id = utcnow(), me().id
-    if waiting:
-        audit.record(Action.CALLBACK_HANDLED, me(), found, detail=f"{len(waiting)} request(s)")
+    if still_open:
+        audit.record(Action.CALLBACK_HANDLED, me(), found, detail=f"{len(still_open)} request(s)")
         db.session.commit()
+    if request.form.get("back") == "summary" and not found.is_draft:
+        return redirect(url_for("clinician.submission", public_id=found.public_id, _anchor="safety-title"))
     return redirect(url_for("clinician.attention"))

@@ -17,13 +17,22 @@ from flask_login import current_user
 from intake import audit, listing
 from intake.audit import Action
 from intake.clinic import accounts, mfa
-from intake.errors import render_error
+from intake.errors import ErrorPages, render_error
 from intake.extensions import db
 from intake.security.crypto import DecryptionError
 from intake.security.headers import SAFE_METHODS
 from intake.storage.database import start_reading
 
 bp = Blueprint("clinician", __name__, url_prefix="/clinic")
+
+
+def is_workspace_request() -> bool:
+    """Under /clinic, a route or not: a mistyped workspace address is the workspace's too."""
+    return request.path == bp.url_prefix or request.path.startswith(bp.url_prefix + "/")
+
+
+# Staff see errors in the workspace's layout, with a way back to it, not the patient's page.
+ERROR_PAGES = ErrorPages(applies=is_workspace_request, template="clinician/error.html")
 
 PUBLIC = frozenset({"clinician.login"})
 # The second step of signing in, reached before the session is signed in: these views
@@ -53,7 +62,7 @@ def require_clinician():
     if not current_user.is_authenticated:
         if request.endpoint in SECOND_STEP:
             return None
-        target = request.full_path if request.method == "GET" else None
+        target = _this_address() if request.method == "GET" else None
         return redirect(url_for("clinician.login", next=target))
     expired = accounts.session_expiry()
     if expired:
@@ -66,6 +75,11 @@ def require_clinician():
     if current_user.must_change_password and request.endpoint not in BEFORE_NEW_PASSWORD:
         return redirect(url_for("clinician.change_password"))
     return None
+
+
+def _this_address() -> str:
+    # Werkzeug's full_path ends in a bare "?" when there is no query string.
+    return request.full_path if request.query_string else request.path
 
 
 def _sign_out(reason: str, message: str):
@@ -86,7 +100,7 @@ def admin_required(view: Callable) -> Callable:
     @wraps(view)
     def wrapped(*args, **kwargs):
         if not current_user.is_admin:
-            abort(403)
+            abort(403, description="Only an administrator can open this page.")
         return view(*args, **kwargs)
 
     return wrapped

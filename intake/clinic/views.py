@@ -20,7 +20,7 @@ from flask_login import current_user
 
 from intake import audit, listing
 from intake.audit import Action
-from intake.clinic import accounts, mfa, visits, workspace
+from intake.clinic import accounts, attention, mfa, visits, workspace
 from intake.clinic.blueprint import (
     NO_SUCH_SUBMISSION,
     bp,
@@ -192,6 +192,7 @@ def dashboard():
         submission_link=_submission_link_prefix(),
         labels=workspace.labels_for(page.rows),
         waiting=workspace.unreviewed_flagged(),
+        attention=attention.waiting(utcnow()),
         search_text=_remembered_search(filters),
         first_page=before is None and after is None,
     )
@@ -247,6 +248,7 @@ def _render_submission(found: Submission, note_form: NoteForm) -> str:
         media=galleries[found.id],
         earlier_media=_earlier_photos(earlier.submissions, galleries),
         safety=safety_box(SafetyRecord.from_json(found.safety_record), summary.safety, found.safety_tier),
+        callbacks=attention.callbacks_of(found),
         questionnaire=QUESTIONNAIRE,
         notes=workspace.notes_for(found),
         history=audit.status_history(found),

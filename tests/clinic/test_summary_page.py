@@ -150,7 +150,8 @@ def test_it_keeps_who_reviewed_and_reopened_and_when(app, client, clinician):
     page = _page(client, public_id)
     assert "Mark as reviewed" in page
     history = page[page.index('class="review-history"') :]
-    assert history.index("Marked as reviewed by dr.ana") < history.index("Reopened by dr.ana")
+    # Named as the status line above names people: by display name, not username.
+    assert history.index("Marked as reviewed by Dr. Ana Ruiz") < history.index("Reopened by Dr. Ana Ruiz")
     assert [e.action for e in _events(app) if e.action.startswith("submission.re")] == [
         "submission.reviewed",
         "submission.reopened",
@@ -186,7 +187,16 @@ def test_it_refuses_an_empty_or_overlong_note_and_keeps_nothing(app, client, cli
     public_id = make_submission(app, MARIA)
     page_path = f"/clinic/submissions/{public_id}"
     response = clinician.post(f"{page_path}/notes", {"body": body}, token_from=page_path)
-    assert response.status_code == 422 and message in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and message in page
+    # Said beside the box, where the page opens (#notes), not 6,000 px below a page top.
+    assert f'action="{page_path}/notes#notes"' in page
+    notes = page[page.index('id="notes"') :]
+    assert '<div class="error-summary" role="alert" tabindex="-1" id="error-summary">' in notes
+    summary = notes[
+        notes.index('id="error-summary"') : notes.index("</div>", notes.index('id="error-summary"'))
+    ]
+    assert '<a href="#body">' in summary and message in summary
     with app.app_context():
         assert db.session.scalar(select(func.count(ReviewNote.id))) == 0
 
