@@ -49,6 +49,7 @@ def emergency():
         form=ButtonForm(),
         flags=flags,
         continue_url=url_for("patient.continue_after_emergency", **_page_args()),
+        link_waiting=_link_waiting(),
     )
 
 
@@ -87,8 +88,15 @@ def _callback_page(draft: Submission, advice: Advice, form: CallbackForm, status
         hours=_opening_hours(),
         flags=_flags(draft, advice),
         next_url=_go_on_url(draft),
+        link_waiting=_link_waiting(),
     )
     return page, status
+
+
+def _link_waiting() -> bool:
+    """A "Save and finish later" on the page that raised the flag made a resume link,
+    which waits on /saved until shown."""
+    return bool(session.get("resume_token"))
 
 
 def _advice_page(advice: Advice):

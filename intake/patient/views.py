@@ -163,6 +163,12 @@ def start():
         public_id, language = saved.draft.public_id, saved.draft.language
     db.session.commit()
     _bind(public_id, language)
+    if (
+        saved
+        and request.args.get("return") == REVIEW
+        and not QUESTIONNAIRE.first_incomplete_step(saved.draft.answers)
+    ):
+        return redirect(url_for("patient.review"))  # a Change link from the review goes back there
     return redirect(page_url(reached))
 
 
@@ -241,10 +247,13 @@ def _media_after_save(step: Step, draft: Submission, form: StepForm, action: str
 
 
 def _after_save(step: Step, action: str, language: str | None, form: StepForm, token, advice, answers):
-    if action == "next":
-        return _after_continue(step, advice, answers)
     if action == "later":
-        session["resume_token"] = token
+        session["resume_token"] = token  # shown on /saved, after any advice page
+    if advice is not None and action in ("next", "back", "later"):
+        return _advice_first(step, advice)
+    if action == "next":
+        return redirect(_going_to(step, answers))
+    if action == "later":
         return redirect(url_for("patient.saved"))
     if language:
         i18n.choose(language)
@@ -274,13 +283,12 @@ def _posted_action() -> tuple[str, str | None]:
     return "language", language
 
 
-def _after_continue(step: Step, advice: Advice | None, answers: dict):
+def _advice_first(step: Step, advice: Advice):
     """A red flag raised by this page's answers shows its page at once, whichever page it
-    is (drafts.advice_after); that page's "go on" leads where the patient was going."""
-    going_to = _going_to(step, answers)
-    if advice is not None:
-        return redirect(url_for(f"patient.{advice.value}", after=step.id, **_return_args()))
-    return redirect(going_to)
+    is (drafts.advice_after) and whichever button was pressed: Save and continue, Back or
+    Save and finish later (its link then waits on that page). The advice page's "go on"
+    leads on from this page."""
+    return redirect(url_for(f"patient.{advice.value}", after=step.id, **_return_args()))
 
 
 def _going_to(step: Step, answers: dict) -> str:
@@ -325,7 +333,9 @@ def _for_whom(answers: Mapping[str, Any]) -> str:
 
 @bp.get("/review")
 def review():
-    draft = require_draft()
+    draft = current_draft()
+    if draft is None:  # e.g. Back from the confirmation: say it was sent, not "not found"
+        return _sent_already() or no_draft()
     return (
         _gate(draft, REVIEW)
         or _new_questions(draft)

@@ -129,6 +129,22 @@ def test_the_language_switch_keeps_what_was_typed_on_the_page(server, new_page):
     screenshot(page, "desktop-03-about-after-language-switch")
 
 
+def test_enter_in_a_field_saves_and_continues_rather_than_switching_language(server, new_page):
+    """A phone's Go key is Enter: it must press "Save and continue", not the header's
+    language button (the form's first submit button in the document)."""
+    page = new_page(viewport=DESKTOP)
+    start_with_mouse(page, server.url)
+    fill_with_mouse(page, COMPLETE_FORM["safety"])
+    click_and_wait(page, "button[value=next]")
+    fill_with_mouse(page, COMPLETE_FORM["about"])
+    with page.expect_navigation():
+        page.press(css_id("about.email"), "Enter")
+    assert page.url.endswith("/step/twitching"), page.url
+    assert page.get_attribute("html", "lang") == "en"
+    [draft] = stored(server.app)
+    assert draft.answers["about.email"] == COMPLETE_FORM["about"]["about.email"]
+
+
 def _safety_with_signs(page, server):
     start_with_mouse(page, server.url)
     fill_with_mouse(page, {"safety.signs": ["speech", "ear_rash"]})

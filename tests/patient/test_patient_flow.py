@@ -205,8 +205,19 @@ def test_the_review_page_has_a_change_link_per_answer_to_its_question(app, patie
     assert empty == ["media"] and "/step/media?return=review" in links
     assert len(links) == len(shown) + len(empty)
     assert "/step/twitching?return=review#q-twitch.where" in links
-    assert "/#q-consent.agree" in links, "the welcome page's answers go to the welcome page"
+    assert "/?return=review#q-consent.agree" in links, "the welcome page's answers go to the welcome page"
     assert '<span class="visually-hidden"> Where do you feel the twitching?</span>' in page
+
+
+def test_the_welcome_page_opened_from_the_review_leads_back_to_it(app, patient):
+    """Its Change links once lost the way back: "Start" went on to the safety page."""
+    patient.complete_all_steps()
+    page = patient.client.get("/?return=review").get_data(as_text=True)
+    assert 'action="/?return=review"' in page and ">Save and go back to review</button>" in page
+    back = patient.post("/?return=review", {**COMPLETE_FORM["welcome"], "consent.language": "es"})
+    assert back.location == "/review"
+    [draft] = all_submissions(app)
+    assert draft.language == "es" and draft.answers["consent.language"] == "es"
 
 
 def test_a_page_opened_from_the_review_leads_back_to_it_and_says_so(patient):

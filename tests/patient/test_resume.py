@@ -101,6 +101,21 @@ def test_a_step_opened_after_sending_says_the_answers_were_sent_with_the_referen
     assert f"You already sent your answers (reference {submission.reference})." in page
 
 
+def test_back_from_the_confirmation_to_the_review_says_the_answers_were_sent(app, patient):
+    """The browser's Back after sending lands on /review: not "We could not find your saved answers"."""
+    patient.complete_all_steps()
+    patient.submit()
+    [submission] = all_submissions(app)
+    response = patient.client.get("/review")
+    assert response.status_code == 302 and response.location.endswith("/done")
+    page = patient.client.get("/done").get_data(as_text=True)
+    assert f"You already sent your answers (reference {submission.reference})." in page
+
+
+def test_the_review_without_any_draft_or_sent_form_is_still_not_found(client):
+    assert client.get("/review").status_code == 404
+
+
 def test_the_patient_may_have_the_resume_link_emailed_once_to_their_own_address(app, patient, monkeypatch):
     """Issue 28, part 5: the link by email, with the warning that it opens the answers."""
     from intake import notify

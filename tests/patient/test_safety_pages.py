@@ -120,3 +120,44 @@ def test_without_an_emergency_the_confirmation_says_nothing_of_it(patient):
     patient.complete_all_steps()
     patient.submit()
     assert "already checked signs" not in patient.client.get("/done").get_data(as_text=True)
+
+
+# --- a red flag acts whichever button leaves the page (walk-through, 7 December) ----------
+
+
+def test_save_and_finish_later_with_a_stroke_sign_shows_call_911_before_the_link(patient):
+    """Face drooping that came on suddenly is a stroke sign (AHA/ASA BE FAST; NHS "Stroke:
+    symptoms"): a patient who stops here must still be told to call 911 now."""
+    patient.start()
+    response = patient.answer("safety", {"safety.signs": ["face_droop"]}, action="later")
+    assert response.location == "/emergency?after=safety"
+    page = patient.client.get(response.location).get_data(as_text=True)
+    assert "Call 911 now" in page
+    # The link that button made waits for them, shown once, on /saved.
+    assert 'href="/saved">Get your link to finish later' in page
+    assert "/resume/" in patient.client.get("/saved").get_data(as_text=True)
+
+
+def test_back_from_a_page_that_raised_a_stroke_sign_shows_call_911_first(patient):
+    patient.start()
+    response = patient.answer("safety", {"safety.signs": ["speech"]}, action="back")
+    assert response.location == "/emergency?after=safety"
+
+
+def test_finish_later_after_thoughts_of_self_harm_shows_the_support_page_first(patient):
+    """PHQ-9 item 9 above "not at all" (the instrument's manual: ask further, offer support):
+    the support page comes first, with the 988 Lifeline, then the waiting link."""
+    patient.start()
+    for step in STEPS[: STEPS.index("stress")]:
+        patient.answer(step)
+    response = patient.answer("stress", {"stress.phq9.9": "1"}, action="later")
+    assert response.location == "/support?after=stress"
+    page = patient.client.get(response.location).get_data(as_text=True)
+    assert 'href="tel:988"' in page and 'href="/saved">Get your link to finish later' in page
+
+
+def test_without_a_waiting_link_the_safety_page_makes_one(patient):
+    patient.start()
+    patient.answer("safety", {"safety.signs": ["vision"]})
+    page = patient.client.get("/emergency?after=safety").get_data(as_text=True)
+    assert 'action="/later"' in page and 'href="/saved"' not in page
