@@ -340,7 +340,7 @@ def test_it_gives_clinicians_english_labels_and_the_patients_language(app):
     assert "Párpado" not in shown and "Varios días" not in shown
 
 
-def test_it_translates_wtforms_own_messages(app):
+def test_a_too_long_answer_is_told_in_the_patients_words_and_language(app):
     patient = Patient(app.test_client())
     patient.start(**{"consent.language": "es"})
     for step_id in STEPS[:-1]:
@@ -348,8 +348,8 @@ def test_it_translates_wtforms_own_messages(app):
     response = patient.answer("visit", {"visit.goals": "x" * 2001})
     assert response.status_code == 422
     page = response.get_data(as_text=True)
-    assert "El campo no puede tener más de 2000 caracteres." in page
-    assert "Field cannot be longer" not in page
+    assert "Use 2000 caracteres o menos" in page
+    assert "Field cannot be longer" not in page and "El campo no puede" not in page
 
 
 def test_it_formats_dates_for_the_locale(app):

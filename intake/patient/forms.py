@@ -328,6 +328,11 @@ def choice_label(choice: Choice) -> Any:
     return lazy_pgettext(choice.context, choice.display) if choice.context else _l(choice.display)
 
 
+def _at_most(characters: int) -> Length:
+    # In the patient's words and language, not WTForms' "Field cannot be longer than ...".
+    return Length(max=characters, message=_l("Use %(max)d characters or fewer"))
+
+
 def _field_for(item: Item) -> Field:
     label = _l(item.text)
     choices = [(code, text) for code, text, _exclusive in choices_of(item)]
@@ -336,13 +341,13 @@ def _field_for(item: Item) -> Field:
         ItemType.MULTI: lambda: MultiCheckboxField(label, choices=choices, validate_choice=False),
         ItemType.BOOLEAN: lambda: RadioField(label, choices=choices, validate_choice=False),
         ItemType.CONSENT: lambda: BooleanField(label),
-        ItemType.TEXT: lambda: StringField(label, [Optional(), Length(max=item.max_length or 200)]),
-        ItemType.LONG_TEXT: lambda: TextAreaField(label, [Optional(), Length(max=item.max_length or 2000)]),
+        ItemType.TEXT: lambda: StringField(label, [Optional(), _at_most(item.max_length or 200)]),
+        ItemType.LONG_TEXT: lambda: TextAreaField(label, [Optional(), _at_most(item.max_length or 2000)]),
         ItemType.EMAIL: lambda: StringField(
             label,
             [
                 Optional(),
-                Length(max=item.max_length or 254),
+                _at_most(item.max_length or 254),
                 Email(_l("Enter an email address like name@example.com")),
             ],
         ),
@@ -350,7 +355,7 @@ def _field_for(item: Item) -> Field:
             label,
             [
                 Optional(),
-                Length(max=item.max_length or 30),
+                _at_most(item.max_length or 30),
                 Regexp(PHONE_PATTERN, message=_l("Enter a phone number, like (212) 555-0123")),
             ],
         ),
@@ -392,11 +397,11 @@ class CallbackForm(PatientForm):
         _l("Phone number to call"),
         [
             InputRequired(_l("Enter the phone number the clinic should call")),
-            Length(max=30),
+            _at_most(30),
             Regexp(PHONE_PATTERN, message=_l("Enter a phone number, like (212) 555-0123")),
         ],
     )
     good_time = StringField(
         _l("A good time to call (optional)"),
-        [Optional(), Length(max=100, message=_l("Use 100 characters or fewer"))],
+        [Optional(), _at_most(100)],
     )

@@ -53,7 +53,7 @@ def test_it_builds_each_step_form_class_once():
             "about",
             {"about.last_name": "x" * 101},
             "about.last_name",
-            "Field cannot be longer than 100 characters",
+            "Use 100 characters or fewer",
         ),
         ("about", {"about.email": "not-an-email"}, "about.email", "Enter an email address"),
         ("about", {"about.phone": "call me"}, "about.phone", "Enter a phone number"),
