@@ -85,6 +85,11 @@ class Filters:
     def searching(self) -> bool:
         return bool(self.reference or self.name_key)
 
+    @property
+    def dates_reversed(self) -> bool:
+        """From after To: a slip that matches nothing, worth saying so."""
+        return bool(self.submitted_from and self.submitted_to and self.submitted_from > self.submitted_to)
+
     def describe(self) -> str:
         """For the audit trail: which filters, without the search itself."""
         parts = [f"{key}={value}" for key, value in self.as_args().items() if key not in ("ref", "name")]

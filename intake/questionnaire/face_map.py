@@ -91,6 +91,11 @@ class FaceMap:
         return any(r.side_unsure for r in self.regions)
 
     @property
+    def has_start(self) -> bool:
+        """A region is ringed as where it began (only when more than one place was given)."""
+        return any(r.start for r in self.regions)
+
+    @property
     def shaded(self) -> frozenset[tuple[str, str]]:
         """(place, patient's side) of every shaded region."""
         return frozenset((r.place, r.side) for r in self.regions if r.shaded)

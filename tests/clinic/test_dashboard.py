@@ -188,6 +188,18 @@ def test_it_finds_an_exact_last_name_without_putting_it_in_the_address(app, clie
     assert _refs(client.get(partial.location).get_data(as_text=True)) == []
 
 
+def test_an_empty_list_says_why_when_the_dates_are_reversed_or_a_full_name_was_typed(app, client, clinician):
+    make_submission(app, _person("Martin"), reference="MMMM-2222")
+    reversed_dates = client.get("/clinic/?from=2026-12-06&to=2026-12-01").get_data(as_text=True)
+    assert "the “From” date is after the “To” date" in reversed_dates
+    full_name = clinician.post("/clinic/", {"q": "Jose Martin"}, token_from="/clinic/")
+    page = client.get(full_name.location).get_data(as_text=True)
+    assert _refs(page) == [] and "Search by the last name alone" in page
+    assert "No submissions match these filters." in client.get("/clinic/?tier=emergency").get_data(
+        as_text=True
+    )
+
+
 def test_it_stores_a_keyed_hash_of_the_last_name_at_submit(app, patient):
     patient.complete_all_steps()
     patient.submit()

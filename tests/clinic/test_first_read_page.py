@@ -49,6 +49,15 @@ def test_the_face_map_shades_the_places_answered_with_words_that_say_the_same(ap
     assert "<script" not in re.search(r"<figure class=\"face-map\">.*?</figure>", page, re.S).group(0)
 
 
+def test_the_key_names_a_ring_only_when_one_is_drawn(app, clinician):
+    def key(page: str) -> str:
+        return re.search(r'<span class="face-map-key">(.*?)</span>', page, re.S).group(1)
+
+    assert "ringed: where it started" in key(_page(app, clinician, MARIA))
+    no_start = {k: v for k, v in MARIA.items() if k != "twitch.start_place"}
+    assert "ringed" not in key(_page(app, clinician, no_start))
+
+
 def test_no_place_answered_draws_no_map(app, clinician):
     answers = {k: v for k, v in MARIA.items() if k not in ("twitch.where", "twitch.start_place")}
     page = _page(app, clinician, answers)

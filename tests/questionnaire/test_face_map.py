@@ -26,7 +26,7 @@ def test_every_place_the_form_offers_has_a_region():
 def test_the_one_place_ticked_is_shaded_on_the_side_given(place, side, shaded_sides):
     face = drawn({"twitch.where": [place], "twitch.side": side})
     assert face.shaded == {(place, s) for s in shaded_sides}
-    assert not face.arrows and not any(r.start for r in face.regions), "one place: no start, no spread"
+    assert not face.arrows and not face.has_start, "one place: no start, no spread"
     assert face.side_unsure is (side == "not_sure")
 
 
@@ -48,7 +48,7 @@ def test_several_places_with_a_start_and_a_spread():
     )
     assert face.shaded == {("upper_eyelid", "right"), ("cheek", "right"), ("mouth_corner", "right")}
     [start] = [r for r in face.regions if r.start]
-    assert (start.place, start.side) == ("upper_eyelid", "right")
+    assert (start.place, start.side) == ("upper_eyelid", "right") and face.has_start
     eye, cheek, mouth = (oval_on(p, "right") for p in ("upper_eyelid", "cheek", "mouth_corner"))
     assert {(a.x1, a.y1, a.x2, a.y2) for a in face.arrows} == {
         (eye.cx, eye.cy, cheek.cx, cheek.cy),
