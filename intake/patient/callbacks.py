@@ -5,10 +5,25 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import bindparam, select
+
 from intake import notify
 from intake.extensions import db
 from intake.models import CallbackRequest, Submission
 from intake.storage.database import finish_reading
+
+
+WAITING_FOR = (
+    select(CallbackRequest)
+    .where(CallbackRequest.submission_id == bindparam("submission_id"), CallbackRequest.handled_at.is_(None))
+    .order_by(CallbackRequest.created_at.desc())
+    .limit(1)
+)
+
+
+def waiting_for(submission: Submission) -> CallbackRequest | None:
+    """The patient's latest callback request that nobody has marked as called yet."""
+    return db.session.scalar(WAITING_FOR, {"submission_id": submission.id})
 
 
 def request_callback(

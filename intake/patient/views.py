@@ -29,15 +29,21 @@ from intake import i18n, logs, notify
 from intake.extensions import db, limiter
 from intake.forms import ButtonForm
 from intake.models import Submission, utcnow
-from intake.patient import kiosk, media_pages, submissions
+from intake.patient import callbacks, kiosk, media_pages, submissions
 from intake.patient.forms import ConfirmForm, StepForm, step_form
 from intake.patient.step_page import SavedAnswers, render_step_page
-from intake.patient.what_next import confirmation_email, masked_email, resume_link_email, what_next
+from intake.patient.what_next import (
+    confirmation_email,
+    masked_email,
+    phone_ending,
+    resume_link_email,
+    what_next,
+)
 from intake.patient.wording import speak_to
 from intake.questionnaire import drafts
 from intake.questionnaire.face_map import face_map
 from intake.questionnaire.respondent import PARENT, for_someone_else, respondent
-from intake.questionnaire.safety import Advice
+from intake.questionnaire.safety import Advice, Tier
 from intake.questionnaire.schema import REVIEW, Step
 from intake.questionnaire.twitching import QUESTIONNAIRE
 from intake.security.headers import SAFE_METHODS
@@ -463,10 +469,19 @@ def done():
         submission=found,
         copy_open=_own_copy_open(found),
         checked_emergency=bool(drafts.record_of(found).acknowledged),
+        # Sending does not lower the advice: a same-day sign is said again, with any call asked for.
+        urgent_flags=drafts.standing(found).of_tier(Tier.URGENT),
+        callback_ending=_callback_ending(found),
         what_next=what_next(found.answers),
         email_copy=_email_copy_offer(found),
         hand_back=kiosk.on(),
     )
+
+
+def _callback_ending(found: Submission) -> str | None:
+    """The end of the number the patient asked the clinic to call, while nobody has."""
+    waiting = callbacks.waiting_for(found)
+    return phone_ending(waiting.phone) if waiting else None
 
 
 def _email_copy_offer(found: Submission) -> str | None:

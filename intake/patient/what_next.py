@@ -23,6 +23,11 @@ def masked_email(address: str) -> str:
     return f"{local[:1]}…@{domain}" if local and domain else ""
 
 
+def phone_ending(number: str | None) -> str:
+    """The last four digits: the screen or the mail may be seen by others."""
+    return "".join(filter(str.isdigit, number or ""))[-4:]
+
+
 def what_next(answers: Mapping[str, Any]) -> list[str]:
     """The sentences, in the patient's language; only the end of a number or address."""
     config = current_app.config
@@ -43,7 +48,7 @@ def what_next(answers: Mapping[str, Any]) -> list[str]:
 
 def _contact_line(answers: Mapping[str, Any], day: str) -> str:
     method = answers.get("about.contact_method")
-    digits = "".join(filter(str.isdigit, answers.get("about.phone") or ""))[-4:]
+    digits = phone_ending(answers.get("about.phone"))
     email = masked_email(answers.get("about.email") or "")
     if method == "text_message" and digits:
         return _(

@@ -161,3 +161,25 @@ def test_without_a_waiting_link_the_safety_page_makes_one(patient):
     patient.answer("safety", {"safety.signs": ["vision"]})
     page = patient.client.get("/emergency?after=safety").get_data(as_text=True)
     assert 'action="/later"' in page and 'href="/saved"' not in page
+
+
+def test_the_confirmation_repeats_a_same_day_sign_and_the_call_asked_for(patient):
+    """Sending does not lower the advice: a painful rash in the ear (NHS, Ramsay Hunt
+    syndrome: same-day assessment) is said again on /done, with the callback waiting."""
+    patient.start()
+    patient.answer("safety", {"safety.signs": ["ear_rash"]})
+    patient.post("/callback?page=urgent&after=safety", {"phone": "(212) 555-0142"}, token_from="/urgent")
+    for step in STEPS[STEPS.index("about") :]:
+        patient.answer(step)
+    patient.submit()
+    done = patient.client.get("/done").get_data(as_text=True)
+    assert "Some of your answers are signs that a doctor should see today." in done
+    assert "A painful rash with blisters in or around the ear" in done
+    assert "on your number ending in 0142" in done and "555-0142" not in done, "only the end on screen"
+
+
+def test_a_confirmation_without_same_day_signs_or_a_call_says_neither(patient):
+    patient.complete_all_steps()
+    patient.submit()
+    done = patient.client.get("/done").get_data(as_text=True)
+    assert "a doctor should see today" not in done and "ending in 0142" not in done
