@@ -12,7 +12,6 @@ from intake.extensions import db
 from intake.models import CallbackRequest, Submission
 from intake.storage.database import finish_reading
 
-
 WAITING_FOR = (
     select(CallbackRequest)
     .where(CallbackRequest.submission_id == bindparam("submission_id"), CallbackRequest.handled_at.is_(None))
