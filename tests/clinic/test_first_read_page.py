@@ -29,6 +29,8 @@ def test_the_summary_opens_with_the_synopsis(app, clinician):
     synopsis = re.search(r'<p class="synopsis" id="synopsis">(.*?)</p>', page, re.S).group(1)
     assert "47 y · left · lower lid → cheek, mouth corner" in synopsis
     assert page.index('id="synopsis"') < page.index('id="safety-title"')
+    # Its ages and durations count to the day it was sent; the facts below count to today.
+    assert re.search(r'<span class="as-of">as sent, [A-Z][a-z]{2} \d{1,2}, \d{4}</span>', synopsis)
 
 
 def test_the_face_map_shades_the_places_answered_with_words_that_say_the_same(app, clinician):
