@@ -17,6 +17,7 @@ from sqlalchemy import insert, select
 
 from intake.extensions import db
 from intake.models import REFERENCE_ALPHABET, Status, Submission
+from intake.questionnaire.dates import age_on
 from intake.questionnaire.safety import Tier, assess, signs_of_tier
 from intake.questionnaire.schema import Item, ItemType, Questionnaire
 from intake.questionnaire.synopsis import list_label
@@ -130,12 +131,14 @@ def _respondent(rng: random.Random, today: date, first: str, last: str) -> dict[
         child = today - timedelta(days=rng.randint(6 * 365, 17 * 365))
         return {
             "consent.respondent": "parent",
+            "about.respondent_check": None,  # asked on the welcome page already
             "about.birth_date": child.isoformat(),
             "about.respondent_name": f"{rng.choice(FIRST_NAMES)} {last}",
         }
     if roll < 0.07:
         return {
             "consent.respondent": "carer",
+            "about.respondent_check": None,
             "about.respondent_name": f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
             "about.respondent_relationship": rng.choice(
                 ("daughter", "son", "wife", "husband", "support worker")
@@ -168,8 +171,23 @@ def fake_answers(questionnaire: Questionnaire, rng: random.Random, today: date) 
         answers[item.link_id] = _generic(rng, item, today)
     where = answers.get("twitch.where") or []
     answers["twitch.start_place"] = rng.choice(where) if where else None
+    _consistent_onset(answers, rng, today)
     answers = {k: v for k, v in answers.items() if v not in (None, "", [])}
     return questionnaire.enabled_answers(answers)
+
+
+def _consistent_onset(answers: dict[str, Any], rng: random.Random, today: date) -> None:
+    """A remembered start date, or "I don't remember" with an age, as a person answers:
+    never a date before birth nor an age that the date contradicts (which the summary's
+    Answers to check would rightly point out on every other made-up row)."""
+    born = date.fromisoformat(answers["about.birth_date"])
+    if (answers.get("twitch.onset") or "9999") < born.isoformat()[:7]:
+        answers["twitch.onset"] = _month(rng, today, max(age_on(born, today), 1))
+        answers["twitch.onset"] = max(answers["twitch.onset"], born.isoformat()[:7])
+    if answers.get("twitch.onset"):
+        answers["twitch.onset_unknown"] = answers["twitch.onset_age"] = None
+    elif answers.get("twitch.onset_unknown"):
+        answers["twitch.onset_age"] = rng.randint(0, age_on(born, today))
 
 
 def _reference(rng: random.Random, taken: set[str]) -> str:

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from intake import serve
 from intake.extensions import db
 from intake.models import AuditEvent, Clinician, Submission
+from intake.questionnaire.checks import answers_to_check
 from intake.questionnaire.summary import build_summary
 from intake.questionnaire.twitching import QUESTIONNAIRE
 from tests.conftest import Clinic, make_app
@@ -86,6 +87,9 @@ def test_it_seeds_varied_realistic_submissions(app, client, clinician):
             assert QUESTIONNAIRE.enabled_answers(row.answers) == row.answers
             assert all(not QUESTIONNAIRE.missing_required(step, row.answers) for step in QUESTIONNAIRE.steps)
             build_summary(QUESTIONNAIRE, row.answers, today=row.submitted_at.date())
+            # Made up, but as a person answers: no start date the age or the birth date contradicts.
+            notes = answers_to_check(QUESTIONNAIRE, row.answers)
+            assert not [n for n in notes if "start" in n or "date of birth" in n], notes
         name = rows[0].answers["about.last_name"]
         expected = sum(r.answers["about.last_name"] == name for r in rows)
     found = clinician.post("/clinic/", {"q": name}, token_from="/clinic/")

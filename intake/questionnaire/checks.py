@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, Mapping
 
-from intake.questionnaire.dates import parse_month
+from intake.questionnaire.dates import age_on, parse_date, parse_month
 from intake.questionnaire.schema import Questionnaire
 
 Check = Callable[[Mapping[str, Any]], str | None]
@@ -70,6 +70,33 @@ def _palsy_after_onset_but_twitch_before(v: Mapping[str, Any]) -> str | None:
     return None
 
 
+def _birth_and_onset(v: Mapping[str, Any]):
+    birth = parse_date(v["about.birth_date"]) if isinstance(v.get("about.birth_date"), str) else None
+    return birth, parse_month(v.get("twitch.onset"))
+
+
+def _onset_before_birth(v: Mapping[str, Any]) -> str | None:
+    birth, onset = _birth_and_onset(v)
+    if birth and onset and onset < birth.replace(day=1):
+        return "The twitching is dated before the date of birth."
+    return None
+
+
+# A guess of the age and a guess of the month and year may differ a little; more than
+# this is worth a question.
+ONSET_AGE_SLACK_YEARS = 2
+
+
+def _onset_age_disagrees_with_its_date(v: Mapping[str, Any]) -> str | None:
+    (birth, onset), age = _birth_and_onset(v), v.get("twitch.onset_age")
+    if not (birth and onset and isinstance(age, int)) or onset < birth.replace(day=1):
+        return None
+    from_date = age_on(birth, onset)
+    if abs(from_date - age) > ONSET_AGE_SLACK_YEARS:
+        return f"Age when it started: {age}, but the start date given makes it about {from_date}."
+    return None
+
+
 CHECKS: tuple[Check, ...] = (
     _always_but_seconds,
     _continuous_but_rare,
@@ -77,6 +104,8 @@ CHECKS: tuple[Check, ...] = (
     _spread_from_one_place,
     _botox_before_onset,
     _palsy_after_onset_but_twitch_before,
+    _onset_before_birth,
+    _onset_age_disagrees_with_its_date,
 )
 
 

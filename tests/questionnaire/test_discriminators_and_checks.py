@@ -84,6 +84,8 @@ def checks(answers):
         ({"twitch.where": ["cheek"], "twitch.spread": "yes"}, "Spread to other parts of the face: yes, but one place is ticked."),
         ({"twitch.onset": "2024-05", "history.treatments": ["botox"], "history.botox_last": "2023-01"}, "The last Botox injection is dated before the twitching began."),
         ({"twitch.onset": "2010-05", "history.paralysis": "yes", "history.paralysis_year": 2015, "history.twitch_after_paralysis": "over_1_year"}, "The twitching is said to begin after the paralysis, but its date is earlier."),
+        ({"about.birth_date": "1968-07-14", "twitch.onset": "1950-03"}, "The twitching is dated before the date of birth."),
+        ({"about.birth_date": "1964-01-10", "twitch.onset": "2025-06", "twitch.onset_unknown": ["dont_remember"], "twitch.onset_age": 10}, "Age when it started: 10, but the start date given makes it about 61."),
     ],
 )  # fmt: skip
 def test_answers_that_do_not_sit_together_are_pointed_out(answers, note):
@@ -98,6 +100,8 @@ def test_answers_that_do_not_sit_together_are_pointed_out(answers, note):
         {"twitch.where": ["cheek", "chin"], "twitch.spread": "yes"},
         {"twitch.onset": "2024-05", "history.treatments": ["botox"], "history.botox_last": "2025-01"},
         {"twitch.onset": "2010-05", "history.paralysis": "yes", "history.paralysis_year": 2015, "history.twitch_after_paralysis": "before"},
+        {"about.birth_date": "1968-07-14", "twitch.onset": "1968-07"},
+        {"about.birth_date": "1964-01-10", "twitch.onset": "2025-06", "twitch.onset_unknown": ["dont_remember"], "twitch.onset_age": 59},
     ],
 )  # fmt: skip
 def test_answers_that_agree_give_nothing_to_check(answers):
