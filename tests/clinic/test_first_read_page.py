@@ -82,6 +82,8 @@ def test_the_timeline_answers_to_check_and_key_facts_follow_the_safety_box(app, 
         "Nov 2026",
     ]
     assert '<span class="timeline-when">Nov 2026</span> Form sent' in timeline
+    # An event given without a date says so, rather than seeming to belong to the next date.
+    assert re.findall(r'<span class="timeline-when undated">no date given</span> ([^<]+)</li>', timeline)
     assert "How often: “All the time”, but each episode: “A few seconds”." in page
     assert '<span class="absent">No face weakness now</span>' in page
     assert '<strong class="present">Seen to go on in sleep</strong>' in page
