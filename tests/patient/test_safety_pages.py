@@ -12,6 +12,8 @@ def test_it_stops_on_an_emergency_sign_and_keeps_the_draft(app, patient):
     assert response.location == "/emergency?after=safety"
     page = patient.client.get(response.location).get_data(as_text=True)
     assert "Call 911 now" in page and 'href="tel:911"' in page
+    # Said for signs given any way (a later page's radio answer too), not only ticked boxes.
+    assert "the signs you told us about need emergency care" in page and "ticked" not in page
     [draft] = all_submissions(app)
     assert draft.safety_tier == "emergency" and draft.answers["safety.signs"] == ["face_droop", "ear_rash"]
 
