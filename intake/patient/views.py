@@ -62,6 +62,7 @@ limiter.shared_limit(
 kiosk.register(bp)  # waiting-room tablets: idle sessions cleared, "Finish and hand back"
 
 WELCOME = QUESTIONNAIRE.steps[0].id
+INSTRUMENTS_STEP = "stress"  # the GAD-7 and PHQ, in their manuals' own wording
 SAFETY = drafts.SAFETY_STEP
 
 
@@ -321,19 +322,37 @@ def render_step(step: Step, form: StepForm | SavedAnswers, answers: Mapping[str,
     pages' answers and the note to someone filling the form in for another person."""
     # Only "review" means anything as a return page; anything else would only bloat the cache.
     return_to = REVIEW if request.args.get("return") == REVIEW else None
-    notices = (_for_whom(answers),) if step.id != WELCOME and for_someone_else(answers) else ()
+    notices = _for_whom(answers, step) if step.id != WELCOME and for_someone_else(answers) else ()
     return render_step_page(QUESTIONNAIRE, step, form, return_to, answers, notices, media)
 
 
-def _for_whom(answers: Mapping[str, Any]) -> str:
-    if respondent(answers) == PARENT:
-        return _(
+def _for_whom(answers: Mapping[str, Any], step: Step) -> tuple[str, ...]:
+    parent = respondent(answers) == PARENT
+    if parent:
+        note = _(
             "You are filling in this form for your child. The questions ask about your child; "
             "answer them as well as you can."
         )
-    return _(
-        "You are filling in this form for someone else. The questions ask about the person "
-        "you care for; answer them as well as you can."
+    else:
+        note = _(
+            "You are filling in this form for someone else. The questions ask about the person "
+            "you care for; answer them as well as you can."
+        )
+    if step.id != INSTRUMENTS_STEP:
+        return (note,)
+    # The GAD-7 and PHQ keep their manuals' words, which say "you": say whose feelings they mean.
+    if parent:
+        return (
+            note,
+            _(
+                "On this page the questions keep the words of standard questionnaires, which say “you”: answer them about how your child has felt, not about yourself."
+            ),
+        )
+    return (
+        note,
+        _(
+            "On this page the questions keep the words of standard questionnaires, which say “you”: answer them about how the person you care for has felt, not about yourself."
+        ),
     )
 
 

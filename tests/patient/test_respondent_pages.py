@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from tests.answers import COMPLETE_FORM, MARIA
+from tests.answers import COMPLETE_FORM, MARIA, STEPS
 from tests.conftest import all_submissions, make_submission
 
 CHILD_BORN = "2015-03-01"
@@ -107,6 +107,23 @@ def test_a_carer_gives_their_name_and_relationship_and_reads_a_note_on_each_page
     )
     assert CARER_NOTE in patient.client.get("/step/twitching").get_data(as_text=True)
     assert CARER_NOTE not in patient.client.get("/").get_data(as_text=True), "not on the page that asks"
+
+
+def test_the_worry_and_mood_page_says_whose_feelings_its_you_means(patient):
+    """The GAD-7 and PHQ keep their manuals' "you" (self-report); a parent told every page
+    is about their child must not be left to guess whether this one is about themselves."""
+    patient.start(**{"consent.respondent": "parent"})
+    patient.answer("safety")
+    patient.answer(
+        "about", _about(**{"about.birth_date": CHILD_BORN, "about.respondent_name": "Luis Canary"})
+    )
+    for step in STEPS[STEPS.index("twitching") : STEPS.index("stress")]:
+        assert patient.answer(step).status_code == 302, step
+    page = patient.client.get("/step/stress").get_data(as_text=True)
+    assert PARENT_NOTE in page
+    assert "answer them about how your child has felt, not about yourself" in page
+    assert "Over the last 2 weeks, how often have you been bothered" in page, "the manual's words kept"
+    assert "not about yourself" not in patient.client.get("/step/twitching").get_data(as_text=True)
 
 
 def test_the_note_is_in_spanish_for_a_spanish_form(patient):
