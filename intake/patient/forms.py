@@ -52,27 +52,28 @@ class WholeNumberField(StringField):
             raise ValueError(_l("Enter a whole number, like 3")) from None
 
 
-class DayMonthYearField(Field):
-    """A date as three boxes, `<name>-day`, `-month` and `-year` (GOV.UK's "memorable date"
-    pattern: a native date picker took four tab stops and hid its focus ring). `data` is a
-    date or None; what was typed survives a failed check. A page loaded before the boxes
-    came posts `<name>` as YYYY-MM-DD, which is still read. `wrong` names the box an error
-    is about, for the error summary's link."""
+class DateBoxesField(Field):
+    """A date as three boxes, `<name>-month`, `-day` and `-year`, in the order US patients
+    write a date (the U.S. Web Design System's "memorable date"; GOV.UK's pattern is the
+    same with the day first): a native date picker took four tab stops and hid its focus
+    ring. `data` is a date or None; what was typed survives a failed check. A page loaded
+    before the boxes came posts `<name>` as YYYY-MM-DD, which is still read. `wrong` names
+    the box an error is about, for the error summary's link."""
 
-    PARTS = ("day", "month", "year")
+    PARTS = ("month", "day", "year")  # as on the page
 
     def process(self, formdata, data=None, extra_filters=None):
-        self.process_errors, self.wrong = [], "day"
+        self.process_errors, self.wrong = [], self.PARTS[0]
         self.data = data or None
-        self.day, self.month, self.year = (
-            (str(data.day), str(data.month), str(data.year)) if isinstance(data, date) else ("", "", "")
+        self.month, self.day, self.year = (
+            (str(data.month), str(data.day), str(data.year)) if isinstance(data, date) else ("", "", "")
         )
         if formdata is None:
             return
         typed = [formdata.get(f"{self.name}-{part}", "").strip() for part in self.PARTS]
         if not any(typed) and formdata.get(self.name):
             typed = _iso_parts(formdata.get(self.name, ""))
-        self.day, self.month, self.year = typed
+        self.month, self.day, self.year = typed
         self.raw_data = typed
         self.data = None
         if any(typed):
@@ -81,12 +82,12 @@ class DayMonthYearField(Field):
     def _parse(self) -> None:
         missing = [
             part
-            for part, value in zip(self.PARTS, (self.day, self.month, self.year), strict=True)
+            for part, value in zip(self.PARTS, (self.month, self.day, self.year), strict=True)
             if not value
         ]
         if missing:
             self.wrong = missing[0]
-            self.process_errors.append(_l("Enter the day, month and year, for example 27 3 1985"))
+            self.process_errors.append(_l("Enter the month, day and year, for example 3 27 1985"))
         elif not (self.year.isdecimal() and len(self.year) == 4):
             self.wrong = "year"
             self.process_errors.append(_l("Enter the year as 4 numbers, like 1985"))
@@ -95,7 +96,7 @@ class DayMonthYearField(Field):
                 self.data = date(int(self.year), int(self.month), int(self.day))
             except ValueError:
                 self.wrong = "day" if _is_month(self.month) else "month"
-                self.process_errors.append(_l("Enter a real date, for example 27 3 1985"))
+                self.process_errors.append(_l("Enter a real date, for example 3 27 1985"))
 
 
 def _is_month(text: str) -> bool:
@@ -103,12 +104,13 @@ def _is_month(text: str) -> bool:
 
 
 def _iso_parts(value: str) -> list[str]:
-    """ "1980-04-23" -> ["23", "4", "1980"]; anything else stays whole in the day box, to be refused."""
+    """ "1980-04-23" -> ["4", "23", "1980"] (the boxes' order); anything else stays whole
+    in the first box, to be refused."""
     year, _, rest = value.strip().partition("-")
     month, _, day = rest.partition("-")
     if not (year and month and day):
         return [value.strip(), "", ""]
-    return [day.lstrip("0") or day, month.lstrip("0") or month, year]
+    return [month.lstrip("0") or month, day.lstrip("0") or day, year]
 
 
 class MonthYearField(Field):
@@ -361,7 +363,7 @@ def _field_for(item: Item) -> Field:
         ),
         ItemType.INTEGER: lambda: WholeNumberField(label),
         ItemType.SCALE: lambda: RadioField(label, choices=choices, validate_choice=False),
-        ItemType.DATE: lambda: DayMonthYearField(label),
+        ItemType.DATE: lambda: DateBoxesField(label),
         ItemType.MONTH_YEAR: lambda: MonthYearField(label),
     }
     return kinds[item.type]()

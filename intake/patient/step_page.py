@@ -237,7 +237,7 @@ class _SavedField:
         self.year, self.month = (
             data.split("-") if isinstance(data, str) and _MONTH.fullmatch(data) else ("", "")
         )
-        # Dates show in three boxes: day, month, year.
+        # Dates show in three boxes: month, day, year.
         self.day = ""
         if isinstance(data, date):
             self.day, self.month, self.year = str(data.day), str(data.month), str(data.year)

@@ -112,9 +112,9 @@ _ROWS: tuple[tuple[str, str, str], ...] = (
         N_("Enter the last name of the person you care for"),
     ),
     (
-        "Enter your date of birth, for example 27 3 1985",
-        N_("Enter your child's date of birth, for example 27 3 1985"),
-        N_("Enter the date of birth of the person you care for, for example 27 3 1985"),
+        "Enter your date of birth, for example 3 27 1985",
+        N_("Enter your child's date of birth, for example 3 27 1985"),
+        N_("Enter the date of birth of the person you care for, for example 3 27 1985"),
     ),
     (
         "Choose where you feel the twitching",

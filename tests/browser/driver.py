@@ -28,12 +28,12 @@ def _kind(page, name: str) -> str:
 
 
 def _date_boxes(form: dict) -> dict:
-    """A date given as YYYY-MM-DD, typed into its three boxes (day, month, year)."""
+    """A date given as YYYY-MM-DD, typed into its three boxes (month, day, year, as on the page)."""
     boxes = {}
     for name, value in form.items():
         if isinstance(value, str) and DATE.fullmatch(value):
             year, month, day = value.split("-")
-            boxes.update({f"{name}-day": day, f"{name}-month": month, f"{name}-year": year})
+            boxes.update({f"{name}-month": month, f"{name}-day": day, f"{name}-year": year})
         else:
             boxes[name] = value
     return boxes

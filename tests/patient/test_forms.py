@@ -63,13 +63,13 @@ def test_it_builds_each_step_form_class_once():
             "about",
             {"about.birth_date-day": "31", "about.birth_date-month": "2", "about.birth_date-year": "1980"},
             "about.birth_date",
-            "Enter a real date, for example 27 3 1985",
+            "Enter a real date, for example 3 27 1985",
         ),
         (
             "about",
             {"about.birth_date-day": "3", "about.birth_date-month": "", "about.birth_date-year": "1980"},
             "about.birth_date",
-            "Enter the day, month and year",
+            "Enter the month, day and year",
         ),
         (
             "about",
@@ -81,7 +81,7 @@ def test_it_builds_each_step_form_class_once():
             "about",
             {"about.birth_date": ""},
             "about.birth_date",
-            "Enter your date of birth, for example 27 3 1985",
+            "Enter your date of birth, for example 3 27 1985",
         ),
         (
             "about",
@@ -268,3 +268,6 @@ def test_a_wrong_date_of_birth_keeps_what_was_typed_and_links_to_the_box_to_fix(
         and 'name="about.birth_date-year" value="1980"' in page
     )
     assert 'autocomplete="bday-day"' in page and 'inputmode="numeric"' in page
+    # Month, day, year: the order US patients write a date in (USWDS "memorable date").
+    boxes = [page.index(f'name="about.birth_date-{part}"') for part in ("month", "day", "year")]
+    assert boxes == sorted(boxes)
