@@ -21,7 +21,11 @@ def test_it_refuses_an_oversized_post_kindly(app, patient: Patient):
     patient.start()
     response = patient.answer("visit", {"visit.goals": "x" * 400_000})
     assert response.status_code == 413
-    assert "too much to send" in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    assert "too much to send" in page
+    # The body was too big to read, so it cannot come back as typed: the browser's Back can.
+    assert "Back button: what you typed is usually still there." in page
+    assert 'href="/step/visit">Go back to your answers' in page
 
 
 def test_it_answers_a_wrong_method_without_a_trace(client):

@@ -51,6 +51,25 @@ def after_csrf_failure(error: CSRFError):
     )
 
 
+@bp.errorhandler(413)
+def after_too_much_at_once(error: HTTPException):
+    """A post too big to read (MAX_CONTENT_LENGTH) cannot be shown again as typed: what
+    was typed is still in the browser's page, one Back away."""
+    if request.endpoint in MEDIA_UPLOADS:  # the page's script shows the message
+        return jsonify(message=_("That was too much to send at once")), 413
+    message = _(
+        "That was more than we can take at once, so this page was not saved. Press your "
+        "browser's Back button: what you typed is usually still there. Then shorten your "
+        "longest answer and try again."
+    )
+    if request.endpoint in STEP_POSTS:
+        back = request.path  # the page that was sent, as saved before it
+    else:
+        draft = current_draft()
+        back = page_url(draft.current_step) if draft else None
+    return render_error(413, message, back_url=back)
+
+
 @bp.errorhandler(429)
 def after_too_many_posts(error: HTTPException) -> Response:
     """429 for the patient's pages, with Retry-After, keeping everything typed."""
