@@ -47,8 +47,8 @@ CALLBACKS_OF = (
 OPEN_CALLBACKS_OF = CALLBACKS_OF.where(CallbackRequest.handled_at.is_(None))
 # Both counts in one statement: the dashboard reads them on every view.
 WAITING = select(
-    select(func.count())
-    .select_from(CallbackRequest)
+    # Patients, not requests: one may ask twice (two browsers, or after resuming).
+    select(func.count(CallbackRequest.submission_id.distinct()))
     .where(CallbackRequest.handled_at.is_(None))
     .scalar_subquery(),
     select(func.count())

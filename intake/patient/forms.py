@@ -195,6 +195,8 @@ class StepForm(PatientForm):
             error = item_error(item, to_answer(item, field.data), answers, today)
             if error:
                 field.errors = [*field.errors, error]
+                if isinstance(field, DateBoxesField):
+                    field.wrong = "year"  # in the future or too long ago: the year, most likely
 
     def _drop_errors_of_disabled_items(self, answers: Mapping[str, Any]) -> None:
         for item in self.step.items:

@@ -12,7 +12,7 @@ from intake.forms import ButtonForm
 from intake.models import Submission, utcnow
 from intake.patient import callbacks, opening_hours, submissions
 from intake.patient.forms import CallbackForm
-from intake.patient.views import bp, no_draft, page_url, require_draft
+from intake.patient.views import WAITING_LINK, bp, kept_for, no_draft, page_url, require_draft
 from intake.questionnaire import drafts
 from intake.questionnaire.safety import Advice, Flag
 from intake.questionnaire.schema import REVIEW
@@ -24,18 +24,23 @@ def _flags(draft: Submission, advice: Advice) -> tuple[Flag, ...]:
 
 
 def _go_on_url(draft: Submission) -> str:
-    """Where "go on" leads: on from the page that raised the flag (`after`), or back to the
-    review when the patient came from there; the furthest page reached otherwise."""
-    step = QUESTIONNAIRE.step(request.args.get("after", ""))
-    if request.args.get("return") == REVIEW and QUESTIONNAIRE.first_incomplete_step(draft.answers) is None:
+    """Where "go on" leads: where the button pressed on the page that raised the flag was
+    going (`to`: the page before it for Back, that page itself for Save and finish later
+    or a language), else on from that page (`after`), or back to the review when the
+    patient came from there; the furthest page reached otherwise."""
+    to, step = request.args.get("to", ""), QUESTIONNAIRE.step(request.args.get("after", ""))
+    complete = QUESTIONNAIRE.first_incomplete_step(draft.answers) is None
+    if (request.args.get("return") == REVIEW or to == REVIEW) and complete:
         return url_for("patient.review")
+    if QUESTIONNAIRE.step(to) is not None:
+        return page_url(to)
     if step is None:
         return page_url(draft.current_step)
     return page_url(QUESTIONNAIRE.next_page(step))
 
 
 def _page_args() -> dict:
-    return {key: request.args[key] for key in ("after", "return") if key in request.args}
+    return {key: request.args[key] for key in ("after", "return", "to") if key in request.args}
 
 
 @bp.get("/emergency")
@@ -49,7 +54,7 @@ def emergency():
         form=ButtonForm(),
         flags=flags,
         continue_url=url_for("patient.continue_after_emergency", **_page_args()),
-        link_waiting=_link_waiting(),
+        link_waiting=_link_waiting(draft),
     )
 
 
@@ -88,15 +93,15 @@ def _callback_page(draft: Submission, advice: Advice, form: CallbackForm, status
         hours=_opening_hours(),
         flags=_flags(draft, advice),
         next_url=_go_on_url(draft),
-        link_waiting=_link_waiting(),
+        link_waiting=_link_waiting(draft),
     )
     return page, status
 
 
-def _link_waiting() -> bool:
-    """A "Save and finish later" on the page that raised the flag made a resume link,
-    which waits on /saved until shown."""
-    return bool(session.get("resume_token"))
+def _link_waiting(draft: Submission) -> bool:
+    """A "Save and finish later" on the page that raised the flag made this draft a
+    resume link, which waits on /saved until shown."""
+    return kept_for(WAITING_LINK, draft) is not None
 
 
 def _advice_page(advice: Advice):

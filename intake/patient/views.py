@@ -43,7 +43,7 @@ from intake.patient.wording import speak_to
 from intake.questionnaire import drafts
 from intake.questionnaire.face_map import face_map
 from intake.questionnaire.respondent import PARENT, for_someone_else, respondent
-from intake.questionnaire.safety import Advice, Tier
+from intake.questionnaire.safety import Advice
 from intake.questionnaire.schema import REVIEW, Step
 from intake.questionnaire.twitching import QUESTIONNAIRE
 from intake.security.headers import SAFE_METHODS
@@ -98,8 +98,28 @@ def no_draft():
 
 
 def _bind(public_id: str, language: str) -> None:
+    if session.get("draft") != public_id:  # another draft's links must never show here
+        session.pop(WAITING_LINK, None)
+        session.pop(EMAILABLE_LINK, None)
     session["draft"] = public_id
     i18n.choose(language)
+
+
+# A resume link made but not shown yet (a "Save and finish later" whose advice page came
+# first), and the one just shown, which "Email me this link" may send once: each kept
+# with the draft it opens, and used only while this browser holds that draft.
+WAITING_LINK, EMAILABLE_LINK = "resume_token", "emailable_link"
+
+
+def keep_for(key: str, draft: Submission, value: str) -> None:
+    session[key] = {"draft": draft.public_id, "value": value}
+
+
+def kept_for(key: str, draft: Submission, *, take: bool = False) -> str | None:
+    kept = session.pop(key, None) if take else session.get(key)
+    if isinstance(kept, dict) and kept.get("draft") == draft.public_id:
+        return kept.get("value")
+    return None
 
 
 def today() -> date:
@@ -232,7 +252,7 @@ def save(step_id: str):
         shown = _media_after_save(step, saved.draft, form, action)
         if shown is not None:
             return shown
-    return _after_save(step, action, language, form, saved.resume_token, advice, answers_now)
+    return _after_save(step, action, language, form, saved, advice, answers_now)
 
 
 def _media_after_save(step: Step, draft: Submission, form: StepForm, action: str):
@@ -253,17 +273,18 @@ def _media_after_save(step: Step, draft: Submission, form: StepForm, action: str
     return None
 
 
-def _after_save(step: Step, action: str, language: str | None, form: StepForm, token, advice, answers):
+def _after_save(step: Step, action: str, language: str | None, form: StepForm, saved, advice, answers):
     if action == "later":
-        session["resume_token"] = token  # shown on /saved, after any advice page
-    if advice is not None and action in ("next", "back", "later"):
-        return _advice_first(step, advice)
+        keep_for(WAITING_LINK, saved.draft, saved.resume_token)  # shown on /saved, after any advice
+    if language:
+        i18n.choose(language)
+    if advice is not None:
+        return _advice_first(step, advice, action)
     if action == "next":
         return redirect(_going_to(step, answers))
     if action == "later":
         return redirect(url_for("patient.saved"))
     if language:
-        i18n.choose(language)
         if _entries_not_valid(form):
             # They could not be saved; the page stays, in the new language, as typed.
             return render_step(step, form, answers), 422
@@ -290,12 +311,18 @@ def _posted_action() -> tuple[str, str | None]:
     return "language", language
 
 
-def _advice_first(step: Step, advice: Advice):
+def _advice_first(step: Step, advice: Advice, action: str):
     """A red flag raised by this page's answers shows its page at once, whichever page it
-    is (drafts.advice_after) and whichever button was pressed: Save and continue, Back or
-    Save and finish later (its link then waits on that page). The advice page's "go on"
-    leads on from this page."""
-    return redirect(url_for(f"patient.{advice.value}", after=step.id, **_return_args()))
+    is (drafts.advice_after) and whichever button was pressed: Save and continue, Back,
+    Save and finish later (its link then waits on that page) or a language. The advice
+    page's "go on" leads where the button was going: on from this page, or for Back the
+    page before it (`to`), so that Back is never caught in a loop with its advice."""
+    args = {"after": step.id, **_return_args()}
+    if action == "back":
+        args["to"] = REVIEW if request.args.get("return") == REVIEW else QUESTIONNAIRE.previous_page(step)
+    elif action in ("later", "language"):
+        args["to"] = step.id  # they stopped, or stayed on this page
+    return redirect(url_for(f"patient.{advice.value}", **args))
 
 
 def _going_to(step: Step, answers: dict) -> str:
@@ -444,6 +471,8 @@ def submit():
         missing = QUESTIONNAIRE.first_incomplete_step(require_draft().answers)
         return _to_what_is_missing(missing) if missing else redirect(url_for("patient.review"))
     session["submitted"] = session.pop("draft")  # the public id the draft was read by
+    session.pop(WAITING_LINK, None)  # a sent form's links open nothing
+    session.pop(EMAILABLE_LINK, None)
     return redirect(url_for("patient.done"))
 
 
@@ -489,12 +518,19 @@ def done():
         copy_open=_own_copy_open(found),
         checked_emergency=bool(drafts.record_of(found).acknowledged),
         # Sending does not lower the advice: a same-day sign is said again, with any call asked for.
-        urgent_flags=drafts.standing(found).of_tier(Tier.URGENT),
+        urgent_flags=_standing_for(found, Advice.URGENT),
+        support_flags=_standing_for(found, Advice.SUPPORT),
         callback_ending=_callback_ending(found),
         what_next=what_next(found.answers),
         email_copy=_email_copy_offer(found),
         hand_back=kiosk.on(),
     )
+
+
+def _standing_for(found: Submission, advice: Advice) -> tuple:
+    """The flags the answers raise now whose advice is that page's (the urgent page's
+    same-day signs; the support page's thoughts of self-harm, tier urgent too)."""
+    return tuple(flag for flag in drafts.standing(found).flags if flag.page is advice)
 
 
 def _callback_ending(found: Submission) -> str | None:
@@ -569,7 +605,7 @@ def later():
     draft = require_draft()
     if not ButtonForm().validate():
         abort(400)
-    session["resume_token"] = _fresh_resume_token(draft)
+    keep_for(WAITING_LINK, draft, _fresh_resume_token(draft))
     return redirect(url_for("patient.saved"))
 
 
@@ -583,11 +619,11 @@ def _fresh_resume_token(draft: Submission) -> str:
 @bp.get("/saved")
 def saved():
     draft = require_draft()
-    token = session.pop("resume_token", None)
+    token = kept_for(WAITING_LINK, draft, take=True)
     link = external_url_for("patient.resume", token=token) if token else None
     email = masked_email(draft.answers.get("about.email") or "")
     if link and email:  # kept for "Email me this link", which may be asked once
-        session["emailable_link"] = link
+        keep_for(EMAILABLE_LINK, draft, link)
     return render_template(
         "patient/saved.html",
         # On a shared tablet the link is never on screen: it can only be emailed.
@@ -606,7 +642,7 @@ def email_link():
     once. The browser already holds the draft, so keeping the link in its session until
     then gives it nothing it did not have."""
     draft = require_draft()
-    link, address = session.pop("emailable_link", None), draft.answers.get("about.email")
+    link, address = kept_for(EMAILABLE_LINK, draft, take=True), draft.answers.get("about.email")
     if link is None and kiosk.on() and address:  # never shown on the tablet: a fresh one
         link = external_url_for("patient.resume", token=_fresh_resume_token(draft))
     if ButtonForm().validate_on_submit() and link and address:

@@ -90,3 +90,10 @@ def test_the_unsent_form_s_page_shows_its_callback_in_the_safety_box(app, client
         f"/clinic/attention/{draft.public_id}/called", data={"csrf_token": token, "back": "summary"}
     )
     assert back.location == "/clinic/attention", "a draft has no summary to go back to"
+
+
+def test_a_patient_who_asks_twice_is_counted_once(app, client, clinician):
+    patient = _asked_for_a_callback(app)
+    patient.post("/callback?page=urgent&after=safety", {"phone": NUMBER}, token_from="/urgent")
+    page = client.get("/clinic/").get_data(as_text=True)
+    assert "1 patient asked to be called back" in page

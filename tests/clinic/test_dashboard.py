@@ -198,6 +198,10 @@ def test_an_empty_list_says_why_when_the_dates_are_reversed_or_a_full_name_was_t
     assert "No submissions match these filters." in client.get("/clinic/?tier=emergency").get_data(
         as_text=True
     )
+    # The name is found; another filter leaves it out: the name hint would mislead.
+    martin = clinician.post("/clinic/", {"q": "Martin", "tier": "emergency"}, token_from="/clinic/")
+    filtered = client.get(martin.location).get_data(as_text=True)
+    assert "No submissions match these filters." in filtered and "last name alone" not in filtered
 
 
 def test_it_stores_a_keyed_hash_of_the_last_name_at_submit(app, patient):

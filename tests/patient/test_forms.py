@@ -271,3 +271,11 @@ def test_a_wrong_date_of_birth_keeps_what_was_typed_and_links_to_the_box_to_fix(
     # Month, day, year: the order US patients write a date in (USWDS "memorable date").
     boxes = [page.index(f'name="about.birth_date-{part}"') for part in ("month", "day", "year")]
     assert boxes == sorted(boxes)
+
+
+def test_a_date_of_birth_in_the_future_links_its_error_to_the_year_box(patient):
+    patient.start()
+    patient.answer("safety")
+    about = {**COMPLETE_FORM["about"], "about.birth_date": "2099-03-27"}
+    page = patient.answer("about", about).get_data(as_text=True)
+    assert 'href="#about.birth_date-year"' in page

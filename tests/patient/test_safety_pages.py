@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from tests.answers import STEPS
-from tests.conftest import all_submissions
+import re
+
+from tests.answers import COMPLETE_FORM, STEPS
+from tests.conftest import Patient, all_submissions
 
 
 def test_it_stops_on_an_emergency_sign_and_keeps_the_draft(app, patient):
@@ -132,7 +134,7 @@ def test_save_and_finish_later_with_a_stroke_sign_shows_call_911_before_the_link
     symptoms"): a patient who stops here must still be told to call 911 now."""
     patient.start()
     response = patient.answer("safety", {"safety.signs": ["face_droop"]}, action="later")
-    assert response.location == "/emergency?after=safety"
+    assert response.location == "/emergency?after=safety&to=safety"
     page = patient.client.get(response.location).get_data(as_text=True)
     assert "Call 911 now" in page
     # The link that button made waits for them, shown once, on /saved.
@@ -143,7 +145,7 @@ def test_save_and_finish_later_with_a_stroke_sign_shows_call_911_before_the_link
 def test_back_from_a_page_that_raised_a_stroke_sign_shows_call_911_first(patient):
     patient.start()
     response = patient.answer("safety", {"safety.signs": ["speech"]}, action="back")
-    assert response.location == "/emergency?after=safety"
+    assert response.location == "/emergency?after=safety&to=welcome", "then where Back was going"
 
 
 def test_finish_later_after_thoughts_of_self_harm_shows_the_support_page_first(patient):
@@ -153,7 +155,7 @@ def test_finish_later_after_thoughts_of_self_harm_shows_the_support_page_first(p
     for step in STEPS[: STEPS.index("stress")]:
         patient.answer(step)
     response = patient.answer("stress", {"stress.phq9.9": "1"}, action="later")
-    assert response.location == "/support?after=stress"
+    assert response.location == "/support?after=stress&to=stress"
     page = patient.client.get(response.location).get_data(as_text=True)
     assert 'href="tel:988"' in page and 'href="/saved">Get your link to finish later' in page
 
@@ -185,3 +187,77 @@ def test_a_confirmation_without_same_day_signs_or_a_call_says_neither(patient):
     patient.submit()
     done = patient.client.get("/done").get_data(as_text=True)
     assert "a doctor should see today" not in done and "ending in 0142" not in done
+
+
+def _link_on(page: str) -> str | None:
+    found = re.search(r'href="(http://[^"]+/resume/[^"]+)"', page)
+    return found.group(1) if found else None
+
+
+def test_a_waiting_link_is_never_shown_for_another_form(app, patient):
+    """Reviewer's finding: the link a 'Save and finish later' left waiting behind the
+    advice page outlived its draft; a later form in the same browser was offered it."""
+    patient.start()
+    patient.answer("safety", {"safety.signs": ["face_droop"]}, action="later")  # link waits
+    patient.post("/emergency/continue?after=safety", token_from="/emergency")
+    patient.answer("safety", {"safety.signs": ["face_droop"]})
+    for step in STEPS[STEPS.index("about") :]:
+        patient.answer(step)
+    assert patient.submit().location == "/done"
+    patient.start()  # a new form in the same browser
+    patient.answer("safety", {"safety.signs": ["ear_rash"]})
+    page = patient.client.get("/urgent?after=safety").get_data(as_text=True)
+    assert 'href="/saved"' not in page and 'action="/later"' in page
+    assert _link_on(patient.client.get("/saved").get_data(as_text=True)) is None
+
+
+def test_resuming_another_draft_drops_the_link_waiting_for_this_one(app, patient):
+    other = Patient(app.test_client())
+    other.start()
+    other.post("/later", token_from="/step/safety")
+    other_link = _link_on(other.client.get("/saved").get_data(as_text=True))
+    patient.start()
+    patient.answer("safety", {"safety.signs": ["face_droop"]}, action="later")  # this one's waits
+    patient.client.get(other_link.replace("http://localhost", ""))
+    assert _link_on(patient.client.get("/saved").get_data(as_text=True)) is None
+
+
+def test_a_language_switch_that_raises_a_flag_shows_its_advice_too(patient):
+    patient.start()
+    response = patient.post("/step/safety", {"safety.signs": ["speech"], "switch_language": "es"})
+    assert response.location == "/emergency?after=safety&to=safety", "the page stays the page"
+    assert "Llame al 911 ahora" in patient.client.get(response.location).get_data(as_text=True)
+
+
+def test_the_confirmation_after_thoughts_of_self_harm_offers_988_not_urgent_care(patient):
+    """PHQ-9 item 9 is tier urgent but its page is the support page (988 Lifeline): the
+    confirmation must not recast it as 'a sign a doctor should see today'."""
+    patient.start()
+    for step in STEPS[: STEPS.index("stress")]:
+        patient.answer(step)
+    patient.answer("stress", {**COMPLETE_FORM["stress"], "stress.phq9.9": "2"})
+    for step in STEPS[STEPS.index("stress") + 1 :]:
+        patient.answer(step)
+    patient.submit()
+    done = patient.client.get("/done").get_data(as_text=True)
+    assert 'href="tel:988"' in done and 'href="sms:988"' in done
+    assert "a doctor should see today" not in done
+
+
+def test_back_from_a_page_with_a_same_day_sign_is_not_caught_in_a_loop(patient):
+    """Back shows the advice (face weakness begun within 4 weeks, not yet examined: same day,
+    AAO-HNS Bell's palsy guideline; NHS), then its "go on" leads where Back was going, the
+    page before: not on to a page not reached yet, which sent the patient back here."""
+    patient.start()
+    for step in STEPS[: STEPS.index("history")]:
+        patient.answer(step)
+    urgent = {
+        **COMPLETE_FORM["history"],
+        "history.face_weakness_now": "yes",
+        "history.face_weakness_started": "days",
+    }
+    response = patient.answer("history", urgent, action="back")
+    assert response.location == "/urgent?after=history&to=course"
+    page = patient.client.get(response.location).get_data(as_text=True)
+    assert 'href="/step/course">Go on with the form' in page
+    assert patient.client.get("/step/course").status_code == 200
