@@ -57,8 +57,13 @@ def create_account():
     return _render_accounts(AccountForm(formdata=None), 201, created=(clinician, password))
 
 
+# The account's key is an INTEGER column: a larger number names no account, and SQLite's
+# driver cannot even bind one over 2**63 (an OverflowError, a 500, before this check).
+LARGEST_ID = 2**31 - 1
+
+
 def _account_or_404(clinician_id: int) -> Clinician:
-    found = db.session.get(Clinician, clinician_id)
+    found = db.session.get(Clinician, clinician_id) if clinician_id <= LARGEST_ID else None
     if found is None:
         abort(404)
     return found

@@ -384,3 +384,10 @@ def test_it_signs_out_a_deactivated_clinician_at_once(app, client, admin):
     admin.post(f"/clinic/admin/accounts/{bo_id}/deactivate", token_from="/clinic/admin/accounts")
     assert bo.client.get("/clinic/").location.startswith("/clinic/login")
     assert bo.login().status_code == 401
+
+
+@pytest.mark.parametrize("action", ["deactivate", "reactivate", "reset-password", "reset-second-factor"])
+@pytest.mark.parametrize("number", ["2147483648", "9223372036854775808", "99999999999999999999999"])
+def test_a_number_too_large_for_an_account_is_not_found(admin, action, number):
+    response = admin.post(f"/clinic/admin/accounts/{number}/{action}", token_from="/clinic/admin/accounts")
+    assert response.status_code == 404
