@@ -84,7 +84,7 @@ def second_factor():
     if not account.has_second_factor:
         return redirect(url_for("clinician.second_factor_setup"))
     form = CodeForm()
-    if request.method == "GET":
+    if not form.is_submitted():  # a GET, or a HEAD (monitors, link checkers)
         return render_template("clinician/second_factor.html", form=form)
     if not form.validate():
         return render_template("clinician/second_factor.html", form=form), 422
@@ -123,7 +123,7 @@ def second_factor_setup():
     session[ENROLLING] = mfa.fingerprint(secret)
     db.session.commit()
     form = CodeForm()
-    if request.method == "GET":
+    if not form.is_submitted():  # a GET, or a HEAD (monitors, link checkers)
         return _render_setup(account, secret, form)
     if not form.validate():
         return _render_setup(account, secret, form, status=422)

@@ -77,7 +77,7 @@ def login():
             return redirect(url_for("clinician.dashboard"))
         accounts.end_session()  # a stale session: this browser starts again from nothing
     form = LoginForm()
-    if request.method == "GET":
+    if not form.is_submitted():  # a GET, or a HEAD (monitors, link checkers)
         return render_template("clinician/login.html", form=form)
     if not form.validate():
         return render_template("clinician/login.html", form=form), 422

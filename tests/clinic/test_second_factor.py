@@ -402,3 +402,13 @@ def test_signed_in_pages_never_read_the_secret_and_the_sign_in_still_checks_it(a
         == 401
     )
     assert fresh.enter_code(fresh_totp_code(app, "dr.ana")).status_code == 302
+
+
+@pytest.mark.parametrize("second_factor", [True, False])
+def test_a_head_request_to_each_sign_in_page_is_answered_like_a_get(app, client, second_factor):
+    """Uptime monitors and link checkers send HEAD: it was taken for a posted form (422)."""
+    make_clinician(app, "boss", role="admin", second_factor=second_factor)
+    assert client.head("/clinic/login").status_code == 200
+    step = Clinic(app, client, "boss").password_step().location
+    assert step == ("/clinic/login/second-factor" if second_factor else "/clinic/second-factor/setup")
+    assert client.head(step).status_code == 200
