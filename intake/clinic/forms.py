@@ -42,7 +42,7 @@ class NoteForm(SafeForm):
         "Add a note",
         validators=[
             DataRequired("Write the note first"),
-            Length(max=NOTE_MAX, message=f"Keep a note under {NOTE_MAX} characters."),
+            Length(max=NOTE_MAX, message=f"Use {NOTE_MAX:,} characters or fewer."),
         ],
     )
 
