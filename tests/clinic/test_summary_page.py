@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime, timezone
 
 import pytest
 from markupsafe import escape
 from sqlalchemy import func, select
 
 from intake.extensions import db
-from intake.models import AuditEvent, ReviewNote, Submission
+from intake.models import AuditEvent, Clinician, ReviewNote, Submission
 from intake.questionnaire.summary import FREE_TEXT_IN_SECTIONS, OWN_WORDS
 from tests import fhir_cases
 from tests.answers import MARIA
@@ -134,6 +135,23 @@ def test_it_writes_exactly_one_audit_event_per_view(app, client, clinician):
     ] * 2
 
 
+def test_a_review_without_an_audit_row_is_not_called_not_reviewed(app, client, clinician):
+    """seed-demo's forms, or rows restored from elsewhere, carry a reviewer but no
+    "reviewed" audit row: the section at the foot said "Not reviewed yet" under a status
+    line saying "Reviewed, by ..."."""
+    public_id = make_submission(app, MARIA, status="reviewed")
+    with app.app_context():
+        row = db.session.scalar(select(Submission).where(Submission.public_id == public_id))
+        row.reviewed_by = db.session.scalar(select(Clinician).where(Clinician.username == "dr.ana"))
+        row.reviewed_at = datetime(2026, 10, 7, 15, 0, tzinfo=timezone.utc)
+        db.session.commit()
+    page = _page(client, public_id)
+    notes = page[page.index('id="notes"') :]
+    assert "Not reviewed yet" not in page
+    assert "Marked as reviewed by Dr. Ana Ruiz on Oct 7, 2026" in notes
+    assert 'class="summary-section review no-print"' not in page  # it prints, as the status does
+
+
 def test_it_keeps_who_reviewed_and_reopened_and_when(app, client, clinician):
     public_id = make_submission(app, MARIA)
     token_page = f"/clinic/submissions/{public_id}"
@@ -182,7 +200,9 @@ def test_it_keeps_notes_with_their_author_and_time(app, client, clinician):
     assert len(_events(app, "note.added")) == 2
 
 
-@pytest.mark.parametrize("body, message", [("   ", "Write the note first"), ("x" * 5001, "under 5000")])
+@pytest.mark.parametrize(
+    "body, message", [("   ", "Write the note first"), ("x" * 5001, "Use 5,000 characters or fewer")]
+)
 def test_it_refuses_an_empty_or_overlong_note_and_keeps_nothing(app, client, clinician, body, message):
     public_id = make_submission(app, MARIA)
     page_path = f"/clinic/submissions/{public_id}"
