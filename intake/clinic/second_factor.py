@@ -8,7 +8,7 @@ workspace page to the sign-in page. Wrong codes are limited per account.
 
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask import current_app, flash, redirect, render_template, session, url_for
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
 from werkzeug.wrappers import Response

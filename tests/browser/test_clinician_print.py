@@ -14,7 +14,6 @@ from pypdf import PdfReader
 
 from intake.demo import fake_answers
 from intake.questionnaire.twitching import QUESTIONNAIRE
-
 from tests.answers import MARIA
 from tests.browser.conftest import ARTIFACTS, DESKTOP, sign_in
 from tests.conftest import make_clinician, make_submission
