@@ -51,6 +51,12 @@ class WholeNumberField(StringField):
         except ValueError:
             raise ValueError(_l("Enter a whole number, like 3")) from None
 
+    def _value(self) -> str:
+        # What was typed ("6.5", "two"), not the number it failed to become (nothing).
+        if self.raw_data:
+            return self.raw_data[0]
+        return "" if self.data is None else str(self.data)
+
 
 class DateBoxesField(Field):
     """A date as three boxes, `<name>-month`, `-day` and `-year`, in the order US patients

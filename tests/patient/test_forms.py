@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -271,6 +272,20 @@ def test_a_wrong_date_of_birth_keeps_what_was_typed_and_links_to_the_box_to_fix(
     # Month, day, year: the order US patients write a date in (USWDS "memorable date").
     boxes = [page.index(f'name="about.birth_date-{part}"') for part in ("month", "day", "year")]
     assert boxes == sorted(boxes)
+
+
+@pytest.mark.parametrize("typed", ["6.5", "about seven", "25"])
+def test_a_number_that_is_not_taken_is_given_back_as_typed(patient, typed):
+    """Found on a phone: "6.5" hours of sleep came back as an empty box (only a number out
+    of range was kept)."""
+    patient.start()
+    patient.complete_all_steps()
+    daily = {**COMPLETE_FORM["daily_life"], "stress.sleep_hours": typed}
+    response = patient.answer("daily_life", daily)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and 'href="#stress.sleep_hours"' in page
+    box = re.search(r'<input id="stress\.sleep_hours" [^>]*>', page).group(0)
+    assert f'value="{typed}"' in box
 
 
 def test_a_date_of_birth_in_the_future_links_its_error_to_the_year_box(patient):
