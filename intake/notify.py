@@ -1,8 +1,10 @@
 """Emails, never with health data: to the clinic when a submission arrives (reference,
 safety tier, a link; to NOTIFY_EMAIL), and alerts (to ALERT_EMAIL) when an unsent form
 first reaches urgent or emergency, or a patient asks the clinic to call them today; and
-to a patient who asks, the confirmation (send_in_background). Sent after the submission is committed, from a background thread, so
-a slow or broken mail server can neither lose nor delay a patient's submission.
+to a patient who asks, their resume link or confirmation. The clinic's are sent after the
+submission is committed, from a background thread, so a slow or broken mail server can
+neither lose nor delay a patient's submission; the patient's own are sent while they wait
+(send_now), so that the page says whether they went.
 """
 
 from __future__ import annotations
@@ -98,18 +100,21 @@ def send(message: EmailMessage, config) -> None:
         smtp.send_message(message)
 
 
-def _send_quietly(app: Flask, message: EmailMessage) -> None:
+def _send_quietly(app: Flask, message: EmailMessage) -> bool:
     try:
         send(message, app.config)
     except (OSError, smtplib.SMTPException) as error:
-        # The reference only: the submission itself is safe in the database.
+        # The subject only: what the message carries is safe in the database.
         app.logger.error("email not sent (%s): %s", type(error).__name__, message["Subject"])
+        return False
+    return True
 
 
-def send_in_background(message: EmailMessage) -> None:
-    """Send one message now, on a thread: the page that asked for it does not wait."""
-    app = current_app._get_current_object()
-    threading.Thread(target=_send_quietly, args=(app, message), daemon=True).start()
+def send_now(message: EmailMessage) -> bool:
+    """Send one message while the patient waits (at most MAIL_TIMEOUT seconds); whether it
+    went. For what the patient asked for and must not be told went when it did not: their
+    resume link, shown only once, and their confirmation."""
+    return _send_quietly(current_app._get_current_object(), message)
 
 
 def _link(notice: Notice) -> str:

@@ -556,7 +556,11 @@ def email_confirmation():
     if not ButtonForm().validate_on_submit() or not address or not _email_copy_offer(found):
         return redirect(url_for("patient.done"))
     speak_to(found.answers)
-    notify.send_in_background(confirmation_email(found, address))
+    if not notify.send_now(confirmation_email(found, address)):
+        flash(
+            _("We could not send the email just now. Please try again in a few minutes, or print this page.")
+        )
+        return redirect(url_for("patient.done"))
     session["confirmation_emailed"] = found.public_id
     flash(_("We sent this confirmation to %(address)s.", address=masked_email(address)))
     return redirect(url_for("patient.done"))
@@ -621,6 +625,10 @@ def saved():
     draft = require_draft()
     token = kept_for(WAITING_LINK, draft, take=True)
     link = external_url_for("patient.resume", token=token) if token else None
+    return _render_saved(draft, link)
+
+
+def _render_saved(draft: Submission, link: str | None, problem: str | None = None):
     email = masked_email(draft.answers.get("about.email") or "")
     if link and email:  # kept for "Email me this link", which may be asked once
         keep_for(EMAILABLE_LINK, draft, link)
@@ -633,6 +641,7 @@ def saved():
         expires=draft.expires_at,
         continue_url=page_url(draft.current_step),
         email_to=email if (link or kiosk.on()) else None,
+        problem=problem,
     )
 
 
@@ -646,12 +655,20 @@ def email_link():
     if link is None and kiosk.on() and address:  # never shown on the tablet: a fresh one
         link = external_url_for("patient.resume", token=_fresh_resume_token(draft))
     if ButtonForm().validate_on_submit() and link and address:
-        notify.send_in_background(resume_link_email(link, address, draft.expires_at))
+        if not notify.send_now(resume_link_email(link, address, draft.expires_at)):
+            # The link is shown again, and may be emailed again: it must not be lost here.
+            return _render_saved(draft, link, _email_failed())
         sent = _("We emailed the link to %(address)s.", address=masked_email(address))
         if kiosk.on():  # the patient is leaving the tablet
             return kiosk.hand_back(sent + " " + _("Please give the tablet back at the reception desk."))
         flash(sent)
     return redirect(page_url(draft.current_step))
+
+
+def _email_failed() -> str:
+    if kiosk.on():  # the link is never on a shared tablet's screen
+        return _("We could not send the email just now. Try again, or ask at the reception desk.")
+    return _("We could not send the email just now. Copy the link below, or try again.")
 
 
 @bp.get("/resume/<token>")

@@ -5,6 +5,8 @@ reachable afterwards. Off by default."""
 
 from __future__ import annotations
 
+import socket
+
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -55,7 +57,7 @@ def test_the_resume_link_is_never_on_screen_and_can_only_be_emailed(kiosk_app, t
     from intake import notify
 
     sent = []
-    monkeypatch.setattr(notify, "send_in_background", sent.append)
+    monkeypatch.setattr(notify, "send", lambda message, _config: sent.append(message))
     tablet.start()
     tablet.answer("safety")
     tablet.answer("about")
@@ -69,6 +71,22 @@ def test_the_resume_link_is_never_on_screen_and_can_only_be_emailed(kiosk_app, t
     assert message["To"] == "ana@example.com" and "/resume/" in message.get_content()
     assert "We emailed the link to a…@example.com." in tablet.client.get("/").get_data(as_text=True)
     _gone(tablet)
+
+
+def test_a_failed_email_on_the_tablet_keeps_the_link_off_screen_and_offers_it_again(kiosk_app, tablet):
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        kiosk_app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=probe.getsockname()[1], MAIL_TIMEOUT=2)
+    tablet.start()
+    tablet.answer("safety")
+    tablet.answer("about")
+    tablet.post("/later", {}, token_from="/step/twitching")
+    tablet.client.get("/saved")
+    response = tablet.post("/saved/email", {}, token_from="/saved")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "/resume/" not in page
+    assert "We could not send the email just now. Try again, or ask at the reception desk." in page
+    assert "Email me this link" in page
 
 
 def test_without_an_email_address_the_saved_page_says_how_to_get_the_link(tablet):

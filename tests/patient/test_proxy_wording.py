@@ -87,7 +87,7 @@ def test_after_sending_the_advice_to_see_a_doctor_is_about_the_patient(patient, 
     from intake import notify
 
     sent = []
-    monkeypatch.setattr(notify, "send_in_background", sent.append)
+    monkeypatch.setattr(notify, "send", lambda message, _config: sent.append(message))
     _start(patient, "carer", until=None)
     assert patient.submit().status_code == 302
     advice = "Only a doctor who examines the person you care for can tell what is causing their twitching."

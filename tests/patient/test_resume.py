@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import socket
 from datetime import timedelta
 
 import time_machine
@@ -121,7 +122,7 @@ def test_the_patient_may_have_the_resume_link_emailed_once_to_their_own_address(
     from intake import notify
 
     sent = []
-    monkeypatch.setattr(notify, "send_in_background", sent.append)
+    monkeypatch.setattr(notify, "send", lambda message, _config: sent.append(message))
     patient.start()
     patient.answer("safety")
     link = save_for_later(patient, data={**COMPLETE_FORM["about"]})
@@ -141,6 +142,34 @@ def test_the_patient_may_have_the_resume_link_emailed_once_to_their_own_address(
     )
     patient.post("/saved/email", {}, token_from="/step/about")
     assert len(sent) == 1, "once per link shown"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_a_resume_link_whose_email_fails_is_shown_again_and_may_be_sent_again(app, patient, monkeypatch):
+    """Found by a walk-through: "We emailed the link" came while the mail server refused it,
+    and the page that showed the link once could not show it again."""
+    from intake import notify
+
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=_free_port(), MAIL_TIMEOUT=2)  # nobody listens
+    patient.start()
+    patient.answer("safety")
+    link = save_for_later(patient, data={**COMPLETE_FORM["about"]})
+    response = patient.post("/saved/email", {}, token_from="/step/about")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "We emailed" not in page
+    assert "<title>Error: Your answers are saved" in page
+    assert "We could not send the email just now. Copy the link below, or try again." in page
+    assert f'value="http://localhost{link}"' in page and "Email me this link" in page
+    sent = []
+    monkeypatch.setattr(notify, "send", lambda message, _config: sent.append(message))
+    response = patient.post("/saved/email", {}, token_from="/step/about")
+    assert response.status_code == 302 and len(sent) == 1
+    assert f"http://localhost{link}" in sent[0].get_content()
 
 
 def test_no_email_is_offered_without_an_address(patient):

@@ -4,6 +4,7 @@ the appointment times asked for, and the phone for those who would rather call."
 
 from __future__ import annotations
 
+import socket
 from datetime import datetime, timezone
 
 import pytest
@@ -59,7 +60,7 @@ def test_the_patient_may_have_the_confirmation_emailed_once_without_their_answer
     from intake import notify
 
     sent = []
-    monkeypatch.setattr(notify, "send_in_background", sent.append)
+    monkeypatch.setattr(notify, "send", lambda message, _config: sent.append(message))
     _sent(patient)
     page = patient.client.get("/done").get_data(as_text=True)
     assert "Email me this confirmation" in page and "To a…@example.com" in page
@@ -77,6 +78,20 @@ def test_the_patient_may_have_the_confirmation_emailed_once_without_their_answer
     assert "Email me this confirmation" not in page, "once"
     patient.post("/done/email", {}, token_from="/done")
     assert len(sent) == 1
+
+
+def test_a_confirmation_whose_email_fails_says_so_and_stays_on_offer(app, patient):
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=probe.getsockname()[1], MAIL_TIMEOUT=2)
+    _sent(patient)
+    patient.post("/done/email", {}, token_from="/done")
+    page = patient.client.get("/done").get_data(as_text=True)
+    assert "We sent this confirmation" not in page
+    assert (
+        "We could not send the email just now. Please try again in a few minutes, or print this page." in page
+    )
+    assert "Email me this confirmation" in page
 
 
 def test_no_email_copy_is_offered_without_an_address(patient):
