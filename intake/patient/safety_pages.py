@@ -74,9 +74,13 @@ def _opening_hours() -> dict:
     config, now = current_app.config, utcnow()
     openings = current_app.extensions[opening_hours.EXTENSION]
     zone = config["CLINIC_TIMEZONE"]
+    next_opening = opening_hours.next_opening(openings, now, zone)
     return {
         "open": opening_hours.is_open(openings, now, zone),
-        "next": opening_hours.next_opening(openings, now, zone),
+        "next": next_opening,
+        # Early on an opening day: "today at 8:30 AM", not that day's full date.
+        "today": next_opening is not None
+        and next_opening.date() == now.astimezone(next_opening.tzinfo).date(),
     }
 
 

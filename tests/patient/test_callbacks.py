@@ -16,6 +16,7 @@ from tests.conftest import Patient, all_submissions
 
 FRIDAY_MORNING = datetime(2026, 12, 4, 15, 0, tzinfo=timezone.utc)  # 10:00 in New York
 FRIDAY_NIGHT = datetime(2026, 12, 5, 2, 0, tzinfo=timezone.utc)  # 21:00 in New York
+MONDAY_EARLY = datetime(2026, 12, 7, 12, 12, tzinfo=timezone.utc)  # 7:12 in New York, opens 8:30
 
 
 @pytest.fixture
@@ -48,6 +49,17 @@ def test_the_urgent_page_says_when_the_clinic_is_closed_and_when_it_opens(app, a
     assert "The clinic is open now." in patient.client.get("/urgent?after=safety").get_data(as_text=True)
 
 
+def test_before_opening_on_an_opening_day_it_says_today_not_the_date(app, at):
+    """Found by a walk-through: at 7:12 on Monday it said "at 8:30 AM on Monday, December 7"."""
+    patient = _urgent_patient(app)
+    at(MONDAY_EARLY)
+    page = patient.client.get("/urgent?after=safety").get_data(as_text=True)
+    assert "It opens again today at 8:30\u202fAM." in page and "December 7" not in page
+    patient.post("/callback?page=urgent&after=safety", {"phone": "(212) 555-0199"}, token_from="/urgent")
+    page = patient.client.get("/urgent?after=safety").get_data(as_text=True)
+    assert "The clinic will call you when it opens, today at 8:30\u202fAM." in page
+
+
 def test_a_callback_is_stored_sealed_and_the_page_confirms_it(app, at):
     at(FRIDAY_NIGHT)
     patient = _urgent_patient(app)
@@ -74,6 +86,12 @@ def test_a_mistyped_number_keeps_what_was_typed_with_a_clear_message(app):
     page = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "Enter a phone number, like (212) 555-0123" in page and 'value="mornings"' in page
+    # Said at the top, where focus goes: on a phone the form is screens below the advice.
+    assert "<title>Error: Talk to a doctor today" in page
+    summary = page.index('id="error-summary"')
+    assert (
+        summary < page.index("<h1>") and '<a href="#phone">' in page[summary : page.index("</div>", summary)]
+    )
     with app.app_context():
         assert db.session.scalars(select(CallbackRequest)).all() == []
 

@@ -6,7 +6,6 @@ reachable afterwards. Off by default."""
 from __future__ import annotations
 
 import socket
-
 from datetime import datetime, timedelta, timezone
 
 import pytest
