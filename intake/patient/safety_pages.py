@@ -13,6 +13,7 @@ from intake.models import Submission, utcnow
 from intake.patient import callbacks, opening_hours, submissions
 from intake.patient.forms import CallbackForm
 from intake.patient.views import WAITING_LINK, bp, kept_for, no_draft, page_url, require_draft
+from intake.patient.wording import speak_to
 from intake.questionnaire import drafts
 from intake.questionnaire.safety import Advice, Flag
 from intake.questionnaire.schema import REVIEW
@@ -49,6 +50,7 @@ def emergency():
     flags = _flags(draft, Advice.EMERGENCY)
     if not flags:
         return redirect(page_url(draft.current_step))
+    speak_to(draft.answers)
     return render_template(
         "patient/emergency.html",
         form=ButtonForm(),
@@ -88,6 +90,7 @@ def _callback_page(draft: Submission, advice: Advice, form: CallbackForm, status
     template = {Advice.URGENT: "patient/urgent.html", Advice.SUPPORT: "patient/support.html"}[advice]
     if not form.is_submitted():
         form.phone.data = draft.answers.get("about.phone")
+    speak_to(draft.answers)
     page = render_template(
         template,
         form=ButtonForm(),

@@ -23,7 +23,9 @@ def speak_to(answers: Mapping[str, Any]) -> str:
     return g.respondent
 
 
-def ask(text: str) -> Markup:
-    """`text` worded for this request's respondent, in the patient's language. Markup, as
-    Jinja's own `_` returns: the questionnaire's texts and their translations are ours."""
-    return Markup(gettext(worded(text, g.get("respondent", PATIENT))))  # nosec B704 # our own texts
+def ask(text: str, **values: Any) -> Markup:
+    """`text` worded for this request's respondent, in the patient's language, with
+    `values` put in its placeholders (escaped: Markup's % escapes them, as Jinja's `_`
+    does). Markup, as `_` returns: the questionnaire's texts and their translations are ours."""
+    wording = Markup(gettext(worded(text, g.get("respondent", PATIENT))))  # nosec B704 # our own texts
+    return wording % values if values else wording

@@ -580,8 +580,55 @@ ASKS_THE_RESPONDENT = frozenset(
     }
 )
 
+# The advice pages, where a wrong "you" tells a parent to look after themselves: the 911
+# page (what to do, who may go on) and the support page after thoughts of self-harm
+# (988 also helps people worried about someone else: 988lifeline.org).
+_ADVICE_ROWS: tuple[tuple[str, str, str], ...] = (
+    (
+        "Note the time the signs began, and tell the people who help you.",
+        N_("Note the time the signs began, and tell the people who help your child."),
+        N_("Note the time the signs began, and tell the people who help the person you care for."),
+    ),
+    (
+        "Do not drive yourself. If you cannot call, ask someone near you to call for you.",
+        N_("Do not drive your child to the hospital yourself: wait for the ambulance."),
+        N_("Do not drive the person you care for to the hospital yourself: wait for the ambulance."),
+    ),
+    (
+        "You can finish this form later, once you are safe.",
+        N_("You can finish this form later, once your child is safe."),
+        N_("You can finish this form later, once the person you care for is safe."),
+    ),
+    (
+        "I have been checked, go on",
+        N_("My child has been checked, go on"),
+        N_("They have been checked, go on"),
+    ),
+    (
+        "Support is here for you",
+        N_("Support is here for you and your child"),
+        N_("Support is here for you and the person you care for"),
+    ),
+    (
+        "You can call or text %(line)s at any time, day or night, to talk to someone now. It is free and private.",
+        N_(
+            "You or your child can call or text %(line)s at any time, day or night, to talk to someone now. "
+            "It is free and private, and it also helps people who are worried about someone else."
+        ),
+        N_(
+            "You or the person you care for can call or text %(line)s at any time, day or night, to talk to "
+            "someone now. It is free and private, and it also helps people who are worried about someone else."
+        ),
+    ),
+    (
+        "If you might act on these thoughts now, or you are in danger, call %(number)s.",
+        N_("If your child might act on these thoughts now, or is in danger, call %(number)s."),
+        N_("If the person you care for might act on these thoughts now, or is in danger, call %(number)s."),
+    ),
+)
+
 PROXY_WORDING: dict[str, dict[str, str]] = {
-    patient: {PARENT: parent, CARER: carer} for patient, parent, carer in _ROWS
+    patient: {PARENT: parent, CARER: carer} for patient, parent, carer in _ROWS + _ADVICE_ROWS
 }
 
 

@@ -96,3 +96,40 @@ def test_after_sending_the_advice_to_see_a_doctor_is_about_the_patient(patient, 
     patient.post("/done/email", {}, token_from="/done")
     [message] = sent
     assert advice in message.get_content()
+
+
+def test_the_911_page_tells_a_parent_what_to_do_for_their_child(patient):
+    """Found by walk-throughs: a parent read "Do not drive yourself", "once you are safe" and
+    "I have been checked, go on". Emergency transport for stroke signs: AHA/ASA 2019
+    guidelines (call 911 rather than driving to hospital)."""
+    _start(patient, "parent", until="safety")
+    response = patient.answer("safety", {"safety.signs": ["face_droop"]})
+    page = _page(patient, response.location)
+    assert "Do not drive your child to the hospital yourself: wait for the ambulance." in page
+    assert "once your child is safe" in page and "My child has been checked, go on" in page
+    for to_the_patient in ("Do not drive yourself", "once you are safe", "I have been checked"):
+        assert to_the_patient not in page, to_the_patient
+
+
+def test_the_911_page_keeps_you_for_a_patient_and_words_a_carer_s_in_spanish(app):
+    own = Patient(app.test_client())
+    _start(own, "patient", until="safety")
+    page = _page(own, own.answer("safety", {"safety.signs": ["face_droop"]}).location)
+    assert "Do not drive yourself." in page and "I have been checked, go on" in page
+    carer = Patient(app.test_client())
+    _start(carer, "carer", until="safety", **{"consent.language": "es"})
+    page = _page(carer, carer.answer("safety", {"safety.signs": ["face_droop"]}).location)
+    assert "No lleve usted a la persona que cuida al hospital: espere a la ambulancia." in page
+    assert "Ya revisaron a la persona que cuido, quiero seguir" in page
+
+
+def test_the_support_page_speaks_to_a_carer_about_the_person_they_care_for(patient):
+    """PHQ-9 item 9 answered by a carer is about the patient's thoughts; 988 also takes calls
+    from people worried about someone else (988lifeline.org)."""
+    _start(patient, "carer", until="stress")
+    response = patient.answer("stress", {**COMPLETE_FORM["stress"], "stress.phq9.9": "2"})
+    page = _page(patient, response.location)
+    assert '<h1 id="support-title">Support is here for you and the person you care for</h1>' in page
+    assert "If the person you care for might act on these thoughts now, or is in danger, call 911." in page
+    assert "also helps people who are worried about someone else" in page and 'href="tel:988"' in page
+    assert "If you might act on these thoughts now" not in page
