@@ -343,6 +343,12 @@ def _at_most(characters: int) -> Length:
     return Length(max=characters, message=_l("Use %(max)d characters or fewer"))
 
 
+def _line_breaks_as_counted(value: Any) -> Any:
+    """A browser posts each line break of a text box as CR LF, two characters, while its
+    counter and `maxlength` count one: counted here as the patient saw them."""
+    return value.replace("\r\n", "\n") if isinstance(value, str) else value
+
+
 def _field_for(item: Item) -> Field:
     label = _l(item.text)
     choices = [(code, text) for code, text, _exclusive in choices_of(item)]
@@ -352,7 +358,9 @@ def _field_for(item: Item) -> Field:
         ItemType.BOOLEAN: lambda: RadioField(label, choices=choices, validate_choice=False),
         ItemType.CONSENT: lambda: BooleanField(label),
         ItemType.TEXT: lambda: StringField(label, [Optional(), _at_most(item.max_length or 200)]),
-        ItemType.LONG_TEXT: lambda: TextAreaField(label, [Optional(), _at_most(item.max_length or 2000)]),
+        ItemType.LONG_TEXT: lambda: TextAreaField(
+            label, [Optional(), _at_most(item.max_length or 2000)], filters=[_line_breaks_as_counted]
+        ),
         ItemType.EMAIL: lambda: StringField(
             label,
             [

@@ -288,6 +288,15 @@ def test_a_number_that_is_not_taken_is_given_back_as_typed(patient, typed):
     assert f'value="{typed}"' in box
 
 
+def test_line_breaks_count_once_as_the_box_s_counter_counts_them(app):
+    """Found on a phone: a 2,000-character list with line breaks showed "0 characters left"
+    and was refused, as the browser posts each break as CR LF."""
+    lines = "\r\n".join(["x" * 99] * 20)  # 1,980 + 19 breaks: 1,999 as counted, 2,018 as posted
+    valid, errors, answers = validate(app, "treatments", {"history.medicines": lines})
+    assert valid, errors
+    assert answers["history.medicines"] == "\n".join(["x" * 99] * 20)
+
+
 def test_a_date_of_birth_in_the_future_links_its_error_to_the_year_box(patient):
     patient.start()
     patient.answer("safety")
