@@ -47,6 +47,7 @@ EXPECTED: dict[tuple[str, str], tuple] = {
     ("GET", "/step/<step_id>"): (M, 200, 200, M, M, M, M, M),
     ("POST", "/step/<step_id>"): (404, 422, 422, 404, 404, 404, 404, 404),
     ("GET", "/review"): (404, M, M, 404, 404, 404, 404, 404),
+    ("GET", "/submit"): (M, M, M, M, M, M, M, M),  # the review page (or its 404) at once
     ("POST", "/submit"): (404, M, M, 404, 404, 404, 404, 404),
     ("GET", "/done"): (404, 404, 404, 404, 404, 404, 404, 404),
     ("GET", "/done/answers"): (404, 404, 404, 404, 404, 404, 404, 404),

@@ -442,6 +442,13 @@ def render_review(draft: Submission, form: ConfirmForm, error: str | None = None
     )
 
 
+@bp.get("/submit")
+def submit_page():
+    """/submit is where a refused send leaves the address bar: reopened (a restored tab, a
+    reload after the browser's warning), it is the review page, or the confirmation."""
+    return redirect(url_for("patient.review"))
+
+
 @bp.post("/submit")
 def submit():
     draft = current_draft()

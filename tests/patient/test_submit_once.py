@@ -101,6 +101,18 @@ def test_it_needs_the_truth_box_before_sending(app, patient):
     assert all_submissions(app)[0].status == Status.DRAFT
 
 
+def test_the_address_a_refused_send_leaves_opens_the_review_or_the_confirmation(app, patient):
+    """Found by a walk-through: reopening /submit (a restored tab) gave a 405 dead end."""
+    patient.complete_all_steps()
+    refused = patient.post("/submit", {}, token_from="/review")
+    assert refused.status_code == 422
+    reopened = patient.client.get("/submit", follow_redirects=True)
+    assert reopened.status_code == 200 and reopened.request.path == "/review"
+    patient.submit()
+    reopened = patient.client.get("/submit", follow_redirects=True)
+    assert reopened.status_code == 200 and "You already sent" in reopened.get_data(as_text=True)
+
+
 def test_it_sends_an_incomplete_draft_back_to_the_missing_step(app, patient):
     patient.start()
     patient.answer("safety")
