@@ -196,12 +196,26 @@
     start();
   }
 
+  // An error summary's link focuses its box with the question and its message in view
+  // (GOV.UK's error summary does the same): the browser's own jump to the box put it at
+  // the very top of the screen, its label and the error above it, out of sight.
+  function summaryLinks(summary) {
+    summary.addEventListener("click", function (event) {
+      var link = event.target.closest("a[href^='#']");
+      var box = link && document.getElementById(decodeURIComponent(link.hash.slice(1)));
+      if (!box) return;
+      event.preventDefault();
+      (box.closest(".question") || box).scrollIntoView();
+      box.focus({ preventScroll: true });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     kioskIdle();
     copyButtons();
     document.querySelectorAll("[data-face-picker]").forEach(facePicker);
     var summary = document.getElementById("error-summary");
-    if (summary) summary.focus();
+    if (summary) { summary.focus(); summaryLinks(summary); }
     document.addEventListener("change", function (event) { exclusiveChoices(event); refreshConditionals(); });
     refreshConditionals();
     counters();

@@ -83,6 +83,23 @@ def test_it_moves_focus_to_the_error_summary_and_links_to_fields(server, page):
     assert page.input_value(css_id("about.first_name")) == "Ana"
     page.click('.error-summary a[href="#about.email"]')
     assert page.evaluate("document.activeElement.id") == "about.email"
+    # Its question and message in view, not scrolled off above the box (GOV.UK's pattern).
+    question_top = page.evaluate(
+        "document.getElementById('about.email').closest('.question').getBoundingClientRect().top"
+    )
+    assert 0 <= question_top < 5, question_top
+
+
+def test_the_focused_language_button_is_dark_on_yellow(server, page):
+    """Found by a keyboard walk: focused, the header's "Español" was white on yellow (1.4:1)."""
+    page.goto(server.url + "/")
+    page.keyboard.press("Tab")  # the skip link
+    while not page.evaluate("document.activeElement.matches('.language-switch .button')"):
+        page.keyboard.press("Tab")
+    colours = page.evaluate(
+        "[getComputedStyle(document.activeElement).color, getComputedStyle(document.activeElement).backgroundColor]"
+    )
+    assert colours == ["rgb(11, 12, 12)", "rgb(255, 221, 0)"], colours
 
 
 def test_it_stops_on_the_emergency_page(server, page):
