@@ -251,7 +251,7 @@ def test_it_keeps_the_language_on_resume(app):
         "/\\evil.example",
         "http:/step/about",
         "step/about",
-        "/submit",  # a POST-only address: a GET there would fail
+        "/later",  # a POST-only address: a GET there would fail
         "/nowhere",
     ],
 )

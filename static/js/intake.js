@@ -71,12 +71,17 @@
   function counters() {
     document.querySelectorAll("[data-counter-for]").forEach(function (counter) {
       var area = document.getElementById(counter.getAttribute("data-counter-for"));
-      var max = parseInt(area.getAttribute("maxlength"), 10);
+      var max = parseInt(area.getAttribute("data-max-length"), 10);
       var spoken = document.createElement("p");
       var pause;
+      var say = function (name, count) {
+        counter.classList.toggle("over", name === "data-over");
+        return count === 1 ? counter.getAttribute(name + "-one") : counter.getAttribute(name).replace("{n}", count);
+      };
+      // Line breaks count once, as the server counts them (forms.py).
       var left = function () {
-        var count = max - area.value.length;
-        return count === 1 ? counter.getAttribute("data-left-one") : counter.getAttribute("data-left").replace("{n}", count);
+        var count = max - area.value.replace(/\r\n/g, "\n").length;
+        return count < 0 ? say("data-over", -count) : say("data-left", count);
       };
       spoken.className = "visually-hidden";
       spoken.setAttribute("aria-live", "polite");

@@ -13,7 +13,7 @@ from tests.browser.driver import STEPS, click_and_wait, fill_with_mouse
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 AXE = Axe()
 # Mistakes a person can make in the browser (the page's script already prevents some,
-# such as ticking "None of these" with a sign; maxlength stops over-long text).
+# such as ticking "None of these" with a sign; maxlength stops over-long one-line text).
 MISTAKES = {
     "safety": {},
     "about": {"about.email": "x", "about.birth_date": "2999-01-01"},

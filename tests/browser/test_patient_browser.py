@@ -217,6 +217,13 @@ def test_a_text_box_says_how_many_characters_are_left_and_tells_screen_readers_o
     expect(spoken).to_have_text("1995 characters left")  # after a pause of a second
     page.fill(css_id("visit.goals"), "x" * 1999)
     assert counter.text_content() == "1 character left"
+    # A long paste is not cut off (a walk-through lost 1,040 characters of a list that way):
+    # the counter says how many are too many, and the server refuses it with the text kept.
+    page.fill(css_id("visit.goals"), "x" * 2003)
+    assert counter.text_content() == "3 characters too many"
+    click_and_wait(page, "button[value=next]")
+    assert page.input_value(css_id("visit.goals")) == "x" * 2003
+    assert "Use 2000 characters or fewer" in page.locator("#error-summary").text_content()
 
 
 def test_the_resume_link_copies_with_one_tap(server, browser):
