@@ -290,7 +290,7 @@ def _after_save(step: Step, action: str, language: str | None, form: StepForm, s
             return render_step(step, form, answers), 422
         return redirect(page_url(step.id, keep_return=True))
     if request.args.get("return") == REVIEW:  # a page opened from the review goes back there
-        return redirect(url_for("patient.review"))
+        return redirect(_review_at(step))
     return redirect(page_url(QUESTIONNAIRE.previous_page(step)))
 
 
@@ -327,8 +327,13 @@ def _advice_first(step: Step, advice: Advice, action: str):
 
 def _going_to(step: Step, answers: dict) -> str:
     if request.args.get("return") == REVIEW and QUESTIONNAIRE.first_incomplete_step(answers) is None:
-        return url_for("patient.review")
+        return _review_at(step)
     return page_url(QUESTIONNAIRE.next_page(step))
+
+
+def _review_at(step: Step) -> str:
+    """The review page at the section just changed, not at its top ~100 rows away."""
+    return url_for("patient.review", _anchor=f"review-{step.id}")
 
 
 def _return_args() -> dict:

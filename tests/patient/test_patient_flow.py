@@ -127,7 +127,9 @@ def test_it_shows_the_no_diagnosis_footer_on_every_page(patient):
 def test_it_returns_to_review_after_a_change(patient):
     patient.complete_all_steps()
     response = patient.answer("about", query="?return=review")
-    assert response.location.endswith("/review")
+    # At the section just changed: from the top, ~100 rows away, the patient lost their place.
+    assert response.location.endswith("/review#review-about")
+    assert 'id="review-about"' in patient.client.get("/review").get_data(as_text=True)
 
 
 def test_it_remembers_the_language_choice_on_the_draft(app, patient):
@@ -225,5 +227,7 @@ def test_a_page_opened_from_the_review_leads_back_to_it_and_says_so(patient):
     page = patient.client.get("/step/history?return=review").get_data(as_text=True)
     assert ">Save and go back to review</button>" in page and ">Back to review</button>" in page
     assert "Save and continue" not in page
-    assert patient.answer("history", action="back", query="?return=review").location.endswith("/review")
+    assert patient.answer("history", action="back", query="?return=review").location.endswith(
+        "/review#review-history"
+    )
     assert patient.answer("history", action="back").location.endswith("/step/course"), "else the page before"
