@@ -89,6 +89,7 @@ EXPECTED: dict[tuple[str, str], tuple] = {
     ("GET", "/clinic/password"): (L, L, L, 200, L, L, 200, L),
     ("POST", "/clinic/password"): (L, L, L, 422, L, L, 422, L),
     ("GET", "/clinic/keepalive"): (L, L, L, 204, L, L, 204, L),
+    ("GET", "/clinic/session-left"): (L, L, L, 200, L, L, 200, L),
     # --- health data: signed-in clinicians only
     ("GET", "/clinic/"): (L, L, L, 200, L, L, 200, L),
     ("POST", "/clinic/"): (L, L, L, M, L, L, M, L),

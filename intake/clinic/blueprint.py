@@ -38,6 +38,8 @@ PUBLIC = frozenset({"clinician.login"})
 # The second step of signing in, reached before the session is signed in: these views
 # find the account waiting for its second factor themselves (second_factor.py).
 SECOND_STEP = frozenset({"clinician.second_factor", "clinician.second_factor_setup"})
+# Asked by a page's own timer, not by the clinician: it does not move the idle clock.
+NOT_ACTIVITY = frozenset({"clinician.session_left"})
 # Where a clinician who must change their password may still go.
 BEFORE_NEW_PASSWORD = frozenset({"clinician.change_password", "clinician.logout"})
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -71,7 +73,8 @@ def require_clinician():
         # Signed in without the second factor this account now needs (its role or the
         # policy changed, or a session was made some other way): start again.
         return _sign_out("no second factor", "Sign in again with your second factor.")
-    accounts.touch_session()
+    if request.endpoint not in NOT_ACTIVITY:
+        accounts.touch_session()
     if current_user.must_change_password and request.endpoint not in BEFORE_NEW_PASSWORD:
         return redirect(url_for("clinician.change_password"))
     return None
@@ -92,7 +95,8 @@ def _sign_out(reason: str, message: str):
 def _expiry_message(reason: str) -> str:
     if reason == "idle":
         minutes = current_app.config["CLINICIAN_IDLE_MINUTES"]
-        return f"You were signed out after {minutes} minutes without activity. Sign in again."
+        unit = "minute" if minutes == 1 else "minutes"
+        return f"You were signed out after {minutes} {unit} without activity. Sign in again."
     return "Your session reached its time limit. Sign in again."
 
 

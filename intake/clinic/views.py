@@ -9,6 +9,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    jsonify,
     redirect,
     render_template,
     request,
@@ -153,6 +154,17 @@ def change_password():
             return redirect(url_for("clinician.dashboard"))
     status = 422 if request.method == "POST" else 200
     return render_template("clinician/password.html", form=form), status
+
+
+@bp.get("/session-left")
+def session_left():
+    """Asked by clinic.js when a page's own idle timer runs out, in place of reloading:
+    how long this session has left, which other tabs' activity may have moved on. Not
+    activity itself (the gate does not stamp it), so idle tabs cannot keep one another
+    signed in, and no page view is audited. An expired session is signed out by the gate."""
+    response = jsonify(seconds_left=accounts.idle_seconds_left())
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.get("/keepalive")

@@ -23,30 +23,51 @@
     return tag ? tag.getAttribute("content") : null;
   }
 
+  // The idle sign-out across tabs: the session's idle clock is the server's, moved by any
+  // tab. When this page's own timer runs out it asks the server how long is left (a
+  // question that is not activity) rather than reloading: a reload counted as activity,
+  // so two idle tabs kept each other signed in, each writing a "viewed" row.
   document.addEventListener("DOMContentLoaded", function () {
     var idleSeconds = parseInt(meta("clinic-idle-seconds"), 10);
     var keepalive = meta("clinic-keepalive");
+    var sessionLeft = meta("clinic-session-left");
+    var idleLimit = parseInt(meta("clinic-idle-limit"), 10);
     var warning = document.getElementById("idle-warning");
-    if (!idleSeconds || !keepalive || !warning) return;
+    if (!idleSeconds || !keepalive || !sessionLeft || !warning) return;
 
-    var warnTimer, signOutTimer;
-    function schedule() {
-      clearTimeout(warnTimer);
-      clearTimeout(signOutTimer);
+    var timer;
+    // Signed out (the server said so, or cannot be asked): reloading takes the page off screen.
+    function signedOut() { window.location.reload(); }
+    function after(seconds, then) {
+      clearTimeout(timer);
+      timer = setTimeout(then, Math.max(seconds, 1) * 1000);
+    }
+    function schedule(secondsLeft) {
       warning.hidden = true;
-      warnTimer = setTimeout(function () {
-        warning.hidden = false;
-        warning.querySelector("button").focus();
-      }, Math.max(idleSeconds - 60, 1) * 1000);
-      // Reloading lets the server sign the clinician out and take the summary off screen.
-      signOutTimer = setTimeout(function () { window.location.reload(); }, (idleSeconds + 2) * 1000);
+      after(secondsLeft - 60, check);
+    }
+    function check() {
+      fetch(sessionLeft, { credentials: "same-origin", cache: "no-store", headers: { Accept: "application/json" } })
+        .then(function (response) {
+          // An expired session is signed out and sent to the sign-in page.
+          if (!response.ok || response.redirected) return signedOut();
+          return response.json().then(function (answer) {
+            var left = answer.seconds_left;
+            if (left > 60) return schedule(left);  // another tab was used meanwhile
+            if (warning.hidden) {
+              warning.hidden = false;
+              warning.querySelector("button").focus();
+            }
+            after(left + 2, check);
+          });
+        }, signedOut);
     }
 
     warning.querySelector("[data-stay-signed-in]").addEventListener("click", function () {
       fetch(keepalive, { credentials: "same-origin", cache: "no-store" }).then(function (response) {
-        if (response.ok) schedule(); else window.location.reload();
-      }, function () { window.location.reload(); });
+        if (response.ok) schedule(idleLimit); else signedOut();  // the whole limit again
+      }, signedOut);
     });
-    schedule();
+    schedule(idleSeconds);
   });
 })();

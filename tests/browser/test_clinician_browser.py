@@ -60,3 +60,46 @@ def test_it_sets_up_two_step_sign_in_in_the_browser(live_app, server, new_page):
     click_and_wait(page, "text=I have saved my codes")
     assert page.url.endswith("/clinic/"), "signed in"
     assert not blocked, blocked
+
+
+def test_two_idle_tabs_do_not_keep_each_other_signed_in(live_app, server, browser):
+    """Found by a review helper: each tab reloaded itself when its own timer ran out, the
+    reload counted as activity, and two tabs kept a session alive for hours, each reload
+    writing a "viewed" row. Automatic logoff: HIPAA 164.312(a)(2)(iii); checklist item 4.
+    The tabs' clocks and the server's move together, 17 minutes in 10-second steps."""
+    import re
+    from datetime import datetime, timezone
+
+    import time_machine
+    from sqlalchemy import func, select
+
+    from intake.extensions import db
+    from intake.models import AuditEvent
+    from tests.answers import MARIA
+    from tests.conftest import make_submission
+
+    def views() -> int:
+        with live_app.app_context():
+            return db.session.scalar(select(func.count()).where(AuditEvent.action == "submission.viewed"))
+
+    make_clinician(live_app, "dr.ana", display_name="Dr. Ana Ruiz")
+    summary = f"{server.url}/clinic/submissions/{make_submission(live_app, MARIA)}"
+    context = browser.new_context(viewport=DESKTOP)
+    context.clock.install()
+    first = context.new_page()
+    sign_in(first, server.url, live_app)
+    with time_machine.travel(datetime.now(timezone.utc), tick=True) as traveller:
+        first.goto(summary)
+        traveller.shift(40)
+        context.clock.run_for(40_000)
+        second = context.new_page()
+        second.goto(summary)  # the last activity
+        assert views() == 2
+        for _ in range(6 * 17):
+            traveller.shift(10)
+            context.clock.run_for(10_000)
+            first.wait_for_timeout(30)  # real time, for the tabs' questions to be answered
+        for tab in (first, second):
+            tab.wait_for_url(re.compile(r"/clinic/login(\?|$)"), timeout=5000)
+        assert views() == 2, "no page view was written while nobody was there"
+    context.close()

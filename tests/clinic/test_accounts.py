@@ -332,6 +332,26 @@ def test_it_signs_out_after_the_idle_timeout(app, client):
     assert [e.detail for e in _audit(app, "session.expired")] == ["idle"]
 
 
+def test_asking_how_long_is_left_is_not_activity_and_writes_no_audit_row(app, client):
+    """A page's own timer asks this instead of reloading: reloads counted as activity, so two
+    idle tabs kept a session signed in for hours (HIPAA 164.312(a)(2)(iii), automatic
+    logoff; checklist item 4), each writing a "viewed" row (review helper)."""
+    make_clinician(app)
+    with time_machine.travel(utcnow(), tick=False) as traveller:
+        Clinic(app, client).login()
+        rows = len(_audit(app))
+        traveller.shift(timedelta(minutes=10))
+        left = client.get("/clinic/session-left")
+        assert left.status_code == 200 and left.json == {"seconds_left": 300}
+        assert left.headers["Cache-Control"] == "no-store"
+        traveller.shift(timedelta(minutes=4))
+        assert client.get("/clinic/session-left").json == {"seconds_left": 60}, "the clock did not move"
+        traveller.shift(timedelta(minutes=1, seconds=1))
+        assert client.get("/clinic/session-left").location == "/clinic/login"
+        assert client.get("/clinic/").location.startswith("/clinic/login")
+    assert [e.action for e in _audit(app)][rows:] == ["session.expired"]
+
+
 def test_the_idle_clock_moves_in_steps_and_the_page_says_how_long_is_left(app, client):
     """An unchanged session is not signed and sent again with every page: the idle clock
     is stamped at most every SEEN_STEP_SECONDS, and each page tells its warning script
