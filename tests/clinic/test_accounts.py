@@ -220,6 +220,22 @@ def test_it_needs_the_current_password_to_change_it(app, client, clinician):
         assert accounts.password_is(db.session.scalar(select(Clinician)), CLINICIAN_PASSWORD)
 
 
+def test_a_passphrase_over_the_limit_is_refused_as_too_long_not_cut_in_one_box(app, client, clinician):
+    """The new-password box alone had maxlength=128: a pasted 145-character passphrase was cut
+    there and not in the other box, and the page said the two were not the same."""
+    page = client.get("/clinic/password").get_data(as_text=True)
+    assert "maxlength" not in page[page.index('<form method="post" action="/clinic/password"') :]
+    passphrase = "moss on the old stone wall by the river " * 4  # 160 characters
+    response = clinician.post(
+        "/clinic/password",
+        {"current": CLINICIAN_PASSWORD, "new": passphrase, "confirm": passphrase},
+        token_from="/clinic/password",
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and "Use at most 128 characters." in page
+    assert "not the same" not in page
+
+
 def test_it_signs_out_other_browsers_when_the_password_changes(app, client, clinician):
     other = Clinic(app, app.test_client())
     other.login()
