@@ -22,7 +22,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import Email, InputRequired, Length, Optional, Regexp, StopValidation
+from wtforms.validators import Email, InputRequired, Length, Optional, Regexp, StopValidation, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from intake.forms import SafeForm
@@ -31,6 +31,22 @@ from intake.questionnaire.schema import AskWhenUnder, Choice, Item, ItemType, Qu
 
 YES_NO = (("yes", _l("Yes")), ("no", _l("No")))
 PHONE_PATTERN = re.compile(r"^\+?[0-9 ()\-.]{7,30}$")
+
+
+def _with_area_code(_form, field) -> None:
+    """A number the clinic can call or text back: ten digits in the US (eleven with a
+    leading 1), or its country code after "+". "555-0134" passed the pattern and could not
+    be dialled. Only for what the pattern took: one message at a time."""
+    typed = (field.data or "").strip()
+    if not typed or not PHONE_PATTERN.match(typed):
+        return
+    digits = re.sub(r"\D", "", typed)
+    if typed.startswith("+"):
+        enough = 8 <= len(digits) <= 15  # E.164: at most 15 digits with the country code
+    else:
+        enough = len(digits) == 10 or (len(digits) == 11 and digits.startswith("1"))
+    if not enough:
+        raise ValidationError(_l("Include the area code, like (212) 555-0123"))
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -375,6 +391,7 @@ def _field_for(item: Item) -> Field:
                 Optional(),
                 _at_most(item.max_length or 30),
                 Regexp(PHONE_PATTERN, message=_l("Enter a phone number, like (212) 555-0123")),
+                _with_area_code,
             ],
         ),
         ItemType.INTEGER: lambda: WholeNumberField(label),
@@ -417,6 +434,7 @@ class CallbackForm(PatientForm):
             InputRequired(_l("Enter the phone number the clinic should call")),
             _at_most(30),
             Regexp(PHONE_PATTERN, message=_l("Enter a phone number, like (212) 555-0123")),
+            _with_area_code,
         ],
     )
     good_time = StringField(

@@ -165,3 +165,10 @@ def test_purging_an_expired_draft_takes_its_callback_requests_with_it(app):
     with app.app_context():
         assert db.session.scalars(select(CallbackRequest)).all() == []
     assert all_submissions(app) == []
+
+
+def test_a_callback_number_without_its_area_code_is_asked_again(app):
+    patient = _urgent_patient(app)
+    response = patient.post("/callback?page=urgent", {"phone": "555-0199"}, token_from="/urgent")
+    assert response.status_code == 422
+    assert "Include the area code, like (212) 555-0123" in response.get_data(as_text=True)

@@ -138,6 +138,12 @@ def test_it_builds_each_step_form_class_once():
             "from 0 to 120",
         ),
         ("daily_life", {"stress.caffeine": "-1"}, "stress.caffeine", "from 0 to 30"),
+        # A number the clinic can call back: "555-0134" passed the pattern (walk-through).
+        ("about", {"about.phone": "555-0134"}, "about.phone", "Include the area code"),
+        ("about", {"about.phone": "212 555 01345"}, "about.phone", "Include the area code"),
+        ("about", {"about.phone": "+44 1234"}, "about.phone", "Include the area code"),
+        ("about", {"about.phone": "1 (212) 555-0134"}, None, None),
+        ("about", {"about.phone": "+44 20 7946 0958"}, None, None),
         ("stress", {"stress.gad7.1": "4"}, "stress.gad7.1", "Choose one of the answers shown"),
         ("welcome", {"consent.agree": None}, "consent.agree", "Tick the box"),
     ],
