@@ -22,6 +22,8 @@ from intake.storage.database import finish_reading
 class Action:
     LOGIN = "login"
     LOGIN_FAILED = "login.failed"
+    # An attempt refused by a sign-in limit (the password was not even checked).
+    LOGIN_THROTTLED = "login.throttled"
     LOGOUT = "logout"
     SESSION_EXPIRED = "session.expired"
     PASSWORD_CHANGED = "password.changed"
@@ -61,6 +63,7 @@ class Action:
     SECOND_FACTOR_ENROLLED = "second_factor.enrolled"
     SECOND_FACTOR_OK = "second_factor.ok"
     SECOND_FACTOR_FAILED = "second_factor.failed"
+    SECOND_FACTOR_THROTTLED = "second_factor.throttled"
     RECOVERY_CODE_USED = "recovery_code.used"
     SECOND_FACTOR_RESET = "account.second_factor_reset"
 
@@ -72,7 +75,7 @@ class Action:
         PURGED, KEYS_ROTATED, BACKED_UP, RESTORED,
         LOGIN_PASSWORD, SECOND_FACTOR_ENROLLED, SECOND_FACTOR_OK, SECOND_FACTOR_FAILED,
         RECOVERY_CODE_USED, SECOND_FACTOR_RESET, ATTENTION_VIEWED, CALLBACK_HANDLED, PERSON_UNLINKED,
-        MEDIA_VIEWED, MEDIA_DOWNLOADED, FHIR_MEDIA_READ,
+        MEDIA_VIEWED, MEDIA_DOWNLOADED, FHIR_MEDIA_READ, LOGIN_THROTTLED, SECOND_FACTOR_THROTTLED,
     )  # fmt: skip
 
 

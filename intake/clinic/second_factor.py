@@ -52,6 +52,15 @@ def _wrong_code(response: Response) -> bool:
     return response.status_code == 401
 
 
+def _record_throttled_code(limit) -> None:
+    """A code refused by the limit, kept in the audit trail as a wrong one is."""
+    pending = accounts.pending_sign_in()
+    audit.record(
+        Action.SECOND_FACTOR_THROTTLED, pending[0] if pending else None, detail=f"limit {limit.limit}"
+    )
+    db.session.commit()
+
+
 # The app's codes and recovery codes share one count per account, on both pages.
 code_limit = limiter.shared_limit(
     lambda: current_app.config["SECOND_FACTOR_LIMIT"],
@@ -60,6 +69,7 @@ code_limit = limiter.shared_limit(
     methods=["POST"],
     deduct_when=_wrong_code,
     error_message=TOO_MANY_CODES,
+    on_breach=_record_throttled_code,
 )
 
 

@@ -264,6 +264,22 @@ def test_it_throttles_failed_sign_ins_per_account(app, client):
     assert blocked.status_code == 429
     assert "Too many sign-in attempts" in blocked.get_data(as_text=True)
     assert Clinic(app, app.test_client()).login("DR.ANA ", "wrong password here").status_code == 429
+    # Each refused attempt is in the audit trail, as each failed one is (review helper:
+    # attempts after the lock left no record; security.md items 12 and 23).
+    with app.app_context():
+        account_id = _clinician(app).id
+    throttled = _audit(app, "login.throttled")
+    assert len(throttled) == 2 and {row.actor_id for row in throttled} == {account_id}
+    assert all(row.detail.startswith("limit 5 per 15 minute") for row in throttled), throttled[0].detail
+
+
+def test_a_throttled_unknown_name_is_audited_under_its_keyed_label(app, client):
+    clinic = Clinic(app, client)
+    for _ in range(6):
+        clinic.login("no.such.person", "wrong password here")
+    [row] = _audit(app, "login.throttled")
+    assert row.actor_id is None and row.actor_label.startswith("unknown name #")
+    assert "no.such.person" not in row.actor_label
 
 
 @pytest.mark.parametrize(

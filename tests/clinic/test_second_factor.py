@@ -179,6 +179,10 @@ def test_it_limits_wrong_codes_per_account_across_sessions_and_addresses(app, cl
     assert Clinic(app, app.test_client(), "dr.bo").login().location == "/clinic/", (
         "other accounts are not affected"
     )
+    ana = _account(app).id
+    with app.app_context():
+        rows = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "second_factor.throttled"))
+        assert [row.actor_id for row in rows] == [ana, ana], "each refused code is in the audit trail"
 
 
 def test_right_codes_do_not_count_against_the_limit(app, client):
