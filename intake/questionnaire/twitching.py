@@ -1331,6 +1331,12 @@ TREATMENTS = Step(
             link_id="treatments.pregnant",
             text=N_("Are you pregnant, trying to become pregnant, or breastfeeding?"),
             type=ItemType.SINGLE,
+            # Not asked of a patient whose sex is given as male (a parent of a boy read "Is
+            # your child pregnant?", in Spanish "¿Su hija...?"); asked when it is not given.
+            enable_when=(
+                EnableWhen("about.sex", Operator.NOT_EQUALS, "male"),
+                EnableWhen("about.sex", Operator.EXISTS, False),
+            ),
             choices=_choices(
                 ("yes", N_("Yes")),
                 ("no", N_("No")),
@@ -1496,7 +1502,7 @@ VISIT = Step(
 
 QUESTIONNAIRE = Questionnaire(
     id="facial-twitching-intake",
-    version="2.2.0",
+    version="2.3.0",
     title=N_("Facial twitching: before your visit"),
     url="https://nyfacialparalysis.example/fhir/Questionnaire/facial-twitching-intake",
     steps=(

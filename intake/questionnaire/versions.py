@@ -113,6 +113,11 @@ VERSIONS = (
         ),
         released="2026-12-06",
     ),
+    Version(
+        "2.3.0",
+        ("No new question; the pregnancy question is not asked when the patient's sex is given as male.",),
+        released="2026-12-07",
+    ),
 )
 CURRENT = VERSIONS[-1].number
 

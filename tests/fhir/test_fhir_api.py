@@ -31,7 +31,7 @@ from tests.test_audit import CANARY
 CANONICAL = "http://localhost/fhir/Questionnaire/facial-twitching-intake"
 PUBLISHED = published_at(QUESTIONNAIRE, "http://localhost/fhir")
 FHIR_QUESTIONNAIRE = questionnaire_resource(
-    PUBLISHED, date="2026-12-06", publisher="New York Facial Paralysis"
+    PUBLISHED, date="2026-12-07", publisher="New York Facial Paralysis"
 )
 CANARY_VALUES = ("Zebulon", "Quixote-Canary", "canary-goal-text", "canary-medicine")
 QR = "/fhir/QuestionnaireResponse"
@@ -189,7 +189,7 @@ def test_the_questionnaire_names_its_publisher_date_and_copyright(client):
     body = fhir(client.get("/fhir/Questionnaire/facial-twitching-intake"))
     FhirQuestionnaire.parse_obj(body)
     assert body["publisher"] == "New York Facial Paralysis"
-    assert (body["version"], body["date"]) == ("2.2.0", "2026-12-06")
+    assert (body["version"], body["date"]) == ("2.3.0", "2026-12-07")
     assert body["copyright"] == QUESTIONNAIRE.copyright
     assert "Spitzer" in body["copyright"] and "No permission required" in body["copyright"]
 
@@ -237,8 +237,8 @@ def test_it_finds_the_questionnaire_by_its_canonical_url(client):
         }
     ]
     assert questionnaires(client)["total"] == 1  # no parameter: every Questionnaire
-    assert questionnaires(client, url=CANONICAL, version="2.2.0", _id="facial-twitching-intake")["total"] == 1
-    assert questionnaires(client, version="1.0.0,2.2.0")["total"] == 1  # a comma is "or"
+    assert questionnaires(client, url=CANONICAL, version="2.3.0", _id="facial-twitching-intake")["total"] == 1
+    assert questionnaires(client, version="1.0.0,2.3.0")["total"] == 1  # a comma is "or"
 
 
 @pytest.mark.parametrize(
@@ -320,7 +320,7 @@ def test_strict_handling_still_accepts_known_parameters(client, token, timeline)
 def test_the_questionnaire_search_is_lenient_or_strict_too(client):
     assert questionnaires(client, url=CANONICAL, publisher="x")["total"] == 1
     body = questionnaires(
-        client, headers=STRICT, url=CANONICAL, version="2.2.0", _id="facial-twitching-intake"
+        client, headers=STRICT, url=CANONICAL, version="2.3.0", _id="facial-twitching-intake"
     )
     assert body["total"] == 1
     outcome(client.get("/fhir/Questionnaire?publisher=x", headers=STRICT), 400, "not-supported")

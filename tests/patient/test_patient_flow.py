@@ -26,7 +26,7 @@ def test_it_walks_the_whole_questionnaire_and_stores_one_submission(app, patient
     assert submission.answers["twitch.bother"] == 7
     assert submission.answers["history.face_weakness_now"] is False
     assert submission.answers["about.birth_date"] == "1980-04-23"
-    assert submission.questionnaire_version == "2.2.0"
+    assert submission.questionnaire_version == "2.3.0"
 
 
 def test_it_numbers_each_step_out_of_fourteen(patient):

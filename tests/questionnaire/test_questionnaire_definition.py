@@ -454,7 +454,7 @@ def answers_enabling_everything(questionnaire: Questionnaire | None = None) -> d
 
 def test_it_has_the_agreed_identity():
     assert QUESTIONNAIRE.id == "facial-twitching-intake"
-    assert QUESTIONNAIRE.version == "2.2.0"
+    assert QUESTIONNAIRE.version == "2.3.0"
     assert QUESTIONNAIRE.title == "Facial twitching: before your visit"
     assert QUESTIONNAIRE.url == (
         "https://nyfacialparalysis.example/fhir/Questionnaire/facial-twitching-intake"
@@ -871,3 +871,13 @@ def test_it_stays_free_of_web_and_database_code():
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             imported.add(node.module.split(".")[0])
     assert not imported & {"flask", "flask_wtf", "wtforms", "sqlalchemy", "flask_sqlalchemy"}
+
+
+@pytest.mark.parametrize(
+    "sex, asked", [("male", False), ("female", True), ("other", True), ("prefer_not", True), (None, True)]
+)
+def test_the_pregnancy_question_is_not_asked_of_a_patient_given_as_male(sex, asked):
+    """2.3.0: a parent of a boy read "Is your child pregnant...?" ("¿Su hija...?" in Spanish).
+    Asked whenever the sex is not given as male, unanswered included (FHIR: != or absent)."""
+    answers = {"about.sex": sex} if sex else {}
+    assert QUESTIONNAIRE.item("treatments.pregnant").enabled(answers) is asked

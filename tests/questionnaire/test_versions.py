@@ -13,8 +13,8 @@ def test_no_link_id_of_1_0_0_was_dropped_or_renamed():
 
 
 def test_the_current_version_is_the_questionnaires_and_every_version_has_a_change_list():
-    assert versions.CURRENT == QUESTIONNAIRE.version == "2.2.0"
-    assert [v.number for v in versions.VERSIONS] == ["1.0.0", "2.0.0", "2.1.0", "2.2.0"]
+    assert versions.CURRENT == QUESTIONNAIRE.version == "2.3.0"
+    assert [v.number for v in versions.VERSIONS] == ["1.0.0", "2.0.0", "2.1.0", "2.2.0", "2.3.0"]
     assert all(v.changes for v in versions.VERSIONS)
     assert versions.known("1.0.0") and not versions.known("0.9")
 

@@ -21,7 +21,7 @@ TEMPLATE_TEXTS = {
     text
     for path in TEMPLATES.rglob("*")
     if path.suffix in (".html", ".svg")
-    for text in re.findall(r'ask\("([^"]+)"\)', path.read_text())
+    for text in re.findall(r'ask\("([^"]+)"[,)]', path.read_text())
 }
 
 
