@@ -67,12 +67,22 @@ def questionnaire() -> dict:
     return json.loads(response.get_data(as_text=True))
 
 
+def _enabled_when_nothing_is_answered(item: dict) -> bool:
+    """An enableWhen that an empty response meets: "exists = false", under "any" (R4:
+    https://hl7.org/fhir/R4/questionnaire-definitions.html#Questionnaire.item.enableWhen)."""
+    return item.get("enableBehavior") == "any" and any(
+        when["operator"] == "exists" and when["answerBoolean"] is False for when in item["enableWhen"]
+    )
+
+
 def _walk(items: list[dict], conditional: bool = False, hidden: bool = False):
     """(item, under a condition, under a hidden group) for every item, depth first."""
     for item in items:
         urls = {e["url"].rsplit("/", 1)[-1] for e in item.get("extension", [])}
         here_conditional = (
-            conditional or "enableWhen" in item or "sdc-questionnaire-enableWhenExpression" in urls
+            conditional
+            or ("enableWhen" in item and not _enabled_when_nothing_is_answered(item))
+            or "sdc-questionnaire-enableWhenExpression" in urls
         )
         here_hidden = hidden or any(
             e["url"].endswith("questionnaire-hidden") and e.get("valueBoolean")
@@ -197,6 +207,19 @@ def _gad7_total(page) -> list:
 
     walk(response.get("item"))
     return found
+
+
+def test_lforms_asks_the_pregnancy_question_unless_the_sex_is_given_as_male(form, questionnaire):
+    """2.3.0's two enableWhen (!= male, or no answer; "any") mean in LHC-Forms what they mean
+    in the app (EnableWhen.holds)."""
+    system = f"{questionnaire['url']}/CodeSystem/about.sex"
+    pregnant = 'lhc-item[id^="item-treatments.pregnant/"]'
+    assert _item_shown(form, "treatments.pregnant"), "asked while the sex is not given"
+    _choose(form, "about.sex", system, "male")
+    form.wait_for_selector(pregnant, state="detached", timeout=5000)
+    _choose(form, "about.sex", system, "female")
+    form.wait_for_selector(pregnant, timeout=5000)
+    assert form.problems == []
 
 
 def test_lforms_computes_the_gad7_total(form, questionnaire):
