@@ -211,6 +211,21 @@ def backfill_command(batch: int) -> None:
         )
 
 
+@click.command("reindex")
+@click.option("--batch", default=maintenance.BATCH, show_default=True, type=click.IntRange(1, 100_000))
+@with_appcontext
+def reindex_command(batch: int) -> None:
+    """Work out the last-name search and earlier-visit indexes of every sent form again
+    (after an upgrade that changes how names compare, or a new SEARCH_KEY)."""
+    result = maintenance.reindex(batch)
+    click.echo(f"Indexed {result.changed} submissions anew.")
+    if result.unreadable:
+        raise click.ClickException(
+            "these failed their integrity check or no configured key opens them: "
+            + ", ".join(result.unreadable[:50])
+        )
+
+
 @click.command("purge-expired")
 @with_appcontext
 def purge_expired_command() -> None:
@@ -275,6 +290,7 @@ def register(app: Flask) -> None:
         list_api_tokens_command,
         rotate_keys_command,
         backfill_command,
+        reindex_command,
         purge_expired_command,
         backup_command,
         restore_command,

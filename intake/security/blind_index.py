@@ -21,10 +21,21 @@ def search_key() -> bytes:
     return hmac.new(secret, b"intake.search-index.v1", hashlib.sha256).digest()
 
 
+# Apostrophes and hyphens as phones and word processors type them: an iPhone makes
+# "O'Brien" O’Brien (U+2019), and the clinic searching "O'Brien" did not find it.
+_NAME_PUNCTUATION = str.maketrans(
+    {
+        **dict.fromkeys("\u2018\u2019\u201b\u02bc\u02bb\u0060\u00b4\uff07", "'"),
+        **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2212\ufe63\uff0d", "-"),
+    }
+)
+
+
 def normalise_name(value: str) -> str:
-    """ "  García  López", "garcía lópez" and "García\u200b López" are one name; accents
-    still count."""
-    return comparable(value)
+    """ "  García  López", "garcía lópez" and "García\u200b López" are one name, and so are
+    O’Brien and O'Brien; accents still count (García is not Garcia: a clinician searches
+    the name as the patient spelled it). A change here needs `flask reindex` (README)."""
+    return comparable(value).translate(_NAME_PUNCTUATION)
 
 
 def person_index(answers, key: bytes | None = None) -> str | None:

@@ -17,7 +17,7 @@ from intake.extensions import db
 from intake.models import CallbackRequest, MediaChunk, MediaFile, MediaStatus, ReviewNote, Status, Submission
 from intake.questionnaire.schema import Questionnaire
 from intake.questionnaire.synopsis import list_label
-from intake.security.blind_index import person_index
+from intake.security.blind_index import name_index, person_index
 from intake.security.crypto import DecryptionError, EncryptedJSON, EncryptedText, data_keys
 from intake.storage import media_rows
 
@@ -76,6 +76,47 @@ def _backfill_row(
     result.indexed += values["person_index"] is not None
     table = Submission.__table__
     db.session.execute(update(table).where(table.c.id == found_id).values(values))
+
+
+@dataclass
+class Reindex:
+    changed: int = 0  # rows whose name or person index was written anew
+    unreadable: list[str] = field(default_factory=list)
+
+
+def reindex(batch: int = BATCH) -> Reindex:
+    """Work out every sent form's last-name and person index again, from its answers: after
+    the name's normal form changed (blind_index.normalise_name) or SEARCH_KEY did. One
+    batch per transaction; a row is written only if an index changed."""
+    result, table, keys = Reindex(), Submission.__table__, data_keys()
+    last_id = 0
+    while True:
+        rows = db.session.execute(
+            select(
+                table.c.id, type_coerce(table.c.answers, Text), table.c.last_name_index, table.c.person_index
+            )
+            .where(table.c.id > last_id, table.c.status != Status.DRAFT)
+            .order_by(table.c.id)
+            .limit(batch)
+        ).all()
+        if not rows:
+            return result
+        for found_id, token, name_key, person_key in rows:
+            try:
+                answers = json.loads(keys.decrypt(token))
+            except DecryptionError:
+                result.unreadable.append(f"submission {found_id}")
+                continue
+            last_name = answers.get("about.last_name")
+            values = {
+                "last_name_index": name_index(last_name if isinstance(last_name, str) else None),
+                "person_index": person_index(answers),
+            }
+            if values != {"last_name_index": name_key, "person_index": person_key}:
+                db.session.execute(update(table).where(table.c.id == found_id).values(values))
+                result.changed += 1
+        db.session.commit()
+        last_id = rows[-1][0]
 
 
 # --- key rotation ------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import event, text
+from sqlalchemy import event, select, text
 
 from intake import demo, listing
 from intake.extensions import db
@@ -214,6 +214,40 @@ def test_it_stores_a_keyed_hash_of_the_last_name_at_submit(app, patient):
         app.config["SEARCH_KEY"] = "another key"
         assert submission.last_name_index != name_index("canary-lopez"), "keyed, not a plain hash"
     assert normalise_name("  Canary-LOPEZ ") == "canary-lopez"
+
+
+def test_an_apostrophe_or_hyphen_as_a_phone_types_it_finds_the_same_name(app, client, clinician):
+    """An iPhone types O’Brien (U+2019): searching "O'Brien" missed it (review helper)."""
+    assert normalise_name("O\u2019Brien") == normalise_name("o'brien") == "o'brien"
+    assert normalise_name("Smith\u2013Jones") == normalise_name("smith-jones")
+    assert normalise_name("García") != normalise_name("Garcia"), "accents still count"
+    make_submission(app, _person("O\u2019Brien"), reference="OBRI-2222")
+    make_submission(app, _person("Smith-Jones"), reference="SMJO-2222")
+    for typed, expected in (
+        ("O'Brien", ["OBRI-2222"]),
+        ("o\u2018brien", ["OBRI-2222"]),
+        ("Smith\u2010Jones", ["SMJO-2222"]),
+    ):
+        response = clinician.post("/clinic/", {"q": typed}, token_from="/clinic/")
+        assert _refs(client.get(response.location).get_data(as_text=True)) == expected, typed
+
+
+def test_reindex_works_out_every_index_again_after_the_name_s_normal_form_changed(app, client, clinician):
+    public_id = make_submission(app, _person("O\u2019Brien"), reference="OBRI-2222")
+    with app.app_context():
+        row = db.session.scalar(select(Submission).where(Submission.public_id == public_id))
+        row.last_name_index = "0" * 64  # as an older normal form hashed it
+        right_person = row.person_index
+        row.person_index = None
+        db.session.commit()
+    found = clinician.post("/clinic/", {"q": "O'Brien"}, token_from="/clinic/")
+    assert _refs(client.get(found.location).get_data(as_text=True)) == []
+    result = app.test_cli_runner().invoke(args=["reindex"])
+    assert result.exit_code == 0 and "Indexed 1 submissions anew." in result.output
+    assert _refs(client.get(found.location).get_data(as_text=True)) == ["OBRI-2222"]
+    with app.app_context():
+        assert db.session.scalar(select(Submission.person_index)) == right_person
+    assert "Indexed 0 submissions anew." in app.test_cli_runner().invoke(args=["reindex"]).output
 
 
 def test_it_pages_through_every_submission_once_with_keyset_links(app, client, clinician):
