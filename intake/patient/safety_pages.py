@@ -97,12 +97,21 @@ def _callback_page(draft: Submission, advice: Advice, form: CallbackForm, status
         callback_form=form,
         callback_url=url_for("patient.callback", page=advice.value, **_page_args()),
         asked=session.get("callback_asked") == draft.public_id,
+        asked_time=_asked_time(draft),
         hours=_opening_hours(),
         flags=_flags(draft, advice),
         next_url=_go_on_url(draft),
         link_waiting=_link_waiting(draft),
     )
     return page, status
+
+
+def _asked_time(draft: Submission) -> str | None:
+    """The time to call that this browser's waiting callback request gave, said back."""
+    if session.get("callback_asked") != draft.public_id:
+        return None
+    waiting = callbacks.waiting_for(draft)
+    return waiting.good_time if waiting is not None else None
 
 
 def _link_waiting(draft: Submission) -> bool:

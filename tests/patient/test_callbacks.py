@@ -71,6 +71,8 @@ def test_a_callback_is_stored_sealed_and_the_page_confirms_it(app, at):
     assert response.location == "/urgent?after=safety"
     page = patient.client.get(response.location).get_data(as_text=True)
     assert "The clinic will call you when it opens, at 8:30\u202fAM on Monday, December 7, 2026." in page
+    # The time asked for is said back (a walk-through asked "after 3" and read only "8:30").
+    assert "You told us a good time to call: after 6pm. The clinic will try to call you then." in page
     with app.app_context():
         [asked] = db.session.scalars(select(CallbackRequest)).all()
         assert (asked.phone, asked.good_time, asked.tier) == ("(212) 555-0199", "after 6pm", "urgent")
@@ -172,3 +174,15 @@ def test_a_callback_number_without_its_area_code_is_asked_again(app):
     response = patient.post("/callback?page=urgent", {"phone": "555-0199"}, token_from="/urgent")
     assert response.status_code == 422
     assert "Include the area code, like (212) 555-0123" in response.get_data(as_text=True)
+
+
+def test_the_time_to_call_said_back_is_text_not_markup(app, at):
+    at(FRIDAY_NIGHT)
+    patient = _urgent_patient(app)
+    patient.post(
+        "/callback?page=urgent&after=safety",
+        {"phone": "(212) 555-0199", "good_time": "<b>after 3</b>"},
+        token_from="/urgent",
+    )
+    page = patient.client.get("/urgent?after=safety").get_data(as_text=True)
+    assert "good time to call: &lt;b&gt;after 3&lt;/b&gt;." in page
