@@ -350,8 +350,12 @@ def choices_of(item: Item) -> list[tuple[str, Any, bool]]:
 
 
 def choice_label(choice: Choice) -> Any:
-    """The option's words in the patient's language, in its own context if it has one."""
-    return lazy_pgettext(choice.context, choice.display) if choice.context else _l(choice.display)
+    """The option's words in the patient's language, in its own context if it has one (the
+    instruments', whose wording is fixed), else worded for whoever answers ("My child's eye
+    does not shut during them" for a parent: patient/wording.py)."""
+    return (
+        lazy_pgettext(choice.context, choice.display) if choice.context else LazyString(ask, choice.display)
+    )
 
 
 def _at_most(characters: int) -> Length:

@@ -627,8 +627,26 @@ _ADVICE_ROWS: tuple[tuple[str, str, str], ...] = (
     ),
 )
 
+# Answer choices in the first person (found by walk-throughs: a parent read "I only feel
+# them"). The rest of the choices speak of no one, or of the person filling in the form.
+_CHOICE_ROWS: tuple[tuple[str, str, str], ...] = (
+    ("I only feel them", N_("Only my child feels them"), N_("Only the person I care for feels them")),
+    (
+        "My eye does not shut during them",
+        N_("My child's eye does not shut during them"),
+        N_("Their eye does not shut during them"),
+    ),
+    (
+        "Touching my eyebrow, eyelid or face",
+        N_("Touching their eyebrow, eyelid or face"),
+        N_("Touching their eyebrow, eyelid or face"),
+    ),
+    ("Nothing I have found", N_("Nothing we have found"), N_("Nothing we have found")),
+    ("This does not apply to me", N_("This does not apply to my child"), N_("This does not apply to them")),
+)
+
 PROXY_WORDING: dict[str, dict[str, str]] = {
-    patient: {PARENT: parent, CARER: carer} for patient, parent, carer in _ROWS + _ADVICE_ROWS
+    patient: {PARENT: parent, CARER: carer} for patient, parent, carer in _ROWS + _ADVICE_ROWS + _CHOICE_ROWS
 }
 
 

@@ -133,3 +133,15 @@ def test_the_support_page_speaks_to_a_carer_about_the_person_they_care_for(patie
     assert "If the person you care for might act on these thoughts now, or is in danger, call 911." in page
     assert "also helps people who are worried about someone else" in page and 'href="tel:988"' in page
     assert "If you might act on these thoughts now" not in page
+
+
+def test_answer_choices_in_the_first_person_are_worded_for_a_parent(app, patient):
+    """Found by walk-throughs: the questions said "your child", the choices "I only feel
+    them", "My eye does not shut during them"."""
+    _start(patient, "parent", until="pattern")
+    page = _page(patient, "/step/pattern")
+    assert "Only my child feels them" in page and "My child's eye does not shut during them" in page
+    assert "I only feel them" not in page and "My eye does not shut" not in page
+    own = Patient(app.test_client())
+    _start(own, "patient", until="pattern")
+    assert "I only feel them" in _page(own, "/step/pattern")

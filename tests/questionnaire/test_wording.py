@@ -48,6 +48,7 @@ def test_every_text_that_speaks_to_the_patient_has_a_wording_for_a_parent_and_a_
 
 def test_the_table_holds_only_texts_the_questionnaire_or_the_templates_ask_for():
     texts = {text for text, _ in _texts(fixed=False)} | {text for text, _ in _texts(fixed=True)}
+    texts |= {choice.display for item in QUESTIONNAIRE.items() for choice in item.choices}
     assert set(PROXY_WORDING) - texts - TEMPLATE_TEXTS == set() and ASKS_THE_RESPONDENT - texts == set()
 
 
