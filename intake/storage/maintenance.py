@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from cryptography.fernet import InvalidToken
-from sqlalchemy import Column, Text, delete, literal, select, type_coerce, update
+from sqlalchemy import Column, Text, delete, literal, select, true, type_coerce, update
 
 from intake.extensions import db
 from intake.models import CallbackRequest, MediaChunk, MediaFile, MediaStatus, ReviewNote, Status, Submission
@@ -40,23 +40,26 @@ def backfill(questionnaire: Questionnaire, batch: int = BATCH) -> Backfill:
     transaction; a row is read only if one of them is missing."""
     result, table, keys = Backfill(), Submission.__table__, data_keys()
     missing = (table.c.list_label.is_(None)) | (table.c.person_index.is_(None))
-    last_id = 0
+    columns = (table.c.submitted_at, table.c.list_label.is_(None))
+    for found_id, token, submitted_at, without_label in _sent_in_batches(columns, missing, batch):
+        _backfill_row(questionnaire, keys, found_id, token, submitted_at, without_label, result)
+    return result
+
+
+def _sent_in_batches(columns: tuple, where, batch: int):
+    """(id, sealed answers, *columns) of each sent submission matching `where`, by id, read
+    and committed a batch at a time (what the caller writes for a batch is committed with it)."""
+    table, last_id = Submission.__table__, 0
     while True:
         rows = db.session.execute(
-            select(
-                table.c.id,
-                type_coerce(table.c.answers, Text),
-                table.c.submitted_at,
-                table.c.list_label.is_(None),
-            )
-            .where(table.c.id > last_id, table.c.status != Status.DRAFT, missing)
+            select(table.c.id, type_coerce(table.c.answers, Text), *columns)
+            .where(table.c.id > last_id, table.c.status != Status.DRAFT, where)
             .order_by(table.c.id)
             .limit(batch)
         ).all()
         if not rows:
-            return result
-        for found_id, token, submitted_at, without_label in rows:
-            _backfill_row(questionnaire, keys, found_id, token, submitted_at, without_label, result)
+            return
+        yield from rows
         db.session.commit()
         last_id = rows[-1][0]
 
@@ -89,34 +92,22 @@ def reindex(batch: int = BATCH) -> Reindex:
     the name's normal form changed (blind_index.normalise_name) or SEARCH_KEY did. One
     batch per transaction; a row is written only if an index changed."""
     result, table, keys = Reindex(), Submission.__table__, data_keys()
-    last_id = 0
-    while True:
-        rows = db.session.execute(
-            select(
-                table.c.id, type_coerce(table.c.answers, Text), table.c.last_name_index, table.c.person_index
-            )
-            .where(table.c.id > last_id, table.c.status != Status.DRAFT)
-            .order_by(table.c.id)
-            .limit(batch)
-        ).all()
-        if not rows:
-            return result
-        for found_id, token, name_key, person_key in rows:
-            try:
-                answers = json.loads(keys.decrypt(token))
-            except DecryptionError:
-                result.unreadable.append(f"submission {found_id}")
-                continue
-            last_name = answers.get("about.last_name")
-            values = {
-                "last_name_index": name_index(last_name if isinstance(last_name, str) else None),
-                "person_index": person_index(answers),
-            }
-            if values != {"last_name_index": name_key, "person_index": person_key}:
-                db.session.execute(update(table).where(table.c.id == found_id).values(values))
-                result.changed += 1
-        db.session.commit()
-        last_id = rows[-1][0]
+    columns = (table.c.last_name_index, table.c.person_index)
+    for found_id, token, name_key, person_key in _sent_in_batches(columns, true(), batch):
+        try:
+            answers = json.loads(keys.decrypt(token))
+        except DecryptionError:
+            result.unreadable.append(f"submission {found_id}")
+            continue
+        last_name = answers.get("about.last_name")
+        values = {
+            "last_name_index": name_index(last_name if isinstance(last_name, str) else None),
+            "person_index": person_index(answers),
+        }
+        if values != {"last_name_index": name_key, "person_index": person_key}:
+            db.session.execute(update(table).where(table.c.id == found_id).values(values))
+            result.changed += 1
+    return result
 
 
 # --- key rotation ------------------------------------------------------------------------
