@@ -56,8 +56,16 @@ def emergency():
         form=ButtonForm(),
         flags=flags,
         continue_url=url_for("patient.continue_after_emergency", **_page_args()),
+        change_url=_raising_page_url(),
         link_waiting=_link_waiting(draft),
     )
+
+
+def _raising_page_url() -> str:
+    """The page whose answer raised the flag (`after`), to untick a sign ticked by mistake
+    rather than say a doctor checked it; a sign taken back is kept as a downgrade."""
+    step = QUESTIONNAIRE.step(request.args.get("after", ""))
+    return page_url(step.id if step is not None else "safety")
 
 
 @bp.post("/emergency/continue")

@@ -45,6 +45,23 @@ def test_it_lets_a_patient_who_was_checked_go_on(app, patient):
     assert draft.safety_tier == "emergency", "the red flag stays on record for clinicians"
 
 
+def test_a_sign_ticked_by_mistake_can_be_taken_back_from_the_911_page_and_is_kept(app, patient):
+    """Found by a walk-through: the only ways on were a resume link or "I have been checked",
+    which pushed someone who mis-tapped to say a doctor had checked them."""
+    patient.start()
+    patient.answer("safety", {"safety.signs": ["face_droop"]})
+    page = patient.client.get("/emergency?after=safety").get_data(as_text=True)
+    assert (
+        "Ticked a sign by mistake?" in page
+        and '<a href="/step/safety">Go back and change your answer</a>' in page
+    )
+    assert patient.client.get("/step/safety").status_code == 200
+    response = patient.answer("safety", {"safety.signs": ["none"]})
+    assert response.location == "/step/about"
+    [draft] = all_submissions(app)
+    assert draft.safety_tier == "emergency", "never lowered silently: the clinician sees the sign taken back"
+
+
 def test_it_shows_the_urgent_page_with_the_clinic_phone_and_lets_the_patient_go_on(app, patient):
     patient.start()
     response = patient.answer("safety", {"safety.signs": ["eye_not_closing"]})
