@@ -98,7 +98,7 @@ EXPECTED: dict[tuple[str, str], tuple] = {
     ("POST", "/clinic/submissions/<public_id>/notes"): (L, L, L, M, L, L, M, L),
     ("POST", "/clinic/submissions/<public_id>/reviewed"): (L, L, L, M, L, L, M, L),
     ("POST", "/clinic/submissions/<public_id>/reopen"): (L, L, L, M, L, L, M, L),
-    ("POST", "/clinic/submissions/<public_id>/unlink/<other_id>"): (L, L, L, M, L, L, M, L),
+    ("POST", "/clinic/submissions/<public_id>/unlink/<other_id>"): (L, L, L, 200, L, L, 200, L),  # asks first
     ("GET", "/clinic/attention"): (L, L, L, 200, L, L, 200, L),
     ("GET", "/clinic/attention/<public_id>"): (L, L, L, M, L, L, M, L),
     ("POST", "/clinic/attention/<public_id>/called"): (L, L, L, M, L, L, M, L),

@@ -324,6 +324,8 @@ def unlink_visit(public_id: str, other_id: str):
     """A clinician's "not the same person": the other form leaves this one's earlier
     submissions (and this one leaves the other's)."""
     found, other = submission_or_404(public_id), submission_or_404(other_id)
+    if request.form.get("confirm") != "yes":  # the button on the summary asks first
+        return render_template("clinician/unlink_confirm.html", submission=found, other=other)
     if visits.unlink(found, other, me(), utcnow()):
         audit.record(Action.PERSON_UNLINKED, me(), found, detail=f"not the same person as {other.reference}")
         db.session.commit()

@@ -61,8 +61,21 @@ def test_another_birth_date_or_name_is_another_person(app, clinician, other):
 def test_a_clinician_can_unlink_a_wrong_match_and_it_is_audited(app, clinician):
     before, now = _three_months_apart(app)
     page = _page(clinician, now)
-    response = clinician.post(
+    # The summary's button asks first: a mis-click split a person's history for good (review helper).
+    asked = clinician.post(
         f"/clinic/submissions/{now}/unlink/{before}", token_from=f"/clinic/submissions/{now}"
+    )
+    question = asked.get_data(as_text=True)
+    assert asked.status_code == 200 and "Not the same person?" in question
+    assert (
+        'name="confirm" value="yes"' in question
+        and f'href="/clinic/submissions/{now}">No, keep them together' in question
+    )
+    assert 'id="earlier-title"' in _page(clinician, now), "nothing changed yet"
+    response = clinician.post(
+        f"/clinic/submissions/{now}/unlink/{before}",
+        {"confirm": "yes"},
+        token_from=f"/clinic/submissions/{now}",
     )
     assert response.status_code == 302
     assert 'id="earlier-title"' not in _page(clinician, now)
@@ -73,7 +86,9 @@ def test_a_clinician_can_unlink_a_wrong_match_and_it_is_audited(app, clinician):
         ).all()
         assert "not the same person as BFOR-2222" in event.detail
     again = clinician.post(
-        f"/clinic/submissions/{now}/unlink/{before}", token_from=f"/clinic/submissions/{now}"
+        f"/clinic/submissions/{now}/unlink/{before}",
+        {"confirm": "yes"},
+        token_from=f"/clinic/submissions/{now}",
     )
     assert again.status_code == 302
     with app.app_context():
