@@ -798,7 +798,7 @@ COURSE = Step(
             link_id="course.distraction",
             text=N_("Do the movements stop or change when your mind is busy with something else?"),
             type=ItemType.SINGLE,
-            help=N_("For example when you are talking, watching a film or doing a puzzle."),
+            help=N_("For example when you are talking, watching a movie or doing a puzzle."),
             choices=YES_NO_NOT_SURE,
         ),
         Item(
@@ -1199,7 +1199,7 @@ TREATMENTS = Step(
                 ("antidepressant", N_("Medicine for depression or anxiety (an antidepressant)")),
                 ("stimulant", N_("Medicine for ADHD or to stay awake (a stimulant)")),
                 ("decongestant", N_("Medicine for a blocked nose (a decongestant), or caffeine pills")),
-                ("anti_sickness", N_("Medicine for feeling sick (nausea), or an antipsychotic medicine")),
+                ("anti_sickness", N_("Medicine for nausea, or an antipsychotic medicine")),
                 ("parkinsons", N_("Levodopa or another medicine for shaking and stiffness")),
                 ("lithium", N_("Lithium")),
                 ("none", N_("None of these")),

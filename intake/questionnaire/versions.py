@@ -115,7 +115,10 @@ VERSIONS = (
     ),
     Version(
         "2.3.0",
-        ("No new question; the pregnancy question is not asked when the patient's sex is given as male.",),
+        (
+            "No new question; the pregnancy question is not asked when the patient's sex is given as male.",
+            "US English in two texts: 'watching a movie', 'Medicine for nausea'.",
+        ),
         released="2026-12-07",
     ),
 )

@@ -291,9 +291,9 @@ _ROWS: tuple[tuple[str, str, str], ...] = (
         ),
     ),
     (
-        "For example when you are talking, watching a film or doing a puzzle.",
-        N_("For example when your child is talking, watching a film or doing a puzzle."),
-        N_("For example when the person you care for is talking, watching a film or doing a puzzle."),
+        "For example when you are talking, watching a movie or doing a puzzle.",
+        N_("For example when your child is talking, watching a movie or doing a puzzle."),
+        N_("For example when the person you care for is talking, watching a movie or doing a puzzle."),
     ),
     (
         "Are there other movements or sounds that you cannot fully control, away from your face?",
