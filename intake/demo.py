@@ -21,7 +21,7 @@ from intake.questionnaire.dates import age_on
 from intake.questionnaire.safety import Tier, assess, signs_of_tier
 from intake.questionnaire.schema import Item, ItemType, Questionnaire
 from intake.questionnaire.synopsis import list_label
-from intake.security.blind_index import name_index, person_index
+from intake.security.blind_index import last_name_index, person_index
 
 FIRST_NAMES = (
     "Maria", "James", "Ana", "Robert", "Wei", "Fatima", "David", "Olga", "Carlos", "Linda",
@@ -231,7 +231,7 @@ def demo_rows(
             "submitted_at": submitted,
             "reviewed_at": min(now, submitted + timedelta(hours=rng.randint(1, 72))) if reviewed else None,
             "reviewed_by_id": reviewer_id if reviewed else None,
-            "last_name_index": name_index(answers.get("about.last_name"), key),
+            "last_name_index": last_name_index(answers, key),
             "list_label": list_label(questionnaire, answers, submitted.date()),
             "person_index": person_index(answers, key),
         }

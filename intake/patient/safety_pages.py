@@ -13,7 +13,6 @@ from intake.models import Submission, utcnow
 from intake.patient import callbacks, opening_hours, submissions
 from intake.patient.forms import CallbackForm
 from intake.patient.views import WAITING_LINK, bp, kept_for, no_draft, page_url, require_draft
-from intake.patient.wording import speak_to
 from intake.questionnaire import drafts
 from intake.questionnaire.safety import Advice, Flag
 from intake.questionnaire.schema import REVIEW
@@ -50,7 +49,6 @@ def emergency():
     flags = _flags(draft, Advice.EMERGENCY)
     if not flags:
         return redirect(page_url(draft.current_step))
-    speak_to(draft.answers)
     return render_template(
         "patient/emergency.html",
         form=ButtonForm(),
@@ -98,14 +96,14 @@ def _callback_page(draft: Submission, advice: Advice, form: CallbackForm, status
     template = {Advice.URGENT: "patient/urgent.html", Advice.SUPPORT: "patient/support.html"}[advice]
     if not form.is_submitted():
         form.phone.data = draft.answers.get("about.phone")
-    speak_to(draft.answers)
+    asked = session.get("callback_asked") == draft.public_id
     page = render_template(
         template,
         form=ButtonForm(),
         callback_form=form,
         callback_url=url_for("patient.callback", page=advice.value, **_page_args()),
-        asked=session.get("callback_asked") == draft.public_id,
-        asked_time=_asked_time(draft),
+        asked=asked,
+        asked_time=_asked_time(draft) if asked else None,
         hours=_opening_hours(),
         flags=_flags(draft, advice),
         next_url=_go_on_url(draft),
@@ -115,9 +113,7 @@ def _callback_page(draft: Submission, advice: Advice, form: CallbackForm, status
 
 
 def _asked_time(draft: Submission) -> str | None:
-    """The time to call that this browser's waiting callback request gave, said back."""
-    if session.get("callback_asked") != draft.public_id:
-        return None
+    """The time to call that the draft's waiting callback request gave, said back."""
     waiting = callbacks.waiting_for(draft)
     return waiting.good_time if waiting is not None else None
 

@@ -31,7 +31,7 @@ from intake.questionnaire.drafts import DraftContent
 from intake.questionnaire.safety import Tier
 from intake.questionnaire.schema import Questionnaire, Step
 from intake.questionnaire.synopsis import list_label
-from intake.security.blind_index import name_index, person_index
+from intake.security.blind_index import last_name_index, person_index
 from intake.storage.database import finish_reading
 
 CONTENT = tuple(DraftContent.__dataclass_fields__)
@@ -312,7 +312,6 @@ def submit(questionnaire: Questionnaire, draft_id: int, now: datetime) -> Sent:
         return Sent.BEFORE
     if questionnaire.first_incomplete_step(draft.answers) is not None:
         return Sent.INCOMPLETE
-    last_name = draft.answers.get("about.last_name")
     result = connection.execute(
         SEND,
         {
@@ -321,7 +320,7 @@ def submit(questionnaire: Questionnaire, draft_id: int, now: datetime) -> Sent:
             "sent_reference": reference,
             "sent_version": questionnaire.version,
             "sent_at": now,
-            "sent_last_name_index": name_index(last_name if isinstance(last_name, str) else None),
+            "sent_last_name_index": last_name_index(draft.answers),
             "sent_list_label": list_label(questionnaire, draft.answers, now.date()),
             "sent_person_index": person_index(draft.answers),
         },

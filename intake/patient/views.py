@@ -79,7 +79,12 @@ def read_without_the_write_lock() -> None:
 
 
 def current_draft() -> Submission | None:
-    return submissions.find_draft(session.get("draft"), utcnow())
+    """The draft this browser holds; every page showing it speaks to whoever fills it in
+    ("your child"), whichever page it is (the advice pages once forgot to)."""
+    draft = submissions.find_draft(session.get("draft"), utcnow())
+    if draft is not None:
+        speak_to(draft.answers)
+    return draft
 
 
 def require_draft() -> Submission:
@@ -436,7 +441,6 @@ def _safety_check_again(draft: Submission):
 
 
 def render_review(draft: Submission, form: ConfirmForm, error: str | None = None):
-    speak_to(draft.answers)
     return render_template(
         "patient/review.html",
         questionnaire=QUESTIONNAIRE,

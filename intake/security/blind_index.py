@@ -38,6 +38,12 @@ def normalise_name(value: str) -> str:
     return comparable(value).translate(_NAME_PUNCTUATION)
 
 
+def last_name_index(answers, key: bytes | None = None) -> str | None:
+    """Keyed hash of the last name, for the dashboard's exact search; None without one."""
+    last_name = answers.get("about.last_name")
+    return name_index(last_name if isinstance(last_name, str) else None, key)
+
+
 def person_index(answers, key: bytes | None = None) -> str | None:
     """Keyed hash of "first last|YYYY-MM-DD" (the same person's submissions, clinic/visits.py);
     None without a full name and a date of birth."""

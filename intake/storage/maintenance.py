@@ -17,7 +17,7 @@ from intake.extensions import db
 from intake.models import CallbackRequest, MediaChunk, MediaFile, MediaStatus, ReviewNote, Status, Submission
 from intake.questionnaire.schema import Questionnaire
 from intake.questionnaire.synopsis import list_label
-from intake.security.blind_index import name_index, person_index
+from intake.security.blind_index import last_name_index, person_index
 from intake.security.crypto import DecryptionError, EncryptedJSON, EncryptedText, data_keys
 from intake.storage import media_rows
 
@@ -64,13 +64,20 @@ def _sent_in_batches(columns: tuple, where, batch: int):
         last_id = rows[-1][0]
 
 
+def _answers_or_none(keys, found_id: int, token: str, unreadable: list[str]) -> dict | None:
+    """A sent form's answers, or None (and its id noted) when no configured key opens them."""
+    try:
+        return json.loads(keys.decrypt(token))
+    except DecryptionError:
+        unreadable.append(f"submission {found_id}")
+        return None
+
+
 def _backfill_row(
     questionnaire, keys, found_id, token, submitted_at, without_label, result: Backfill
 ) -> None:
-    try:
-        answers = json.loads(keys.decrypt(token))
-    except DecryptionError:
-        result.unreadable.append(f"submission {found_id}")
+    answers = _answers_or_none(keys, found_id, token, result.unreadable)
+    if answers is None:
         return
     values = {"person_index": person_index(answers)}
     if without_label:
@@ -94,16 +101,10 @@ def reindex(batch: int = BATCH) -> Reindex:
     result, table, keys = Reindex(), Submission.__table__, data_keys()
     columns = (table.c.last_name_index, table.c.person_index)
     for found_id, token, name_key, person_key in _sent_in_batches(columns, true(), batch):
-        try:
-            answers = json.loads(keys.decrypt(token))
-        except DecryptionError:
-            result.unreadable.append(f"submission {found_id}")
+        answers = _answers_or_none(keys, found_id, token, result.unreadable)
+        if answers is None:
             continue
-        last_name = answers.get("about.last_name")
-        values = {
-            "last_name_index": name_index(last_name if isinstance(last_name, str) else None),
-            "person_index": person_index(answers),
-        }
+        values = {"last_name_index": last_name_index(answers), "person_index": person_index(answers)}
         if values != {"last_name_index": name_key, "person_index": person_key}:
             db.session.execute(update(table).where(table.c.id == found_id).values(values))
             result.changed += 1
